@@ -1,0 +1,66 @@
+package callcare
+
+import "time"
+
+// Outcome is how a call ended.
+type Outcome string
+
+const (
+	OutcomeAnswered  Outcome = "answered"  // a clerk took it
+	OutcomeMissed    Outcome = "missed"    // the overflow chain was exhausted
+	OutcomeAbandoned Outcome = "abandoned" // the caller hung up before anyone answered
+	OutcomeUnrouted  Outcome = "unrouted"  // the dialed number reaches nobody
+	OutcomeFailed    Outcome = "failed"    // the PBX failed us (lost link, errors)
+)
+
+// Missed tells whether the call owes the citizen a callback (P4c).
+func (o Outcome) Missed() bool { return o == OutcomeMissed || o == OutcomeAbandoned }
+
+// Party names who hung up first.
+type Party string
+
+const (
+	PartyCaller  Party = "caller"
+	PartyClerk   Party = "clerk"
+	PartyService Party = "service"
+)
+
+// Attempt is one clerk rung during a call.
+type Attempt struct {
+	Clerk     ClerkID
+	Via       Target
+	DialedAt  time.Time
+	RingingAt time.Time // zero when the phone never rang
+	EndedAt   time.Time
+	Result    string // answered, noanswer, busy, unavailable, congestion, cancelled, failed
+	Rings     int    // rings heard at that phone when it was left or answered
+}
+
+// CallRecord is what the service keeps of one call: the log the Secretary
+// shows to prove the procedure was kept, and what a callback will need.
+type CallRecord struct {
+	ID         string
+	CallerID   string // as Asterisk gave it: may be empty, "anonymous" or junk
+	CallerName string
+	Dialed     string
+	Target     Target // zero when the number reaches nobody
+	StartedAt  time.Time
+	AnsweredAt time.Time // zero when nobody answered
+	EndedAt    time.Time
+	AnsweredBy ClerkID
+	// AnsweredRing is the ring on which the answering clerk picked up.
+	AnsweredRing int
+	// RingsHeard is how many rings the caller heard in all, over every step.
+	RingsHeard int
+	Outcome    Outcome
+	HungUpBy   Party
+	Attempts   []Attempt
+}
+
+// WaitToAnswer is how long the caller waited before a clerk picked up.
+func (r CallRecord) WaitToAnswer() time.Duration {
+	if r.AnsweredAt.IsZero() {
+		return 0
+	}
+	return r.AnsweredAt.Sub(r.StartedAt)
+}

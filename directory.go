@@ -1,0 +1,170 @@
+package callcare
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ClerkID is the id an admin gives a clerk in the staff directory.
+type ClerkID string
+
+// Clerk is one member of staff who takes calls. P4d: the fields are what a
+// clerk says when answering (name, surname, position, department).
+type Clerk struct {
+	ID         ClerkID
+	Name       string
+	Surname    string
+	Position   string
+	Department string // number of the department the clerk belongs to
+	Extension  string // the number citizens and colleagues dial
+	Endpoint   string // the Asterisk endpoint of the desk phone, e.g. PJSIP/101
+	// Overflow names who is rung next when the clerk does not answer in time:
+	// a clerk id or a department number, empty for nobody.
+	Overflow string
+}
+
+// FullName is how the clerk introduces themselves.
+func (c Clerk) FullName() string { return strings.TrimSpace(c.Name + " " + c.Surname) }
+
+// RingStrategy says how a department rings its members.
+type RingStrategy string
+
+const (
+	RingTogether RingStrategy = "together" // all members ring at once
+	RingInOrder  RingStrategy = "in_order" // one member after another, each for the full ring count
+)
+
+// Department is a number that reaches a group of clerks.
+type Department struct {
+	Number   string // the number dialed to reach the department
+	Name     string
+	Members  []ClerkID
+	Ring     RingStrategy
+	Overflow string // clerk id or department number rung when no member answers
+}
+
+// TargetKind tells a clerk from a department.
+type TargetKind string
+
+const (
+	TargetClerk      TargetKind = "clerk"
+	TargetDepartment TargetKind = "department"
+)
+
+// Target is what a dialed number reaches.
+type Target struct {
+	Kind TargetKind
+	ID   string // clerk id or department number
+}
+
+func (t Target) String() string { return string(t.Kind) + ":" + t.ID }
+
+// Directory is the staff directory: the one source of truth about who takes
+// which calls (P3.3).
+type Directory struct {
+	Clerks      []Clerk
+	Departments []Department
+}
+
+// Clerk finds a clerk by id.
+func (d *Directory) Clerk(id ClerkID) (Clerk, bool) {
+	for _, c := range d.Clerks {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Clerk{}, false
+}
+
+// Department finds a department by number.
+func (d *Directory) Department(number string) (Department, bool) {
+	for _, dep := range d.Departments {
+		if dep.Number == number {
+			return dep, true
+		}
+	}
+	return Department{}, false
+}
+
+// TargetOf names what an overflow reference points at: a clerk id first, then
+// a department number.
+func (d *Directory) TargetOf(ref string) (Target, bool) {
+	if _, ok := d.Clerk(ClerkID(ref)); ok {
+		return Target{Kind: TargetClerk, ID: ref}, true
+	}
+	if _, ok := d.Department(ref); ok {
+		return Target{Kind: TargetDepartment, ID: ref}, true
+	}
+	return Target{}, false
+}
+
+// Step is one stage of ringing: the clerks rung together, for the procedure's
+// ring count, before the call overflows to the next step.
+type Step struct {
+	Clerks []Clerk
+	Via    Target // the target this step comes from, for the call log
+}
+
+// Chain expands a target into the steps a call rings through: the target
+// itself, then its overflow, then that one's overflow, and so on. A clerk is
+// rung at most once a call. It fails on a reference to nobody or on a loop,
+// which config validation reports to the admin before a call can meet it.
+func (d *Directory) Chain(t Target) ([]Step, error) {
+	var steps []Step
+	seen := map[Target]bool{}
+	rung := map[ClerkID]bool{}
+	path := []string{t.ID}
+	for {
+		if seen[t] {
+			return steps, fmt.Errorf("overflow chain loops: %s", strings.Join(path, " -> "))
+		}
+		seen[t] = true
+		var next string
+		switch t.Kind {
+		case TargetClerk:
+			c, ok := d.Clerk(ClerkID(t.ID))
+			if !ok {
+				return steps, fmt.Errorf("overflow chain names unknown clerk %q", t.ID)
+			}
+			if !rung[c.ID] {
+				rung[c.ID] = true
+				steps = append(steps, Step{Clerks: []Clerk{c}, Via: t})
+			}
+			next = c.Overflow
+		case TargetDepartment:
+			dep, ok := d.Department(t.ID)
+			if !ok {
+				return steps, fmt.Errorf("overflow chain names unknown department %q", t.ID)
+			}
+			var group []Clerk
+			for _, id := range dep.Members {
+				c, ok := d.Clerk(id)
+				if !ok {
+					return steps, fmt.Errorf("department %s lists unknown clerk %q", dep.Number, id)
+				}
+				if rung[c.ID] {
+					continue
+				}
+				rung[c.ID] = true
+				if dep.Ring == RingInOrder {
+					steps = append(steps, Step{Clerks: []Clerk{c}, Via: t})
+				} else {
+					group = append(group, c)
+				}
+			}
+			if len(group) > 0 {
+				steps = append(steps, Step{Clerks: group, Via: t})
+			}
+			next = dep.Overflow
+		}
+		if next == "" {
+			return steps, nil
+		}
+		nt, ok := d.TargetOf(next)
+		if !ok {
+			return steps, fmt.Errorf("overflow of %s names %q, which is neither a clerk nor a department", t.ID, next)
+		}
+		path = append(path, next)
+		t = nt
+	}
+}
