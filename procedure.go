@@ -19,11 +19,12 @@ func (p Procedure) RingLimit() time.Duration {
 	return time.Duration(p.AnswerWithinRings) * p.RingCycle
 }
 
-// RingsHeard is how many rings a caller heard after d of ringing: a ring
-// counts once its tone has started.
+// RingsHeard is the ring a phone is on after d of ringing: ring n spans
+// ((n-1) x cycle, n x cycle], so a phone left exactly at the limit was left
+// on ring AnswerWithinRings, and one picked up 7 s in answered on ring 2.
 func (p Procedure) RingsHeard(d time.Duration) int {
-	if d < 0 || p.RingCycle <= 0 {
+	if d <= 0 || p.RingCycle <= 0 {
 		return 0
 	}
-	return int(d/p.RingCycle) + 1
+	return int((d + p.RingCycle - 1) / p.RingCycle)
 }

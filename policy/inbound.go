@@ -1,0 +1,334 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// Sounds are the prompts the call path plays, as Asterisk sound names.
+type Sounds struct {
+	UnknownNumber   string // the number reaches nobody
+	NobodyAvailable string // the chain is exhausted; a callback will follow
+}
+
+// Arrival is a citizen's call as it enters the service.
+type Arrival struct {
+	CallID     string
+	CallerID   string // as Asterisk gave it; never interpreted
+	CallerName string
+	Dialed     string
+	Target     callcare.Target
+	Found      bool            // false when the dialed number reaches nobody
+	Steps      []callcare.Step // the overflow chain, expanded
+}
+
+type phase int
+
+const (
+	phaseRinging   phase = iota // clerks are being rung (P4a)
+	phaseConnected              // a clerk took the call
+	phaseClosing                // a last message plays before the service hangs up
+	phaseDone
+)
+
+type legState int
+
+const (
+	legDialing legState = iota
+	legRinging
+	legAnswered
+	legGone
+)
+
+type leg struct {
+	id      string
+	step    int
+	attempt int // index into the record's Attempts
+	state   legState
+}
+
+// Inbound is one citizen's call to a clerk or a department: rung along the
+// overflow chain by the procedure's count (P4a), connected to whoever
+// answers first, recorded as missed or abandoned otherwise.
+type Inbound struct {
+	proc     callcare.Procedure
+	sounds   Sounds
+	rec      callcare.CallRecord
+	steps    []callcare.Step
+	step     int // index of the step being rung
+	legs     []*leg
+	phase    phase
+	deadline time.Time
+	// ringingAt is the first RINGING of the current step: P4a counts rings
+	// from the moment a phone rings, not from the dial.
+	ringingAt time.Time
+	answered  *leg
+	playing   string
+}
+
+// Start takes a call that has just arrived and says what to do first.
+func Start(a Arrival, proc callcare.Procedure, sounds Sounds, now time.Time) (*Inbound, []Action) {
+	c := &Inbound{
+		proc:   proc,
+		sounds: sounds,
+		steps:  a.Steps,
+		rec: callcare.CallRecord{
+			ID:         a.CallID,
+			CallerID:   a.CallerID,
+			CallerName: a.CallerName,
+			Dialed:     a.Dialed,
+			Target:     a.Target,
+			StartedAt:  now,
+		},
+	}
+	if !a.Found || len(a.Steps) == 0 {
+		// Never silence: the caller is told the number reaches nobody.
+		c.rec.Outcome = callcare.OutcomeUnrouted
+		return c, append([]Action{Save{c.rec}}, c.close(sounds.UnknownNumber)...)
+	}
+	return c, append([]Action{Save{c.rec}, RingCaller{}}, c.dialStep(now)...)
+}
+
+// Deadline is when the policy wants a TimerFired; zero for never.
+func (c *Inbound) Deadline() time.Time { return c.deadline }
+
+// Done tells whether the call is over.
+func (c *Inbound) Done() bool { return c.phase == phaseDone }
+
+// Record is the call record as it stands.
+func (c *Inbound) Record() callcare.CallRecord { return c.rec }
+
+// Step feeds one event to the call and returns what to do.
+func (c *Inbound) Step(ev Event, now time.Time) []Action {
+	if c.phase == phaseDone {
+		return nil
+	}
+	switch ev := ev.(type) {
+	case LegRinging:
+		return c.legRinging(ev.Leg, now)
+	case LegAnswered:
+		return c.legAnswered(ev.Leg, now)
+	case LegFailed:
+		return c.legFailed(ev, now)
+	case LegGone:
+		return c.legGone(ev.Leg, now)
+	case CallerGone:
+		return c.callerGone(now)
+	case PlaybackDone:
+		if c.phase == phaseClosing && ev.Playback == c.playing {
+			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
+		}
+	case TimerFired:
+		if c.phase == phaseRinging && !c.deadline.IsZero() && !now.Before(c.deadline) {
+			return c.ringLimitPassed(now)
+		}
+	case LinkBack:
+		return []Action{Resync{Legs: c.liveLegs()}}
+	case LinkLost:
+		// Nothing to do until the link is back: Asterisk keeps the calls.
+	}
+	return nil
+}
+
+// dialStep rings every clerk of the current step.
+func (c *Inbound) dialStep(now time.Time) []Action {
+	s := c.steps[c.step]
+	c.ringingAt = time.Time{}
+	// A phone that has not even started ringing after twice the ring limit
+	// is treated as unreachable, so no call hangs on a silent leg.
+	c.deadline = now.Add(2 * c.proc.RingLimit())
+	var acts []Action
+	for _, clerk := range s.Clerks {
+		l := &leg{
+			id:      fmt.Sprintf("%s-%d", c.rec.ID, len(c.legs)+1),
+			step:    c.step,
+			attempt: len(c.rec.Attempts),
+		}
+		c.legs = append(c.legs, l)
+		c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: clerk.ID, Via: s.Via, DialedAt: now})
+		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk})
+	}
+	return acts
+}
+
+func (c *Inbound) legRinging(id string, now time.Time) []Action {
+	l := c.current(id)
+	if l == nil || l.state != legDialing {
+		return nil
+	}
+	l.state = legRinging
+	c.rec.Attempts[l.attempt].RingingAt = now
+	if c.ringingAt.IsZero() {
+		// P4a: the count starts at the step's first ring.
+		c.ringingAt = now
+		c.deadline = now.Add(c.proc.RingLimit())
+	}
+	return nil
+}
+
+func (c *Inbound) legAnswered(id string, now time.Time) []Action {
+	l := c.current(id)
+	if l == nil || l.state == legGone || c.phase != phaseRinging {
+		// A leg the service already left (overflowed, cancelled) cannot
+		// come back: it is being hung up.
+		return nil
+	}
+	l.state = legAnswered
+	c.answered = l
+	c.phase = phaseConnected
+	c.deadline = time.Time{}
+	a := &c.rec.Attempts[l.attempt]
+	a.Result = "answered"
+	a.Rings = c.ringsAt(*a, now)
+	c.rec.AnsweredAt = now
+	c.rec.AnsweredBy = a.Clerk
+	c.rec.AnsweredRing = a.Rings
+	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.Outcome = callcare.OutcomeAnswered
+	acts := c.leaveLegs(now, "cancelled", "answered_elsewhere")
+	return append(acts, Connect{Leg: l.id}, Save{c.rec})
+}
+
+func (c *Inbound) legFailed(ev LegFailed, now time.Time) []Action {
+	l := c.current(ev.Leg)
+	if l == nil || l.state == legGone || l.state == legAnswered {
+		return nil
+	}
+	c.endLeg(l, ev.Result, now)
+	// A created channel stays in Stasis after BUSY: hang it up ourselves.
+	acts := []Action{HangupLeg{Leg: l.id, Reason: "normal"}}
+	return append(acts, c.nextIfStepOver(now)...)
+}
+
+func (c *Inbound) legGone(id string, now time.Time) []Action {
+	l := c.leg(id)
+	if l == nil || l.state == legGone {
+		return nil
+	}
+	if l == c.answered {
+		l.state = legGone
+		c.rec.Attempts[l.attempt].EndedAt = now
+		return c.finish(callcare.PartyClerk, now, HangupCaller{Reason: "normal"})
+	}
+	c.endLeg(l, "ended", now)
+	if l.step != c.step || c.phase != phaseRinging {
+		return nil
+	}
+	return c.nextIfStepOver(now)
+}
+
+func (c *Inbound) callerGone(now time.Time) []Action {
+	switch c.phase {
+	case phaseRinging:
+		c.rec.Outcome = callcare.OutcomeAbandoned
+		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+		return c.finish(callcare.PartyCaller, now, c.leaveLegs(now, "cancelled", "normal")...)
+	case phaseConnected:
+		c.answered.state = legGone
+		c.rec.Attempts[c.answered.attempt].EndedAt = now
+		return c.finish(callcare.PartyCaller, now, HangupLeg{Leg: c.answered.id, Reason: "normal"})
+	default: // closing: the caller did not wait for the end of the message
+		return c.finish(callcare.PartyCaller, now)
+	}
+}
+
+// ringLimitPassed is P4a itself: the rings are up, so the call moves on to
+// the next of the chain, never later.
+func (c *Inbound) ringLimitPassed(now time.Time) []Action {
+	acts := c.leaveLegs(now, "noanswer", "no_answer")
+	return append(acts, c.next(now)...)
+}
+
+func (c *Inbound) nextIfStepOver(now time.Time) []Action {
+	for _, l := range c.legs {
+		if l.step == c.step && l.state != legGone {
+			return nil
+		}
+	}
+	return c.next(now)
+}
+
+// next moves to the next step of the chain, or ends the call as missed.
+func (c *Inbound) next(now time.Time) []Action {
+	c.step++
+	if c.step < len(c.steps) {
+		return c.dialStep(now)
+	}
+	c.rec.Outcome = callcare.OutcomeMissed
+	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	return c.close(c.sounds.NobodyAvailable)
+}
+
+// close plays a last message, then hangs up (on PlaybackDone).
+func (c *Inbound) close(sound string) []Action {
+	c.phase = phaseClosing
+	c.deadline = time.Time{}
+	c.playing = c.rec.ID + "-closing"
+	return []Action{Play{Playback: c.playing, Sound: sound}}
+}
+
+// leaveLegs hangs up every live leg of the current step.
+func (c *Inbound) leaveLegs(now time.Time, result, reason string) []Action {
+	var acts []Action
+	for _, l := range c.legs {
+		if l.step != c.step || l.state == legGone || l == c.answered {
+			continue
+		}
+		c.endLeg(l, result, now)
+		acts = append(acts, HangupLeg{Leg: l.id, Reason: reason})
+	}
+	return acts
+}
+
+func (c *Inbound) endLeg(l *leg, result string, now time.Time) {
+	l.state = legGone
+	a := &c.rec.Attempts[l.attempt]
+	a.EndedAt = now
+	a.Result = result
+	a.Rings = c.ringsAt(*a, now)
+}
+
+func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Action {
+	c.phase = phaseDone
+	c.deadline = time.Time{}
+	c.rec.HungUpBy = by
+	c.rec.EndedAt = now
+	return append(acts, Save{c.rec}, Finish{})
+}
+
+// ringsAt is the ring a clerk's phone was on at now (0 if it never rang).
+func (c *Inbound) ringsAt(a callcare.Attempt, now time.Time) int {
+	if a.RingingAt.IsZero() {
+		return 0
+	}
+	return c.proc.RingsHeard(now.Sub(a.RingingAt))
+}
+
+func (c *Inbound) leg(id string) *leg {
+	for _, l := range c.legs {
+		if l.id == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// current finds a leg of the step being rung.
+func (c *Inbound) current(id string) *leg {
+	if l := c.leg(id); l != nil && l.step == c.step {
+		return l
+	}
+	return nil
+}
+
+func (c *Inbound) liveLegs() []string {
+	var ids []string
+	for _, l := range c.legs {
+		if l.state != legGone {
+			ids = append(ids, l.id)
+		}
+	}
+	return ids
+}

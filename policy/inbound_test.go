@@ -1,0 +1,294 @@
+package policy_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/policy"
+)
+
+var (
+	t0   = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	proc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 5 * time.Second}
+
+	anna  = callcare.Clerk{ID: "anowak", Endpoint: "PJSIP/101"}
+	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102"}
+	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103"}
+
+	sounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail"}
+)
+
+func at(d time.Duration) time.Time { return t0.Add(d) }
+
+func arrival(steps ...[]callcare.Clerk) policy.Arrival {
+	a := policy.Arrival{CallID: "c", CallerID: "48600100200", Dialed: "101", Found: true,
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}}
+	for _, s := range steps {
+		a.Steps = append(a.Steps, callcare.Step{Clerks: s, Via: a.Target})
+	}
+	return a
+}
+
+// step is one input to the call and what the policy must answer: the
+// actions by kind and leg (see brief), and the deadline it then asks for.
+type step struct {
+	at       time.Duration
+	ev       policy.Event
+	want     string        // brief of the actions, "" for none
+	deadline time.Duration // -1 for none, 0 to skip the check
+}
+
+func TestInbound(t *testing.T) {
+	tests := []struct {
+		rule, name string
+		arrival    policy.Arrival
+		start      string // brief of the first actions
+		steps      []step
+		outcome    callcare.Outcome
+		check      func(t *testing.T, r callcare.CallRecord)
+	}{
+		{
+			rule: "P4a", name: "the count starts at the first RINGING, not at the dial",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 4 * time.Second, ev: policy.LegRinging{Leg: "c-1"}, deadline: 19 * time.Second},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: ""},
+				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2", deadline: 49 * time.Second},
+			},
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if a := r.Attempts[0]; a.Result != "noanswer" || a.Rings != 3 {
+					t.Errorf("first attempt = %s at ring %d, want noanswer at ring 3", a.Result, a.Rings)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "an answer in the last moment wins over the overflow",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegRinging{Leg: "c-1"}, deadline: 15 * time.Second},
+				{at: 15*time.Second - time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save", deadline: -1},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: ""},
+				{at: 30 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
+			},
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.AnsweredBy != "anowak" || r.AnsweredRing != 3 || r.HungUpBy != callcare.PartyCaller {
+					t.Errorf("answered by %q on ring %d, hung up by %s; want anowak, 3, caller", r.AnsweredBy, r.AnsweredRing, r.HungUpBy)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "an answer after the overflow is too late",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15*time.Second + time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: ""},
+				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "connect:c-2 save"},
+			},
+		},
+		{
+			rule: "P4a", name: "a busy phone moves on at once",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal dial:c-2"},
+				{at: 20 * time.Millisecond, ev: policy.LegGone{Leg: "c-1"}, want: ""},
+			},
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.Attempts[0].Result != "busy" {
+					t.Errorf("first attempt result %q, want busy", r.Attempts[0].Result)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "a phone that never rings is given up after twice the limit",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+			},
+		},
+		{
+			rule: "P4a", name: "a department ringing together: the first answer wins",
+			arrival: arrival([]callcare.Clerk{anna, piotr, ewa}),
+			start:   "save ring dial:c-1 dial:c-2 dial:c-3",
+			steps: []step{
+				{at: time.Second, ev: policy.LegRinging{Leg: "c-2"}, deadline: 16 * time.Second},
+				{at: 2 * time.Second, ev: policy.LegRinging{Leg: "c-1"}, deadline: 16 * time.Second},
+				{at: 3 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal"},
+				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "hangup:c-2/answered_elsewhere connect:c-1 save", deadline: -1},
+				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: ""},
+			},
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.AnsweredRing != 2 {
+					t.Errorf("answered on ring %d, want 2", r.AnsweredRing)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "the chain exhausted: missed, and the caller is told before the line ends",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer play:vm-nobodyavail", deadline: -1},
+				{at: 33 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeMissed,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.RingsHeard != 6 || r.Target.ID != "anowak" || r.Dialed != "101" || r.CallerID != "48600100200" {
+					t.Errorf("missed call kept %d rings, target %v, dialed %q, caller %q", r.RingsHeard, r.Target, r.Dialed, r.CallerID)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "the caller gives up while ringing: abandoned",
+			arrival: arrival([]callcare.Clerk{anna}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
+				{at: 6 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish", deadline: -1},
+				{at: 7 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: ""},
+			},
+			outcome: callcare.OutcomeAbandoned,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.RingsHeard != 2 || r.HungUpBy != callcare.PartyCaller || r.Attempts[0].Result != "cancelled" {
+					t.Errorf("abandoned call: %d rings, hung up by %s, attempt %q", r.RingsHeard, r.HungUpBy, r.Attempts[0].Result)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "the caller hangs up while the next target is being dialed",
+			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal save finish"},
+			},
+			outcome: callcare.OutcomeAbandoned,
+		},
+		{
+			rule: "P4a", name: "the clerk hangs up first: the caller is hung up",
+			arrival: arrival([]callcare.Clerk{anna}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
+				{at: 3 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save"},
+				{at: 60 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "hangup-caller save finish"},
+				{at: 60 * time.Second, ev: policy.CallerGone{}, want: ""},
+			},
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.HungUpBy != callcare.PartyClerk || r.WaitToAnswer() != 3*time.Second || r.AnsweredRing != 1 {
+					t.Errorf("hung up by %s after waiting %s, ring %d", r.HungUpBy, r.WaitToAnswer(), r.AnsweredRing)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "an unknown number hears a message instead of silence",
+			arrival: policy.Arrival{CallID: "c", CallerID: "anonymous", Dialed: "999"},
+			start:   "save play:ss-noservice",
+			steps: []step{
+				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeUnrouted,
+		},
+		{
+			rule: "P4a", name: "a lost link asks for a resync of the live legs",
+			arrival: arrival([]callcare.Clerk{anna, piotr}),
+			start:   "save ring dial:c-1 dial:c-2",
+			steps: []step{
+				{at: 0, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal"},
+				{at: time.Second, ev: policy.LinkLost{}, want: ""},
+				{at: 2 * time.Second, ev: policy.LinkBack{}, want: "resync:c-2"},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			call, acts := policy.Start(tc.arrival, proc, sounds, t0)
+			if got := brief(acts); got != tc.start {
+				t.Fatalf("start: actions %q, want %q", got, tc.start)
+			}
+			for i, s := range tc.steps {
+				acts := call.Step(s.ev, at(s.at))
+				if got := brief(acts); got != s.want {
+					t.Fatalf("step %d (%T at %s): actions %q, want %q", i, s.ev, s.at, got, s.want)
+				}
+				switch {
+				case s.deadline < 0 && !call.Deadline().IsZero():
+					t.Fatalf("step %d: deadline %s, want none", i, call.Deadline().Sub(t0))
+				case s.deadline > 0 && !call.Deadline().Equal(at(s.deadline)):
+					t.Fatalf("step %d: deadline %s, want %s", i, call.Deadline().Sub(t0), s.deadline)
+				}
+			}
+			rec := call.Record()
+			if tc.outcome != "" && rec.Outcome != tc.outcome {
+				t.Errorf("outcome %q, want %q", rec.Outcome, tc.outcome)
+			}
+			if tc.check != nil {
+				tc.check(t, rec)
+			}
+		})
+	}
+}
+
+// brief writes actions compactly so a table row reads like the call.
+func brief(acts []policy.Action) string {
+	var out []string
+	for _, a := range acts {
+		switch a := a.(type) {
+		case policy.Save:
+			out = append(out, "save")
+		case policy.RingCaller:
+			out = append(out, "ring")
+		case policy.DialClerk:
+			out = append(out, "dial:"+a.Leg)
+		case policy.HangupLeg:
+			out = append(out, "hangup:"+a.Leg+"/"+a.Reason)
+		case policy.Connect:
+			out = append(out, "connect:"+a.Leg)
+		case policy.Play:
+			out = append(out, "play:"+a.Sound)
+		case policy.HangupCaller:
+			out = append(out, "hangup-caller")
+		case policy.Resync:
+			out = append(out, "resync:"+strings.Join(a.Legs, ","))
+		case policy.Finish:
+			out = append(out, "finish")
+		default:
+			out = append(out, fmt.Sprintf("%T", a))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func TestInboundDialsEveryClerkOfTheChainOnce(t *testing.T) {
+	call, acts := policy.Start(arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}), proc, sounds, t0)
+	var dialed []callcare.ClerkID
+	collect := func(acts []policy.Action) {
+		for _, a := range acts {
+			if d, ok := a.(policy.DialClerk); ok {
+				dialed = append(dialed, d.Clerk.ID)
+			}
+		}
+	}
+	collect(acts)
+	for i := 0; i < 5; i++ { // timers keep firing; nobody ever rings
+		collect(call.Step(policy.TimerFired{}, call.Deadline()))
+	}
+	if want := []callcare.ClerkID{"anowak", "pwisniewski"}; !reflect.DeepEqual(dialed, want) {
+		t.Errorf("dialed %v, want %v", dialed, want)
+	}
+}
