@@ -18,7 +18,7 @@ var specJSON []byte
 
 // Spec is the ARI specification. Treat it as read-only.
 type Spec struct {
-	Operations []*Operation       `json:"operations"`
+	Operations []*Operation      `json:"operations"`
 	Models     map[string]*Model `json:"models"`
 }
 

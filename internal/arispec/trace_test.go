@@ -1,7 +1,6 @@
 package arispec_test
 
 import (
-	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -48,13 +47,20 @@ func TestTraceEvents(t *testing.T) {
 // Requests the errors trace makes on purpose that are not ARI routes.
 var notRoutes = map[string]bool{"GET /no-such-resource": true}
 
+// Requests Asterisk refused with 400 for a parameter: CheckParams must
+// refuse them too.
+var badParams = map[string]bool{
+	"POST /channels/create?app=lab":                        true, // no endpoint
+	"DELETE /channels/1795494491.10?reason=no-such-reason": true,
+}
+
 func TestTraceRequests(t *testing.T) {
 	s := load(t)
 	traces, err := aritrace.LoadDir(tracesDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	models := 0
+	models, refused := 0, 0
 	for _, tr := range traces {
 		for _, r := range tr.Requests() {
 			call := r.Method + " " + r.Path
@@ -81,6 +87,12 @@ func TestTraceRequests(t *testing.T) {
 			if r.Status/100 == 2 && perr != nil {
 				t.Errorf("%s: %s?%s answered %d but: %v", tr.Name, call, r.Query, r.Status, perr)
 			}
+			if badParams[call+"?"+r.Query] {
+				refused++
+				if perr == nil {
+					t.Errorf("%s: %s?%s answered %d but CheckParams accepts it", tr.Name, call, r.Query, r.Status)
+				}
+			}
 			if r.Status/100 != 2 || op.ResponseClass == "void" || len(r.Response) == 0 || string(r.Response) == "null" {
 				continue
 			}
@@ -93,5 +105,7 @@ func TestTraceRequests(t *testing.T) {
 	if models < 50 {
 		t.Errorf("checked only %d response bodies", models)
 	}
-	_ = json.Valid
+	if refused != len(badParams) {
+		t.Errorf("found %d of the %d refused requests", refused, len(badParams))
+	}
 }

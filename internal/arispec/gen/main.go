@@ -124,16 +124,24 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	data, err := encode(spec)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// encode writes the spec deterministically (map keys sorted), indented so
+// that a new Asterisk version's changes read well in a diff.
+func encode(spec *outSpec) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(spec); err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
-	}
+	err := enc.Encode(spec)
+	return buf.Bytes(), err
 }
 
 var methodOrder = map[string]int{"GET": 0, "POST": 1, "PUT": 2, "DELETE": 3}
