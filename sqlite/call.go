@@ -1,0 +1,248 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// SaveCall writes rec, replacing any earlier version with the same ID
+// together with its attempts, in one transaction. The service saves a call
+// when it starts (Outcome empty: in progress) and again when it ends, so a
+// crash mid-call leaves a trace.
+//
+// Times are kept in UTC at millisecond precision (finer digits are dropped);
+// zero times stay zero.
+func (db *DB) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
+	if rec.ID == "" {
+		return errors.New("sqlite: save call: id required")
+	}
+	if rec.StartedAt.IsZero() {
+		return fmt.Errorf("sqlite: save call %s: start time required", rec.ID)
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+	}
+	defer tx.Rollback()
+	if err := saveCall(ctx, tx, rec); err != nil {
+		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+	}
+	return nil
+}
+
+func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
+	now := formatTime(tx.now)
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO calls (
+			id, caller_id, caller_name, dialed, target_kind, target_id,
+			started_at, answered_at, ended_at, answered_by, answered_ring,
+			rings_heard, outcome, hung_up_by, created_at, updated_at
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			caller_id     = excluded.caller_id,
+			caller_name   = excluded.caller_name,
+			dialed        = excluded.dialed,
+			target_kind   = excluded.target_kind,
+			target_id     = excluded.target_id,
+			started_at    = excluded.started_at,
+			answered_at   = excluded.answered_at,
+			ended_at      = excluded.ended_at,
+			answered_by   = excluded.answered_by,
+			answered_ring = excluded.answered_ring,
+			rings_heard   = excluded.rings_heard,
+			outcome       = excluded.outcome,
+			hung_up_by    = excluded.hung_up_by,
+			updated_at    = excluded.updated_at`,
+		rec.ID, rec.CallerID, rec.CallerName, rec.Dialed,
+		string(rec.Target.Kind), rec.Target.ID,
+		formatTime(rec.StartedAt), formatTime(rec.AnsweredAt), formatTime(rec.EndedAt),
+		string(rec.AnsweredBy), rec.AnsweredRing, rec.RingsHeard,
+		string(rec.Outcome), string(rec.HungUpBy), now, now,
+	); err != nil {
+		return err
+	}
+
+	if _, err := tx.ExecContext(ctx, `DELETE FROM call_attempts WHERE call_id = ?`, rec.ID); err != nil {
+		return err
+	}
+	if len(rec.Attempts) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `
+		INSERT INTO call_attempts (
+			call_id, seq, clerk, via_kind, via_id,
+			dialed_at, ringing_at, ended_at, result, rings
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, a := range rec.Attempts {
+		if _, err := stmt.ExecContext(ctx,
+			rec.ID, i+1, string(a.Clerk), string(a.Via.Kind), a.Via.ID,
+			formatTime(a.DialedAt), formatTime(a.RingingAt), formatTime(a.EndedAt),
+			a.Result, a.Rings,
+		); err != nil {
+			return fmt.Errorf("attempt %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// Call returns the call with the given id, or an error wrapping ErrNotFound.
+func (db *DB) Call(ctx context.Context, id string) (callcare.CallRecord, error) {
+	recs, err := db.calls(ctx, `id = ?`, []any{id}, -1)
+	if err != nil {
+		return callcare.CallRecord{}, fmt.Errorf("sqlite: call %s: %w", id, err)
+	}
+	if len(recs) == 0 {
+		return callcare.CallRecord{}, fmt.Errorf("sqlite: call %s: %w", id, ErrNotFound)
+	}
+	return recs[0], nil
+}
+
+// CallFilter selects calls by their start time.
+type CallFilter struct {
+	Since   time.Time        // started at or after; zero for no lower bound
+	Until   time.Time        // started before; zero for no upper bound
+	Limit   int              // at most this many, the newest; 0 (or less) for all
+	Outcome callcare.Outcome // only calls that ended so; empty for any, in progress included
+}
+
+// Calls returns the calls that match f, newest first, each with its attempts.
+func (db *DB) Calls(ctx context.Context, f CallFilter) ([]callcare.CallRecord, error) {
+	// The WHERE clause is assembled from fixed fragments only; every value
+	// travels as a parameter.
+	where, args := []string{"1 = 1"}, []any{}
+	if !f.Since.IsZero() {
+		where, args = append(where, "started_at >= ?"), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "started_at < ?"), append(args, formatTime(f.Until))
+	}
+	if f.Outcome != "" {
+		where, args = append(where, "outcome = ?"), append(args, string(f.Outcome))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	recs, err := db.calls(ctx, strings.Join(where, " AND "), args, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: calls: %w", err)
+	}
+	return recs, nil
+}
+
+// calls reads the calls matching where (newest first, at most limit, -1 for
+// all) and their attempts, from one snapshot.
+func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([]callcare.CallRecord, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	selected := `SELECT id FROM calls WHERE ` + where + ` ORDER BY started_at DESC, id DESC LIMIT ?`
+	args = append(args, limit)
+
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, caller_id, caller_name, dialed, target_kind, target_id,
+			started_at, answered_at, ended_at, answered_by, answered_ring,
+			rings_heard, outcome, hung_up_by
+		FROM calls
+		WHERE `+where+`
+		ORDER BY started_at DESC, id DESC
+		LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	recs := []callcare.CallRecord{}
+	index := map[string]int{}
+	for rows.Next() {
+		var (
+			r                         callcare.CallRecord
+			targetKind                string
+			answeredBy, outcome, hung string
+			started, answered, ended  sql.NullString
+		)
+		if err := rows.Scan(&r.ID, &r.CallerID, &r.CallerName, &r.Dialed, &targetKind, &r.Target.ID,
+			&started, &answered, &ended, &answeredBy, &r.AnsweredRing,
+			&r.RingsHeard, &outcome, &hung); err != nil {
+			return nil, err
+		}
+		r.Target.Kind = callcare.TargetKind(targetKind)
+		r.AnsweredBy = callcare.ClerkID(answeredBy)
+		r.Outcome = callcare.Outcome(outcome)
+		r.HungUpBy = callcare.Party(hung)
+		if r.StartedAt, err = parseTime(started); err != nil {
+			return nil, err
+		}
+		if r.AnsweredAt, err = parseTime(answered); err != nil {
+			return nil, err
+		}
+		if r.EndedAt, err = parseTime(ended); err != nil {
+			return nil, err
+		}
+		index[r.ID] = len(recs)
+		recs = append(recs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(recs) == 0 {
+		return recs, nil
+	}
+
+	rows, err = tx.QueryContext(ctx, `
+		SELECT call_id, clerk, via_kind, via_id, dialed_at, ringing_at, ended_at, result, rings
+		FROM call_attempts
+		WHERE call_id IN (`+selected+`)
+		ORDER BY call_id, seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			a                      callcare.Attempt
+			callID, clerk, viaKind string
+			dialed, ringing, ended sql.NullString
+		)
+		if err := rows.Scan(&callID, &clerk, &viaKind, &a.Via.ID, &dialed, &ringing, &ended, &a.Result, &a.Rings); err != nil {
+			return nil, err
+		}
+		a.Clerk = callcare.ClerkID(clerk)
+		a.Via.Kind = callcare.TargetKind(viaKind)
+		if a.DialedAt, err = parseTime(dialed); err != nil {
+			return nil, err
+		}
+		if a.RingingAt, err = parseTime(ringing); err != nil {
+			return nil, err
+		}
+		if a.EndedAt, err = parseTime(ended); err != nil {
+			return nil, err
+		}
+		i, ok := index[callID]
+		if !ok {
+			continue // cannot happen within one snapshot
+		}
+		recs[i].Attempts = append(recs[i].Attempts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
