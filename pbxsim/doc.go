@@ -1,0 +1,57 @@
+// Package pbxsim is a simulated Asterisk 20 for tests, benchmarks and the
+// demo: ARI's REST interface under /ari and its event WebSocket at
+// /ari/events, served on a loopback port like net/http/httptest.
+//
+//	pbx := pbxsim.NewServer(pbxsim.Options{})
+//	defer pbx.Close()
+//	pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second})
+//	// connect an ARI client to pbx.URL() and pbx.WebsocketURL() as app "callcare"
+//	call, err := pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "100", App: "callcare"})
+//
+// # What it simulates
+//
+// The parts of ARI a Stasis application uses, held to recordings of a real
+// Asterisk 20 (the traces in testdata/traces) and to its Swagger
+// specification:
+//   - applications: an application exists only while a WebSocket holds it;
+//     a second socket for the same name gets ApplicationReplaced sent to
+//     the first; event filters (allowed/disallowed event types) apply to
+//     what is sent.
+//   - channels: ids like "1795478171.12" unless the client picks one, opaque
+//     names like "PJSIP/101-00000001", states Down, Ring, Ringing, Up; create
+//     and dial (with caller and timeout), originate (Stasis only once
+//     answered; timeout counted from the originate), answer, ring, hold,
+//     music on hold, play, record, variables, redirect, continue, move,
+//     hangup with reason.
+//   - the events Asterisk sends and their order, including the surprises:
+//     Dial never carries caller; an originated channel's Dial events come
+//     before its StasisStart; a dial timeout ends with the channel's hangup
+//     and no NOANSWER; a busy created channel stays in Stasis; DTMF does not
+//     stop a playback; a created channel's StasisStart and a PlaybackStarted
+//     come before the REST reply; ChannelDestroyed follows StasisEnd only
+//     for channels that took part in a dial or shared a bridge.
+//   - bridges (mixing and holding), their members, music on hold and
+//     playbacks; playbacks with ids and lengths (see knownSounds).
+//   - desk phones (Phone: answers, never answers, busy, unavailable,
+//     rejects, congested; a script of hangup, hold, unhold and keys) and
+//     citizens calling in (Caller, Call), on the injectable clock.
+//   - misbehaviour: DropWebSocket, Restart, SetEventDelay, FailRequests,
+//     InjectEvent (for event types a client library does not know).
+//
+// Every mistake gets the status and JSON message Asterisk gives (the errors
+// table of the traces' README); a path outside the specification is 404
+// "Resource not found".
+//
+// # What it does not simulate
+//
+// Media and codecs (no RTP: Call.Heard only lists what would be heard), SIP
+// and its details (no registrations, no INVITE/REFER, no From headers),
+// the dialplan beyond the Stasis() arguments a Caller brings (Caller.Then
+// stands in for the priority after Stasis), endpoints and device states,
+// snoop, external media, mailboxes, the asterisk/config and logging
+// resources, and most ChannelVarset noise (it sends STASISSTATUS,
+// BRIDGEPEER, BRIDGEPVTCALLID and variables the app sets, not RTP QoS).
+//
+// All state sits behind one mutex; every timer runs on Options.Clock, so a
+// scaled clock runs a 15-second ring limit in milliseconds.
+package pbxsim
