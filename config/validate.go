@@ -1,0 +1,427 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+var (
+	numberRe   = regexp.MustCompile(`^[0-9]{1,20}$`)
+	idRe       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	endpointRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*/[A-Za-z0-9_.@:+*#=-][^\s,&/]*$`)
+	envNameRe  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	appRe      = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,80}$`)
+	soundRe    = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9_./-]*$`)
+)
+
+// text returns the trimmed value at path when the file gives it one of the
+// right type, reporting an empty one.
+func (p *parser) text(path, v string) (string, bool) {
+	if !p.has(path) {
+		return "", false
+	}
+	v = strings.TrimSpace(v)
+	if v == "" {
+		p.add(path, p.lineOf(path), "must not be empty")
+		return "", false
+	}
+	return v, true
+}
+
+// usable tells whether the value at path (written or defaulted) may be checked.
+func (p *parser) usable(path string) bool { return !p.bad[path] }
+
+// where names the item holding an earlier value, for "also ..." in messages.
+func (p *parser) where(path string) string {
+	item := path
+	if i := strings.LastIndex(path, "."); i >= 0 {
+		item = path[:i]
+	}
+	return fmt.Sprintf("%s, line %d", item, p.lineOf(path))
+}
+
+// build checks the values and turns them into domain types.
+func (p *parser) build(raw *rawConfig) *Config {
+	c := &Config{}
+	p.buildAsterisk(raw, c)
+
+	if v, ok := p.text("database", raw.Database); ok {
+		c.Database = v
+	}
+	if p.usable("timezone") {
+		name := strings.TrimSpace(raw.Timezone)
+		switch loc, err := time.LoadLocation(name); {
+		case name == "":
+			p.add("timezone", p.lineOf("timezone"), "must not be empty; leave it out for %s", DefaultTimeZone)
+		case err != nil:
+			p.add("timezone", p.lineOf("timezone"), "unknown time zone %q; use an IANA name such as %s", name, DefaultTimeZone)
+		default:
+			c.TimeZone = loc
+		}
+	}
+
+	c.Procedure = callcare.Procedure{
+		AnswerWithinRings: raw.Procedure.AnswerWithinRings,
+		RingCycle:         raw.Procedure.RingCycle,
+	}
+	if path := "procedure.answer_within_rings"; p.usable(path) && c.Procedure.AnswerWithinRings < 1 {
+		p.add(path, p.lineOf(path), "must be at least 1, not %d (the procedure asks for an answer by the 3rd ring)", c.Procedure.AnswerWithinRings)
+	}
+	if path := "procedure.ring_cycle"; p.usable(path) && c.Procedure.RingCycle <= 0 {
+		p.add(path, p.lineOf(path), "must be longer than zero, not %s (Polish ringing: 1 s tone and 4 s pause, 5s)", c.Procedure.RingCycle)
+	}
+
+	c.Sounds = Sounds{
+		UnknownNumber:   p.sound("sounds.unknown_number", raw.Sounds.UnknownNumber),
+		NobodyAvailable: p.sound("sounds.nobody_available", raw.Sounds.NobodyAvailable),
+		Goodbye:         p.sound("sounds.goodbye", raw.Sounds.Goodbye),
+	}
+
+	c.Directory = p.buildDirectory(raw)
+	return c
+}
+
+func (p *parser) sound(path, v string) string {
+	if !p.usable(path) {
+		return ""
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		p.add(path, p.lineOf(path), "must not be empty; leave it out for the default")
+	case strings.HasPrefix(v, "sound:"):
+		p.add(path, p.lineOf(path), "write the sound's name without \"sound:\": %q", strings.TrimPrefix(v, "sound:"))
+	case !soundRe.MatchString(v) || strings.Contains(v, ".."):
+		p.add(path, p.lineOf(path), "%q is not an Asterisk sound name (letters, digits, _ - . and / for a subdirectory)", v)
+	}
+	return v
+}
+
+func (p *parser) buildAsterisk(raw *rawConfig, c *Config) {
+	a := &c.Asterisk
+	ra := raw.Asterisk
+	ariOK := false
+	if v, ok := p.text("asterisk.ari_url", ra.ARIURL); ok {
+		u, err := url.Parse(v)
+		switch {
+		case err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+			p.add("asterisk.ari_url", p.lineOf("asterisk.ari_url"), "must be an http:// or https:// URL such as http://127.0.0.1:8088/ari, not %q", v)
+		default:
+			a.ARIURL = strings.TrimRight(v, "/")
+			ariOK = true
+		}
+	}
+	if p.has("asterisk.websocket_url") {
+		if v, ok := p.text("asterisk.websocket_url", ra.WebsocketURL); ok {
+			u, err := url.Parse(v)
+			if err != nil || u.Scheme != "ws" && u.Scheme != "wss" || u.Host == "" {
+				p.add("asterisk.websocket_url", p.lineOf("asterisk.websocket_url"), "must be a ws:// or wss:// URL such as ws://127.0.0.1:8088/ari/events, not %q", v)
+			} else {
+				a.WebsocketURL = v
+			}
+		}
+	} else if ariOK {
+		a.WebsocketURL = websocketURL(a.ARIURL)
+	}
+	if v, ok := p.text("asterisk.user", ra.User); ok {
+		a.User = v
+	}
+	if path := "asterisk.password_env"; p.usable(path) && !envNameRe.MatchString(ra.PasswordEnv) {
+		p.add(path, p.lineOf(path), "%q is not an environment variable name", ra.PasswordEnv)
+	}
+	if path := "asterisk.password_file"; p.has(path) && strings.TrimSpace(ra.PasswordFile) == "" {
+		p.add(path, p.lineOf(path), "must not be empty; leave it out to use only %s", ra.PasswordEnv)
+	}
+	if path := "asterisk.app"; p.usable(path) {
+		if !appRe.MatchString(ra.App) {
+			p.add(path, p.lineOf(path), "%q is not a usable Stasis application name (up to 80 letters, digits, _ - .)", ra.App)
+		}
+		a.App = ra.App
+	}
+	if path := "asterisk.request_timeout"; p.usable(path) {
+		if ra.RequestTimeout <= 0 {
+			p.add(path, p.lineOf(path), "must be longer than zero, not %s", ra.RequestTimeout)
+		}
+		a.RequestTimeout = ra.RequestTimeout
+	}
+}
+
+// websocketURL derives the ARI event stream's URL from the REST base.
+func websocketURL(ari string) string {
+	switch {
+	case strings.HasPrefix(ari, "https://"):
+		ari = "wss://" + strings.TrimPrefix(ari, "https://")
+	case strings.HasPrefix(ari, "http://"):
+		ari = "ws://" + strings.TrimPrefix(ari, "http://")
+	}
+	return strings.TrimRight(ari, "/") + "/events"
+}
+
+func (p *parser) buildDirectory(raw *rawConfig) callcare.Directory {
+	var dir callcare.Directory
+	depsOK := p.has("departments")
+	clerksOK := p.has("clerks")
+
+	depAt := map[string]string{}      // department number -> path of its first definition
+	var depPaths, clerkPaths []string // YAML path of each item kept in dir
+	if depsOK {
+		for i, rd := range raw.Departments {
+			base := fmt.Sprintf("departments[%d]", i)
+			if _, ok := p.lines[base]; !ok || p.bad[base] {
+				continue
+			}
+			d := callcare.Department{Ring: callcare.RingTogether}
+			if v, ok := p.text(base+".number", rd.Number); ok {
+				path := base + ".number"
+				if !numberRe.MatchString(v) {
+					p.add(path, p.lineOf(path), "%q is not a number that can be dialed (digits only)", v)
+				} else if first, dup := depAt[v]; dup {
+					p.add(path, p.lineOf(path), "duplicate department number %q (also %s)", v, p.where(first))
+				} else {
+					depAt[v] = path
+				}
+				d.Number = v
+			}
+			if v, ok := p.text(base+".name", rd.Name); ok {
+				d.Name = v
+			}
+			if path := base + ".ring"; p.has(path) {
+				switch s := callcare.RingStrategy(strings.TrimSpace(rd.Ring)); s {
+				case callcare.RingTogether, callcare.RingInOrder:
+					d.Ring = s
+				default:
+					p.add(path, p.lineOf(path), "unknown ring strategy %q; use %q or %q", rd.Ring, callcare.RingTogether, callcare.RingInOrder)
+				}
+			}
+			if path := base + ".members"; p.has(path) {
+				for j, m := range rd.Members {
+					mp := fmt.Sprintf("%s[%d]", path, j)
+					if v, ok := p.text(mp, m); ok {
+						d.Members = append(d.Members, callcare.ClerkID(v))
+					}
+				}
+			}
+			if path := base + ".overflow"; p.has(path) {
+				if v, ok := p.text(path, rd.Overflow); ok {
+					d.Overflow = v
+				}
+			}
+			if len(d.Members) == 0 && d.Overflow == "" && !p.bad[base+".members"] && !p.bad[base+".overflow"] {
+				p.add(base, p.lineOf(base), "department %q has no members and no overflow: a call to it would ring nobody", d.Number)
+			}
+			dir.Departments = append(dir.Departments, d)
+			depPaths = append(depPaths, base)
+		}
+	}
+
+	idAt := map[string]string{}
+	extAt := map[string]string{}
+	endpointAt := map[string]string{}
+	if clerksOK {
+		for i, rc := range raw.Clerks {
+			base := fmt.Sprintf("clerks[%d]", i)
+			if _, ok := p.lines[base]; !ok || p.bad[base] {
+				continue
+			}
+			var c callcare.Clerk
+			if v, ok := p.text(base+".id", rc.ID); ok {
+				path := base + ".id"
+				switch first, dup := idAt[v]; {
+				case !idRe.MatchString(v):
+					p.add(path, p.lineOf(path), "%q is not a usable id (letters, digits, _ - ., no spaces)", v)
+				case dup:
+					p.add(path, p.lineOf(path), "duplicate clerk id %q (also %s)", v, p.where(first))
+				default:
+					idAt[v] = path
+					if dp, isDep := depAt[v]; isDep {
+						p.add(path, p.lineOf(path), "clerk id %q is also the number of %s: an overflow naming it would be ambiguous", v, p.where(dp))
+					}
+				}
+				c.ID = callcare.ClerkID(v)
+			}
+			for _, f := range []struct {
+				key string
+				raw string
+				dst *string
+			}{{"name", rc.Name, &c.Name}, {"surname", rc.Surname, &c.Surname}, {"position", rc.Position, &c.Position}} {
+				if v, ok := p.text(base+"."+f.key, f.raw); ok {
+					*f.dst = v
+				}
+			}
+			if v, ok := p.text(base+".department", rc.Department); ok {
+				path := base + ".department"
+				if _, known := depAt[v]; depsOK && !known {
+					p.add(path, p.lineOf(path), "no department has the number %q", v)
+				}
+				c.Department = v
+			}
+			if v, ok := p.text(base+".extension", rc.Extension); ok {
+				path := base + ".extension"
+				switch first, dup := extAt[v]; {
+				case !numberRe.MatchString(v):
+					p.add(path, p.lineOf(path), "%q is not a number that can be dialed (digits only)", v)
+				case dup:
+					p.add(path, p.lineOf(path), "duplicate extension %q (also %s)", v, p.where(first))
+				default:
+					extAt[v] = path
+					if dp, isDep := depAt[v]; isDep {
+						p.add(path, p.lineOf(path), "extension %q is also the number of %s", v, p.where(dp))
+					}
+				}
+				c.Extension = v
+			}
+			if v, ok := p.text(base+".endpoint", rc.Endpoint); ok {
+				path := base + ".endpoint"
+				switch first, dup := endpointAt[v]; {
+				case !endpointRe.MatchString(v):
+					p.add(path, p.lineOf(path), "%q is not an Asterisk endpoint of the form TECH/resource, such as PJSIP/101", v)
+				case dup:
+					p.add(path, p.lineOf(path), "duplicate endpoint %q (also %s)", v, p.where(first))
+				default:
+					endpointAt[v] = path
+				}
+				c.Endpoint = v
+			}
+			if path := base + ".overflow"; p.has(path) {
+				if v, ok := p.text(path, rc.Overflow); ok {
+					c.Overflow = v
+				}
+			}
+			dir.Clerks = append(dir.Clerks, c)
+			clerkPaths = append(clerkPaths, base)
+		}
+	}
+
+	if !depsOK || !clerksOK {
+		return dir // references cannot be checked against a missing half
+	}
+
+	// References: members, overflows.
+	refOK := true
+	for i, d := range dir.Departments {
+		base := depPaths[i]
+		seen := map[callcare.ClerkID]int{}
+		for j, m := range d.Members {
+			mp := fmt.Sprintf("%s.members[%d]", base, j)
+			if _, ok := idAt[string(m)]; !ok {
+				p.add(mp, p.lineOf(mp), "member %q is not a clerk id", m)
+				refOK = false
+			} else if first, dup := seen[m]; dup {
+				p.add(mp, p.lineOf(mp), "%q is listed twice (also %s.members[%d])", m, base, first)
+			} else {
+				seen[m] = j
+			}
+		}
+		if d.Overflow != "" && !p.knownRef(idAt, depAt, base+".overflow", d.Overflow) {
+			refOK = false
+		}
+	}
+	for i, c := range dir.Clerks {
+		base := clerkPaths[i]
+		if c.Overflow != "" && !p.knownRef(idAt, depAt, base+".overflow", c.Overflow) {
+			refOK = false
+		}
+	}
+
+	// Loops: expand every chain as a call would, and report each loop once,
+	// at the overflow line of the member of the loop written first.
+	type loop struct {
+		path string
+		err  error
+	}
+	loops := map[string]loop{}
+	var order []string
+	check := func(t callcare.Target, overflowPath string) {
+		_, err := dir.Chain(t)
+		if err == nil {
+			return
+		}
+		cycle, in := overflowCycle(&dir, t)
+		if len(cycle) == 0 {
+			if refOK && len(p.problems) == 0 {
+				p.add(overflowPath, p.lineOf(overflowPath), "%v", err)
+			}
+			return
+		}
+		if !in {
+			return // leads into a loop that is reported at its own members
+		}
+		key := strings.Join(sorted(cycle), "\x00")
+		l, seen := loops[key]
+		if !seen {
+			order = append(order, key)
+		}
+		if !seen || p.lineOf(overflowPath) < p.lineOf(l.path) {
+			loops[key] = loop{overflowPath, err}
+		}
+	}
+	for i, d := range dir.Departments {
+		check(callcare.Target{Kind: callcare.TargetDepartment, ID: d.Number}, depPaths[i]+".overflow")
+	}
+	for i, c := range dir.Clerks {
+		check(callcare.Target{Kind: callcare.TargetClerk, ID: string(c.ID)}, clerkPaths[i]+".overflow")
+	}
+	for _, key := range order {
+		l := loops[key]
+		p.add(l.path, p.lineOf(l.path), "%v", l.err)
+	}
+	return dir
+}
+
+func (p *parser) knownRef(ids, deps map[string]string, path, ref string) bool {
+	if _, ok := ids[ref]; ok {
+		return true
+	}
+	if _, ok := deps[ref]; ok {
+		return true
+	}
+	p.add(path, p.lineOf(path), "overflow %q names neither a clerk id nor a department number", ref)
+	return false
+}
+
+// overflowCycle follows overflows from t. It returns the targets of the loop
+// it runs into, if any, and whether t itself is one of them.
+func overflowCycle(dir *callcare.Directory, t callcare.Target) ([]string, bool) {
+	var path []callcare.Target
+	at := map[callcare.Target]int{}
+	for {
+		if i, seen := at[t]; seen {
+			var ids []string
+			for _, c := range path[i:] {
+				ids = append(ids, c.String())
+			}
+			return ids, i == 0
+		}
+		at[t] = len(path)
+		path = append(path, t)
+		var next string
+		switch t.Kind {
+		case callcare.TargetClerk:
+			c, _ := dir.Clerk(callcare.ClerkID(t.ID))
+			next = c.Overflow
+		case callcare.TargetDepartment:
+			d, _ := dir.Department(t.ID)
+			next = d.Overflow
+		}
+		if next == "" {
+			return nil, false
+		}
+		nt, ok := dir.TargetOf(next)
+		if !ok {
+			return nil, false
+		}
+		t = nt
+	}
+}
+
+func sorted(s []string) []string {
+	s = append([]string(nil), s...)
+	sort.Strings(s)
+	return s
+}
