@@ -20,6 +20,10 @@ type bridge struct {
 	moh      string
 	playing  *playback
 	queued   []*playback
+	// hungUp: a member hung up while in it. Asterisk then reports the
+	// bridge's destruction; a bridge whose channels only moved on to
+	// other bridges goes without BridgeDestroyed (errors trace).
+	hungUp bool
 }
 
 func (b *bridge) json() bridgeJSON {
@@ -130,11 +134,14 @@ func (s *Server) destroyBridge(r *request) reply {
 	if rep != nil {
 		return *rep
 	}
+	report := b.hungUp || len(b.members) > 0
 	for len(b.members) > 0 {
 		s.leaveBridge(b.members[0])
 	}
 	s.stopBridgeMedia(b)
-	s.emitBridge(b, "BridgeDestroyed", event{})
+	if report {
+		s.emitBridge(b, "BridgeDestroyed", event{})
+	}
 	delete(s.bridges, b.id)
 	return noContent()
 }

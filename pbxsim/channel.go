@@ -70,6 +70,9 @@ func (s *Server) newChannel(endpoint, id string) *channel {
 		timers:     map[*simTimer]struct{}{},
 	}
 	s.channels[id] = ch
+	if s.onNewChannel != nil {
+		s.onNewChannel(id)
+	}
 	return ch
 }
 
@@ -179,6 +182,7 @@ func (s *Server) endChannel(ch *channel, e ending) {
 	}
 	s.stopMedia(ch)
 	if ch.bridge != nil {
+		ch.bridge.hungUp = true
 		s.leaveBridge(ch)
 	}
 	wasInStasis := ch.inStasis
@@ -292,7 +296,8 @@ func (s *Server) startDial(ch *channel) {
 		fail("CONGESTION", 34)
 		return
 	}
-	s.chAfter(ch, ch.phone.RingAfter, func() {
+	// A phone's 180 Ringing takes at least a moment, even on loopback.
+	s.chAfter(ch, max(ch.phone.RingAfter, time.Millisecond), func() {
 		if !ch.dialing {
 			return
 		}

@@ -8,7 +8,8 @@ import (
 )
 
 // knownSounds are the sounds the simulator can play, with their length.
-// The first six are measured on the lab's Asterisk; the rest are common
+// The first six are measured on the lab's Asterisk (a little under the
+// shortest run seen, so a client reacting to PlaybackFinished keeps its order); the rest are common
 // core sounds with a plausible length. Options.Sounds adds more.
 var knownSounds = map[string]time.Duration{
 	"beep":                    250 * time.Millisecond,

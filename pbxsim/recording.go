@@ -94,7 +94,7 @@ func (s *Server) finishRecording(rec *recording) {
 	zero := 0
 	j := rec.json()
 	j.Duration, j.TalkingDuration, j.SilenceDuration = &secs, &secs, &zero
-	s.storedRecs[rec.name] = storedRecording{name: rec.name, format: rec.format, length: length}
+	s.storedRecs[rec.name] = storedRecording{name: rec.name, format: rec.format, length: time.Duration(secs) * time.Second}
 	s.emit(rec.ch.app, "RecordingFinished", event{"recording": j})
 }
 

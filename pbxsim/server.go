@@ -76,6 +76,8 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
+
+	onNewChannel func(id string) // tests: learn ids in creation order
 }
 
 // Stats counts what the server did.
