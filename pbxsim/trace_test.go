@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callcare/callcare/internal/arispec"
 	"github.com/callcare/callcare/internal/aritrace"
 )
 
@@ -220,6 +221,7 @@ type replay struct {
 	uuids     map[string]string
 	handshake []*http.Response
 	mismatch  []string
+	spec      *arispec.Spec
 }
 
 func (r *replay) at(t int64) time.Time { return r.start.Add(ms(t)) }
@@ -283,6 +285,15 @@ func (r *replay) do(l traceLine) {
 		r.mismatch = append(r.mismatch, fmt.Sprintf("t=%d %s %s?%s: status %d, trace %d (%s)", l.TMs, l.Method, l.Path, l.Query, resp.StatusCode, l.Status, body))
 		return
 	}
+	if l.Status/100 == 2 && len(body) > 0 {
+		if op, _, err := r.spec.Operation(l.Method, path); err != nil {
+			r.tb.Errorf("%s %s: %v", l.Method, path, err)
+		} else if op.ResponseClass != "void" {
+			if err := r.spec.CheckModel(op.ResponseClass, body); err != nil {
+				r.tb.Errorf("%s %s: answer does not match the spec: %v", l.Method, path, err)
+			}
+		}
+	}
 	if l.Status >= 400 {
 		var want, got map[string]any
 		_ = json.Unmarshal(l.Response, &want)
@@ -332,7 +343,7 @@ func runTrace(t *testing.T, name string, sc traceScenario) {
 	lines := loadTrace(t, filepath.Join("testdata", "traces", name+".ari.jsonl"))
 	clk := newFakeClock()
 	s := NewServer(Options{User: "lab", Password: "lab-secret", Clock: clk})
-	r := &replay{tb: t, s: s, clk: clk, log: &eventLog{}, apps: sc.apps, start: clk.Now(), uuids: map[string]string{}}
+	r := &replay{tb: t, s: s, clk: clk, log: &eventLog{}, apps: sc.apps, start: clk.Now(), uuids: map[string]string{}, spec: mustSpec(t)}
 	if r.apps == "" {
 		r.apps = "lab"
 	}
@@ -464,11 +475,15 @@ func runTrace(t *testing.T, name string, sc traceScenario) {
 	if len(want) == 0 || len(got) == 0 {
 		t.Fatalf("nothing to compare: %d channels in the trace, %d from the simulator", len(want), len(got))
 	}
+	for _, e := range r.log.events() {
+		if err := r.spec.CheckEvent(e); err != nil {
+			t.Errorf("%v\n%s", err, e)
+		}
+	}
 	if err := aritrace.Compare(want, got); err != nil {
 		t.Errorf("events differ from the trace:\n%v", err)
 	}
 }
-
 
 // TestTraces replays every recorded ARI trace against the simulator and
 // compares, per channel, the events it sends with the real Asterisk's.
