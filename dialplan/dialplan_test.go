@@ -1,0 +1,196 @@
+package dialplan_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/dialplan"
+)
+
+var dir = &callcare.Directory{
+	Clerks: []callcare.Clerk{
+		{ID: "jkowalska", Extension: "101", Endpoint: "PJSIP/101", Department: "100"},
+		{ID: "anowak", Extension: "111", Endpoint: "PJSIP/111", Department: "200"},
+	},
+	Departments: []callcare.Department{
+		{Number: "100", Name: "Sekretariat", Members: []callcare.ClerkID{"jkowalska"}},
+		{Number: "200", Name: "Wydział Komunikacji", Members: []callcare.ClerkID{"anowak"}, Overflow: "100"},
+	},
+}
+
+func TestResolve(t *testing.T) {
+	clerk := func(id string) callcare.Target { return callcare.Target{Kind: callcare.TargetClerk, ID: id} }
+	dep := func(n string) callcare.Target { return callcare.Target{Kind: callcare.TargetDepartment, ID: n} }
+	for _, tc := range []struct {
+		name   string
+		dialed string
+		want   callcare.Target
+		ok     bool
+	}{
+		{"ClerkExtension", "111", clerk("anowak"), true},
+		{"DepartmentNumber", "200", dep("200"), true},
+		{"Secretariat", "100", dep("100"), true},
+		{"SpacesTrimmed", " 101\t\n", clerk("jkowalska"), true},
+		{"Unknown", "999", callcare.Target{}, false},
+		{"Empty", "", callcare.Target{}, false},
+		{"OnlySpaces", "   ", callcare.Target{}, false},
+		{"NoPrefixMatch", "1011", callcare.Target{}, false},
+		{"NoSuffixMatch", "48856820111", callcare.Target{}, false},
+		{"ClerkIDIsNotANumber", "anowak", callcare.Target{}, false},
+		{"Junk", "1,1\x00;DROP", callcare.Target{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := dialplan.Resolve(dir, tc.dialed)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("Resolve(%q) = %v, %v; want %v, %v", tc.dialed, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+	if _, ok := dialplan.Resolve(nil, "101"); ok {
+		t.Error("nil directory resolved")
+	}
+	if _, ok := dialplan.Resolve(&callcare.Directory{}, "101"); ok {
+		t.Error("empty directory resolved")
+	}
+}
+
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"101", " 200 ", "", "\xff\xfe", "1\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dialed string) {
+		got, ok := dialplan.Resolve(dir, dialed)
+		if !ok {
+			if got != (callcare.Target{}) {
+				t.Fatalf("not found but target %v", got)
+			}
+			return
+		}
+		n := strings.TrimSpace(dialed)
+		switch got.Kind {
+		case callcare.TargetClerk:
+			if c, _ := dir.Clerk(callcare.ClerkID(got.ID)); c.Extension != n {
+				t.Fatalf("%q resolved to clerk %v", dialed, got)
+			}
+		case callcare.TargetDepartment:
+			if got.ID != n {
+				t.Fatalf("%q resolved to department %v", dialed, got)
+			}
+		default:
+			t.Fatalf("kind %q", got.Kind)
+		}
+	})
+}
+
+func readConf(t *testing.T, name string) string {
+	t.Helper()
+	b, err := dialplan.Asterisk.ReadFile("asterisk/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// contexts splits a .conf file into its [sections], comments removed.
+func contexts(conf string) map[string][]string {
+	out := map[string][]string{}
+	cur := ""
+	for _, l := range strings.Split(conf, "\n") {
+		if i := strings.Index(l, ";"); i >= 0 {
+			l = l[:i]
+		}
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if strings.HasPrefix(l, "[") && strings.HasSuffix(l, "]") {
+			cur = strings.Trim(l, "[]")
+			out[cur] = []string{}
+			continue
+		}
+		out[cur] = append(out[cur], l)
+	}
+	return out
+}
+
+const stasis = "Stasis(callcare,inbound,${EXTEN})"
+
+// Calls for office numbers enter the service, and every Stasis() is followed
+// by a fallback on ${STASISSTATUS} that reaches a real context: when the
+// service is down the call still reaches a person.
+func TestExtensionsConf(t *testing.T) {
+	ctx := contexts(readConf(t, "extensions.conf"))
+	for _, name := range []string{"from-outside", "from-clerks"} {
+		lines, ok := ctx[name]
+		if !ok {
+			t.Errorf("no context [%s]", name)
+			continue
+		}
+		if !strings.Contains(strings.Join(lines, "\n"), stasis) {
+			t.Errorf("[%s] never runs %s", name, stasis)
+		}
+	}
+	fallback := regexp.MustCompile(`GotoIf\(\$\["\$\{STASISSTATUS\}" != "SUCCESS"\]\?([a-z-]+),\$\{EXTEN\},1\)`)
+	n := 0
+	for name, lines := range ctx {
+		for i, l := range lines {
+			if !strings.Contains(l, "Stasis(") {
+				continue
+			}
+			n++
+			if !strings.Contains(l, stasis) {
+				t.Errorf("[%s] %q: want %s", name, l, stasis)
+			}
+			if i+1 >= len(lines) {
+				t.Errorf("[%s] nothing after %q", name, l)
+				continue
+			}
+			m := fallback.FindStringSubmatch(lines[i+1])
+			if m == nil || !strings.HasPrefix(lines[i+1], "same => n,") {
+				t.Errorf("[%s] after %q: %q is not a STASISSTATUS fallback", name, l, lines[i+1])
+				continue
+			}
+			target, ok := ctx[m[1]]
+			if !ok || !strings.Contains(strings.Join(target, "\n"), "Dial(") {
+				t.Errorf("[%s] falls back to [%s], which dials nobody", name, m[1])
+			}
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d Stasis() calls, want one per entry context", n)
+	}
+}
+
+func TestAriConf(t *testing.T) {
+	ctx := contexts(readConf(t, "ari.conf"))
+	for _, want := range []string{"enabled = yes"} {
+		if !contains(ctx["general"], want) {
+			t.Errorf("[general] lacks %q", want)
+		}
+	}
+	for _, want := range []string{"type = user", "read_only = no", "password = CHANGE-ME"} {
+		if !contains(ctx["callcare"], want) {
+			t.Errorf("[callcare] lacks %q", want)
+		}
+	}
+}
+
+func TestHTTPConf(t *testing.T) {
+	ctx := contexts(readConf(t, "http.conf"))
+	for _, want := range []string{"enabled = yes", "bindaddr = 127.0.0.1", "bindport = 8088"} {
+		if !contains(ctx["general"], want) {
+			t.Errorf("[general] lacks %q", want)
+		}
+	}
+}
+
+func contains(lines []string, want string) bool {
+	for _, l := range lines {
+		if l == want {
+			return true
+		}
+	}
+	return false
+}
