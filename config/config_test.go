@@ -153,7 +153,7 @@ func TestParse_Values(t *testing.T) {
 	if c.Directory.Clerks[2].Extension != "111" {
 		t.Errorf("extension: %q", c.Directory.Clerks[2].Extension)
 	}
-	c = mustParse(t, edit(t, "http://127.0.0.1:8088/ari", "https://pbx.example:8089/ari/"))
+	c = mustParse(t, edit(t, "http://127.0.0.1:8088/ari", "https://pbx.example:8089/ari/", "  user: callcare\n", "  user: callcare\n  websocket_url: \"\"\n"))
 	if c.Asterisk.ARIURL != "https://pbx.example:8089/ari" || c.Asterisk.WebsocketURL != "wss://pbx.example:8089/ari/events" {
 		t.Errorf("derived: %q %q", c.Asterisk.ARIURL, c.Asterisk.WebsocketURL)
 	}

@@ -117,16 +117,14 @@ func (p *parser) buildAsterisk(raw *rawConfig, c *Config) {
 			ariOK = true
 		}
 	}
-	if p.has("asterisk.websocket_url") {
-		if v, ok := p.text("asterisk.websocket_url", ra.WebsocketURL); ok {
-			u, err := url.Parse(v)
-			if err != nil || u.Scheme != "ws" && u.Scheme != "wss" || u.Host == "" {
-				p.add("asterisk.websocket_url", p.lineOf("asterisk.websocket_url"), "must be a ws:// or wss:// URL such as ws://127.0.0.1:8088/ari/events, not %q", v)
-			} else {
-				a.WebsocketURL = v
-			}
+	if v := strings.TrimSpace(ra.WebsocketURL); p.has("asterisk.websocket_url") && v != "" {
+		u, err := url.Parse(v)
+		if err != nil || u.Scheme != "ws" && u.Scheme != "wss" || u.Host == "" {
+			p.add("asterisk.websocket_url", p.lineOf("asterisk.websocket_url"), "must be a ws:// or wss:// URL such as ws://127.0.0.1:8088/ari/events, not %q", v)
+		} else {
+			a.WebsocketURL = v
 		}
-	} else if ariOK {
+	} else if ariOK && !p.bad["asterisk.websocket_url"] { // empty: derived
 		a.WebsocketURL = websocketURL(a.ARIURL)
 	}
 	if v, ok := p.text("asterisk.user", ra.User); ok {
