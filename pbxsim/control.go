@@ -83,7 +83,15 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request) {
 			down = d
 		}
 		writeJSON(w, http.StatusAccepted, nil)
-		go s.Restart(down)
+		s.mu.Lock()
+		if !s.closed {
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.Restart(down)
+			}()
+		}
+		s.mu.Unlock()
 	case r.Method == http.MethodGet && path == "/channels":
 		writeJSON(w, http.StatusOK, s.Channels())
 	case r.Method == http.MethodGet && path == "/bridges":

@@ -256,6 +256,10 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if _, canHijack := w.(http.Hijacker); !canHijack {
+		writeHTMLError(w, http.StatusInternalServerError, "WebSocket upgrade not possible")
+		return
+	}
 	wsrv := websocket.Server{Handler: func(ws *websocket.Conn) { s.session(ws, r.RemoteAddr, names) }}
 	wsrv.ServeHTTP(w, r)
 }

@@ -1,0 +1,312 @@
+package pbxsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// rest calls the simulator's ARI through its Handler, no socket.
+func rest(t testing.TB, s *Server, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(method, "/ari"+path, strings.NewReader(body))
+	req.SetBasicAuth(s.opts.User, s.opts.Password)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	var out map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	return rec.Code, out
+}
+
+func TestServer_URLs(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || !strings.HasSuffix(s.URL(), "/ari") {
+		t.Errorf("URL %q", s.URL())
+	}
+	if !strings.HasPrefix(s.WebsocketURL(), "ws://127.0.0.1:") || !strings.HasSuffix(s.WebsocketURL(), "/ari/events") {
+		t.Errorf("WebsocketURL %q", s.WebsocketURL())
+	}
+	resp, err := http.Get(s.URL() + "/asterisk/info?api_key=callcare:callcare")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("info with api_key: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, _ = http.Get(s.URL() + "/asterisk/info")
+	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("no credentials: %d %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+	resp.Body.Close()
+}
+
+func TestServer_Call_NoApp(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	if _, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare"}); err == nil {
+		t.Fatal("Call without a client holding the app succeeded; Stasis() fails then")
+	}
+}
+
+func TestServer_CallerHeardAndFilter(t *testing.T) {
+	clk := newFakeClock()
+	s := NewServer(Options{Clock: clk})
+	defer s.Close()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+
+	code, _ := rest(t, s, "PUT", "/applications/callcare/eventFilter", `{"disallowed":[{"type":"ChannelVarset"}]}`)
+	if code != 200 {
+		t.Fatalf("eventFilter: %d", code)
+	}
+	call, err := s.Call(Caller{Number: "anonymous", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := call.ChannelID()
+	rest(t, s, "POST", "/channels/"+id+"/answer", "")
+	if code, _ := rest(t, s, "POST", "/channels/"+id+"/play", `{"media":"sound:beep"}`); code != 201 {
+		t.Fatalf("play: %d", code)
+	}
+	rest(t, s, "POST", "/channels/"+id+"/moh", "")
+	clk.Advance(time.Second)
+	rest(t, s, "POST", "/channels/"+id+"/variable", `{"variable":"X","value":"1"}`)
+	call.Hangup()
+	<-call.Done()
+	log.sync(t, s, "callcare")
+	if got, want := call.Heard(), []string{"sound:beep", "moh:default"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Heard %v, want %v", got, want)
+	}
+	types := eventTypes(log.events())
+	for _, typ := range types {
+		if typ == "ChannelVarset" {
+			t.Fatalf("filtered ChannelVarset was sent: %v", types)
+		}
+	}
+	want := "StasisStart ChannelStateChange PlaybackStarted PlaybackFinished ChannelHangupRequest StasisEnd"
+	if strings.Join(types, " ") != want {
+		t.Errorf("events %v, want %s", types, want)
+	}
+	if st := s.Stats(); st.EventsFiltered == 0 || st.RequestsByPath["POST /channels/{channelId}/play"] != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestServer_DropWebSocket(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	log := &eventLog{}
+	log.connect(t, s, "callcare")
+	call, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.DropWebSocket()
+	log.wg.Wait() // the reader saw the cut
+	waitForCond(t, func() bool { code, _ := rest(t, s, "GET", "/applications/callcare", ""); return code == 404 })
+	if ch := s.Channels(); len(ch) != 1 || !ch[0].InStasis {
+		t.Fatalf("channel after the drop: %+v", ch)
+	}
+	log.close()
+	log2 := &eventLog{}
+	defer log2.close()
+	log2.connect(t, s, "callcare")
+	code, app := rest(t, s, "GET", "/applications/callcare", "")
+	if code != 200 || fmt.Sprint(app["channel_ids"]) != "["+call.ChannelID()+"]" {
+		t.Fatalf("app after reconnect: %d %v", code, app)
+	}
+	rest(t, s, "DELETE", "/channels/"+call.ChannelID(), "")
+	if err := s.Close(); err != nil {
+		t.Error(err)
+	}
+}
+
+func waitForCond(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestServer_FailRequestsAndInject(t *testing.T) {
+	s := NewServer(Options{AutoPhones: true})
+	defer s.Close()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	s.FailRequests("POST", "/channels/create", 503, 1)
+	if code, _ := rest(t, s, "POST", "/channels/create", `{"endpoint":"PJSIP/101","app":"callcare"}`); code != 503 {
+		t.Errorf("first create: %d, want 503", code)
+	}
+	code, ch := rest(t, s, "POST", "/channels/create", `{"endpoint":"PJSIP/101","app":"callcare"}`)
+	if code != 200 {
+		t.Fatalf("second create: %d", code)
+	}
+	s.InjectEvent("callcare", []byte(`{"type":"ApplicationRegistered","application":"callcare","timestamp":"2026-11-23T23:56:11.954+0000"}`))
+	log.sync(t, s, "callcare")
+	types := eventTypes(log.events())
+	if types[len(types)-1] != "ApplicationRegistered" {
+		t.Errorf("events %v", types)
+	}
+	rest(t, s, "DELETE", "/channels/"+ch["id"].(string), "")
+}
+
+func TestServer_Restart(t *testing.T) {
+	s := NewServer(Options{AutoPhones: true})
+	defer s.Close()
+	log := &eventLog{}
+	log.connect(t, s, "callcare")
+	if _, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Restart(50 * time.Millisecond)
+	log.wg.Wait()
+	types := eventTypes(log.events())
+	if want := "StasisStart ChannelHangupRequest StasisEnd"; strings.Join(types, " ") != want {
+		t.Errorf("events %v, want %s", types, want)
+	}
+	if _, err := net.Dial("tcp", s.Addr()); err == nil {
+		t.Error("REST answers during the restart")
+	}
+	waitForCond(t, func() bool {
+		resp, err := http.Get(s.URL() + "/channels?api_key=callcare:callcare")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode == 200 && string(b) == "[]"
+	})
+	log.close()
+}
+
+// TestServer_ConcurrentHangups: many DELETEs of one channel at once: one
+// wins, the others get 404.
+func TestServer_ConcurrentHangups(t *testing.T) {
+	s := NewServer(Options{AutoPhones: true})
+	defer s.Close()
+	_, ch := rest(t, s, "POST", "/channels/create", `{"endpoint":"PJSIP/101","app":"callcare"}`)
+	id := ch["id"].(string)
+	var wg sync.WaitGroup
+	codes := make(chan int, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("DELETE", s.URL()+"/channels/"+id, nil)
+			req.SetBasicAuth("callcare", "callcare")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	n204 := 0
+	for c := range codes {
+		switch c {
+		case 204:
+			n204++
+		case 404:
+		default:
+			t.Errorf("status %d", c)
+		}
+	}
+	if n204 != 1 {
+		t.Errorf("%d hangups succeeded, want 1", n204)
+	}
+}
+
+func TestServer_BadRequests(t *testing.T) {
+	s := NewServer(Options{AutoPhones: true})
+	defer s.Close()
+	cases := []struct {
+		method, path, body string
+		code               int
+	}{
+		{"POST", "/channels/create", `{"endpoint":`, 400},
+		{"POST", "/channels/create", `[1,2,3]`, 400},
+		{"GET", "/channels/nope", "", 404},
+		{"POST", "/channels/nope/dial", "", 404},
+		{"POST", "/bridges/nope/addChannel", `{"channel":"x"}`, 404},
+		{"GET", "/no-such-resource", "", 404},
+		{"PATCH", "/channels", "", 404},
+		{"POST", "/channels/create", `{"endpoint":"FOO/1","app":"a"}`, 500},
+		{"DELETE", "/playbacks/x", "", 404},
+		{"GET", "/sounds/nope", "", 404},
+		{"POST", "/channels", `{"endpoint":"PJSIP/1","app":"a","timeout":"soon"}`, 400},
+	}
+	for _, tc := range cases {
+		if code, _ := rest(t, s, tc.method, tc.path, tc.body); code != tc.code {
+			t.Errorf("%s %s %s: %d, want %d", tc.method, tc.path, tc.body, code, tc.code)
+		}
+	}
+	// A client that goes away in the middle of its request.
+	conn, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /ari/channels/create HTTP/1.1\r\nHost: x\r\nAuthorization: Basic Y2FsbGNhcmU6Y2FsbGNhcmU=\r\nContent-Length: 1000\r\n\r\n{\"endpoint\":")
+	conn.Close()
+	if code, _ := rest(t, s, "GET", "/channels", ""); code != 200 {
+		t.Errorf("after a cut request: %d", code)
+	}
+}
+
+func TestServer_CloseReportsLeftoversAndLeaksNothing(t *testing.T) {
+	before := pbxsimGoroutines()
+	s := NewServer(Options{AutoPhones: true})
+	log := &eventLog{}
+	log.connect(t, s, "callcare")
+	if _, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare", HangupAfter: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	rest(t, s, "POST", "/bridges", `{"type":"mixing"}`)
+	err := s.Close()
+	if err == nil || !strings.Contains(err.Error(), "channel") || !strings.Contains(err.Error(), "bridge") {
+		t.Errorf("Close: %v, want the live channel and bridge", err)
+	}
+	log.close()
+	deadline := time.Now().Add(2 * time.Second)
+	for pbxsimGoroutines() > before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := pbxsimGoroutines(); n > before {
+		buf := make([]byte, 1<<20)
+		t.Errorf("%d pbxsim goroutines left after Close:\n%s", n-before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// pbxsimGoroutines counts goroutines running the simulator's code (not
+// the test's own).
+func pbxsimGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for _, g := range bytes.Split(buf, []byte("\n\n")) {
+		if bytes.Contains(g, []byte("pbxsim.(*")) && !bytes.Contains(g, []byte("pbxsim.Test")) {
+			n++
+		}
+	}
+	return n
+}
