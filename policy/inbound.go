@@ -187,7 +187,7 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.AnsweredRing = a.Rings
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	c.rec.Outcome = callcare.OutcomeAnswered
-	acts := c.leaveLegs(now, "cancelled", "answered_elsewhere")
+	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
 	return append(acts, Connect{Leg: l.id}, Save{c.rec})
 }
 
@@ -224,7 +224,7 @@ func (c *Inbound) callerGone(now time.Time) []Action {
 	case phaseRinging:
 		c.rec.Outcome = callcare.OutcomeAbandoned
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
-		return c.finish(callcare.PartyCaller, now, c.leaveLegs(now, "cancelled", "normal")...)
+		return c.finish(callcare.PartyCaller, now, c.leaveLegs(now, now, "cancelled", "normal")...)
 	case phaseConnected:
 		c.answered.state = legGone
 		c.rec.Attempts[c.answered.attempt].EndedAt = now
@@ -237,7 +237,8 @@ func (c *Inbound) callerGone(now time.Time) []Action {
 // ringLimitPassed is P4a itself: the rings are up, so the call moves on to
 // the next of the chain, never later.
 func (c *Inbound) ringLimitPassed(now time.Time) []Action {
-	acts := c.leaveLegs(now, "noanswer", "no_answer")
+	// The phones were left at the limit, whatever the timer's delay.
+	acts := c.leaveLegs(now, c.deadline, "noanswer", "no_answer")
 	return append(acts, c.next(now)...)
 }
 
@@ -269,14 +270,17 @@ func (c *Inbound) close(sound string) []Action {
 	return []Action{Play{Playback: c.playing, Sound: sound}}
 }
 
-// leaveLegs hangs up every live leg of the current step.
-func (c *Inbound) leaveLegs(now time.Time, result, reason string) []Action {
+// leaveLegs hangs up every live leg of the current step; their rings are
+// counted up to ringsAt.
+func (c *Inbound) leaveLegs(now, ringsAt time.Time, result, reason string) []Action {
 	var acts []Action
 	for _, l := range c.legs {
 		if l.step != c.step || l.state == legGone || l == c.answered {
 			continue
 		}
 		c.endLeg(l, result, now)
+		a := &c.rec.Attempts[l.attempt]
+		a.Rings = c.ringsAt(*a, ringsAt)
 		acts = append(acts, HangupLeg{Leg: l.id, Reason: reason})
 	}
 	return acts

@@ -1,0 +1,213 @@
+package ari
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/CyCoreSystems/ari/v5"
+	"golang.org/x/net/websocket"
+)
+
+// Link holds the event WebSocket to Asterisk: it dials, reads and decodes
+// frames, and redials with a capped, jittered backoff when the socket drops.
+type Link struct {
+	url      string // ws://host:8088/ari/events
+	user     string
+	password string
+	app      string
+	log      *slog.Logger
+
+	// OnUp is called after each (re)connect, before any frame is read.
+	OnUp func(ctx context.Context)
+	// OnDown is called when a connected socket is lost.
+	OnDown func(err error)
+	// OnEvent gets each decoded event, on the reading goroutine: it must not
+	// block.
+	OnEvent func(ev ari.Event)
+
+	frames  atomic.Int64
+	unknown atomic.Int64 // frames of a type the event model does not know
+	bad     atomic.Int64 // frames that could not be decoded at all
+}
+
+// LinkStats counts what came over the socket.
+type LinkStats struct{ Frames, Unknown, Undecodable int64 }
+
+// Stats reports the counters.
+func (l *Link) Stats() LinkStats {
+	return LinkStats{Frames: l.frames.Load(), Unknown: l.unknown.Load(), Undecodable: l.bad.Load()}
+}
+
+// Run keeps the link up until ctx ends.
+func (l *Link) Run(ctx context.Context) {
+	backoff := newBackoff(100*time.Millisecond, 10*time.Second)
+	for ctx.Err() == nil {
+		ws, err := l.dial(ctx)
+		if err != nil {
+			wait := backoff.next()
+			l.log.Warn("cannot reach Asterisk events", "err", err, "retry_in", wait)
+			sleep(ctx, wait)
+			continue
+		}
+		backoff.reset()
+		l.log.Info("connected to Asterisk events", "app", l.app)
+		if l.OnUp != nil {
+			l.OnUp(ctx)
+		}
+		err = l.read(ctx, ws)
+		if ctx.Err() != nil {
+			return
+		}
+		l.log.Warn("lost Asterisk events; calls go on, events in the gap are lost", "err", err)
+		if l.OnDown != nil {
+			l.OnDown(err)
+		}
+		sleep(ctx, backoff.next())
+	}
+}
+
+func (l *Link) dial(ctx context.Context) (*websocket.Conn, error) {
+	u, err := url.Parse(l.url)
+	if err != nil {
+		return nil, fmt.Errorf("websocket url: %w", err)
+	}
+	q := u.Query()
+	q.Set("app", l.app)
+	u.RawQuery = q.Encode()
+	origin := "http://" + u.Host + "/"
+	cfg, err := websocket.NewConfig(u.String(), origin)
+	if err != nil {
+		return nil, fmt.Errorf("websocket config: %w", err)
+	}
+	cfg.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(l.user+":"+l.password)))
+	ws, err := handshake(ctx, cfg)
+	if err != nil {
+		if errors.Is(err, websocket.ErrBadStatus) {
+			return nil, fmt.Errorf("dial %s: Asterisk refused the WebSocket (wrong user or password, or bad app name): %w", u.Redacted(), err)
+		}
+		return nil, fmt.Errorf("dial %s: %w", u.Redacted(), err)
+	}
+	return ws, nil
+}
+
+// handshake dials and upgrades with a deadline on both, since a server that
+// accepts TCP and then says nothing must not hang the service.
+func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, error) {
+	port := cfg.Location.Port()
+	if port == "" {
+		port = map[string]string{"ws": "80", "wss": "443"}[cfg.Location.Scheme]
+	}
+	host := net.JoinHostPort(cfg.Location.Hostname(), port)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Location.Scheme == "wss" {
+		conn = tls.Client(conn, &tls.Config{ServerName: cfg.Location.Hostname()})
+	}
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	ws, err := websocket.NewClient(cfg, conn)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	conn.SetDeadline(time.Time{})
+	return ws, nil
+}
+
+func (l *Link) read(ctx context.Context, ws *websocket.Conn) error {
+	stop := context.AfterFunc(ctx, func() { ws.Close() })
+	defer stop()
+	defer ws.Close()
+	for {
+		var data []byte
+		if err := websocket.Message.Receive(ws, &data); err != nil {
+			return err
+		}
+		l.frames.Add(1)
+		if ev := l.decode(data); ev != nil && l.OnEvent != nil {
+			l.OnEvent(ev)
+		}
+	}
+}
+
+// decode turns a frame into a typed event, or nil for what must be skipped:
+// Asterisk 20 sends types the v5 event model lacks (ApplicationRegistered,
+// ChannelTransfer...), and nothing the service needs is among them.
+func (l *Link) decode(data []byte) ari.Event {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil || head.Type == "" {
+		l.bad.Add(1)
+		l.log.Debug("undecodable ARI frame", "err", err)
+		return nil
+	}
+	ev, err := ari.DecodeEvent(data)
+	if err != nil || ev == nil {
+		if _, known := knownTypes[head.Type]; known {
+			l.bad.Add(1)
+			l.log.Warn("ARI event with unexpected fields skipped", "type", head.Type, "err", err)
+		} else {
+			l.unknown.Add(1)
+			l.log.Debug("ARI event of an unknown type skipped", "type", head.Type)
+		}
+		return nil
+	}
+	return ev
+}
+
+// knownTypes are the event types the v5 model decodes.
+var knownTypes = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, t := range []string{
+		ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial, ari.Events.ChannelDestroyed,
+		ari.Events.PlaybackStarted, ari.Events.PlaybackFinished, ari.Events.ChannelHangupRequest,
+		ari.Events.ChannelStateChange, ari.Events.ChannelVarset, ari.Events.ChannelDtmfReceived,
+		ari.Events.ChannelHold, ari.Events.ChannelUnhold, ari.Events.ApplicationReplaced,
+	} {
+		m[t] = struct{}{}
+	}
+	return m
+}()
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// backoff doubles from min to max, with jitter so a restarted Asterisk is
+// not hit by every client at once.
+type backoff struct{ min, max, cur time.Duration }
+
+func newBackoff(min, max time.Duration) *backoff { return &backoff{min: min, max: max} }
+
+func (b *backoff) reset() { b.cur = 0 }
+
+func (b *backoff) next() time.Duration {
+	switch {
+	case b.cur == 0:
+		b.cur = b.min
+	case b.cur < b.max:
+		b.cur = min(2*b.cur, b.max)
+	}
+	return b.cur/2 + rand.N(b.cur/2+1)
+}

@@ -1,0 +1,206 @@
+package ari
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/CyCoreSystems/ari/v5"
+)
+
+// Error is an error answer from Asterisk.
+type Error struct {
+	Method, Path string
+	Status       int
+	Message      string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.Status, e.Message)
+}
+
+// IsNotFound tells whether Asterisk answered that the resource is gone: for
+// a channel, the normal end of a race with its hangup. Adding a channel that
+// is gone to a bridge answers 400 "Channel not found": the same race.
+func IsNotFound(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Status == http.StatusNotFound || e.Status == http.StatusBadRequest && e.Message == "Channel not found"
+}
+
+// Client makes ARI REST requests, each with a deadline.
+type Client struct {
+	base     string // e.g. http://127.0.0.1:8088/ari
+	user     string
+	password string
+	app      string
+	timeout  time.Duration
+	http     *http.Client
+	requests atomic.Int64
+}
+
+// NewClient makes a REST client for the application app.
+func NewClient(baseURL, user, password, app string, timeout time.Duration) *Client {
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	return &Client{
+		base:     strings.TrimRight(baseURL, "/"),
+		user:     user,
+		password: password,
+		app:      app,
+		timeout:  timeout,
+		http:     &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, IdleConnTimeout: 90 * time.Second}},
+	}
+}
+
+// Requests counts the requests made so far.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	u := c.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.SetBasicAuth(c.user, c.password)
+	c.requests.Add(1)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
+	}
+	if resp.StatusCode >= 300 {
+		// Asterisk says {"message": ...}, or {"error": ...} for allocation failures.
+		var m struct{ Message, Error string }
+		_ = json.Unmarshal(data, &m)
+		msg := m.Message
+		if msg == "" {
+			msg = m.Error
+		}
+		return &Error{Method: method, Path: path, Status: resp.StatusCode, Message: msg}
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+func chanPath(id string, rest ...string) string {
+	return "/channels/" + url.PathEscape(id) + strings.Join(rest, "")
+}
+
+// Ring makes the caller hear ringing while the service rings a clerk.
+func (c *Client) Ring(ctx context.Context, channel string) error {
+	return c.do(ctx, http.MethodPost, chanPath(channel, "/ring"), nil, nil, nil)
+}
+
+// Create makes a channel to endpoint with the id the service chose, in the
+// application, linked to originator. Its StasisStart comes before the answer.
+func (c *Client) Create(ctx context.Context, id, endpoint, originator, appArgs string) error {
+	q := url.Values{"endpoint": {endpoint}, "app": {c.app}, "appArgs": {appArgs}, "channelId": {id}}
+	if originator != "" {
+		q.Set("originator", originator)
+	}
+	return c.do(ctx, http.MethodPost, "/channels/create", q, nil, nil)
+}
+
+// Dial dials a created channel. Asterisk hangs it up by itself after
+// timeout: a safety net should the service be gone.
+func (c *Client) Dial(ctx context.Context, id, caller string, timeout time.Duration) error {
+	q := url.Values{"caller": {caller}, "timeout": {strconv.Itoa(int((timeout + time.Second - 1) / time.Second))}}
+	return c.do(ctx, http.MethodPost, chanPath(id, "/dial"), q, nil, nil)
+}
+
+// Hangup ends a channel with an ARI hangup reason (normal, no_answer...).
+func (c *Client) Hangup(ctx context.Context, id, reason string) error {
+	var q url.Values
+	if reason != "" {
+		q = url.Values{"reason": {reason}}
+	}
+	return c.do(ctx, http.MethodDelete, chanPath(id), q, nil, nil)
+}
+
+// Answer answers a channel.
+func (c *Client) Answer(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, chanPath(id, "/answer"), nil, nil, nil)
+}
+
+// Play plays media ("sound:vm-goodbye") on a channel, under the playback id
+// the service chose, so its PlaybackFinished can be routed before the answer.
+func (c *Client) Play(ctx context.Context, channel, playback, media string) error {
+	return c.do(ctx, http.MethodPost, chanPath(channel, "/play/", url.PathEscape(playback)), url.Values{"media": {media}}, nil, nil)
+}
+
+// Channel reads a channel's state.
+func (c *Client) Channel(ctx context.Context, id string) (ari.ChannelData, error) {
+	var ch ari.ChannelData
+	err := c.do(ctx, http.MethodGet, chanPath(id), nil, nil, &ch)
+	return ch, err
+}
+
+// CreateBridge makes a mixing bridge with the id the service chose.
+func (c *Client) CreateBridge(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, "/bridges", url.Values{"type": {"mixing"}, "bridgeId": {id}}, nil, nil)
+}
+
+// AddChannels puts channels into a bridge, in one request.
+func (c *Client) AddChannels(ctx context.Context, bridge string, channels ...string) error {
+	q := url.Values{"channel": {strings.Join(channels, ",")}}
+	return c.do(ctx, http.MethodPost, "/bridges/"+url.PathEscape(bridge)+"/addChannel", q, nil, nil)
+}
+
+// DestroyBridge removes a bridge.
+func (c *Client) DestroyBridge(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/bridges/"+url.PathEscape(id), nil, nil, nil)
+}
+
+// AllowEvents asks Asterisk to send the application only these event types:
+// every event costs Asterisk CPU, and ChannelVarset alone is half of them.
+func (c *Client) AllowEvents(ctx context.Context, types []string) error {
+	type typ struct {
+		Type string `json:"type"`
+	}
+	var f struct {
+		Allowed    []typ `json:"allowed"`
+		Disallowed []typ `json:"disallowed"`
+	}
+	for _, t := range types {
+		f.Allowed = append(f.Allowed, typ{t})
+	}
+	f.Disallowed = []typ{}
+	return c.do(ctx, http.MethodPut, "/applications/"+url.PathEscape(c.app)+"/eventFilter", nil, f, nil)
+}
