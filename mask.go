@@ -1,18 +1,19 @@
 package callcare
 
 // MaskNumber hides all but the last three digits of a phone number, for logs
-// (P4e: no personal data to third parties, and logs travel).
+// (P4e: no personal data to third parties, and logs travel). Other
+// characters stay, so "anonymous" still reads as such.
 func MaskNumber(n string) string {
-	r := []rune(n)
-	if len(r) <= 3 {
-		return n
-	}
-	out := make([]rune, len(r))
-	for i, c := range r {
-		if i < len(r)-3 {
-			out[i] = '*'
+	keep := 3
+	out := []rune(n)
+	for i := len(out) - 1; i >= 0; i-- {
+		if out[i] < '0' || out[i] > '9' {
+			continue
+		}
+		if keep > 0 {
+			keep--
 		} else {
-			out[i] = c
+			out[i] = '*'
 		}
 	}
 	return string(out)
