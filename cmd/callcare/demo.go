@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/clock"
+	"github.com/callcare/callcare/config"
+	"github.com/callcare/callcare/pbxsim"
+	"github.com/callcare/callcare/policy"
+	"github.com/callcare/callcare/sqlite"
+)
+
+// runDemo lives a short morning at the example Town Hall on a simulated
+// Asterisk, faster than real time, printing what happens as the caller
+// would live it.
+func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("demo")
+	speed := fs.Float64("speed", 6, "how many times faster than real time")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
+	if err != nil {
+		return fmt.Errorf("demo: the example configuration: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "callcare-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "callcare.db"))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer db.Close()
+
+	morning := time.Date(2026, 11, 24, 8, 0, 0, 0, c.TimeZone)
+	clk := clock.NewScaled(morning, *speed)
+	pbx := pbxsim.NewServer(pbxsim.Options{Clock: clk})
+	defer pbx.Close()
+
+	tl := &timeline{w: stdout, dir: &c.Directory, rings: c.Procedure.AnswerWithinRings, legs: map[string]callcare.ClerkID{}}
+	opts := ariOptions(c, slog.New(slog.DiscardHandler))
+	opts.URL, opts.WebsocketURL, opts.User, opts.Password = pbx.URL(), pbx.WebsocketURL(), "callcare", "callcare"
+	opts.Clock, opts.Observe = clk, tl.step
+	svc := ari.New(opts, settings(c), db)
+	svcCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { svc.Run(svcCtx); close(done) }()
+	defer func() { stop(); <-done }()
+
+	fmt.Fprintf(stdout, "A morning at the Town Hall, %s, on a simulated Asterisk (%gx real time).\n", morning.Format("2 January 2006"), *speed)
+	fmt.Fprintf(stdout, "Procedure: answer within %d rings (%s each); then the call moves on.\n\n", c.Procedure.AnswerWithinRings, c.Procedure.RingCycle)
+	if err := playMorning(ctx, pbx, clk, morning); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	// The citizens have hung up; let the service write its last records.
+	for i := 0; i < 500 && svc.Stats().ActiveCalls > 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	calls, err := db.Calls(ctx, sqlite.CallFilter{})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "\nWhat the call log kept (callcare calls list):\n")
+	printCalls(stdout, calls, c.TimeZone)
+	return nil
+}
+
+// scene is one citizen's call of the morning.
+type scene struct {
+	at     time.Duration // after 08:00
+	caller pbxsim.Caller
+}
+
+// playMorning sets up the desk phones and places the calls at their times,
+// then waits for every call to end.
+func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morning time.Time) error {
+	s := time.Second
+	talk := func(d time.Duration) []pbxsim.Action { return []pbxsim.Action{{At: d, Do: pbxsim.Hangup}} }
+	// Anna Nowak answers on the 2nd ring; Tomasz Lewandowski is on another
+	// call; Krzysztof Wójcik is away from his desk; the secretariat is busy
+	// with visitors.
+	pbx.SetPhone("PJSIP/111", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 7 * s})
+	pbx.SetPhone("PJSIP/131", pbxsim.Phone{Mode: pbxsim.Busy})
+	pbx.SetPhone("PJSIP/132", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 3 * s, Script: talk(12 * s)})
+	pbx.SetPhone("PJSIP/121", pbxsim.Phone{Mode: pbxsim.NeverAnswers, RingAfter: s / 2})
+	pbx.SetPhone("PJSIP/122", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 6 * s})
+	pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers, RingAfter: s / 2})
+	pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.NeverAnswers, RingAfter: s / 2})
+	scenes := []scene{
+		{0, pbxsim.Caller{Number: "48600100200", Exten: "111", HangupAfter: 30 * s}},
+		{5 * s, pbxsim.Caller{Number: "48600300400", Exten: "131"}},
+		{12 * s, pbxsim.Caller{Number: "48600500600", Exten: "121", HangupAfter: 45 * s}},
+		{20 * s, pbxsim.Caller{Number: "48600700800", Exten: "100", HangupAfter: 9 * s}},
+		{35 * s, pbxsim.Caller{Number: "anonymous", Exten: "999"}},
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(scenes))
+	for _, sc := range scenes {
+		sc.caller.App = "callcare"
+		wg.Add(1)
+		clk.AfterFunc(morning.Add(sc.at).Sub(clk.Now()), func() {
+			defer wg.Done()
+			call, err := placeWhenReady(ctx, pbx, sc.caller)
+			if err != nil {
+				errs <- err
+				return
+			}
+			select {
+			case <-call.Done():
+			case <-ctx.Done():
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// placeWhenReady places a call once the service holds the application.
+func placeWhenReady(ctx context.Context, pbx *pbxsim.Server, c pbxsim.Caller) (*pbxsim.Call, error) {
+	for i := 0; ; i++ {
+		call, err := pbx.Call(c)
+		if err == nil || i == 500 || ctx.Err() != nil {
+			return call, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// timeline prints each step of each call as a sentence.
+type timeline struct {
+	mu    sync.Mutex
+	w     io.Writer
+	dir   *callcare.Directory
+	rings int // the procedure's count
+	legs  map[string]callcare.ClerkID
+}
+
+func (t *timeline) step(s ari.Step) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	say := func(format string, args ...any) {
+		fmt.Fprintf(t.w, "%s  %s  %s\n", s.At.Format("15:04:05"), callerOf(s.Record), fmt.Sprintf(format, args...))
+	}
+	rec := s.Record
+	switch ev := s.Event.(type) {
+	case nil:
+		say("dials %s (%s)", rec.Dialed, t.targetName(rec.Target))
+	case policy.LegRinging:
+		say("%s's phone rings", t.name(t.legs[ev.Leg]))
+	case policy.LegFailed:
+		say("%s's line is %s: the next person is rung at once", t.name(t.legs[ev.Leg]), ev.Result)
+	case policy.TimerFired:
+		if len(s.Actions) > 0 {
+			say("%d rings and no answer (P4a): the call moves on", t.rings)
+		}
+	case policy.LegAnswered:
+		say("%s answers on ring %d; the caller waited %.1f s", t.name(rec.AnsweredBy), rec.AnsweredRing, rec.WaitToAnswer().Seconds())
+	case policy.CallerGone:
+		say("hangs up")
+	case policy.LegGone:
+		if rec.HungUpBy == callcare.PartyClerk {
+			say("%s hangs up", t.name(rec.AnsweredBy))
+		}
+	}
+	for _, a := range s.Actions {
+		switch a := a.(type) {
+		case policy.DialClerk:
+			t.legs[a.Leg] = a.Clerk.ID
+			say("-> ringing %s", t.name(a.Clerk.ID))
+		case policy.Play:
+			say("-> hears %q", a.Sound)
+		case policy.Finish:
+			say("== %s", verdict(rec))
+		}
+	}
+}
+
+func verdict(r callcare.CallRecord) string {
+	switch r.Outcome {
+	case callcare.OutcomeAnswered:
+		return fmt.Sprintf("answered by %s; call lasted %.0f s", r.AnsweredBy, r.EndedAt.Sub(r.StartedAt).Seconds())
+	case callcare.OutcomeAbandoned:
+		return fmt.Sprintf("abandoned after %d rings: kept for a callback", r.RingsHeard)
+	case callcare.OutcomeMissed:
+		return fmt.Sprintf("nobody answered in %d rings: kept for a callback", r.RingsHeard)
+	case callcare.OutcomeUnrouted:
+		return "the number reaches nobody: the caller was told so"
+	}
+	return string(r.Outcome)
+}
+
+func callerOf(r callcare.CallRecord) string {
+	return fmt.Sprintf("%-12s", callcare.MaskNumber(r.CallerID))
+}
+
+func (t *timeline) name(id callcare.ClerkID) string {
+	if c, ok := t.dir.Clerk(id); ok {
+		return c.FullName()
+	}
+	return string(id)
+}
+
+func (t *timeline) targetName(tg callcare.Target) string {
+	switch tg.Kind {
+	case callcare.TargetClerk:
+		c, _ := t.dir.Clerk(callcare.ClerkID(tg.ID))
+		return fmt.Sprintf("%s, %s", c.FullName(), c.Position)
+	case callcare.TargetDepartment:
+		d, _ := t.dir.Department(tg.ID)
+		return d.Name
+	}
+	return "nobody"
+}

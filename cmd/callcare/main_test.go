@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare/config"
+	"github.com/callcare/callcare/pbxsim"
+)
+
+// syncBuffer is a bytes.Buffer safe for a program writing while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestDemo(t *testing.T) {
+	var out syncBuffer
+	if err := run(context.Background(), []string{"demo", "--speed", "40"}, &out, &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"Anna Nowak answers on ring 2",
+		"Tomasz Lewandowski's line is busy",
+		"3 rings and no answer (P4a): the call moves on",
+		"abandoned after 2 rings: kept for a callback",
+		`hears "ss-noservice"`,
+		"What the call log kept",
+		"kwojcik noanswer@3, ekaminska answered@2",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	os.WriteFile(good, config.Example(), 0o600)
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"config", "check", "--config", good}, &out, &errOut); err != nil {
+		t.Fatalf("the shipped example: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "valid: 8 clerks, 4 departments") {
+		t.Errorf("output %q", out.String())
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	text := strings.Replace(string(config.Example()), `extension: "112"`, `extension: "111"`, 1)
+	text = strings.Replace(text, "answer_within_rings: 3", "answer_within_rings: three", 1)
+	os.WriteFile(bad, []byte(text), 0o600)
+	out.Reset()
+	errOut.Reset()
+	err := run(context.Background(), []string{"config", "check", "--config", bad}, &out, &errOut)
+	var exit exitError
+	if !errors.As(err, &exit) || exit != 1 {
+		t.Fatalf("a bad file: %v, want exit status 1", err)
+	}
+	for _, want := range []string{"bad.yaml:", "answer_within_rings", `duplicate extension "111"`, "2 problem(s)"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("problems lack %q:\n%s", want, errOut.String())
+		}
+	}
+}
+
+// TestServe runs the whole program against the simulated Asterisk: a call
+// is rung by the procedure and lands in the log that `calls list` prints.
+func TestServe(t *testing.T) {
+	pbx := pbxsim.NewServer(pbxsim.Options{User: "callcare", Password: "s3cret"})
+	defer pbx.Close()
+	pbx.SetPhone("PJSIP/111", pbxsim.Phone{Mode: pbxsim.Busy})
+	pbx.SetPhone("PJSIP/112", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+
+	dir := t.TempDir()
+	cfg := string(config.Example())
+	cfg = strings.Replace(cfg, "http://127.0.0.1:8088/ari", pbx.URL(), 1)
+	cfg = strings.Replace(cfg, "ws://127.0.0.1:8088/ari/events", pbx.WebsocketURL(), 1)
+	cfg = strings.Replace(cfg, "/var/lib/callcare/callcare.db", filepath.Join(dir, "callcare.db"), 1)
+	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
+	path := filepath.Join(dir, "callcare.yaml")
+	os.WriteFile(path, []byte(cfg), 0o600)
+	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--config", path}, &logs, &logs) }()
+
+	var call *pbxsim.Call
+	for i := 0; ; i++ {
+		var err error
+		if call, err = pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "111", App: "callcare"}); err == nil {
+			break
+		}
+		if i == 500 {
+			t.Fatalf("the service never registered: %v\n%s", err, logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	<-call.Done()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	if strings.Contains(logs.String(), "48600100200") {
+		t.Errorf("the caller's number reached the log:\n%s", logs.String())
+	}
+
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"calls", "list", "--config", path}, &out, &out); err != nil {
+		t.Fatalf("calls list: %v", err)
+	}
+	if !strings.Contains(out.String(), "anowak busy@0, pwisniewska answered@1") || !strings.Contains(out.String(), `"48600100200"`) {
+		t.Errorf("calls list:\n%s", out.String())
+	}
+}
+
+func TestServeRefusesAnInvalidFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "callcare.yaml")
+	os.WriteFile(path, []byte("asterisk:\n  ari_url: http://127.0.0.1:8088/ari\n  usr: callcare\n"), 0o600)
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--config", path}, &out, &out)
+	if !errors.As(err, new(exitError)) || !strings.Contains(out.String(), "callcare.yaml:3") || !strings.Contains(out.String(), "refusing to start") {
+		t.Errorf("serve on a bad file: %v\n%s", err, out.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"dance"}, &out, &out); !errors.As(err, new(exitError)) {
+		t.Errorf("unknown command: %v", err)
+	}
+}
