@@ -1,10 +1,3 @@
-//go:build arinative
-
-// The ari/v5 native client imports github.com/oklog/ulid (through its rid
-// package), whose module hash go.sum does not hold yet. Until it does
-// (go get github.com/CyCoreSystems/ari/v5/rid@v5.3.1), run these with
-// go test -tags arinative ./pbxsim, then drop the build tag.
-
 package pbxsim
 
 import (
@@ -15,9 +8,9 @@ import (
 	"github.com/CyCoreSystems/ari/v5/client/native"
 )
 
-// These scenarios drive the simulator with the very client the service
-// uses, github.com/CyCoreSystems/ari/v5's native client, over real sockets
-// and the real clock (with short durations).
+// These scenarios drive the simulator with github.com/CyCoreSystems/ari/v5's
+// native client, the library whose event model and types the service
+// builds on, over real sockets and the real clock (with short durations).
 
 func connectNative(t *testing.T, pbx *Server, app string) ari.Client {
 	t.Helper()

@@ -1,0 +1,51 @@
+package ari_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare/pbxsim"
+)
+
+// BenchmarkCallPath counts what each kind of call costs Asterisk: REST
+// requests and events sent, per call. Every request and event is Asterisk
+// CPU; the README records these numbers.
+//
+//	go test ./ari -run '^$' -bench CallPath -benchtime 50x
+func BenchmarkCallPath(b *testing.B) {
+	talk := []pbxsim.Action{{At: 20 * time.Millisecond, Do: pbxsim.Hangup}}
+	for _, sc := range []struct {
+		name   string
+		phones map[string]pbxsim.Phone
+		caller pbxsim.Caller
+	}{
+		{"answered", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 10 * time.Millisecond, Script: talk}}, pbxsim.Caller{Exten: "101"}},
+		{"busy-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}, "PJSIP/102": {AnswerAfter: 10 * time.Millisecond, Script: talk}}, pbxsim.Caller{Exten: "101"}},
+		{"noanswer-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {AnswerAfter: 10 * time.Millisecond, Script: talk}}, pbxsim.Caller{Exten: "101"}},
+		{"abandoned", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}}, pbxsim.Caller{Exten: "101", HangupAfter: 50 * time.Millisecond}},
+		{"missed", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101"}},
+		{"unknown-number", nil, pbxsim.Caller{Exten: "999"}},
+	} {
+		b.Run(sc.name, func(b *testing.B) {
+			e := startEnv(b)
+			for ep, p := range sc.phones {
+				e.pbx.SetPhone(ep, p)
+			}
+			sc.caller.Number = "48600100200"
+			e.call(b, sc.caller) // warm up: the link is up, the filter set
+			e.settled(b)
+			req0, ev0 := e.svc.Stats().Requests, e.pbx.Stats()
+			b.ResetTimer()
+			for range b.N {
+				e.record(b, e.call(b, sc.caller))
+			}
+			b.StopTimer()
+			e.settled(b)
+			n := float64(b.N)
+			ev := e.pbx.Stats()
+			b.ReportMetric(float64(e.svc.Stats().Requests-req0)/n, "requests/call")
+			b.ReportMetric(float64(ev.EventsSent-ev0.EventsSent)/n, "events/call")
+			b.ReportMetric(float64(ev.EventsFiltered-ev0.EventsFiltered)/n, "filtered/call")
+		})
+	}
+}
