@@ -3,6 +3,7 @@ package ari_test
 import (
 	"context"
 	"net/http"
+	"path/filepath"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/pbxsim"
+	"github.com/callcare/callcare/sqlite"
 )
 
 // TestUnknownEventTypesAreSkipped: Asterisk 20 sends event types the v5
@@ -105,5 +107,75 @@ func TestManyCallsAtOnce(t *testing.T) {
 	}
 	e.settled(t)
 	e.quiet(t)
-	_ = callcare.OutcomeAnswered
+}
+
+// slowStore is the real store, with one call's writes held up: that call's
+// goroutine is stuck, as if Asterisk were slow to answer it.
+type slowStore struct {
+	*sqlite.DB
+	slowCaller string
+	release    chan struct{}
+}
+
+func (s *slowStore) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
+	if rec.CallerID == s.slowCaller {
+		<-s.release
+	}
+	return s.DB.SaveCall(ctx, rec)
+}
+
+// TestSlowCallDoesNotHoldUpOthers: while one call's goroutine is stuck, the
+// others are served, and the stuck call loses none of the events that
+// arrived meanwhile: once free it ends as it should.
+func TestSlowCallDoesNotHoldUpOthers(t *testing.T) {
+	pbx := pbxsim.NewServer(pbxOptions)
+	defer pbx.Close()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := &slowStore{DB: db, slowCaller: "48600999999", release: make(chan struct{})}
+	svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"},
+		ari.Settings{Directory: office(), Procedure: testProc, Sounds: testSounds}, store)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { svc.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	e := &env{pbx: pbx, svc: svc, db: db}
+
+	pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 20 * time.Millisecond, Do: pbxsim.Hangup}}})
+	stuck := e.call(t, pbxsim.Caller{Number: "48600999999", Exten: "101"})
+	for range 5 {
+		if rec := e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})); rec.AnsweredBy != "anowak" {
+			t.Errorf("a call beside the stuck one: %s by %q", rec.Outcome, rec.AnsweredBy)
+		}
+	}
+	// The stuck call's citizen gives up meanwhile; its events wait in its inbox.
+	stuck.Hangup()
+	close(store.release)
+	if rec := e.record(t, stuck); rec.Outcome != callcare.OutcomeAbandoned {
+		t.Errorf("the stuck call ended %s, want abandoned", rec.Outcome)
+	}
+	e.settled(t)
+}
+
+// TestEventsOfUnknownChannelsAreIgnored: a stream carries leftovers of
+// earlier calls (the callback trace starts with one); they change nothing
+// and alarm nobody.
+func TestEventsOfUnknownChannelsAreIgnored(t *testing.T) {
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	for _, typ := range []string{"ChannelDestroyed", "StasisEnd", "StasisStart"} {
+		e.pbx.InjectEvent("callcare", []byte(`{"type":"`+typ+`","application":"callcare","timestamp":"2026-11-24T09:00:00.000+0000","cause":16,"cause_txt":"Normal Clearing","args":["dialed"],"channel":{"id":"1795000000.99","name":"PJSIP/101-00000063","state":"Up","caller":{"name":"","number":""},"connected":{"name":"","number":""},"accountcode":"","dialplan":{"context":"from-clerks","exten":"","priority":1,"app_name":"","app_data":""},"creationtime":"2026-11-24T09:00:00.000+0000","language":"en"}}`))
+	}
+	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
+		t.Errorf("answered by %q", rec.AnsweredBy)
+	}
+	if e.svc.Stats().Stray < 3 {
+		t.Errorf("stray events %d, want the 3 leftovers counted", e.svc.Stats().Stray)
+	}
+	e.settled(t)
+	e.quiet(t)
 }

@@ -21,7 +21,12 @@ import (
 // Short rings: three rings of 100 ms stand for the procedure's 15 s.
 var testProc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 100 * time.Millisecond}
 
-var testSounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail"}
+// Short prompts keep the tests quick.
+var pbxOptions = pbxsim.Options{Sounds: map[string]time.Duration{
+	"vm-nobodyavail": 50 * time.Millisecond, "ss-noservice": 50 * time.Millisecond, "vm-goodbye": 50 * time.Millisecond,
+}}
+
+var testSounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye"}
 
 // office: Anna (101) overflows to Piotr (102); department 200 rings Ewa
 // and Jan together, then overflows to Anna.
@@ -52,8 +57,7 @@ type env struct {
 func startEnv(t testing.TB) *env {
 	t.Helper()
 	goroutines := runtime.NumGoroutine()
-	// Short prompts keep the tests quick.
-	pbx := pbxsim.NewServer(pbxsim.Options{Sounds: map[string]time.Duration{"vm-nobodyavail": 50 * time.Millisecond, "ss-noservice": 50 * time.Millisecond}})
+	pbx := pbxsim.NewServer(pbxOptions)
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
 	if err != nil {
 		t.Fatal(err)

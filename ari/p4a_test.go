@@ -56,6 +56,10 @@ func TestP4a_OverflowCountsFromRinging(t *testing.T) {
 	if rec.AnsweredBy != "pwisniewski" || rec.HungUpBy != callcare.PartyClerk {
 		t.Errorf("answered by %q, hung up by %s; want Piotr, clerk", rec.AnsweredBy, rec.HungUpBy)
 	}
+	<-call.Done()
+	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:vm-goodbye"}) {
+		t.Errorf("after Piotr hung up the caller heard %v, want goodbye (P4l)", heard)
+	}
 	e.settled(t)
 	e.quiet(t)
 }

@@ -7,6 +7,8 @@
 // Rules implemented here:
 //   - P4a, answer by the 3rd ring: inbound.go counts rings from the clerk's
 //     first RINGING and overflows along the chain when the limit passes.
+//   - P4l: when the clerk hangs up first, the caller hears closing words
+//     instead of a dead line (inbound.go, legGone).
 //   - P4c (recording what a callback needs): a call that nobody answered ends
 //     missed or abandoned with the caller, the number dialed, the intended
 //     target and the rings heard.

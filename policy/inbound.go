@@ -11,6 +11,7 @@ import (
 type Sounds struct {
 	UnknownNumber   string // the number reaches nobody
 	NobodyAvailable string // the chain is exhausted; a callback will follow
+	Goodbye         string // the clerk hung up first (P4l): closing words, not a dead line
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -208,9 +209,12 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 		return nil
 	}
 	if l == c.answered {
+		// P4l: the clerk should wait for the caller to hang up. When the
+		// clerk did not, the caller hears closing words, then the line ends.
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
-		return c.finish(callcare.PartyClerk, now, HangupCaller{Reason: "normal"})
+		c.rec.HungUpBy = callcare.PartyClerk
+		return c.close(c.sounds.Goodbye)
 	}
 	c.endLeg(l, "ended", now)
 	if l.step != c.step || c.phase != phaseRinging {
@@ -294,10 +298,13 @@ func (c *Inbound) endLeg(l *leg, result string, now time.Time) {
 	a.Rings = c.ringsAt(*a, now)
 }
 
+// finish ends the call; by hung up first unless someone already had.
 func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Action {
 	c.phase = phaseDone
 	c.deadline = time.Time{}
-	c.rec.HungUpBy = by
+	if c.rec.HungUpBy == "" {
+		c.rec.HungUpBy = by
+	}
 	c.rec.EndedAt = now
 	return append(acts, Save{c.rec}, Finish{})
 }

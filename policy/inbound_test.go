@@ -19,7 +19,7 @@ var (
 	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102"}
 	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103"}
 
-	sounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail"}
+	sounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye"}
 )
 
 func at(d time.Duration) time.Time { return t0.Add(d) }
@@ -179,19 +179,36 @@ func TestInbound(t *testing.T) {
 			outcome: callcare.OutcomeAbandoned,
 		},
 		{
-			rule: "P4a", name: "the clerk hangs up first: the caller is hung up",
+			rule: "P4l", name: "the clerk hangs up first: the caller hears goodbye, then the line ends",
 			arrival: arrival([]callcare.Clerk{anna}),
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 3 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save"},
-				{at: 60 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "hangup-caller save finish"},
-				{at: 60 * time.Second, ev: policy.CallerGone{}, want: ""},
+				{at: 60 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
+				{at: 61 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+				{at: 61 * time.Second, ev: policy.CallerGone{}, want: ""},
 			},
 			outcome: callcare.OutcomeAnswered,
 			check: func(t *testing.T, r callcare.CallRecord) {
 				if r.HungUpBy != callcare.PartyClerk || r.WaitToAnswer() != 3*time.Second || r.AnsweredRing != 1 {
 					t.Errorf("hung up by %s after waiting %s, ring %d", r.HungUpBy, r.WaitToAnswer(), r.AnsweredRing)
+				}
+			},
+		},
+		{
+			rule: "P4l", name: "the caller hangs up during the goodbye: the clerk still hung up first",
+			arrival: arrival([]callcare.Clerk{anna}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: 0, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save"},
+				{at: 9 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
+				{at: 9 * time.Second, ev: policy.CallerGone{}, want: "save finish"},
+			},
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.HungUpBy != callcare.PartyClerk || r.AnsweredRing != 0 {
+					t.Errorf("hung up by %s, answered on ring %d; want clerk, 0 (picked up before a ring)", r.HungUpBy, r.AnsweredRing)
 				}
 			},
 		},

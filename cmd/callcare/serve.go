@@ -60,6 +60,6 @@ func settings(c *config.Config) ari.Settings {
 	return ari.Settings{
 		Directory: &c.Directory,
 		Procedure: c.Procedure,
-		Sounds:    policy.Sounds{UnknownNumber: c.Sounds.UnknownNumber, NobodyAvailable: c.Sounds.NobodyAvailable},
+		Sounds:    policy.Sounds{UnknownNumber: c.Sounds.UnknownNumber, NobodyAvailable: c.Sounds.NobodyAvailable, Goodbye: c.Sounds.Goodbye},
 	}
 }
