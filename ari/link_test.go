@@ -3,8 +3,8 @@ package ari_test
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
