@@ -51,8 +51,104 @@ type Config struct {
 	Procedure callcare.Procedure
 	Sounds    Sounds
 	Directory callcare.Directory
+	// OfficeHours is when the office answers, in TimeZone: callback due
+	// times and retries count office time only.
+	OfficeHours  callcare.OfficeHours
+	Callbacks    Callbacks
+	SpecialNeeds SpecialNeeds
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
+
+	substitutes map[callcare.ClerkID]callcare.ClerkID // clerks[].substitute
+	heads       map[string]callcare.ClerkID           // departments[].head, by department number
+}
+
+// Substitute names the clerk who takes id's agreed callbacks when id is
+// absent or does not answer (clerks[].substitute), if the file names one.
+func (c *Config) Substitute(id callcare.ClerkID) (callcare.ClerkID, bool) {
+	s, ok := c.substitutes[id]
+	return s, ok
+}
+
+// Head names the head of the department with that number
+// (departments[].head), to whom overdue callbacks may be escalated, if the
+// file names one.
+func (c *Config) Head(department string) (callcare.ClerkID, bool) {
+	h, ok := c.heads[department]
+	return h, ok
+}
+
+// Callbacks are the settings of callback tasks (P4b, P4c, P4i, P4m, P5.3).
+type Callbacks struct {
+	// Promise is the office time within which a missed call is called back;
+	// SpecialNeedsPromise, never longer, is the same for people with
+	// special needs (P5.3).
+	Promise, SpecialNeedsPromise time.Duration
+	// Retry is the wait after each failed attempt: Retry[0] after the
+	// first, Retry[1] after the second, the last one for every later
+	// attempt. Waits count office time.
+	Retry []Retry
+	// MaxAttempts is how many attempts are made before the task closes as
+	// unreachable.
+	MaxAttempts int
+	// CallerID is the office's number shown to citizens on callbacks; ""
+	// leaves Asterisk's default.
+	CallerID string
+	// Dial is how a citizen is dialed: an endpoint with DialNumber in it,
+	// such as PJSIP/{number}@trunk (see DialString).
+	Dial string
+	// FeatureCode is what clerks dial to hear their callbacks; the
+	// dialplan routes it to the service, this is documentation.
+	FeatureCode string
+	// KeyTimeout is how long the desk-phone flow waits for a key (P5.1).
+	KeyTimeout time.Duration
+	// ClaimFor is how long a clerk holds a task while working it, should
+	// the clerk's phone flow die.
+	ClaimFor time.Duration
+	// NoteMax is the longest voice note; NoteRetention is how long a note
+	// is kept after its task closes.
+	NoteMax, NoteRetention time.Duration
+	// SchedulerTick is how often due agreed callbacks are looked for.
+	SchedulerTick time.Duration
+	// EscalateTo is what happens to an overdue agreed callback:
+	// EscalateHead or EscalateReport.
+	EscalateTo string
+}
+
+// DialString is the endpoint that dials number: Dial with DialNumber
+// replaced.
+func (c Callbacks) DialString(number string) string {
+	return strings.Replace(c.Dial, DialNumber, number, 1)
+}
+
+// Retry is one step of the retry schedule: a wait in office time, or the
+// next office day's opening.
+type Retry struct {
+	After   time.Duration
+	NextDay bool
+}
+
+func (r Retry) String() string {
+	if r.NextDay {
+		return RetryNextDay
+	}
+	return r.After.String()
+}
+
+// SpecialNeeds is how callers with special needs are recognised (P5.3).
+type SpecialNeeds struct {
+	// Numbers are caller numbers known to have special needs, as
+	// callcare.CallableNumber gives them. The registry is kept with the
+	// citizens' consent.
+	Numbers []string
+	// Lines are dedicated numbers: whoever dials one has special needs.
+	Lines []Line
+}
+
+// Line is a dedicated line for people with special needs.
+type Line struct {
+	Number string          // the number dialed; no extension or department has it
+	Target callcare.Target // the clerk or department it rings
 }
 
 // Asterisk is how the service reaches the PBX over ARI.
@@ -75,6 +171,20 @@ type Sounds struct {
 	UnknownNumber   string // the dialed number reaches nobody
 	NobodyAvailable string // the overflow chain is exhausted
 	Goodbye         string // closing words before the service hangs up
+
+	OfficeClosed     string // the office is closed now (followed by when it opens)
+	Press1Callback   string // "press 1 and we call you back"
+	RecordNote       string // "say in a few words what it is about, then #"
+	CallbackThanks   string // the callback request is taken
+	CallbacksNone    string // the clerk has no callbacks waiting
+	CallbacksWaiting string // "you have" (followed by the count)
+	CallbackMenu     string // the keys: call now, skip, done, repeat
+	CallbackFrom     string // "from" (followed by the number, digit by digit)
+	CallbackTries    string // "tries" (after the count)
+	CallbackAgreed   string // an agreed-time callback is due now (P4m)
+	CallbackPress1   string // "press 1 to call the citizen"
+	PleaseHold       string // the citizen is being dialed
+	CallbackOutcome  string // the keys: reached, no answer, busy, wrong number
 }
 
 // Defaults of the optional settings.
@@ -85,11 +195,76 @@ const (
 	DefaultTimeZone       = "Europe/Warsaw"
 )
 
-// DefaultSounds are Asterisk's stock sounds used when the file names none.
+// Words of callbacks.
+const (
+	DialNumber     = "{number}" // the citizen's number in Callbacks.Dial
+	RetryNextDay   = "next_day" // a retry step: the next office day's opening
+	EscalateHead   = "head"     // ring the department head's phone, and report
+	EscalateReport = "report"   // only the report
+)
+
+// DefaultSounds are the sounds used when the file names none: Asterisk's
+// stock English core sounds where one fits, callcare/... where none does
+// (the office records those).
 var DefaultSounds = Sounds{
 	UnknownNumber:   "ss-noservice",
 	NobodyAvailable: "vm-nobodyavail",
 	Goodbye:         "vm-goodbye",
+
+	OfficeClosed:     "callcare/office-closed",
+	Press1Callback:   "callcare/press-1-callback",
+	RecordNote:       "vm-intro",
+	CallbackThanks:   "auth-thankyou",
+	CallbacksNone:    "vm-nomore",
+	CallbacksWaiting: "vm-youhave",
+	CallbackMenu:     "callcare/callback-menu",
+	CallbackFrom:     "vm-from-phonenumber",
+	CallbackTries:    "callcare/tries",
+	CallbackAgreed:   "callcare/agreed-callback",
+	CallbackPress1:   "callcare/press-1-to-call",
+	PleaseHold:       "pls-hold-while-try",
+	CallbackOutcome:  "callcare/callback-outcome",
+}
+
+// soundKeys maps the keys of sounds to the fields of Sounds.
+var soundKeys = []struct {
+	key   string
+	field func(*Sounds) *string
+}{
+	{"unknown_number", func(s *Sounds) *string { return &s.UnknownNumber }},
+	{"nobody_available", func(s *Sounds) *string { return &s.NobodyAvailable }},
+	{"goodbye", func(s *Sounds) *string { return &s.Goodbye }},
+	{"office_closed", func(s *Sounds) *string { return &s.OfficeClosed }},
+	{"press_1_callback", func(s *Sounds) *string { return &s.Press1Callback }},
+	{"record_note", func(s *Sounds) *string { return &s.RecordNote }},
+	{"callback_thanks", func(s *Sounds) *string { return &s.CallbackThanks }},
+	{"callbacks_none", func(s *Sounds) *string { return &s.CallbacksNone }},
+	{"callbacks_waiting", func(s *Sounds) *string { return &s.CallbacksWaiting }},
+	{"callback_menu", func(s *Sounds) *string { return &s.CallbackMenu }},
+	{"callback_from", func(s *Sounds) *string { return &s.CallbackFrom }},
+	{"callback_tries", func(s *Sounds) *string { return &s.CallbackTries }},
+	{"callback_agreed", func(s *Sounds) *string { return &s.CallbackAgreed }},
+	{"callback_press_1", func(s *Sounds) *string { return &s.CallbackPress1 }},
+	{"please_hold", func(s *Sounds) *string { return &s.PleaseHold }},
+	{"callback_outcome", func(s *Sounds) *string { return &s.CallbackOutcome }},
+}
+
+// DefaultCallbacks are the callback settings used when the file gives none.
+func DefaultCallbacks() Callbacks {
+	return Callbacks{
+		Promise:             2 * time.Hour,
+		SpecialNeedsPromise: time.Hour,
+		Retry:               []Retry{{After: 15 * time.Minute}, {After: time.Hour}, {NextDay: true}},
+		MaxAttempts:         4,
+		Dial:                "PJSIP/" + DialNumber + "@trunk",
+		FeatureCode:         "*70",
+		KeyTimeout:          10 * time.Second,
+		ClaimFor:            10 * time.Minute,
+		NoteMax:             30 * time.Second,
+		NoteRetention:       720 * time.Hour,
+		SchedulerTick:       time.Second,
+		EscalateTo:          EscalateReport,
+	}
 }
 
 // PasswordProblem says why the ARI password could not be resolved, as
@@ -211,9 +386,30 @@ func (p *parser) readViper(data []byte) (*rawConfig, error) {
 	v.SetDefault("timezone", DefaultTimeZone)
 	v.SetDefault("procedure.answer_within_rings", callcare.DefaultProcedure.AnswerWithinRings)
 	v.SetDefault("procedure.ring_cycle", callcare.DefaultProcedure.RingCycle.String())
-	v.SetDefault("sounds.unknown_number", DefaultSounds.UnknownNumber)
-	v.SetDefault("sounds.nobody_available", DefaultSounds.NobodyAvailable)
-	v.SetDefault("sounds.goodbye", DefaultSounds.Goodbye)
+	for _, k := range soundKeys {
+		v.SetDefault("sounds."+k.key, *k.field(&DefaultSounds))
+	}
+	cb := DefaultCallbacks()
+	retry := make([]string, len(cb.Retry))
+	for i, r := range cb.Retry {
+		retry[i] = r.String()
+	}
+	for key, val := range map[string]any{
+		"promise":               cb.Promise.String(),
+		"special_needs_promise": cb.SpecialNeedsPromise.String(),
+		"retry":                 retry,
+		"max_attempts":          cb.MaxAttempts,
+		"dial":                  cb.Dial,
+		"feature_code":          cb.FeatureCode,
+		"key_timeout":           cb.KeyTimeout.String(),
+		"claim_for":             cb.ClaimFor.String(),
+		"note_max":              cb.NoteMax.String(),
+		"note_retention":        cb.NoteRetention.String(),
+		"escalate_to":           cb.EscalateTo,
+		"scheduler_tick":        cb.SchedulerTick.String(),
+	} {
+		v.SetDefault("callbacks."+key, val)
+	}
 	raw := &rawConfig{}
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		if len(p.problems) == 0 {
@@ -245,13 +441,49 @@ type rawConfig struct {
 		AnswerWithinRings int           `mapstructure:"answer_within_rings"`
 		RingCycle         time.Duration `mapstructure:"ring_cycle"`
 	} `mapstructure:"procedure"`
-	Sounds struct {
-		UnknownNumber   string `mapstructure:"unknown_number"`
-		NobodyAvailable string `mapstructure:"nobody_available"`
-		Goodbye         string `mapstructure:"goodbye"`
-	} `mapstructure:"sounds"`
+	Sounds       map[string]string `mapstructure:"sounds"`
+	OfficeHours  rawOfficeHours    `mapstructure:"office_hours"`
+	Callbacks    rawCallbacks      `mapstructure:"callbacks"`
+	SpecialNeeds struct {
+		Numbers []string  `mapstructure:"numbers"`
+		Lines   []rawLine `mapstructure:"lines"`
+	} `mapstructure:"special_needs"`
 	Departments []rawDepartment `mapstructure:"departments"`
 	Clerks      []rawClerk      `mapstructure:"clerks"`
+}
+
+// rawOfficeHours holds each day as written: a string or a list of them.
+type rawOfficeHours struct {
+	Monday         any   `mapstructure:"monday"`
+	Tuesday        any   `mapstructure:"tuesday"`
+	Wednesday      any   `mapstructure:"wednesday"`
+	Thursday       any   `mapstructure:"thursday"`
+	Friday         any   `mapstructure:"friday"`
+	Saturday       any   `mapstructure:"saturday"`
+	Sunday         any   `mapstructure:"sunday"`
+	PolishHolidays bool  `mapstructure:"polish_holidays"`
+	Closed         []any `mapstructure:"closed"` // strings, or time.Time when unquoted
+}
+
+type rawCallbacks struct {
+	Promise             time.Duration `mapstructure:"promise"`
+	SpecialNeedsPromise time.Duration `mapstructure:"special_needs_promise"`
+	Retry               []string      `mapstructure:"retry"`
+	MaxAttempts         int           `mapstructure:"max_attempts"`
+	CallerID            string        `mapstructure:"caller_id"`
+	Dial                string        `mapstructure:"dial"`
+	FeatureCode         string        `mapstructure:"feature_code"`
+	KeyTimeout          time.Duration `mapstructure:"key_timeout"`
+	ClaimFor            time.Duration `mapstructure:"claim_for"`
+	NoteMax             time.Duration `mapstructure:"note_max"`
+	NoteRetention       time.Duration `mapstructure:"note_retention"`
+	EscalateTo          string        `mapstructure:"escalate_to"`
+	SchedulerTick       time.Duration `mapstructure:"scheduler_tick"`
+}
+
+type rawLine struct {
+	Number string `mapstructure:"number"`
+	Target string `mapstructure:"target"`
 }
 
 type rawDepartment struct {
@@ -260,6 +492,7 @@ type rawDepartment struct {
 	Members  []string `mapstructure:"members"`
 	Ring     string   `mapstructure:"ring"`
 	Overflow string   `mapstructure:"overflow"`
+	Head     string   `mapstructure:"head"`
 }
 
 type rawClerk struct {
@@ -271,6 +504,7 @@ type rawClerk struct {
 	Extension  string `mapstructure:"extension"`
 	Endpoint   string `mapstructure:"endpoint"`
 	Overflow   string `mapstructure:"overflow"`
+	Substitute string `mapstructure:"substitute"`
 }
 
 // resolvePassword fills a.Password from the environment or the password

@@ -46,7 +46,10 @@ func (p *parser) has(path string) bool {
 	return ok && !p.bad[path]
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+)
 
 // parseTree parses data as YAML, reporting a syntax error with its line.
 func (p *parser) parseTree(data []byte) (*yaml.Node, bool) {
@@ -73,6 +76,16 @@ func (p *parser) parseTree(data []byte) (*yaml.Node, bool) {
 				}
 			}
 		}
+		if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+			// feature_code: *70 reads as an alias of an anchor "70".
+			for i, l := range strings.Split(string(data), "\n") {
+				if strings.Contains(l, "*"+m[1]) {
+					line = i + 1
+					break
+				}
+			}
+			msg += fmt.Sprintf(` (a value starting with * is an alias in YAML: put it in quotes, "*%s")`, m[1])
+		}
 		p.add("", line, "invalid YAML: %s", msg)
 		return nil, false
 	}
@@ -93,6 +106,9 @@ const (
 	kText     kind = iota // a string; a plain whole number is taken as written
 	kInt                  // a whole number
 	kDuration             // a string time.ParseDuration reads, e.g. 5s
+	kBool                 // true or false
+	kDate                 // a day, YYYY-MM-DD (quoted or not)
+	kSpans                // a text, or a list of texts (office hours of a day)
 	kMap
 	kList
 )
@@ -114,6 +130,9 @@ var (
 	text     = &schema{kind: kText}
 	integer  = &schema{kind: kInt}
 	duration = &schema{kind: kDuration}
+	boolean  = &schema{kind: kBool}
+	date     = &schema{kind: kDate}
+	spans    = &schema{kind: kSpans}
 )
 
 func mapping(fields ...field) *schema { return &schema{kind: kMap, fields: fields} }
@@ -140,17 +159,47 @@ var fileSchema = mapping(
 		opt("answer_within_rings", integer),
 		opt("ring_cycle", duration),
 	)),
-	opt("sounds", mapping(
-		opt("unknown_number", text),
-		opt("nobody_available", text),
-		opt("goodbye", text),
+	opt("office_hours", mapping(
+		opt("monday", spans),
+		opt("tuesday", spans),
+		opt("wednesday", spans),
+		opt("thursday", spans),
+		opt("friday", spans),
+		opt("saturday", spans),
+		opt("sunday", spans),
+		opt("polish_holidays", boolean),
+		opt("closed", list(date)),
 	)),
+	opt("callbacks", mapping(
+		opt("promise", duration),
+		opt("special_needs_promise", duration),
+		opt("retry", list(text)),
+		opt("max_attempts", integer),
+		opt("caller_id", text),
+		opt("dial", text),
+		opt("feature_code", text),
+		opt("key_timeout", duration),
+		opt("claim_for", duration),
+		opt("note_max", duration),
+		opt("note_retention", duration),
+		opt("escalate_to", text),
+		opt("scheduler_tick", duration),
+	)),
+	opt("special_needs", mapping(
+		opt("numbers", list(text)),
+		opt("lines", list(mapping(
+			req("number", text),
+			req("target", text),
+		))),
+	)),
+	opt("sounds", mapping(soundFields()...)),
 	req("departments", list(mapping(
 		req("number", text),
 		req("name", text),
 		opt("members", list(text)),
 		opt("ring", text),
 		opt("overflow", text),
+		opt("head", text),
 	))),
 	req("clerks", list(mapping(
 		req("id", text),
@@ -161,8 +210,18 @@ var fileSchema = mapping(
 		req("extension", text),
 		req("endpoint", text),
 		opt("overflow", text),
+		opt("substitute", text),
 	))),
 )
+
+// soundFields are the keys of sounds, one per entry of soundKeys.
+func soundFields() []field {
+	fs := make([]field, len(soundKeys))
+	for i, k := range soundKeys {
+		fs[i] = opt(k.key, text)
+	}
+	return fs
+}
 
 // walk checks the tree against the schema: unknown and duplicate keys,
 // types, required keys. It records the line of every path it meets.
@@ -219,6 +278,20 @@ func (p *parser) check(path string, line int, n *yaml.Node, s *schema) {
 			p.lines[ip] = item.Line
 			p.check(ip, item.Line, item, s.elem)
 		}
+	case kSpans:
+		if n != nil && n.Kind == yaml.MappingNode {
+			p.wrongType(path, n, `must be a span such as "07:30-15:30", a list of spans or "closed"`)
+			return
+		}
+		if n != nil && n.Kind == yaml.SequenceNode {
+			for i, item := range n.Content {
+				ip := fmt.Sprintf("%s[%d]", path, i)
+				p.lines[ip] = item.Line
+				p.checkScalar(ip, resolve(item), kText)
+			}
+			return
+		}
+		p.checkScalar(path, n, kText)
 	default:
 		p.checkScalar(path, n, s.kind)
 	}
@@ -246,6 +319,10 @@ func (p *parser) checkScalar(path string, n *yaml.Node, k kind) {
 			p.wrongType(path, n, "must be a whole number")
 		case kDuration:
 			p.wrongType(path, n, "must be a duration such as 5s")
+		case kBool:
+			p.wrongType(path, n, "must be true or false")
+		case kDate:
+			p.wrongType(path, n, "must be a date such as 2026-12-31")
 		default:
 			p.wrongType(path, n, "must be text")
 		}
@@ -278,6 +355,18 @@ func (p *parser) checkScalar(path string, n *yaml.Node, k kind) {
 		}
 		if _, err := time.ParseDuration(n.Value); err != nil {
 			p.wrongType(path, n, "must be a duration with its unit, such as 5s or 1500ms")
+		}
+	case kBool:
+		if n.Tag != "!!bool" {
+			p.wrongType(path, n, "must be true or false")
+		}
+	case kDate:
+		if n.Tag != "!!str" && n.Tag != "!!timestamp" {
+			p.wrongType(path, n, "must be a date written YYYY-MM-DD, such as 2026-12-31")
+			return
+		}
+		if _, err := time.Parse(time.DateOnly, n.Value); err != nil {
+			p.wrongType(path, n, "must be a date written YYYY-MM-DD, such as 2026-12-31")
 		}
 	}
 }

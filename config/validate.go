@@ -77,13 +77,16 @@ func (p *parser) build(raw *rawConfig) *Config {
 		p.add(path, p.lineOf(path), "must be longer than zero, not %s (Polish ringing: 1 s tone and 4 s pause, 5s)", c.Procedure.RingCycle)
 	}
 
-	c.Sounds = Sounds{
-		UnknownNumber:   p.sound("sounds.unknown_number", raw.Sounds.UnknownNumber),
-		NobodyAvailable: p.sound("sounds.nobody_available", raw.Sounds.NobodyAvailable),
-		Goodbye:         p.sound("sounds.goodbye", raw.Sounds.Goodbye),
+	for _, k := range soundKeys {
+		*k.field(&c.Sounds) = p.sound("sounds."+k.key, raw.Sounds[k.key])
 	}
 
-	c.Directory = p.buildDirectory(raw)
+	var idx dirIndex
+	c.Directory, idx = p.buildDirectory(raw)
+	p.buildDeputies(raw, c, idx)
+	c.OfficeHours = p.buildOfficeHours(raw, c.TimeZone)
+	p.buildSpecialNeeds(raw, c, idx)
+	c.Callbacks = p.buildCallbacks(raw, idx, len(c.heads) > 0)
 	return c
 }
 
@@ -161,7 +164,14 @@ func websocketURL(ari string) string {
 	return strings.TrimRight(ari, "/") + "/events"
 }
 
-func (p *parser) buildDirectory(raw *rawConfig) callcare.Directory {
+// dirIndex tells, for the numbers and ids of the directory written validly
+// and first, the YAML path where each is written.
+type dirIndex struct {
+	ids, deps, exts  map[string]string // clerk id, department number, extension -> path
+	depsOK, clerksOK bool              // the lists themselves are usable
+}
+
+func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 	var dir callcare.Directory
 	depsOK := p.has("departments")
 	clerksOK := p.has("clerks")
@@ -296,8 +306,9 @@ func (p *parser) buildDirectory(raw *rawConfig) callcare.Directory {
 		}
 	}
 
+	idx := dirIndex{ids: idAt, deps: depAt, exts: extAt, depsOK: depsOK, clerksOK: clerksOK}
 	if !depsOK || !clerksOK {
-		return dir // references cannot be checked against a missing half
+		return dir, idx // references cannot be checked against a missing half
 	}
 
 	// References: members, overflows.
@@ -369,7 +380,7 @@ func (p *parser) buildDirectory(raw *rawConfig) callcare.Directory {
 		l := loops[key]
 		p.add(l.path, p.lineOf(l.path), "%v", l.err)
 	}
-	return dir
+	return dir, idx
 }
 
 func (p *parser) knownRef(ids, deps map[string]string, path, ref string) bool {

@@ -1,0 +1,426 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+var (
+	callerIDRe    = regexp.MustCompile(`^\+?[0-9]{1,20}$`)
+	featureCodeRe = regexp.MustCompile(`^[*0-9]{1,20}$`)
+	// dialRe is an endpoint with DialNumber replaced by a digit: one
+	// TECH/resource, no second endpoint (&), no spaces, no more braces.
+	dialRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*/[^\s,&{}]+$`)
+)
+
+// Limits of callback settings.
+const (
+	MinKeyTimeout    = 3 * time.Second   // P5.1: people need time to find a key
+	MinNoteMax       = 5 * time.Second   // shorter notes say nothing
+	MaxNoteMax       = 120 * time.Second // a note is a few words, not a message
+	MaxSchedulerTick = 2 * time.Second   // P4m: the clerk rings within 2 s of the agreed minute
+)
+
+// buildDeputies checks clerks[].substitute and departments[].head and keeps
+// them in c's maps.
+func (p *parser) buildDeputies(raw *rawConfig, c *Config, idx dirIndex) {
+	c.substitutes = map[callcare.ClerkID]callcare.ClerkID{}
+	c.heads = map[string]callcare.ClerkID{}
+	if idx.clerksOK {
+		for i, rc := range raw.Clerks {
+			path := fmt.Sprintf("clerks[%d].substitute", i)
+			v, ok := p.text(path, rc.Substitute)
+			if !ok {
+				continue
+			}
+			self := strings.TrimSpace(rc.ID)
+			switch _, known := idx.ids[v]; {
+			case v == self:
+				p.add(path, p.lineOf(path), "a clerk cannot be their own substitute")
+			case !known:
+				p.add(path, p.lineOf(path), "substitute %q is not a clerk id", v)
+			default:
+				if idx.ids[self] == fmt.Sprintf("clerks[%d].id", i) { // the clerk's id is theirs alone
+					c.substitutes[callcare.ClerkID(self)] = callcare.ClerkID(v)
+				}
+			}
+		}
+	}
+	if idx.depsOK {
+		for i, rd := range raw.Departments {
+			path := fmt.Sprintf("departments[%d].head", i)
+			v, ok := p.text(path, rd.Head)
+			if !ok || !idx.clerksOK {
+				continue
+			}
+			if _, known := idx.ids[v]; !known {
+				p.add(path, p.lineOf(path), "head %q is not a clerk id", v)
+				continue
+			}
+			number := strings.TrimSpace(rd.Number)
+			if idx.deps[number] == fmt.Sprintf("departments[%d].number", i) {
+				c.heads[number] = callcare.ClerkID(v)
+			}
+		}
+	}
+}
+
+// days are the keys of office_hours, with their weekdays.
+var days = []struct {
+	key string
+	day time.Weekday
+	raw func(*rawOfficeHours) any
+}{
+	{"monday", time.Monday, func(r *rawOfficeHours) any { return r.Monday }},
+	{"tuesday", time.Tuesday, func(r *rawOfficeHours) any { return r.Tuesday }},
+	{"wednesday", time.Wednesday, func(r *rawOfficeHours) any { return r.Wednesday }},
+	{"thursday", time.Thursday, func(r *rawOfficeHours) any { return r.Thursday }},
+	{"friday", time.Friday, func(r *rawOfficeHours) any { return r.Friday }},
+	{"saturday", time.Saturday, func(r *rawOfficeHours) any { return r.Saturday }},
+	{"sunday", time.Sunday, func(r *rawOfficeHours) any { return r.Sunday }},
+}
+
+// Closed is the word for a day the office does not open.
+const Closed = "closed"
+
+// buildOfficeHours checks office_hours. Without it the office keeps
+// callcare.DefaultOfficeHours; with it, a day left out is closed.
+func (p *parser) buildOfficeHours(raw *rawConfig, loc *time.Location) callcare.OfficeHours {
+	oh := callcare.DefaultOfficeHours()
+	if loc != nil {
+		oh.Location = loc
+	}
+	const base = "office_hours"
+	if _, written := p.lines[base]; !written || p.bad[base] {
+		return oh
+	}
+	oh.Week = [7][]callcare.Span{}
+	oh.PolishHolidays = true
+	oh.Closed = nil
+	r := &raw.OfficeHours
+
+	open, daysOK := false, true
+	for _, d := range days {
+		path := base + "." + d.key
+		if !p.has(path) {
+			daysOK = daysOK && !p.bad[path]
+			continue
+		}
+		spans, ok := p.daySpans(path, d.raw(r))
+		daysOK = daysOK && ok
+		oh.Week[d.day] = spans
+		open = open || len(spans) > 0
+	}
+	if daysOK && !open {
+		p.add(base, p.lineOf(base), "the office opens on no day: callbacks could never fall due (leave office_hours out for Monday to Friday, 07:30-15:30)")
+	}
+	if path := base + ".polish_holidays"; p.has(path) {
+		oh.PolishHolidays = r.PolishHolidays
+	}
+	if path := base + ".closed"; p.has(path) {
+		tz := oh.Location
+		if tz == nil {
+			tz = time.UTC
+		}
+		seen := map[string]int{}
+		for i, v := range r.Closed {
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			if !p.has(ip) {
+				continue
+			}
+			var day time.Time
+			switch v := v.(type) {
+			case time.Time: // unquoted in YAML
+				day = v
+			case string:
+				day, _ = time.Parse(time.DateOnly, strings.TrimSpace(v)) // the form was checked on the tree
+			}
+			key := day.Format(time.DateOnly)
+			if first, dup := seen[key]; dup {
+				p.add(ip, p.lineOf(ip), "%s is listed twice (also %s[%d])", key, path, first)
+				continue
+			}
+			seen[key] = i
+			oh.Closed = append(oh.Closed, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, tz))
+		}
+	}
+	return oh
+}
+
+// daySpans reads one day of office_hours: a span, a list of spans in order
+// and without overlaps, or "closed".
+func (p *parser) daySpans(path string, v any) ([]callcare.Span, bool) {
+	type written struct{ path, text string }
+	var ws []written
+	switch v := v.(type) {
+	case string:
+		if strings.EqualFold(strings.TrimSpace(v), Closed) {
+			return nil, true
+		}
+		ws = append(ws, written{path, v})
+	case []any:
+		if len(v) == 0 {
+			p.add(path, p.lineOf(path), "an empty list; write %q for a day the office does not open", Closed)
+			return nil, false
+		}
+		for i, item := range v {
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			if !p.has(ip) {
+				return nil, false
+			}
+			ws = append(ws, written{ip, fmt.Sprint(item)})
+		}
+	default:
+		p.add(path, p.lineOf(path), `must be a span such as "07:30-15:30", a list of spans or %q`, Closed)
+		return nil, false
+	}
+	var spans []callcare.Span
+	ok := true
+	for _, w := range ws {
+		t := strings.TrimSpace(w.text)
+		if strings.EqualFold(t, Closed) {
+			p.add(w.path, p.lineOf(w.path), "%q is a whole day's value, not one of its spans", Closed)
+			ok = false
+			continue
+		}
+		sp, err := callcare.ParseSpan(t)
+		if err != nil {
+			p.add(w.path, p.lineOf(w.path), "must be a span such as \"07:30-15:30\" (%v)", err)
+			ok = false
+			continue
+		}
+		if n := len(spans); n > 0 && sp.From < spans[n-1].To {
+			p.add(w.path, p.lineOf(w.path), "%q overlaps or comes before the span before it; write a day's spans in order, without overlaps", t)
+			ok = false
+			continue
+		}
+		spans = append(spans, sp)
+	}
+	return spans, ok
+}
+
+// buildSpecialNeeds checks special_needs: the registry of numbers and the
+// dedicated lines.
+func (p *parser) buildSpecialNeeds(raw *rawConfig, c *Config, idx dirIndex) {
+	sn := &c.SpecialNeeds
+	rs := &raw.SpecialNeeds
+	if path := "special_needs.numbers"; p.has(path) {
+		seen := map[string]string{}
+		for i, v := range rs.Numbers {
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			v, ok := p.text(ip, v)
+			if !ok {
+				continue
+			}
+			n, callable := callcare.CallableNumber(v)
+			if !callable {
+				p.add(ip, p.lineOf(ip), "%q is not a number that can be called (3 to 15 digits, optionally a leading +)", v)
+				continue
+			}
+			if first, dup := seen[n]; dup {
+				p.add(ip, p.lineOf(ip), "%s is listed twice (also %s, line %d)", n, first, p.lineOf(first))
+				continue
+			}
+			seen[n] = ip
+			sn.Numbers = append(sn.Numbers, n)
+		}
+	}
+	if path := "special_needs.lines"; p.has(path) {
+		lineAt := map[string]string{}
+		for i, rl := range rs.Lines {
+			base := fmt.Sprintf("%s[%d]", path, i)
+			if !p.has(base) {
+				continue
+			}
+			var l Line
+			if v, ok := p.text(base+".number", rl.Number); ok {
+				np := base + ".number"
+				first, dup := lineAt[v]
+				ext, isExt := idx.exts[v]
+				dep, isDep := idx.deps[v]
+				switch {
+				case !numberRe.MatchString(v):
+					p.add(np, p.lineOf(np), "%q is not a number that can be dialed (digits only)", v)
+				case dup:
+					p.add(np, p.lineOf(np), "duplicate line %q (also %s)", v, p.where(first))
+				case isExt:
+					p.add(np, p.lineOf(np), "line %q is also the extension of %s", v, p.where(ext))
+				case isDep:
+					p.add(np, p.lineOf(np), "line %q is also the number of %s", v, p.where(dep))
+				default:
+					lineAt[v] = np
+				}
+				l.Number = v
+			}
+			if v, ok := p.text(base+".target", rl.Target); ok && idx.clerksOK && idx.depsOK {
+				tp := base + ".target"
+				if _, isClerk := idx.ids[v]; isClerk {
+					l.Target = callcare.Target{Kind: callcare.TargetClerk, ID: v}
+				} else if _, isDep := idx.deps[v]; isDep {
+					l.Target = callcare.Target{Kind: callcare.TargetDepartment, ID: v}
+				} else {
+					p.add(tp, p.lineOf(tp), "target %q names neither a clerk id nor a department number", v)
+				}
+			}
+			sn.Lines = append(sn.Lines, l)
+		}
+	}
+}
+
+// buildCallbacks checks callbacks. anyHead tells whether some department
+// names a head.
+func (p *parser) buildCallbacks(raw *rawConfig, idx dirIndex, anyHead bool) Callbacks {
+	const base = "callbacks."
+	rc := &raw.Callbacks
+	cb := Callbacks{
+		Promise:             rc.Promise,
+		SpecialNeedsPromise: rc.SpecialNeedsPromise,
+		MaxAttempts:         rc.MaxAttempts,
+		KeyTimeout:          rc.KeyTimeout,
+		ClaimFor:            rc.ClaimFor,
+		NoteMax:             rc.NoteMax,
+		NoteRetention:       rc.NoteRetention,
+		SchedulerTick:       rc.SchedulerTick,
+	}
+	problem := func(key, format string, args ...any) {
+		p.add(base+key, p.lineOf(base+key), format, args...)
+	}
+	usable := func(key string) bool { return p.usable(base + key) }
+
+	if usable("promise") && cb.Promise <= 0 {
+		problem("promise", "must be longer than zero, not %s", cb.Promise)
+	}
+	if usable("special_needs_promise") {
+		switch {
+		case cb.SpecialNeedsPromise <= 0:
+			problem("special_needs_promise", "must be longer than zero, not %s", cb.SpecialNeedsPromise)
+		case usable("promise") && cb.Promise > 0 && cb.SpecialNeedsPromise > cb.Promise:
+			// Report it where the admin wrote a value: the default 1h
+			// meets a shorter promise only when promise is written.
+			if p.has(base + "special_needs_promise") {
+				problem("special_needs_promise", "%s is longer than promise (%s): people with special needs are served first (P5.3)", cb.SpecialNeedsPromise, cb.Promise)
+			} else {
+				problem("promise", "%s is shorter than special_needs_promise (default %s): set special_needs_promise too, no longer than promise (P5.3)", cb.Promise, cb.SpecialNeedsPromise)
+			}
+		}
+	}
+
+	if usable("max_attempts") && cb.MaxAttempts < 1 {
+		problem("max_attempts", "must be at least 1, not %d", cb.MaxAttempts)
+	}
+	if usable("retry") {
+		retryOK := true
+		for i, v := range rc.Retry {
+			key := fmt.Sprintf("retry[%d]", i)
+			if !usable(key) {
+				retryOK = false
+				continue
+			}
+			v = strings.TrimSpace(v)
+			if v == RetryNextDay {
+				cb.Retry = append(cb.Retry, Retry{NextDay: true})
+				continue
+			}
+			d, err := time.ParseDuration(v)
+			switch {
+			case err != nil:
+				problem(key, "%q is neither a duration such as 15m nor %s", v, RetryNextDay)
+				retryOK = false
+			case d <= 0:
+				problem(key, "must be longer than zero, not %s", d)
+				retryOK = false
+			default:
+				cb.Retry = append(cb.Retry, Retry{After: d})
+			}
+		}
+		if retryOK && len(cb.Retry) == 0 && usable("max_attempts") && cb.MaxAttempts > 1 {
+			problem("retry", "no retry step for max_attempts %d: give at least one (such as [15m, 1h, %s]) or set max_attempts to 1", cb.MaxAttempts, RetryNextDay)
+		}
+	}
+
+	if v, ok := p.text(base+"caller_id", rc.CallerID); ok {
+		if !callerIDRe.MatchString(v) {
+			problem("caller_id", "%q is not a phone number: digits, optionally a leading +", v)
+		}
+		cb.CallerID = v
+	}
+
+	if usable("dial") {
+		v := strings.TrimSpace(rc.Dial)
+		switch n := strings.Count(v, DialNumber); {
+		case v == "":
+			problem("dial", "must not be empty; leave it out for %s", DefaultCallbacks().Dial)
+		case n == 0:
+			problem("dial", "%q lacks %s, where the citizen's number goes, such as PJSIP/%s@trunk", v, DialNumber, DialNumber)
+		case n > 1:
+			problem("dial", "%q has %s %d times; write it once", v, DialNumber, n)
+		case strings.ContainsAny(strings.Replace(v, DialNumber, "0", 1), "{}"):
+			problem("dial", "%q: the only placeholder is %s", v, DialNumber)
+		case !dialRe.MatchString(strings.Replace(v, DialNumber, "0", 1)):
+			problem("dial", "%q is not an Asterisk endpoint of the form TECH/resource, such as PJSIP/%s@trunk", v, DialNumber)
+		}
+		cb.Dial = v
+	}
+
+	if usable("feature_code") {
+		v := strings.TrimSpace(rc.FeatureCode)
+		switch {
+		case v == "":
+			problem("feature_code", "must not be empty; leave it out for %s", DefaultCallbacks().FeatureCode)
+		case !featureCodeRe.MatchString(v) || !strings.ContainsAny(v, "0123456789"):
+			problem("feature_code", "%q is not a feature code: * and digits, such as *70", v)
+		default:
+			if at, ok := idx.exts[v]; ok {
+				problem("feature_code", "%q is also the extension of %s", v, p.where(at))
+			} else if at, ok := idx.deps[v]; ok {
+				problem("feature_code", "%q is also the number of %s", v, p.where(at))
+			}
+		}
+		cb.FeatureCode = v
+	}
+
+	if usable("key_timeout") && cb.KeyTimeout < MinKeyTimeout {
+		problem("key_timeout", "must be at least %s, not %s: people with special needs need time to find a key (P5.1)", MinKeyTimeout, cb.KeyTimeout)
+	}
+	if usable("claim_for") && cb.ClaimFor <= 0 {
+		problem("claim_for", "must be longer than zero, not %s", cb.ClaimFor)
+	}
+	if usable("note_max") && (cb.NoteMax < MinNoteMax || cb.NoteMax > MaxNoteMax) {
+		problem("note_max", "must be from %s to %s, not %s", MinNoteMax, MaxNoteMax, cb.NoteMax)
+	}
+	if usable("note_retention") && cb.NoteRetention < 0 {
+		problem("note_retention", "must not be negative, not %s (0s deletes a note as soon as its task closes)", cb.NoteRetention)
+	}
+	if usable("scheduler_tick") && (cb.SchedulerTick <= 0 || cb.SchedulerTick > MaxSchedulerTick) {
+		problem("scheduler_tick", "must be longer than zero and at most %s, not %s: an agreed callback rings the clerk within 2 s of its minute (P4m)", MaxSchedulerTick, cb.SchedulerTick)
+	}
+
+	if usable("escalate_to") {
+		switch v := strings.TrimSpace(rc.EscalateTo); v {
+		case EscalateReport:
+			cb.EscalateTo = v
+		case EscalateHead:
+			cb.EscalateTo = v
+			if idx.depsOK && !anyHead && !p.anyBad("departments") {
+				problem("escalate_to", "is %q but no department names a head (departments[].head)", EscalateHead)
+			}
+		default:
+			problem("escalate_to", "unknown escalation %q; use %q or %q", v, EscalateHead, EscalateReport)
+		}
+	}
+	return cb
+}
+
+// anyBad tells whether some problem was found at or under path.
+func (p *parser) anyBad(path string) bool {
+	for _, pr := range p.problems {
+		if pr.Path == path || strings.HasPrefix(pr.Path, path+".") || strings.HasPrefix(pr.Path, path+"[") {
+			return true
+		}
+	}
+	return false
+}
