@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/callcare/callcare"
+import (
+	"time"
+
+	"github.com/callcare/callcare"
+)
 
 // Action is something the shell must do. Actions of one call are carried out
 // in the order given, one after another.
@@ -55,3 +59,107 @@ func (HangupCaller) action() {}
 func (Save) action()         {}
 func (Resync) action()       {}
 func (Finish) action()       {}
+
+// Answer answers the flow's own channel.
+type Answer struct{}
+
+// Say plays prompts, in order, to the flow's own channel, as one playback;
+// PlaybackDone comes back when all have played or the playback stopped.
+type Say struct {
+	Playback string
+	Media    []string // ARI media URIs: sound:, digits:, number:, recording:, tone:
+}
+
+// StopPlayback stops a playback (a key was pressed: the caller need not
+// hear the rest).
+type StopPlayback struct{ Playback string }
+
+// Originate calls out from the PBX: a clerk's desk phone (agreed-time
+// callback) or a citizen (callback). The channel gets the id Leg; its Dial
+// events come before it enters the application, and an unanswered one only
+// ends (LegGone).
+type Originate struct {
+	Leg      string
+	Endpoint string
+	CallerID string        // what the called phone shows; validated digits
+	Timeout  time.Duration // Asterisk gives up after this, a safety net
+	Args     string        // Stasis args the channel enters with
+}
+
+// Join bridges the flow's own channel with a leg.
+type Join struct{ Leg string }
+
+// CountQueue asks how many callbacks wait for a clerk.
+type CountQueue struct {
+	Clerk      callcare.ClerkID
+	Department string
+}
+
+// ClaimNext takes the next callback for a clerk, skipping those skipped.
+type ClaimNext struct {
+	Clerk      callcare.ClerkID
+	Department string
+	Skip       []int64
+}
+
+// ReleaseTask gives a claimed task back to the queue, unchanged.
+type ReleaseTask struct{ Task int64 }
+
+// MarkDone closes a task from the desk phone.
+type MarkDone struct {
+	Task       int64
+	Resolution callcare.Resolution
+	By         callcare.ClerkID
+}
+
+// StartAttempt journals an attempt before the citizen is dialed.
+type StartAttempt struct {
+	Task    int64
+	Clerk   callcare.ClerkID
+	Channel string
+}
+
+// FinishAttempt records how an attempt ended and what follows for the task.
+type FinishAttempt struct {
+	Task   int64
+	Seq    int
+	Result callcare.AttemptResult
+	Next   time.Time           // the next attempt, zero for none
+	Close  callcare.Resolution // non-empty: the task closes
+}
+
+// MarkOverdue flags a task nobody took at its time (P4m), for the report.
+type MarkOverdue struct{ Task int64 }
+
+// CreateTask records a missed call as a callback task (P4c), committed
+// before the service goes on.
+type CreateTask struct{ Task callcare.CallbackTask }
+
+// CloseTasks closes the open tasks of a number: the citizen got through.
+type CloseTasks struct {
+	Number     string
+	Resolution callcare.Resolution
+}
+
+// Record records what the caller says (a voice note for the callback),
+// ended by # or silence; RecordingDone comes back.
+type Record struct {
+	Name   string
+	MaxFor time.Duration
+}
+
+func (Answer) action()        {}
+func (Say) action()           {}
+func (StopPlayback) action()  {}
+func (Originate) action()     {}
+func (Join) action()          {}
+func (CountQueue) action()    {}
+func (ClaimNext) action()     {}
+func (ReleaseTask) action()   {}
+func (MarkDone) action()      {}
+func (StartAttempt) action()  {}
+func (FinishAttempt) action() {}
+func (MarkOverdue) action()   {}
+func (CreateTask) action()    {}
+func (CloseTasks) action()    {}
+func (Record) action()        {}

@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/callcare/callcare"
+
 // Event is something that happened to a call: reported by the PBX, by the
 // shell's timer, or as the result of an action the shell carried out.
 type Event interface{ event() }
@@ -50,3 +52,41 @@ func (PlaybackDone) event() {}
 func (TimerFired) event()   {}
 func (LinkLost) event()     {}
 func (LinkBack) event()     {}
+
+// KeyPressed: a key was pressed on the phone the flow talks to.
+type KeyPressed struct{ Digit string }
+
+// ClerkGone: the clerk's own channel of a desk-phone flow ended.
+type ClerkGone struct{}
+
+// QueueCounted: how many callbacks wait for the clerk (result of CountQueue).
+type QueueCounted struct{ Own, Department int }
+
+// TaskClaimed: the result of ClaimNext or ClaimTask; OK false when nothing
+// waits (or the task was taken meanwhile).
+type TaskClaimed struct {
+	Task callcare.CallbackTask
+	OK   bool
+}
+
+// AttemptStarted: the attempt is journaled (result of StartAttempt); OK
+// false when the task closed meanwhile.
+type AttemptStarted struct {
+	Attempt callcare.CallbackAttempt
+	OK      bool
+}
+
+func (KeyPressed) event()     {}
+func (ClerkGone) event()      {}
+func (QueueCounted) event()   {}
+func (TaskClaimed) event()    {}
+func (AttemptStarted) event() {}
+
+// RecordingDone: a voice note finished recording (by #, silence, the time
+// limit or a hangup: Asterisk does not say which). Seconds is its length.
+type RecordingDone struct {
+	Name    string
+	Seconds int
+}
+
+func (RecordingDone) event() {}

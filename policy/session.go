@@ -1,0 +1,544 @@
+package policy
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// SessionSettings are what a clerk's callback session needs to know.
+type SessionSettings struct {
+	Procedure  callcare.Procedure
+	Rules      CallbackRules
+	Sounds     SessionSounds
+	KeyTimeout time.Duration // P5.1: long, so nobody is rushed
+	Dial       string        // dial string for a citizen, with {number}
+	CallerID   string        // the office's number, shown to citizens
+}
+
+// SessionSounds are the desk-phone prompts, as Asterisk sound names.
+type SessionSounds struct {
+	None       string // no callbacks wait
+	Waiting    string // "you have" (then the count)
+	From       string // "from number" (then the digits)
+	Tries      string // "tries" (after the count)
+	Menu       string // 1 call now, 2 next, 3 done, 0 repeat
+	Agreed     string // "a callback agreed for now"
+	Press1     string // press 1 to call the citizen
+	Outcome    string // after the call: 1 done, 2 call again later, 3 wrong number
+	NotReached string // the citizen did not answer
+	Goodbye    string
+}
+
+// SessionMode tells how a clerk's session began.
+type SessionMode int
+
+const (
+	// ModeQueue: the clerk dialed the feature code to work the callback
+	// queue (P4c), own callbacks first, then the department's.
+	ModeQueue SessionMode = iota
+	// ModeAgreed: the service rang the clerk at a callback's agreed time
+	// (P4m), before dialing the citizen (P4i).
+	ModeAgreed
+)
+
+type sessionPhase int
+
+const (
+	phRingClerk sessionPhase = iota // agreed: ringing the clerk, substitute, department
+	phGreeting                      // queue: counting what waits
+	phClaiming                      // waiting for the next task
+	phMenu                          // the task is read out; a key is awaited
+	phStarting                      // the attempt is being journaled
+	phDialing                       // the citizen's phone rings
+	phTalking                       // clerk and citizen are bridged
+	phOutcome                       // after the call: how did it go?
+	phEnding                        // goodbye plays
+	phSessionDone
+)
+
+// Session is one clerk working callbacks from a desk phone: no screen, only
+// keys and voice. It reads a task out (who, since when, how many tries: P4i),
+// dials the citizen when the clerk presses 1, bridges them, and records how
+// it went. Every key is repeated on request and a silent clerk is not
+// hurried: after the key timeout the menu is read once more, and after a
+// second one the session ends without changing anything.
+type Session struct {
+	id    string
+	mode  SessionMode
+	set   SessionSettings
+	clerk callcare.Clerk
+	phase sessionPhase
+	now   time.Time
+
+	own      string // the clerk's channel; empty until the clerk answers (agreed)
+	task     callcare.CallbackTask
+	hasTask  bool
+	skip     []int64
+	attempt  callcare.CallbackAttempt
+	citizen  string
+	prompts  []string // playbacks still to finish, in order
+	seq      int      // for playback and leg ids
+	deadline time.Time
+	timeouts int
+
+	// agreed mode: who is rung for the callback, step by step
+	steps     [][]callcare.Clerk
+	step      int
+	legs      map[string]callcare.Clerk
+	ringingAt time.Time
+	busyTries int  // times the step found its clerks on another call
+	busyWait  bool // waiting to ring the step again
+}
+
+// StartQueue begins the session of a clerk who dialed the feature code. The
+// clerk is known by the desk phone's endpoint Asterisk authenticated.
+func StartQueue(id string, clerk callcare.Clerk, set SessionSettings, now time.Time) (*Session, []Action) {
+	s := &Session{id: id, own: id, mode: ModeQueue, set: set, clerk: clerk, phase: phGreeting, now: now}
+	return s, []Action{Answer{}, CountQueue{Clerk: clerk.ID, Department: clerk.Department}}
+}
+
+// StartAgreed begins an agreed-time callback (P4m) for a task the service
+// has claimed: the clerks of steps are rung in turn (the clerk, the
+// substitute, the department), each for the procedure's rings.
+func StartAgreed(id string, task callcare.CallbackTask, steps [][]callcare.Clerk, set SessionSettings, now time.Time) (*Session, []Action) {
+	s := &Session{id: id, mode: ModeAgreed, set: set, task: task, hasTask: true, steps: steps, phase: phRingClerk, now: now, legs: map[string]callcare.Clerk{}}
+	return s, s.ringStep()
+}
+
+// Deadline is when the session wants a TimerFired; zero for never.
+func (s *Session) Deadline() time.Time { return s.deadline }
+
+// Done tells whether the session is over.
+func (s *Session) Done() bool { return s.phase == phSessionDone }
+
+// Clerk is who the session belongs to (zero until a clerk answers, agreed).
+func (s *Session) Clerk() callcare.Clerk { return s.clerk }
+
+// Own is the clerk's channel, once there is one.
+func (s *Session) Own() string { return s.own }
+
+// Step feeds one event to the session.
+func (s *Session) Step(ev Event, now time.Time) []Action {
+	s.now = now
+	if s.phase == phSessionDone {
+		if ev, ok := ev.(AttemptStarted); ok && ev.OK {
+			// The clerk hung up while the attempt was being journaled:
+			// nobody was dialed.
+			return []Action{FinishAttempt{Task: s.task.ID, Seq: ev.Attempt.Seq, Result: callcare.AttemptFailed}, ReleaseTask{Task: s.task.ID}}
+		}
+		return nil
+	}
+	switch ev := ev.(type) {
+	case ClerkGone:
+		return s.clerkGone()
+	case QueueCounted:
+		return s.counted(ev)
+	case TaskClaimed:
+		return s.claimed(ev)
+	case KeyPressed:
+		return s.key(ev.Digit)
+	case PlaybackDone:
+		return s.playbackDone(ev.Playback)
+	case TimerFired:
+		if !s.deadline.IsZero() && !now.Before(s.deadline) {
+			s.deadline = time.Time{}
+			return s.timeout()
+		}
+	case AttemptStarted:
+		return s.attemptStarted(ev)
+	case LegRinging:
+		if s.phase == phRingClerk && s.legs[ev.Leg].ID != "" && s.ringingAt.IsZero() {
+			s.ringingAt = now
+			s.deadline = now.Add(s.set.Procedure.RingLimit())
+		}
+	case LegAnswered:
+		return s.legAnswered(ev.Leg)
+	case LegFailed:
+		return s.legEnded(ev.Leg, attemptResult(ev.Result))
+	case LegGone:
+		return s.legEnded(ev.Leg, callcare.AttemptNoAnswer)
+	}
+	return nil
+}
+
+func attemptResult(dial string) callcare.AttemptResult {
+	switch dial {
+	case "busy":
+		return callcare.AttemptBusy
+	case "noanswer":
+		return callcare.AttemptNoAnswer
+	}
+	return callcare.AttemptFailed
+}
+
+// --- the queue -------------------------------------------------------------
+
+func (s *Session) counted(ev QueueCounted) []Action {
+	if s.phase != phGreeting {
+		return nil
+	}
+	n := ev.Own + ev.Department
+	if n == 0 {
+		return s.end(s.set.Sounds.None)
+	}
+	s.phase = phClaiming
+	acts := s.say("sound:"+s.set.Sounds.Waiting, "number:"+strconv.Itoa(n))
+	return append(acts, s.claimNext())
+}
+
+func (s *Session) claimNext() Action {
+	s.phase = phClaiming
+	s.hasTask = false
+	return ClaimNext{Clerk: s.clerk.ID, Department: s.clerk.Department, Skip: append([]int64(nil), s.skip...)}
+}
+
+func (s *Session) claimed(ev TaskClaimed) []Action {
+	if s.phase != phClaiming {
+		if ev.OK { // claimed after the clerk left: give it back
+			return []Action{ReleaseTask{Task: ev.Task.ID}}
+		}
+		return nil
+	}
+	if !ev.OK {
+		return s.end(s.set.Sounds.None)
+	}
+	s.task, s.hasTask, s.timeouts = ev.Task, true, 0
+	return s.present()
+}
+
+// present reads the task out (P4i: who, since when, how many tries, and
+// the caller's own words), then the menu.
+func (s *Session) present() []Action {
+	s.phase = phMenu
+	t := s.task
+	media := []string{}
+	if s.mode == ModeAgreed {
+		media = append(media, "sound:"+s.set.Sounds.Agreed)
+	}
+	media = append(media, "sound:"+s.set.Sounds.From, "digits:"+t.Number)
+	media = append(media, "number:"+strconv.Itoa(t.Tries), "sound:"+s.set.Sounds.Tries)
+	if t.Note != "" {
+		media = append(media, "recording:"+t.Note)
+	}
+	if s.mode == ModeAgreed {
+		media = append(media, "sound:"+s.set.Sounds.Press1)
+	} else {
+		media = append(media, "sound:"+s.set.Sounds.Menu)
+	}
+	return s.say(media...)
+}
+
+func (s *Session) key(d string) []Action {
+	switch s.phase {
+	case phMenu, phOutcome:
+		// DTMF does not stop an ARI playback: stop it, the clerk has chosen.
+		acts := s.stopPrompts()
+		s.deadline = time.Time{}
+		if s.phase == phMenu {
+			return append(acts, s.menuKey(d)...)
+		}
+		return append(acts, s.outcomeKey(d)...)
+	}
+	return nil // keys while dialing or talking belong to the conversation
+}
+
+func (s *Session) menuKey(d string) []Action {
+	switch {
+	case d == "1":
+		s.phase = phStarting
+		s.seq++
+		s.citizen = fmt.Sprintf("%s-cb%d", s.id, s.seq)
+		return []Action{StartAttempt{Task: s.task.ID, Clerk: s.clerk.ID, Channel: s.citizen}}
+	case d == "2" && s.mode == ModeQueue:
+		s.skip = append(s.skip, s.task.ID)
+		return []Action{ReleaseTask{Task: s.task.ID}, s.claimNext()}
+	case d == "3" && s.mode == ModeQueue:
+		return []Action{MarkDone{Task: s.task.ID, Resolution: callcare.ResolvedByClerk, By: s.clerk.ID}, s.claimNext()}
+	}
+	s.timeouts = 0
+	return s.present() // 0, * or any other key: once more
+}
+
+func (s *Session) timeout() []Action {
+	switch s.phase {
+	case phMenu:
+		s.timeouts++
+		if s.timeouts < 2 {
+			return s.present()
+		}
+		// A second silence: end without changing anything.
+		acts := []Action{}
+		if s.mode == ModeQueue {
+			acts = append(acts, ReleaseTask{Task: s.task.ID})
+			s.hasTask = false
+		} else {
+			return append(s.hangupOwn(), s.nextClerkStep()...)
+		}
+		return append(acts, s.end(s.set.Sounds.Goodbye)...)
+	case phOutcome:
+		return s.outcomeKey("1") // the clerk said nothing: the call reached the citizen
+	case phRingClerk:
+		if s.busyWait {
+			s.busyWait = false
+			return s.ringStep()
+		}
+		return append(s.leaveRingingClerks(), s.nextClerkStep()...)
+	}
+	return nil
+}
+
+// --- calling the citizen ---------------------------------------------------
+
+func (s *Session) attemptStarted(ev AttemptStarted) []Action {
+	if s.phase != phStarting {
+		return nil
+	}
+	if !ev.OK { // the task closed meanwhile (the citizen got through)
+		if s.mode == ModeQueue {
+			return []Action{s.claimNext()}
+		}
+		return s.end(s.set.Sounds.Goodbye)
+	}
+	s.attempt = ev.Attempt
+	s.phase = phDialing
+	dial := strings.Replace(s.set.Dial, "{number}", s.task.Number, 1)
+	acts := []Action{Originate{
+		Leg: s.citizen, Endpoint: dial, CallerID: s.set.CallerID,
+		Timeout: 2 * s.set.Procedure.RingLimit(), Args: "callback-citizen",
+	}}
+	return append(acts, s.say("tone:ring;tonezone=pl")...)
+}
+
+func (s *Session) legAnswered(leg string) []Action {
+	if s.phase == phRingClerk {
+		if c, ok := s.legs[leg]; ok {
+			return s.clerkAnswered(leg, c)
+		}
+		return nil
+	}
+	if leg != s.citizen || s.phase != phDialing {
+		return nil
+	}
+	s.phase = phTalking
+	return append(s.stopPrompts(), Join{Leg: leg})
+}
+
+func (s *Session) legEnded(leg string, res callcare.AttemptResult) []Action {
+	if s.phase == phRingClerk {
+		if _, ok := s.legs[leg]; ok {
+			return s.clerkLegEnded(leg, res)
+		}
+		return nil
+	}
+	if leg != s.citizen {
+		return nil
+	}
+	switch s.phase {
+	case phDialing: // not reached
+		s.phase = phClaiming
+		acts := append(s.stopPrompts(), s.finishAttempt(res))
+		if s.mode == ModeQueue {
+			acts = append(acts, s.say("sound:"+s.set.Sounds.NotReached)...)
+			return append(acts, s.claimNext())
+		}
+		return append(acts, s.end(s.set.Sounds.NotReached)...)
+	case phTalking: // the citizen hung up: how did it go?
+		s.phase = phOutcome
+		return s.say("sound:" + s.set.Sounds.Outcome)
+	}
+	return nil
+}
+
+func (s *Session) outcomeKey(d string) []Action {
+	var act Action
+	switch d {
+	case "2": // reached, but the matter needs another call
+		next, _ := s.set.Rules.AfterAttempt(s.task, callcare.AttemptNoAnswer, s.now)
+		act = FinishAttempt{Task: s.task.ID, Seq: s.attempt.Seq, Result: callcare.AttemptReached, Next: next}
+	case "3":
+		act = s.finishAttempt(callcare.AttemptWrongNumber)
+	case "1":
+		act = s.finishAttempt(callcare.AttemptReached)
+	default:
+		return s.say("sound:" + s.set.Sounds.Outcome)
+	}
+	s.hasTask = false
+	if s.mode == ModeQueue {
+		return []Action{act, s.claimNext()}
+	}
+	return append([]Action{act}, s.end(s.set.Sounds.Goodbye)...)
+}
+
+func (s *Session) finishAttempt(res callcare.AttemptResult) Action {
+	next, close := s.set.Rules.AfterAttempt(s.task, res, s.now)
+	if close != "" {
+		s.hasTask = false
+	}
+	return FinishAttempt{Task: s.task.ID, Seq: s.attempt.Seq, Result: res, Next: next, Close: close}
+}
+
+// clerkGone: the clerk hung up. A citizen on the line is hung up too, and a
+// task not finished goes back to the queue.
+func (s *Session) clerkGone() []Action {
+	var acts []Action
+	switch s.phase {
+	case phDialing:
+		acts = append(acts, HangupLeg{Leg: s.citizen, Reason: "normal"}, s.finishAttempt(callcare.AttemptFailed))
+	case phTalking, phOutcome:
+		if s.phase == phTalking {
+			acts = append(acts, HangupLeg{Leg: s.citizen, Reason: "normal"})
+		}
+		acts = append(acts, s.finishAttempt(callcare.AttemptReached))
+	case phRingClerk:
+		return nil // not the clerk's channel yet
+	}
+	if s.hasTask && s.phase != phStarting { // starting: released when the journal answers
+		acts = append(acts, ReleaseTask{Task: s.task.ID})
+	}
+	s.phase = phSessionDone
+	s.deadline = time.Time{}
+	return append(acts, Finish{})
+}
+
+// --- agreed time: ringing the clerk first ------------------------------------
+
+func (s *Session) ringStep() []Action {
+	if s.step >= len(s.steps) {
+		// Nobody took the callback at its time: overdue, for the report
+		// and the escalation.
+		s.phase = phSessionDone
+		s.deadline = time.Time{}
+		return []Action{MarkOverdue{Task: s.task.ID}, ReleaseTask{Task: s.task.ID}, Finish{}}
+	}
+	s.phase = phRingClerk
+	s.ringingAt = time.Time{}
+	s.deadline = s.now.Add(2 * s.set.Procedure.RingLimit())
+	var acts []Action
+	for _, c := range s.steps[s.step] {
+		s.seq++
+		leg := fmt.Sprintf("%s-clerk%d", s.id, s.seq)
+		s.legs[leg] = c
+		caller, _ := callcare.CallableNumber(s.task.Number)
+		acts = append(acts, Originate{Leg: leg, Endpoint: c.Endpoint, CallerID: caller,
+			Timeout: 2 * s.set.Procedure.RingLimit(), Args: "callback-clerk"})
+	}
+	return acts
+}
+
+func (s *Session) clerkAnswered(leg string, c callcare.Clerk) []Action {
+	acts := s.leaveRingingClerksExcept(leg)
+	s.own, s.clerk = leg, c
+	s.legs = map[string]callcare.Clerk{}
+	s.deadline = time.Time{}
+	s.timeouts = 0
+	return append(acts, s.present()...)
+}
+
+func (s *Session) clerkLegEnded(leg string, res callcare.AttemptResult) []Action {
+	delete(s.legs, leg)
+	var acts []Action
+	if res == callcare.AttemptBusy {
+		acts = append(acts, HangupLeg{Leg: leg, Reason: "normal"})
+	}
+	if len(s.legs) > 0 {
+		return acts
+	}
+	// A clerk on another call is not rung until free: ring the same step
+	// again a ring limit later, a few times, before moving on.
+	if res == callcare.AttemptBusy && s.busyTries < 3 {
+		s.busyTries++
+		s.busyWait = true
+		s.deadline = s.now.Add(s.set.Procedure.RingLimit())
+		return acts
+	}
+	return append(acts, s.nextClerkStep()...)
+}
+
+func (s *Session) leaveRingingClerks() []Action { return s.leaveRingingClerksExcept("") }
+
+func (s *Session) leaveRingingClerksExcept(keep string) []Action {
+	var acts []Action
+	for leg := range s.legs {
+		if leg != keep {
+			acts = append(acts, HangupLeg{Leg: leg, Reason: "no_answer"})
+		}
+	}
+	for leg := range s.legs {
+		if leg != keep {
+			delete(s.legs, leg)
+		}
+	}
+	return acts
+}
+
+func (s *Session) nextClerkStep() []Action {
+	s.step++
+	s.busyTries = 0
+	return s.ringStep()
+}
+
+// hangupOwn ends the clerk's leg of an agreed callback that was answered
+// but never confirmed, so the next clerk can be rung.
+func (s *Session) hangupOwn() []Action {
+	leg := s.own
+	s.own, s.clerk = "", callcare.Clerk{}
+	return []Action{HangupLeg{Leg: leg, Reason: "normal"}}
+}
+
+// --- prompts ---------------------------------------------------------------
+
+func (s *Session) say(media ...string) []Action {
+	s.seq++
+	id := fmt.Sprintf("%s-p%d", s.id, s.seq)
+	s.prompts = append(s.prompts, id)
+	return []Action{Say{Playback: id, Media: media}}
+}
+
+func (s *Session) stopPrompts() []Action {
+	var acts []Action
+	for _, p := range s.prompts {
+		acts = append(acts, StopPlayback{Playback: p})
+	}
+	s.prompts = nil
+	return acts
+}
+
+func (s *Session) playbackDone(id string) []Action {
+	i := -1
+	for j, p := range s.prompts {
+		if p == id {
+			i = j
+		}
+	}
+	if i < 0 {
+		return nil
+	}
+	s.prompts = append(s.prompts[:i], s.prompts[i+1:]...)
+	if len(s.prompts) > 0 {
+		return nil
+	}
+	switch s.phase {
+	case phMenu, phOutcome:
+		s.deadline = s.now.Add(s.set.KeyTimeout)
+	case phEnding:
+		s.phase = phSessionDone
+		return []Action{HangupCaller{Reason: "normal"}, Finish{}}
+	}
+	return nil
+}
+
+// end says a last prompt, then hangs up the clerk's line.
+func (s *Session) end(sound string) []Action {
+	acts := s.stopPrompts()
+	if s.hasTask {
+		acts = append(acts, ReleaseTask{Task: s.task.ID})
+		s.hasTask = false
+	}
+	s.phase = phEnding
+	s.deadline = time.Time{}
+	return append(acts, s.say("sound:"+sound)...)
+}

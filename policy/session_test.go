@@ -1,0 +1,253 @@
+package policy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/policy"
+)
+
+var sessionSet = policy.SessionSettings{
+	Procedure: proc,
+	Rules: policy.CallbackRules{
+		Hours: callcare.OfficeHours{Location: time.UTC, Week: allWeek("00:00-24:00")},
+		Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
+		Retry: []policy.Retry{{After: 15 * time.Minute}, {After: time.Hour}}, MaxAttempts: 3,
+	},
+	Sounds: policy.SessionSounds{None: "none", Waiting: "waiting", From: "from", Tries: "tries", Menu: "menu",
+		Agreed: "agreed", Press1: "press1", Outcome: "outcome", NotReached: "notreached", Goodbye: "bye"},
+	KeyTimeout: 10 * time.Second,
+	Dial:       "PJSIP/{number}@trunk",
+	CallerID:   "856822102",
+}
+
+func allWeek(span string) (w [7][]callcare.Span) {
+	sp, _ := callcare.ParseSpan(span)
+	for d := range w {
+		w[d] = []callcare.Span{sp}
+	}
+	return w
+}
+
+var task = callcare.CallbackTask{ID: 7, Number: "48600100200", Tries: 2, Status: callcare.CallbackOpen,
+	Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Attempts: 0}
+
+// sbrief writes a session's actions compactly.
+func sbrief(acts []policy.Action) string {
+	var out []string
+	for _, a := range acts {
+		switch a := a.(type) {
+		case policy.Answer:
+			out = append(out, "answer")
+		case policy.CountQueue:
+			out = append(out, "count")
+		case policy.ClaimNext:
+			out = append(out, fmt.Sprintf("claim%v", a.Skip))
+		case policy.Say:
+			out = append(out, "say("+strings.Join(a.Media, ",")+")")
+		case policy.StopPlayback:
+			out = append(out, "stop")
+		case policy.ReleaseTask:
+			out = append(out, "release")
+		case policy.MarkDone:
+			out = append(out, "done:"+string(a.Resolution))
+		case policy.StartAttempt:
+			out = append(out, "journal:"+a.Channel)
+		case policy.Originate:
+			out = append(out, "originate:"+a.Endpoint+"/"+a.CallerID)
+		case policy.Join:
+			out = append(out, "join:"+a.Leg)
+		case policy.FinishAttempt:
+			s := "finish:" + string(a.Result)
+			if a.Close != "" {
+				s += "/" + string(a.Close)
+			}
+			out = append(out, s)
+		case policy.MarkOverdue:
+			out = append(out, "overdue")
+		default:
+			out = append(out, brief([]policy.Action{a}))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+type sstep struct {
+	at   time.Duration
+	ev   policy.Event
+	want string
+}
+
+func TestSession(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101"}
+	sub := callcare.Clerk{ID: "pwisniewska", Department: "200", Endpoint: "PJSIP/102"}
+	claimed := policy.TaskClaimed{Task: task, OK: true}
+	menu := "say(sound:from,digits:48600100200,number:2,sound:tries,sound:menu)"
+	tests := []struct {
+		rule, name string
+		agreed     bool
+		steps      []sstep
+	}{
+		{rule: "P4c", name: "nothing waits: the clerk is told and the line ends",
+			steps: []sstep{
+				{0, policy.QueueCounted{}, "say(sound:none)"},
+				{time.Second, policy.PlaybackDone{Playback: "s-p1"}, "hangup-caller finish"},
+			}},
+		{rule: "P4i", name: "the task is read out before anything is dialed: number digit by digit, tries",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1, Department: 2}, "say(sound:waiting,number:3) claim[]"},
+				{0, claimed, menu},
+				{5 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+				{9 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+				{10 * time.Second, policy.KeyPressed{Digit: "1"}, "journal:s-cb3"},
+				{10 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(tone:ring;tonezone=pl)"},
+				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop join:s-cb3"},
+				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
+				{62 * time.Second, policy.KeyPressed{Digit: "1"}, "stop finish:reached/reached claim[]"},
+			}},
+		{rule: "P4c", name: "skip and done: the skipped task is not offered again this session",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 2}, "say(sound:waiting,number:2) claim[]"},
+				{0, claimed, menu},
+				{time.Second, policy.KeyPressed{Digit: "2"}, "stop stop release claim[7]"},
+				{time.Second, policy.TaskClaimed{Task: callcare.CallbackTask{ID: 8, Number: "123", Tries: 1}, OK: true}, "say(sound:from,digits:123,number:1,sound:tries,sound:menu)"},
+				{2 * time.Second, policy.KeyPressed{Digit: "3"}, "stop done:marked_done claim[7]"},
+				{2 * time.Second, policy.TaskClaimed{}, "say(sound:none)"},
+			}},
+		{rule: "P5.1", name: "a silent clerk hears the menu once more, then the flow ends changing nothing",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, claimed, menu},
+				{3 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+				{5 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+				{14 * time.Second, policy.TimerFired{}, ""},
+				{15 * time.Second, policy.TimerFired{}, menu},
+				{20 * time.Second, policy.PlaybackDone{Playback: "s-p3"}, ""},
+				{30 * time.Second, policy.TimerFired{}, "release say(sound:bye)"},
+			}},
+		{rule: "P4c", name: "the citizen does not answer: the next attempt follows the retry schedule",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, claimed, menu},
+				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(tone:ring;tonezone=pl)"},
+				{31 * time.Second, policy.LegGone{Leg: "s-cb3"}, "stop finish:no_answer say(sound:notreached) claim[]"},
+			}},
+		{rule: "P4c", name: "the clerk hangs up while the citizen rings: the citizen's phone stops",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, claimed, menu},
+				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(tone:ring;tonezone=pl)"},
+				{2 * time.Second, policy.ClerkGone{}, "hangup:s-cb3/normal finish:failed release finish"},
+			}},
+		{rule: "P4m", name: "agreed time: the clerk is rung first, hears the context, presses 1",
+			agreed: true,
+			steps: []sstep{
+				{0, policy.LegRinging{Leg: "s-clerk1"}, ""},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,number:2,sound:tries,sound:press1)"},
+				{8 * time.Second, policy.KeyPressed{Digit: "1"}, "stop journal:s-cb3"},
+			}},
+		{rule: "P4m", name: "agreed time: no answer in three rings goes to the substitute, then overdue",
+			agreed: true,
+			steps: []sstep{
+				{0, policy.LegRinging{Leg: "s-clerk1"}, ""},
+				{15 * time.Second, policy.TimerFired{}, "hangup:s-clerk1/no_answer originate:PJSIP/102/48600100200"},
+				{16 * time.Second, policy.LegFailed{Leg: "s-clerk2", Result: "unavailable"}, "overdue release finish"},
+			}},
+		{rule: "P4m", name: "agreed time: a clerk on another call is rung again when free",
+			agreed: true,
+			steps: []sstep{
+				{0, policy.LegFailed{Leg: "s-clerk1", Result: "busy"}, "hangup:s-clerk1/normal"},
+				{15 * time.Second, policy.TimerFired{}, "originate:PJSIP/101/48600100200"},
+				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "say(sound:agreed,sound:from,digits:48600100200,number:2,sound:tries,sound:press1)"},
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			var s *policy.Session
+			var acts []policy.Action
+			if tc.agreed {
+				s, acts = policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}, {sub}}, sessionSet, t0)
+				if got := sbrief(acts); got != "originate:PJSIP/101/48600100200" {
+					t.Fatalf("start: %q", got)
+				}
+			} else {
+				s, acts = policy.StartQueue("s", anna, sessionSet, t0)
+				if got := sbrief(acts); got != "answer count" {
+					t.Fatalf("start: %q", got)
+				}
+			}
+			for i, st := range tc.steps {
+				if got := sbrief(s.Step(st.ev, at(st.at))); got != st.want {
+					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
+				}
+			}
+		})
+	}
+}
+
+func TestCallbackRules(t *testing.T) {
+	office := callcare.OfficeHours{Location: time.UTC, Week: allWeek("08:00-16:00")}
+	r := policy.CallbackRules{Hours: office, Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
+		Retry: []policy.Retry{{After: 15 * time.Minute}, {NextDay: true}}, MaxAttempts: 3}
+	rec := callcare.CallRecord{ID: "c", CallerID: "48600100200", Dialed: "101", StartedAt: at(0),
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}}
+	tests := []struct {
+		rule, name string
+		run        func(t *testing.T)
+	}{
+		{"P4c", "a missed call is due within the promise, in office time", func(t *testing.T) {
+			// Missed at 15:00: one office hour today, one tomorrow from 08:00.
+			got, ok := r.TaskFor(rec, callcare.ReasonMissed, "", at(6*time.Hour))
+			if !ok || !got.Due.Equal(at(24*time.Hour)) {
+				t.Errorf("due %v ok %v", got.Due, ok)
+			}
+		}},
+		{"P5.3", "special needs: higher priority and a shorter promise", func(t *testing.T) {
+			got, _ := r.TaskFor(rec, callcare.ReasonMissed, callcare.NeedsRegistry, at(0))
+			if got.Priority != callcare.PrioritySpecialNeeds || !got.Due.Equal(at(time.Hour)) {
+				t.Errorf("priority %d due %v", got.Priority, got.Due)
+			}
+		}},
+		{"P4c", "an anonymous caller cannot be called back", func(t *testing.T) {
+			anon := rec
+			anon.CallerID = "anonymous"
+			if _, ok := r.TaskFor(anon, callcare.ReasonMissed, "", at(0)); ok {
+				t.Error("a task for an anonymous caller")
+			}
+		}},
+		{"P4c", "after hours the task is due at the next opening", func(t *testing.T) {
+			got, _ := r.TaskFor(rec, callcare.ReasonAfterHours, "", at(12*time.Hour)) // 21:00
+			if !got.Due.Equal(at(23 * time.Hour)) {                                  // 08:00 next day
+				t.Errorf("due %v", got.Due)
+			}
+		}},
+		{"P4c", "retries follow the schedule, then the task closes as unreachable", func(t *testing.T) {
+			tk := callcare.CallbackTask{Attempts: 1}
+			if next, close := r.AfterAttempt(tk, callcare.AttemptNoAnswer, at(0)); close != "" || !next.Equal(at(15*time.Minute)) {
+				t.Errorf("after 1st: %v %q", next, close)
+			}
+			tk.Attempts = 2
+			if next, _ := r.AfterAttempt(tk, callcare.AttemptBusy, at(0)); !next.Equal(at(23 * time.Hour)) {
+				t.Errorf("after 2nd: %v, want the next office day", next)
+			}
+			tk.Attempts = 3
+			if _, close := r.AfterAttempt(tk, callcare.AttemptNoAnswer, at(0)); close != callcare.ResolvedUnreachable {
+				t.Errorf("after the last: %q", close)
+			}
+		}},
+		{"P5.3", "the dedicated line and the registry mark special needs", func(t *testing.T) {
+			sn := policy.SpecialNeeds{Numbers: []string{"48600100200"}, Lines: []string{"500"}}
+			if sn.NeedsOf("anonymous", "500") != callcare.NeedsLine || sn.NeedsOf("48 600 100 200", "101") != callcare.NeedsRegistry || sn.NeedsOf("48600999999", "101") != "" {
+				t.Error("needs not recognised")
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule+"/"+tc.name, tc.run)
+	}
+}
