@@ -9,12 +9,15 @@ const (
 	OutcomeAnswered  Outcome = "answered"  // a clerk took it
 	OutcomeMissed    Outcome = "missed"    // the overflow chain was exhausted
 	OutcomeAbandoned Outcome = "abandoned" // the caller hung up before anyone answered
+	OutcomeAfterHours Outcome = "after_hours" // the office was closed
 	OutcomeUnrouted  Outcome = "unrouted"  // the dialed number reaches nobody
 	OutcomeFailed    Outcome = "failed"    // the PBX failed us (lost link, errors)
 )
 
 // Missed tells whether the call owes the citizen a callback (P4c).
-func (o Outcome) Missed() bool { return o == OutcomeMissed || o == OutcomeAbandoned }
+func (o Outcome) Missed() bool {
+	return o == OutcomeMissed || o == OutcomeAbandoned || o == OutcomeAfterHours
+}
 
 // Party names who hung up first.
 type Party string
@@ -54,7 +57,10 @@ type CallRecord struct {
 	RingsHeard int
 	Outcome    Outcome
 	HungUpBy   Party
-	Attempts   []Attempt
+	// Needs says whether and how the caller is known to have special needs
+	// (P5.3): registry, dedicated line, or a clerk's key during the call.
+	Needs    NeedsSource
+	Attempts []Attempt
 }
 
 // WaitToAnswer is how long the caller waited before a clerk picked up.

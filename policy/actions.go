@@ -163,3 +163,9 @@ func (MarkOverdue) action()   {}
 func (CreateTask) action()    {}
 func (CloseTasks) action()    {}
 func (Record) action()        {}
+
+// FlagNeeds marks a number's open callbacks as for a person with special
+// needs (a clerk's flag, P5.3).
+type FlagNeeds struct{ Number string }
+
+func (FlagNeeds) action() {}

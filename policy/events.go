@@ -90,3 +90,11 @@ type RecordingDone struct {
 }
 
 func (RecordingDone) event() {}
+
+// LegKeyPressed: a key was pressed on a clerk's leg (during a call).
+type LegKeyPressed struct {
+	Leg   string
+	Digit string
+}
+
+func (LegKeyPressed) event() {}

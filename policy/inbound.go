@@ -12,6 +12,20 @@ type Sounds struct {
 	UnknownNumber   string // the number reaches nobody
 	NobodyAvailable string // the chain is exhausted; a callback will follow
 	Goodbye         string // the clerk hung up first (P4l): closing words, not a dead line
+	OfficeClosed    string // outside office hours; the opening time follows
+	Press1Callback  string // "press 1 to be called back"
+	RecordNote      string // "after the tone, say briefly what it is about, then #"
+	CallbackThanks  string // "thank you, we will call you back"
+}
+
+// InboundSettings are what a citizen's call needs to know.
+type InboundSettings struct {
+	Procedure  callcare.Procedure
+	Sounds     Sounds
+	Rules      CallbackRules
+	KeyTimeout time.Duration // P5.1: long
+	NoteMax    time.Duration // the longest voice note
+	FlagKey    string        // the key a clerk presses during a call to flag special needs
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -23,14 +37,17 @@ type Arrival struct {
 	Target     callcare.Target
 	Found      bool            // false when the dialed number reaches nobody
 	Steps      []callcare.Step // the overflow chain, expanded
+	Needs      callcare.NeedsSource
 }
 
 type phase int
 
 const (
-	phaseRinging   phase = iota // clerks are being rung (P4a)
-	phaseConnected              // a clerk took the call
-	phaseClosing                // a last message plays before the service hangs up
+	phaseRinging    phase = iota // clerks are being rung (P4a)
+	phaseConnected               // a clerk took the call
+	phaseClosing                 // a last message plays before the service hangs up
+	phaseAfterHours              // the office is closed: the caller may ask for a callback
+	phaseRecording               // the caller records a voice note for the callback
 	phaseDone
 )
 
@@ -54,6 +71,7 @@ type leg struct {
 // overflow chain by the procedure's count (P4a), connected to whoever
 // answers first, recorded as missed or abandoned otherwise.
 type Inbound struct {
+	set      InboundSettings
 	proc     callcare.Procedure
 	sounds   Sounds
 	rec      callcare.CallRecord
@@ -67,13 +85,16 @@ type Inbound struct {
 	ringingAt time.Time
 	answered  *leg
 	playing   string
+	timeouts  int  // silences in the after-hours menu
+	tasked    bool // the callback task is recorded
 }
 
 // Start takes a call that has just arrived and says what to do first.
-func Start(a Arrival, proc callcare.Procedure, sounds Sounds, now time.Time) (*Inbound, []Action) {
+func Start(a Arrival, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	c := &Inbound{
-		proc:   proc,
-		sounds: sounds,
+		set:    set,
+		proc:   set.Procedure,
+		sounds: set.Sounds,
 		steps:  a.Steps,
 		rec: callcare.CallRecord{
 			ID:         a.CallID,
@@ -82,12 +103,16 @@ func Start(a Arrival, proc callcare.Procedure, sounds Sounds, now time.Time) (*I
 			Dialed:     a.Dialed,
 			Target:     a.Target,
 			StartedAt:  now,
+			Needs:      a.Needs,
 		},
 	}
 	if !a.Found || len(a.Steps) == 0 {
 		// Never silence: the caller is told the number reaches nobody.
 		c.rec.Outcome = callcare.OutcomeUnrouted
-		return c, append([]Action{Save{c.rec}}, c.close(sounds.UnknownNumber)...)
+		return c, append([]Action{Save{c.rec}}, c.close(c.sounds.UnknownNumber)...)
+	}
+	if !set.Rules.Hours.IsOpen(now) {
+		return c, append([]Action{Save{c.rec}}, c.closedOffice(now)...)
 	}
 	return c, append([]Action{Save{c.rec}, RingCaller{}}, c.dialStep(now)...)
 }
@@ -118,12 +143,36 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	case CallerGone:
 		return c.callerGone(now)
 	case PlaybackDone:
-		if c.phase == phaseClosing && ev.Playback == c.playing {
+		if ev.Playback != c.playing {
+			return nil
+		}
+		switch c.phase {
+		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
+		case phaseAfterHours:
+			c.deadline = now.Add(c.set.KeyTimeout)
+		case phaseRecording:
+			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
 		}
 	case TimerFired:
-		if c.phase == phaseRinging && !c.deadline.IsZero() && !now.Before(c.deadline) {
+		if c.deadline.IsZero() || now.Before(c.deadline) {
+			return nil
+		}
+		switch c.phase {
+		case phaseRinging:
 			return c.ringLimitPassed(now)
+		case phaseAfterHours:
+			return c.afterHoursSilence(now)
+		}
+	case KeyPressed:
+		if c.phase == phaseAfterHours {
+			return c.afterHoursKey(ev.Digit, now)
+		}
+	case LegKeyPressed:
+		return c.clerkKey(ev)
+	case RecordingDone:
+		if c.phase == phaseRecording {
+			return c.noteRecorded(ev, now)
 		}
 	case LinkBack:
 		return []Action{Resync{Legs: c.liveLegs()}}
@@ -189,7 +238,12 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
-	return append(acts, Connect{Leg: l.id}, Save{c.rec})
+	acts = append(acts, Connect{Leg: l.id}, Save{c.rec})
+	if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
+		// P4c: the citizen got through; what they were owed is settled.
+		acts = append(acts, CloseTasks{Number: n, Resolution: callcare.ResolvedGotThrough})
+	}
+	return acts
 }
 
 func (c *Inbound) legFailed(ev LegFailed, now time.Time) []Action {
@@ -228,7 +282,14 @@ func (c *Inbound) callerGone(now time.Time) []Action {
 	case phaseRinging:
 		c.rec.Outcome = callcare.OutcomeAbandoned
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
-		return c.finish(callcare.PartyCaller, now, c.leaveLegs(now, now, "cancelled", "normal")...)
+		acts := c.leaveLegs(now, now, "cancelled", "normal")
+		acts = append(acts, c.task(callcare.ReasonAbandoned, "", now)...)
+		return c.finish(callcare.PartyCaller, now, acts...)
+	case phaseAfterHours, phaseRecording:
+		// The missed call of someone who hangs up becomes a task too; a
+		// note being recorded is kept by Asterisk.
+		acts := c.task(callcare.ReasonAfterHours, c.recordingNote(), now)
+		return c.finish(callcare.PartyCaller, now, acts...)
 	case phaseConnected:
 		c.answered.state = legGone
 		c.rec.Attempts[c.answered.attempt].EndedAt = now
@@ -263,7 +324,8 @@ func (c *Inbound) next(now time.Time) []Action {
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
-	return c.close(c.sounds.NobodyAvailable)
+	// The task is committed before the caller hears it promised.
+	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.sounds.NobodyAvailable)...)
 }
 
 // close plays a last message, then hangs up (on PlaybackDone).
@@ -272,6 +334,20 @@ func (c *Inbound) close(sound string) []Action {
 	c.deadline = time.Time{}
 	c.playing = c.rec.ID + "-closing"
 	return []Action{Play{Playback: c.playing, Sound: sound}}
+}
+
+// task records the call as a callback task (P4c), once per call.
+func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Time) []Action {
+	if c.tasked {
+		return nil
+	}
+	t, ok := c.set.Rules.TaskFor(c.rec, reason, c.rec.Needs, now)
+	if !ok {
+		return nil
+	}
+	c.tasked = true
+	t.Note = note
+	return []Action{CreateTask{Task: t}}
 }
 
 // leaveLegs hangs up every live leg of the current step; their rings are

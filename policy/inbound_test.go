@@ -19,7 +19,12 @@ var (
 	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102"}
 	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103"}
 
-	sounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye"}
+	sounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
+		OfficeClosed: "closed", Press1Callback: "press1", RecordNote: "note", CallbackThanks: "thanks"}
+
+	// inboundSet: an office open around the clock unless a test says not.
+	inboundSet = policy.InboundSettings{Procedure: proc, Sounds: sounds, Rules: sessionSet.Rules,
+		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"}
 )
 
 func at(d time.Duration) time.Time { return t0.Add(d) }
@@ -49,6 +54,7 @@ func TestInbound(t *testing.T) {
 		start      string // brief of the first actions
 		steps      []step
 		outcome    callcare.Outcome
+		closed     bool // the office opens 13:00-14:00 only; calls come at 09:00
 		check      func(t *testing.T, r callcare.CallRecord)
 	}{
 		{
@@ -72,7 +78,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}, deadline: 15 * time.Second},
-				{at: 15*time.Second - time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save", deadline: -1},
+				{at: 15*time.Second - time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200", deadline: -1},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: ""},
 				{at: 30 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
 			},
@@ -91,7 +97,7 @@ func TestInbound(t *testing.T) {
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
 				{at: 15*time.Second + time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: ""},
-				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "connect:c-2 save"},
+				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "connect:c-2 save close-tasks:48600100200"},
 			},
 		},
 		{
@@ -124,7 +130,7 @@ func TestInbound(t *testing.T) {
 				{at: time.Second, ev: policy.LegRinging{Leg: "c-2"}, deadline: 16 * time.Second},
 				{at: 2 * time.Second, ev: policy.LegRinging{Leg: "c-1"}, deadline: 16 * time.Second},
 				{at: 3 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal"},
-				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "hangup:c-2/answered_elsewhere connect:c-1 save", deadline: -1},
+				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "hangup:c-2/answered_elsewhere connect:c-1 save close-tasks:48600100200", deadline: -1},
 				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: ""},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
@@ -141,7 +147,7 @@ func TestInbound(t *testing.T) {
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
 				{at: 15 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer play:vm-nobodyavail", deadline: -1},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 play:vm-nobodyavail", deadline: -1},
 				{at: 33 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeMissed,
@@ -157,7 +163,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 6 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish", deadline: -1},
+				{at: 6 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal task:abandoned/48600100200/p0 save finish", deadline: -1},
 				{at: 7 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: ""},
 			},
 			outcome: callcare.OutcomeAbandoned,
@@ -174,7 +180,7 @@ func TestInbound(t *testing.T) {
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
-				{at: 15 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal save finish"},
+				{at: 15 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal task:abandoned/48600100200/p0 save finish"},
 			},
 			outcome: callcare.OutcomeAbandoned,
 		},
@@ -184,7 +190,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 3 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save"},
+				{at: 3 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
 				{at: 60 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
 				{at: 61 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 				{at: 61 * time.Second, ev: policy.CallerGone{}, want: ""},
@@ -201,7 +207,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 0, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save"},
+				{at: 0, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
 				{at: 9 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
 				{at: 9 * time.Second, ev: policy.CallerGone{}, want: "save finish"},
 			},
@@ -210,6 +216,61 @@ func TestInbound(t *testing.T) {
 				if r.HungUpBy != callcare.PartyClerk || r.AnsweredRing != 0 {
 					t.Errorf("hung up by %s, answered on ring %d; want clerk, 0 (picked up before a ring)", r.HungUpBy, r.AnsweredRing)
 				}
+			},
+		},
+		{
+			rule: "P4c", name: "after hours: the caller hears when the office opens, presses 1 and leaves a note",
+			arrival: arrival([]callcare.Clerk{anna}), closed: true,
+			start:   "save answer say(sound:closed,number:13,sound:press1)",
+			steps: []step{
+				{at: 4 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop say(sound:note,sound:beep)"},
+				{at: 7 * time.Second, ev: policy.PlaybackDone{Playback: "c-note-prompt"}, want: "record"},
+				{at: 20 * time.Second, ev: policy.RecordingDone{Name: "callcare-note-c", Seconds: 12}, want: "task:requested/48600100200/p0/note play:thanks"},
+				{at: 21 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAfterHours,
+		},
+		{
+			rule: "P4c", name: "after hours: a caller who hangs up is called back all the same",
+			arrival: arrival([]callcare.Clerk{anna}), closed: true,
+			start:   "save answer say(sound:closed,number:13,sound:press1)",
+			steps: []step{
+				{at: 4 * time.Second, ev: policy.CallerGone{}, want: "task:after_hours/48600100200/p0 save finish"},
+			},
+		},
+		{
+			rule: "P5.1", name: "after hours: silence repeats the offer once, then the caller is told they will be called back",
+			arrival: arrival([]callcare.Clerk{anna}), closed: true,
+			start:   "save answer say(sound:closed,number:13,sound:press1)",
+			steps: []step{
+				{at: 5 * time.Second, ev: policy.PlaybackDone{Playback: "c-closed"}, deadline: 15 * time.Second},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "say(sound:press1)"},
+				{at: 17 * time.Second, ev: policy.PlaybackDone{Playback: "c-closed-again"}, deadline: 27 * time.Second},
+				{at: 27 * time.Second, ev: policy.TimerFired{}, want: "task:after_hours/48600100200/p0 play:thanks"},
+			},
+		},
+		{
+			rule: "P5.3", name: "a clerk flags special needs with a key during the call",
+			arrival: arrival([]callcare.Clerk{anna}),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
+				{at: 9 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "5"}, want: ""},
+				{at: 9 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "*"}, want: "save flag:48600100200"},
+				{at: 9 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "*"}, want: ""},
+			},
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.Needs != callcare.NeedsClerk {
+					t.Errorf("needs %q", r.Needs)
+				}
+			},
+		},
+		{
+			rule: "P5.3", name: "a missed call from the special-needs line goes first",
+			arrival: func() policy.Arrival { a := arrival([]callcare.Clerk{anna}); a.Needs = callcare.NeedsLine; return a }(),
+			start:   "save ring dial:c-1",
+			steps: []step{
+				{at: time.Second, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal task:missed/48600100200/p1 play:vm-nobodyavail"},
 			},
 		},
 		{
@@ -234,7 +295,11 @@ func TestInbound(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
-			call, acts := policy.Start(tc.arrival, proc, sounds, t0)
+			set := inboundSet
+			if tc.closed {
+				set.Rules.Hours = callcare.OfficeHours{Location: time.UTC, Week: allWeek("13:00-14:00")}
+			}
+			call, acts := policy.Start(tc.arrival, set, t0)
 			if got := brief(acts); got != tc.start {
 				t.Fatalf("start: actions %q, want %q", got, tc.start)
 			}
@@ -284,15 +349,26 @@ func brief(acts []policy.Action) string {
 			out = append(out, "resync:"+strings.Join(a.Legs, ","))
 		case policy.Finish:
 			out = append(out, "finish")
+		case policy.CreateTask:
+			out = append(out, fmt.Sprintf("task:%s/%s/p%d", a.Task.Reason, a.Task.Number, a.Task.Priority))
+			if a.Task.Note != "" {
+				out[len(out)-1] += "/note"
+			}
+		case policy.CloseTasks:
+			out = append(out, "close-tasks:"+a.Number)
+		case policy.Record:
+			out = append(out, "record")
+		case policy.FlagNeeds:
+			out = append(out, "flag:"+a.Number)
 		default:
-			out = append(out, fmt.Sprintf("%T", a))
+			out = append(out, sbrief([]policy.Action{a}))
 		}
 	}
 	return strings.Join(out, " ")
 }
 
 func TestInboundDialsEveryClerkOfTheChainOnce(t *testing.T) {
-	call, acts := policy.Start(arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}), proc, sounds, t0)
+	call, acts := policy.Start(arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}), inboundSet, t0)
 	var dialed []callcare.ClerkID
 	collect := func(acts []policy.Action) {
 		for _, a := range acts {

@@ -13,7 +13,7 @@ import (
 var sessionSet = policy.SessionSettings{
 	Procedure: proc,
 	Rules: policy.CallbackRules{
-		Hours: callcare.OfficeHours{Location: time.UTC, Week: allWeek("00:00-24:00")},
+		Hours:   callcare.OfficeHours{Location: time.UTC, Week: allWeek("00:00-24:00")},
 		Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
 		Retry: []policy.Retry{{After: 15 * time.Minute}, {After: time.Hour}}, MaxAttempts: 3,
 	},
@@ -222,7 +222,7 @@ func TestCallbackRules(t *testing.T) {
 		}},
 		{"P4c", "after hours the task is due at the next opening", func(t *testing.T) {
 			got, _ := r.TaskFor(rec, callcare.ReasonAfterHours, "", at(12*time.Hour)) // 21:00
-			if !got.Due.Equal(at(23 * time.Hour)) {                                  // 08:00 next day
+			if !got.Due.Equal(at(23 * time.Hour)) {                                   // 08:00 next day
 				t.Errorf("due %v", got.Due)
 			}
 		}},
