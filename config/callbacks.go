@@ -251,6 +251,8 @@ func (p *parser) buildSpecialNeeds(raw *rawConfig, c *Config, idx dirIndex) {
 					p.add(np, p.lineOf(np), "line %q is also the extension of %s", v, p.where(ext))
 				case isDep:
 					p.add(np, p.lineOf(np), "line %q is also the number of %s", v, p.where(dep))
+				case p.usable("callbacks.feature_code") && v == strings.TrimSpace(raw.Callbacks.FeatureCode):
+					p.add(np, p.lineOf(np), "line %q is also the feature code (callbacks.feature_code, line %d)", v, p.lineOf("callbacks.feature_code"))
 				default:
 					lineAt[v] = np
 				}
@@ -292,19 +294,19 @@ func (p *parser) buildCallbacks(raw *rawConfig, idx dirIndex, anyHead bool) Call
 	usable := func(key string) bool { return p.usable(base + key) }
 
 	if usable("promise") && cb.Promise <= 0 {
-		problem("promise", "must be longer than zero, not %s", cb.Promise)
+		problem("promise", "must be longer than zero, not %s", short(cb.Promise))
 	}
 	if usable("special_needs_promise") {
 		switch {
 		case cb.SpecialNeedsPromise <= 0:
-			problem("special_needs_promise", "must be longer than zero, not %s", cb.SpecialNeedsPromise)
+			problem("special_needs_promise", "must be longer than zero, not %s", short(cb.SpecialNeedsPromise))
 		case usable("promise") && cb.Promise > 0 && cb.SpecialNeedsPromise > cb.Promise:
 			// Report it where the admin wrote a value: the default 1h
 			// meets a shorter promise only when promise is written.
 			if p.has(base + "special_needs_promise") {
-				problem("special_needs_promise", "%s is longer than promise (%s): people with special needs are served first (P5.3)", cb.SpecialNeedsPromise, cb.Promise)
+				problem("special_needs_promise", "%s is longer than promise (%s): people with special needs are served first (P5.3)", short(cb.SpecialNeedsPromise), short(cb.Promise))
 			} else {
-				problem("promise", "%s is shorter than special_needs_promise (default %s): set special_needs_promise too, no longer than promise (P5.3)", cb.Promise, cb.SpecialNeedsPromise)
+				problem("promise", "%s is shorter than special_needs_promise (default %s): set special_needs_promise too, no longer than promise (P5.3)", short(cb.Promise), short(cb.SpecialNeedsPromise))
 			}
 		}
 	}
@@ -384,19 +386,19 @@ func (p *parser) buildCallbacks(raw *rawConfig, idx dirIndex, anyHead bool) Call
 	}
 
 	if usable("key_timeout") && cb.KeyTimeout < MinKeyTimeout {
-		problem("key_timeout", "must be at least %s, not %s: people with special needs need time to find a key (P5.1)", MinKeyTimeout, cb.KeyTimeout)
+		problem("key_timeout", "must be at least %s, not %s: people with special needs need time to find a key (P5.1)", short(MinKeyTimeout), short(cb.KeyTimeout))
 	}
 	if usable("claim_for") && cb.ClaimFor <= 0 {
-		problem("claim_for", "must be longer than zero, not %s", cb.ClaimFor)
+		problem("claim_for", "must be longer than zero, not %s", short(cb.ClaimFor))
 	}
 	if usable("note_max") && (cb.NoteMax < MinNoteMax || cb.NoteMax > MaxNoteMax) {
-		problem("note_max", "must be from %s to %s, not %s", MinNoteMax, MaxNoteMax, cb.NoteMax)
+		problem("note_max", "must be from %s to %s, not %s", short(MinNoteMax), short(MaxNoteMax), short(cb.NoteMax))
 	}
 	if usable("note_retention") && cb.NoteRetention < 0 {
-		problem("note_retention", "must not be negative, not %s (0s deletes a note as soon as its task closes)", cb.NoteRetention)
+		problem("note_retention", "must not be negative, not %s (0s deletes a note as soon as its task closes)", short(cb.NoteRetention))
 	}
 	if usable("scheduler_tick") && (cb.SchedulerTick <= 0 || cb.SchedulerTick > MaxSchedulerTick) {
-		problem("scheduler_tick", "must be longer than zero and at most %s, not %s: an agreed callback rings the clerk within 2 s of its minute (P4m)", MaxSchedulerTick, cb.SchedulerTick)
+		problem("scheduler_tick", "must be longer than zero and at most %s, not %s: an agreed callback rings the clerk within 2 s of its minute (P4m)", short(MaxSchedulerTick), short(cb.SchedulerTick))
 	}
 
 	if usable("escalate_to") {
@@ -413,6 +415,18 @@ func (p *parser) buildCallbacks(raw *rawConfig, idx dirIndex, anyHead bool) Call
 		}
 	}
 	return cb
+}
+
+// short writes a duration without zero units: 1h, not 1h0m0s.
+func short(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // anyBad tells whether some problem was found at or under path.

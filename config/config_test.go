@@ -214,29 +214,36 @@ func TestParse_Problems(t *testing.T) {
 		{"SecondDocument", base + "--- #!\nfoo: bar\n", "", "second YAML document"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := config.Parse("callcare.yaml", []byte(tc.yaml), noEnv)
-			var ps config.Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("want Problems, got %v", err)
-			}
 			line := 1 // a missing top-level key is reported at the top
 			if tc.name != "MissingRequiredTop" {
 				line = marked(t, tc.yaml)
 			}
-			for _, p := range ps {
-				if p.Path == tc.path && strings.Contains(p.Message, tc.msg) {
-					if p.Line != line {
-						t.Errorf("line %d, want %d: %v", p.Line, line, p)
-					}
-					if p.File != "callcare.yaml" {
-						t.Errorf("file %q", p.File)
-					}
-					return
-				}
-			}
-			t.Errorf("no problem at %s containing %q; got:\n%v", tc.path, tc.msg, err)
+			wantProblem(t, tc.yaml, tc.path, line, tc.msg)
 		})
 	}
+}
+
+// wantProblem parses y and asserts a problem at path and line whose message
+// contains msg.
+func wantProblem(t *testing.T, y, path string, line int, msg string) {
+	t.Helper()
+	_, err := config.Parse("callcare.yaml", []byte(y), noEnv)
+	var ps config.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	for _, p := range ps {
+		if p.Path == path && strings.Contains(p.Message, msg) {
+			if p.Line != line {
+				t.Errorf("line %d, want %d: %v", p.Line, line, p)
+			}
+			if p.File != "callcare.yaml" {
+				t.Errorf("file %q", p.File)
+			}
+			return
+		}
+	}
+	t.Errorf("no problem at %s containing %q; got:\n%v", path, msg, err)
 }
 
 // A loop is reported once, not at every member nor at what leads into it.
