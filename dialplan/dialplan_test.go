@@ -194,3 +194,48 @@ func contains(lines []string, want string) bool {
 	}
 	return false
 }
+
+// A clerk's outside call tells the service when it is answered: Dial's U()
+// runs [callcare-outbound-answered] on the citizen's channel with the
+// filtered number and the clerk's endpoint, and that subroutine calls the
+// FastAGI hook (agi.ScriptOutboundAnswered) and always returns, so the call
+// goes on whether the service answers or not.
+func TestExtensionsConf_OutboundAnswered(t *testing.T) {
+	ctx := contexts(readConf(t, "extensions.conf"))
+	clerks := strings.Join(ctx["from-clerks"], "\n")
+	for _, want := range []string{
+		"exten => _0XX.,1,",
+		"same => n,Set(CALLCARE_NUMBER=${FILTER(0-9,${EXTEN:1})})",
+		"same => n,Dial(PJSIP/${CALLCARE_NUMBER}@trunk,,U(callcare-outbound-answered^${CALLCARE_NUMBER}^PJSIP/${CHANNEL(endpoint)}))",
+	} {
+		if !strings.Contains(clerks, want) {
+			t.Errorf("[from-clerks] lacks %q", want)
+		}
+	}
+	// Only the filtered number reaches Dial() and the subroutine.
+	for _, l := range ctx["from-clerks"] {
+		if strings.Contains(l, "Dial(") && strings.Contains(l, "${EXTEN") && strings.Contains(l, "U(") {
+			t.Errorf("[from-clerks] %q passes the raw dialed text", l)
+		}
+	}
+
+	sub, ok := ctx["callcare-outbound-answered"]
+	if !ok {
+		t.Fatal("no context [callcare-outbound-answered]")
+	}
+	want := []string{
+		"exten => s,1,AGI(agi://127.0.0.1:4573/outbound-answered,${ARG1},${ARG2})",
+		"same => n,NoOp(callcare: outbound-answered notice: ${AGISTATUS})",
+		"same => n,Return()",
+	}
+	if strings.Join(sub, "\n") != strings.Join(want, "\n") {
+		t.Errorf("[callcare-outbound-answered] =\n%s\nwant\n%s", strings.Join(sub, "\n"), strings.Join(want, "\n"))
+	}
+	for _, l := range sub {
+		for _, bad := range []string{"Hangup(", "GOSUB_RESULT", "Goto"} {
+			if strings.Contains(l, bad) {
+				t.Errorf("[callcare-outbound-answered] %q: %s would cut or redirect the clerk's call", l, bad)
+			}
+		}
+	}
+}
