@@ -50,8 +50,8 @@ type Server struct {
 // the script gets the header only (see the package comment).
 type script func(ctx context.Context, req *request) error
 
-// NewServer returns a server that tells h what the dialplan reports and logs
-// to log (nil: discard).
+// NewServer returns a server that tells h (not nil) what the dialplan
+// reports and logs to log (nil: discard).
 func NewServer(h Hooks, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -83,6 +83,8 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 // then closes ln, waits for the sessions under way (each is bounded by
 // SessionTimeout) and returns nil. A failed Accept is retried with a
 // backoff; Serve returns an error only when ln was closed by someone else.
+// A hook under way keeps its context when ctx ends (it ends with
+// SessionTimeout instead), so a shutdown does not cut a store write short.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
