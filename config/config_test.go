@@ -432,6 +432,36 @@ func TestExample(t *testing.T) {
 			t.Errorf("chain of %s: %v %+v", c.ID, err, steps)
 		}
 	}
+	// Issue 5: a town hall's week, callbacks, special needs, deputies.
+	week := c.OfficeHours.Week
+	if fmt.Sprint(week[time.Monday], week[time.Wednesday], week[time.Friday], week[time.Saturday]) !=
+		"[07:30-17:00] [07:30-15:30] [07:30-14:00] []" || !c.OfficeHours.PolishHolidays || len(c.OfficeHours.Closed) == 0 {
+		t.Errorf("office hours: %+v", c.OfficeHours)
+	}
+	if c.Callbacks.FeatureCode != "*70" || c.Callbacks.CallerID == "" || len(c.Callbacks.Retry) == 0 {
+		t.Errorf("callbacks: %+v", c.Callbacks)
+	}
+	if len(c.SpecialNeeds.Numbers) == 0 || len(c.SpecialNeeds.Lines) == 0 ||
+		c.SpecialNeeds.Lines[0] != (config.Line{Number: "500", Target: callcare.Target{Kind: callcare.TargetDepartment, ID: "100"}}) {
+		t.Errorf("special needs: %+v", c.SpecialNeeds)
+	}
+	for _, dep := range d.Departments {
+		if _, ok := c.Head(dep.Number); !ok {
+			t.Errorf("department %s has no head", dep.Number)
+		}
+	}
+	subs := 0
+	for _, cl := range d.Clerks {
+		if _, ok := c.Substitute(cl.ID); ok {
+			subs++
+		}
+	}
+	if subs == 0 {
+		t.Error("no clerk has a substitute")
+	}
+	if c.Sounds != config.DefaultSounds {
+		t.Errorf("the example's sounds are not the defaults: %+v", c.Sounds)
+	}
 }
 
 func FuzzParse(f *testing.F) {
