@@ -1,6 +1,7 @@
 // Package config reads callcare.yaml, the office's configuration: the
-// Asterisk connection, the database, the procedure's settings, the sounds and
-// the staff directory (P3.3: the one source of truth about who takes calls).
+// Asterisk connection, the database, the procedure's settings, office hours,
+// callbacks, the special-needs registry and lines (P5.3), the sounds and the
+// staff directory (P3.3: the one source of truth about who takes calls).
 //
 // The file is read through viper (YAML). Viper forgets where a value came
 // from, so the same bytes are also parsed as a yaml.v3 node tree: the tree
