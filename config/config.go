@@ -165,6 +165,9 @@ type Asterisk struct {
 	App          string // the Stasis application name
 	// RequestTimeout is the deadline of every ARI REST request.
 	RequestTimeout time.Duration
+	// AGIListen is where the service takes the dialplan's FastAGI hooks
+	// (agi://ADDR/...).
+	AGIListen string
 }
 
 // Sounds are Asterisk sound names, played as media "sound:NAME".
@@ -193,6 +196,7 @@ const (
 	DefaultApp            = "callcare"
 	DefaultPasswordEnv    = "CALLCARE_ARI_PASSWORD"
 	DefaultRequestTimeout = 5 * time.Second
+	DefaultAGIListen      = "127.0.0.1:4573"
 	DefaultTimeZone       = "Europe/Warsaw"
 )
 
@@ -384,6 +388,7 @@ func (p *parser) readViper(data []byte) (*rawConfig, error) {
 	v.SetDefault("asterisk.password_env", DefaultPasswordEnv)
 	v.SetDefault("asterisk.app", DefaultApp)
 	v.SetDefault("asterisk.request_timeout", DefaultRequestTimeout.String())
+	v.SetDefault("asterisk.agi_listen", DefaultAGIListen)
 	v.SetDefault("timezone", DefaultTimeZone)
 	v.SetDefault("procedure.answer_within_rings", callcare.DefaultProcedure.AnswerWithinRings)
 	v.SetDefault("procedure.ring_cycle", callcare.DefaultProcedure.RingCycle.String())
@@ -435,6 +440,7 @@ type rawConfig struct {
 		PasswordFile   string        `mapstructure:"password_file"`
 		App            string        `mapstructure:"app"`
 		RequestTimeout time.Duration `mapstructure:"request_timeout"`
+		AGIListen      string        `mapstructure:"agi_listen"`
 	} `mapstructure:"asterisk"`
 	Database  string `mapstructure:"database"`
 	Timezone  string `mapstructure:"timezone"`

@@ -152,6 +152,7 @@ var fileSchema = mapping(
 		opt("password_file", text),
 		opt("app", text),
 		opt("request_timeout", duration),
+		opt("agi_listen", text),
 	)),
 	req("database", text),
 	opt("timezone", text),

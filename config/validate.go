@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"sort"
@@ -150,6 +151,12 @@ func (p *parser) buildAsterisk(raw *rawConfig, c *Config) {
 			p.add(path, p.lineOf(path), "must be longer than zero, not %s", ra.RequestTimeout)
 		}
 		a.RequestTimeout = ra.RequestTimeout
+	}
+	if path := "asterisk.agi_listen"; p.usable(path) {
+		if _, port, err := net.SplitHostPort(ra.AGIListen); err != nil || port == "" {
+			p.add(path, p.lineOf(path), "must be host:port such as %s, not %q", DefaultAGIListen, ra.AGIListen)
+		}
+		a.AGIListen = ra.AGIListen
 	}
 }
 
