@@ -43,9 +43,12 @@ var knownSounds = map[string]time.Duration{
 // otherMediaLength is the length of tone:, digits:, number: media.
 const otherMediaLength = time.Second
 
-// playback is one ARI playback on a channel or a bridge.
+// playback is one ARI playback on a channel or a bridge. Its media may be a
+// list, played one after another: PlaybackContinuing between them.
 type playback struct {
 	id, media, target string
+	items             []string // the media list; media is items[idx]
+	idx               int
 	ch                *channel
 	b                 *bridge
 	state             string
@@ -53,7 +56,11 @@ type playback struct {
 }
 
 func (p *playback) json() playbackJSON {
-	return playbackJSON{ID: p.id, Language: p.lang, MediaURI: p.media, State: p.state, TargetURI: p.target}
+	j := playbackJSON{ID: p.id, Language: p.lang, MediaURI: p.media, State: p.state, TargetURI: p.target}
+	if p.idx+1 < len(p.items) {
+		j.NextMedia = p.items[p.idx+1]
+	}
+	return j
 }
 
 func (s *Server) emitPlayback(p *playback, typ string) {
@@ -125,7 +132,8 @@ func (s *Server) newPlayback(r *request, target string) (*playback, *reply) {
 	if lang == "" {
 		lang = "en"
 	}
-	p := &playback{id: id, media: media, target: target, state: "queued", lang: lang}
+	items := strings.Split(media, ",")
+	p := &playback{id: id, media: items[0], items: items, target: target, state: "queued", lang: lang}
 	s.playbacks[id] = p
 	return p, nil
 }
@@ -153,15 +161,24 @@ func (s *Server) startPlayback(p *playback) {
 	p.state = "playing"
 	if p.ch != nil {
 		p.ch.playing = p
-		p.ch.heard = append(p.ch.heard, p.media)
 	} else {
 		p.b.playing = p
+	}
+	s.emitPlayback(p, "PlaybackStarted")
+	s.playItem(p)
+}
+
+// playItem plays the current item of p's media list.
+func (s *Server) playItem(p *playback) {
+	if p.ch != nil {
+		p.ch.heard = append(p.ch.heard, p.media)
+	} else {
 		for _, m := range p.b.members {
 			m.heard = append(m.heard, p.media)
 		}
 	}
-	s.emitPlayback(p, "PlaybackStarted")
 	d, playable, schemeKnown := s.mediaLength(p.media)
+	idx := p.idx
 	switch {
 	case !schemeKnown:
 		delete(s.playbacks, p.id)
@@ -169,8 +186,23 @@ func (s *Server) startPlayback(p *playback) {
 	case !playable:
 		s.after(5*time.Millisecond, func() { s.finishPlayback(p, "failed") })
 	default:
-		s.after(d, func() { s.finishPlayback(p, "done") })
+		s.after(d, func() { s.itemDone(p, idx) })
 	}
+}
+
+// itemDone moves p to its next media, or finishes it.
+func (s *Server) itemDone(p *playback, idx int) {
+	if p.state != "playing" || p.idx != idx {
+		return
+	}
+	if p.idx+1 >= len(p.items) {
+		s.finishPlayback(p, "done")
+		return
+	}
+	p.idx++
+	p.media = p.items[p.idx]
+	s.emitPlayback(p, "PlaybackContinuing")
+	s.playItem(p)
 }
 
 // finishPlayback ends p (if it still runs) and starts the next one queued

@@ -57,6 +57,7 @@ type playbackJSON struct {
 	ID        string `json:"id"`
 	Language  string `json:"language"`
 	MediaURI  string `json:"media_uri"`
+	NextMedia string `json:"next_media_uri,omitempty"`
 	State     string `json:"state"`
 	TargetURI string `json:"target_uri"`
 }

@@ -310,3 +310,43 @@ func pbxsimGoroutines() int {
 	}
 	return n
 }
+
+// TestServer_PlayMediaList: one playback of several media, as Asterisk 20
+// plays a comma-separated list: PlaybackContinuing between the items, one
+// PlaybackFinished at the end, each event valid by the spec.
+func TestServer_PlayMediaList(t *testing.T) {
+	clk := newFakeClock()
+	s := NewServer(Options{Clock: clk})
+	defer s.Close()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	rest(t, s, "PUT", "/applications/callcare/eventFilter", `{"allowed":[{"type":"PlaybackStarted"},{"type":"PlaybackContinuing"},{"type":"PlaybackFinished"}]}`)
+	call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := call.ChannelID()
+	rest(t, s, "POST", "/channels/"+id+"/answer", "")
+	if code, body := rest(t, s, "POST", "/channels/"+id+"/play/p1?media=sound:beep,digits:48,number:3", ""); code != 201 || body["next_media_uri"] != "digits:48" {
+		t.Fatalf("play: %d %v", code, body)
+	}
+	for range 4 {
+		clk.Advance(time.Second)
+	}
+	call.Hangup()
+	<-call.Done()
+	log.sync(t, s, "callcare")
+	if got, want := call.Heard(), []string{"sound:beep", "digits:48", "number:3"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Heard %v, want %v", got, want)
+	}
+	if got := strings.Join(eventTypes(log.events()), " "); got != "PlaybackStarted PlaybackContinuing PlaybackContinuing PlaybackFinished" {
+		t.Errorf("events %s", got)
+	}
+	sp := mustSpec(t)
+	for _, ev := range log.events() {
+		if err := sp.CheckEvent(ev); err != nil {
+			t.Errorf("%s: %v", ev, err)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func emittedTypes(tb testing.TB) []string {
 		}
 	}
 	// Typed through helpers with the type as a variable.
-	for _, t := range []string{"ChannelEnteredBridge", "ChannelLeftBridge", "PlaybackStarted", "PlaybackFinished"} {
+	for _, t := range []string{"ChannelEnteredBridge", "ChannelLeftBridge", "PlaybackStarted", "PlaybackContinuing", "PlaybackFinished"} {
 		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
