@@ -2,145 +2,263 @@ package ari
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/policy"
 )
 
-// execute carries out the policy's actions in order. A failure that changes
-// the call comes back as an event through the inbox; a channel already gone
-// is the normal end of a race and says nothing.
-func (c *call) execute(ctx context.Context, acts []policy.Action) {
+// execute carries out the policy's actions in order. A result the policy
+// needs (a failure, a claimed task) comes back as an event through the
+// inbox; a channel already gone is the normal end of a race and says
+// nothing.
+func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 	for _, a := range acts {
 		switch a := a.(type) {
 		case policy.Save:
-			c.save(ctx, a.Record)
+			f.check("save the call record", f.svc.store.SaveCall(ctx, a.Record))
 		case policy.RingCaller:
-			c.check("ring caller", c.svc.client.Ring(ctx, c.caller))
+			f.check("ring caller", f.svc.client.Ring(ctx, f.own))
 		case policy.DialClerk:
-			c.dial(ctx, a)
+			f.dialClerk(ctx, a)
 		case policy.HangupLeg:
-			c.check("hang up clerk", c.svc.client.Hangup(ctx, a.Leg, a.Reason))
+			delete(f.created, a.Leg) // never dial a leg given up before it entered
+			f.log.Info("leaving leg", "leg", a.Leg, "reason", a.Reason)
+			f.check("hang up leg", f.svc.client.Hangup(ctx, a.Leg, a.Reason))
 		case policy.Connect:
-			c.connect(ctx, a.Leg)
+			f.join(ctx, a.Leg, true)
+		case policy.Join:
+			f.join(ctx, a.Leg, false)
+		case policy.Answer:
+			f.answer(ctx)
 		case policy.Play:
-			c.play(ctx, a)
+			f.say(ctx, a.Playback, "sound:"+a.Sound)
+		case policy.Say:
+			f.say(ctx, a.Playback, a.Media...)
+		case policy.StopPlayback:
+			f.check("stop playback", f.svc.client.StopPlayback(ctx, a.Playback))
 		case policy.HangupCaller:
-			c.check("hang up caller", c.svc.client.Hangup(ctx, c.caller, a.Reason))
+			f.check("hang up", f.svc.client.Hangup(ctx, f.own, a.Reason))
+		case policy.Originate:
+			f.originate(ctx, a)
+		case policy.Record:
+			f.record(ctx, a)
 		case policy.Resync:
-			c.resync(ctx, a.Legs)
+			f.resync(ctx, a.Legs)
 		case policy.Finish:
-			c.finish(ctx)
+			f.finish(ctx)
+		default:
+			f.executeTask(ctx, a)
 		}
 	}
 }
 
-func (c *call) save(ctx context.Context, rec callcare.CallRecord) {
-	if c.svc.store == nil {
-		return
-	}
-	if err := c.svc.store.SaveCall(ctx, rec); err != nil {
-		c.log.Error("cannot save the call record", "err", err)
+// executeTask carries out what concerns callback tasks: the store's work.
+func (f *flow) executeTask(ctx context.Context, a policy.Action) {
+	st, now := f.svc.store, f.svc.clock.Now()
+	switch a := a.(type) {
+	case policy.CreateTask:
+		t, created, err := st.MissedCall(ctx, a.Task)
+		if f.check("record the callback task", err) {
+			f.log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)
+		}
+	case policy.CloseTasks:
+		if n, err := st.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
+			f.log.Info("callback tasks closed: the citizen got through", "tasks", n)
+		}
+	case policy.FlagNeeds:
+		f.check("flag special needs", st.RaisePriority(ctx, a.Number, callcare.NeedsClerk))
+	case policy.CountQueue:
+		own, dept, err := st.CountWaiting(ctx, a.Clerk, a.Department, now)
+		f.check("count callbacks", err)
+		f.in.push(policy.QueueCounted{Own: own, Department: dept})
+	case policy.ClaimNext:
+		t, ok, err := st.ClaimNext(ctx, a.Clerk, a.Department, a.Skip, now, f.set.ClaimFor)
+		f.check("claim a callback", err)
+		f.in.push(policy.TaskClaimed{Task: t, OK: ok && err == nil})
+	case policy.ReleaseTask:
+		f.check("release a callback", st.Release(ctx, a.Task, f.claimer))
+	case policy.MarkDone:
+		f.check("mark a callback done", st.MarkDone(ctx, a.Task, a.Resolution, string(a.By), now))
+	case policy.StartAttempt:
+		att, err := st.StartAttempt(ctx, a.Task, a.Clerk, a.Channel, now)
+		f.check("journal a callback attempt", err)
+		f.in.push(policy.AttemptStarted{Attempt: att, OK: err == nil})
+	case policy.FinishAttempt:
+		_, err := st.FinishAttempt(ctx, a.Task, a.Seq, a.Result, now, a.Next, a.Close)
+		f.check("record a callback attempt", err)
+		if a.Close == "" {
+			f.check("release a callback", st.Release(ctx, a.Task, f.claimer))
+		}
+		f.log.Info("callback attempt", "task", a.Task, "attempt", a.Seq, "result", a.Result, "closed", a.Close)
+	case policy.MarkOverdue:
+		f.log.Warn("agreed callback overdue: nobody took it", "task", a.Task)
+		f.check("mark a callback overdue", st.SetOverdue(ctx, a.Task, now))
 	}
 }
 
-func (c *call) dial(ctx context.Context, a policy.DialClerk) {
+func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
 	// Route the leg before creating it: its StasisStart and Dial events can
 	// come before the answer to the request.
-	c.route(a.Leg)
-	c.log.Info("ringing clerk", "clerk", a.Clerk.ID, "endpoint", a.Clerk.Endpoint, "leg", a.Leg)
-	err := c.svc.client.Create(ctx, a.Leg, a.Clerk.Endpoint, c.caller, "dialed")
-	if err == nil {
-		// Asterisk ends the ringing by itself after this, should the
-		// service be gone; the policy leaves the leg long before.
-		limit := 2*c.settings.Procedure.RingLimit() + 5*time.Second
-		err = c.svc.client.Dial(ctx, a.Leg, c.caller, limit)
+	f.route(a.Leg)
+	f.legClerk[a.Leg] = a.Clerk.ID
+	f.log.Info("ringing clerk", "clerk", a.Clerk.ID, "endpoint", a.Clerk.Endpoint, "leg", a.Leg)
+	if err := f.svc.client.Create(ctx, a.Leg, a.Clerk.Endpoint, f.own, "dialed"); err != nil {
+		f.log.Warn("cannot ring clerk", "clerk", a.Clerk.ID, "err", err)
+		f.in.push(policy.LegFailed{Leg: a.Leg, Result: "failed"})
+		return
 	}
-	if err != nil {
-		c.log.Warn("cannot ring clerk", "clerk", a.Clerk.ID, "err", err)
-		c.in.push(policy.LegFailed{Leg: a.Leg, Result: "failed"})
+	f.created[a.Leg] = true // dialed on its StasisStart
+}
+
+// dialCreated dials a created leg that has entered the application.
+func (f *flow) dialCreated(ctx context.Context, leg string) {
+	delete(f.created, leg)
+	// Asterisk ends the ringing by itself after this, should the service
+	// be gone; the policy leaves the leg long before.
+	limit := 2*f.set.Inbound.Procedure.RingLimit() + 5*time.Second
+	if err := f.svc.client.Dial(ctx, leg, f.own, limit); err != nil {
+		if !IsNotFound(err) {
+			f.log.Warn("cannot ring clerk", "clerk", f.legClerk[leg], "err", err)
+		}
+		f.in.push(policy.LegFailed{Leg: leg, Result: "failed"})
 	}
 }
 
-func (c *call) connect(ctx context.Context, leg string) {
-	if err := c.answer(ctx); err != nil {
+// originate calls out: a clerk for an agreed callback, or a citizen. A
+// clerk already on a call through the service is not rung: that is busy.
+func (f *flow) originate(ctx context.Context, a policy.Originate) {
+	if c, ok := clerkAt(f.set.Directory, a.Endpoint); ok {
+		if f.svc.isBusy(c.ID) {
+			f.in.push(policy.LegFailed{Leg: a.Leg, Result: "busy"})
+			return
+		}
+		f.legClerk[a.Leg] = c.ID
+	}
+	f.route(a.Leg)
+	f.originated[a.Leg] = true
+	f.log.Info("calling out", "leg", a.Leg, "endpoint", maskEndpoint(a.Endpoint))
+	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, a.CallerID, a.Args, a.Timeout)
+	if err != nil {
+		f.log.Warn("cannot call out", "leg", a.Leg, "err", err)
+		f.in.push(policy.LegFailed{Leg: a.Leg, Result: "failed"})
+	}
+}
+
+// maskEndpoint hides a citizen's number inside a dial string.
+func maskEndpoint(e string) string {
+	tech, rest, ok := strings.Cut(e, "/")
+	if !ok {
+		return callcare.MaskNumber(e)
+	}
+	return tech + "/" + callcare.MaskNumber(rest)
+}
+
+func clerkAt(dir *callcare.Directory, endpoint string) (callcare.Clerk, bool) {
+	for _, c := range dir.Clerks {
+		if c.Endpoint == endpoint {
+			return c, true
+		}
+	}
+	return callcare.Clerk{}, false
+}
+
+// join bridges the flow's channel with a leg; connect answers the caller
+// first (a citizen's call) and marks the clerk of the leg busy.
+func (f *flow) join(ctx context.Context, leg string, connect bool) {
+	if connect && f.answer(ctx) != nil {
 		return // the caller is gone: StasisEnd is on its way
 	}
-	bridge := c.id + "-bridge"
-	err := c.svc.client.CreateBridge(ctx, bridge)
+	if c := f.legClerk[leg]; c != "" {
+		f.markBusy(c)
+	}
+	bridge := f.id + "-bridge"
+	var err error
+	if f.bridge == "" {
+		if err = f.svc.client.CreateBridge(ctx, bridge); err == nil {
+			f.bridge = bridge
+		}
+	}
 	if err == nil {
-		c.bridge = bridge
-		err = c.svc.client.AddChannels(ctx, bridge, c.caller, leg)
+		err = f.svc.client.AddChannels(ctx, f.bridge, f.own, leg)
 	}
 	if err != nil && !IsNotFound(err) {
 		// Without a bridge the two cannot talk: end the call rather than
 		// leave both on a dead line.
-		c.log.Error("cannot connect caller and clerk", "err", err)
-		c.check("hang up caller", c.svc.client.Hangup(ctx, c.caller, "normal"))
-		c.in.push(policy.CallerGone{})
+		f.log.Error("cannot bridge", "err", err)
+		f.check("hang up", f.svc.client.Hangup(ctx, f.own, "normal"))
+		f.in.push(f.ownGone)
+		return
 	}
-	c.log.Info("connected", "leg", leg)
+	f.log.Info("connected", "leg", leg)
 }
 
-func (c *call) answer(ctx context.Context) error {
-	if c.answered {
+func (f *flow) answer(ctx context.Context) error {
+	if f.answered {
 		return nil
 	}
-	err := c.svc.client.Answer(ctx, c.caller)
-	c.check("answer caller", err)
-	c.answered = err == nil
+	err := f.svc.client.Answer(ctx, f.own)
+	f.check("answer", err)
+	f.answered = err == nil
 	return err
 }
 
-func (c *call) play(ctx context.Context, p policy.Play) {
-	c.route(p.Playback)
-	err := c.answer(ctx)
+// say plays media to the flow's channel as one playback.
+func (f *flow) say(ctx context.Context, playback string, media ...string) {
+	f.route(playback)
+	err := f.answer(ctx)
 	if err == nil {
-		c.log.Info("playing to caller", "sound", p.Sound)
-		err = c.svc.client.Play(ctx, c.caller, p.Playback, "sound:"+p.Sound)
-		c.check("play", err)
+		err = f.svc.client.Play(ctx, f.own, playback, media...)
+		f.check("play", err)
 	}
 	if err != nil {
-		c.in.push(policy.PlaybackDone{Playback: p.Playback})
+		f.in.push(policy.PlaybackDone{Playback: playback})
+	}
+}
+
+func (f *flow) record(ctx context.Context, a policy.Record) {
+	f.route(a.Name)
+	err := f.svc.client.Record(ctx, f.own, a.Name, a.MaxFor)
+	if f.check("record a note", err); err != nil {
+		f.in.push(policy.RecordingDone{Name: a.Name})
 	}
 }
 
 // resync looks at the channels again after a gap in the events.
-func (c *call) resync(ctx context.Context, legs []string) {
-	if _, err := c.svc.client.Channel(ctx, c.caller); IsNotFound(err) {
-		c.in.push(policy.CallerGone{})
+func (f *flow) resync(ctx context.Context, legs []string) {
+	if _, err := f.svc.client.Channel(ctx, f.own); IsNotFound(err) {
+		f.in.push(f.ownGone)
 	}
 	for _, leg := range legs {
-		ch, err := c.svc.client.Channel(ctx, leg)
+		ch, err := f.svc.client.Channel(ctx, leg)
 		switch {
 		case IsNotFound(err):
-			c.in.push(policy.LegGone{Leg: leg})
+			f.in.push(policy.LegGone{Leg: leg})
 		case err != nil:
 		case ch.State == "Up":
-			c.in.push(policy.LegAnswered{Leg: leg})
+			f.in.push(policy.LegAnswered{Leg: leg})
 		case ch.State == "Ringing":
-			c.in.push(policy.LegRinging{Leg: leg})
+			f.in.push(policy.LegRinging{Leg: leg})
 		}
 	}
 }
 
-func (c *call) finish(ctx context.Context) {
-	rec := c.pol.Record()
-	c.log.Info("call ends", "outcome", rec.Outcome, "answered_by", rec.AnsweredBy, "ring", rec.AnsweredRing, "hung_up_by", rec.HungUpBy)
-	if c.bridge != "" {
-		c.check("destroy bridge", c.svc.client.DestroyBridge(ctx, c.bridge))
+func (f *flow) finish(ctx context.Context) {
+	if c, ok := f.m.(*policy.Inbound); ok {
+		rec := c.Record()
+		f.log.Info("call ends", "outcome", rec.Outcome, "answered_by", rec.AnsweredBy, "ring", rec.AnsweredRing, "hung_up_by", rec.HungUpBy)
+	}
+	if f.bridge != "" {
+		f.check("destroy bridge", f.svc.client.DestroyBridge(ctx, f.bridge))
 	}
 }
 
-func (c *call) route(id string) {
-	c.routes = append(c.routes, id)
-	c.svc.addRoute(id, c)
-}
-
-// check logs a failed request, except a resource already gone.
-func (c *call) check(what string, err error) {
+// check logs a failed request, except a resource already gone; it tells
+// whether all went well.
+func (f *flow) check(what string, err error) bool {
 	if err != nil && !IsNotFound(err) {
-		c.log.Warn(what, "err", err)
+		f.log.Warn(what, "err", err)
 	}
+	return err == nil
 }

@@ -137,7 +137,7 @@ func TestSlowCallDoesNotHoldUpOthers(t *testing.T) {
 	defer db.Close()
 	store := &slowStore{DB: db, slowCaller: "48600999999", release: make(chan struct{})}
 	svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"},
-		ari.Settings{Directory: office(), Procedure: testProc, Sounds: testSounds}, store)
+		testSettings(), store)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { svc.Run(ctx); close(done) }()

@@ -22,11 +22,53 @@ import (
 var testProc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 100 * time.Millisecond}
 
 // Short prompts keep the tests quick.
-var pbxOptions = pbxsim.Options{Sounds: map[string]time.Duration{
+// Channels enter the application after the reply to create, as a busy
+// real Asterisk often has them.
+var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds: map[string]time.Duration{
 	"vm-nobodyavail": 50 * time.Millisecond, "ss-noservice": 50 * time.Millisecond, "vm-goodbye": 50 * time.Millisecond,
+	"callcare/office-closed": 50 * time.Millisecond, "callcare/press-1-callback": 50 * time.Millisecond,
+	"vm-intro": 50 * time.Millisecond, "auth-thankyou": 50 * time.Millisecond, "vm-nomore": 50 * time.Millisecond,
+	"vm-youhave": 50 * time.Millisecond, "vm-from-phonenumber": 50 * time.Millisecond, "callcare/tries": 50 * time.Millisecond,
+	"callcare/callback-menu": 50 * time.Millisecond, "callcare/agreed-callback": 50 * time.Millisecond,
+	"callcare/press-1-to-call": 50 * time.Millisecond, "callcare/callback-outcome": 50 * time.Millisecond,
 }}
 
-var testSounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye"}
+var testSounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
+	OfficeClosed: "callcare/office-closed", Press1Callback: "callcare/press-1-callback", RecordNote: "vm-intro", CallbackThanks: "auth-thankyou"}
+
+// alwaysOpen: the office answers around the clock, unless a test closes it.
+var alwaysOpen = callcare.OfficeHours{Location: time.UTC, Week: func() (w [7][]callcare.Span) {
+	for d := range w {
+		w[d] = []callcare.Span{{From: 0, To: 24 * 60}}
+	}
+	return w
+}()}
+
+var testRules = policy.CallbackRules{Hours: alwaysOpen, Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
+	Retry: []policy.Retry{{After: 15 * time.Minute}}, MaxAttempts: 3}
+
+// testSettings: the service as the tests run it, with short rings and key
+// timeouts.
+func testSettings() ari.Settings {
+	return ari.Settings{
+		Directory: office(),
+		Inbound: policy.InboundSettings{Procedure: testProc, Sounds: testSounds, Rules: testRules,
+			KeyTimeout: 300 * time.Millisecond, NoteMax: 2 * time.Second, FlagKey: "*"},
+		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 300 * time.Millisecond,
+			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100",
+			Sounds: policy.SessionSounds{None: "vm-nomore", Waiting: "vm-youhave", From: "vm-from-phonenumber",
+				Tries: "callcare/tries", Menu: "callcare/callback-menu", Agreed: "callcare/agreed-callback",
+				Press1: "callcare/press-1-to-call", Outcome: "callcare/callback-outcome", NotReached: "vm-nobodyavail",
+				Goodbye: "vm-goodbye", PleaseHold: "beep"}},
+		Needs:         policy.SpecialNeeds{Numbers: []string{"48600555555"}, Lines: []string{"500"}},
+		Lines:         map[string]callcare.Target{"500": {Kind: callcare.TargetDepartment, ID: "200"}},
+		Substitute:    map[callcare.ClerkID]callcare.ClerkID{"anowak": "pwisniewski"},
+		Head:          map[string]callcare.ClerkID{},
+		ClaimFor:      time.Minute,
+		SchedulerTick: 20 * time.Millisecond,
+		NoteRetention: time.Hour,
+	}
+}
 
 // office: Anna (101) overflows to Piotr (102); department 200 rings Ewa
 // and Jan together, then overflows to Anna.
@@ -66,7 +108,7 @@ func startEnv(t testing.TB) *env {
 	svc := ari.New(ari.Options{
 		URL: pbx.URL(), WebsocketURL: pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
 		RequestTimeout: 2 * time.Second, Logger: slog.New(logs),
-	}, ari.Settings{Directory: office(), Procedure: testProc, Sounds: testSounds}, db)
+	}, testSettings(), db)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { svc.Run(ctx); close(done) }()

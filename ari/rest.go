@@ -159,10 +159,12 @@ func (c *Client) Answer(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodPost, chanPath(id, "/answer"), nil, nil, nil)
 }
 
-// Play plays media ("sound:vm-goodbye") on a channel, under the playback id
-// the service chose, so its PlaybackFinished can be routed before the answer.
-func (c *Client) Play(ctx context.Context, channel, playback, media string) error {
-	return c.do(ctx, http.MethodPost, chanPath(channel, "/play/", url.PathEscape(playback)), url.Values{"media": {media}}, nil, nil)
+// Play plays media ("sound:vm-goodbye", "digits:123") on a channel, one
+// after another as one playback (one request), under the playback id the
+// service chose, so its PlaybackFinished can be routed before the answer.
+func (c *Client) Play(ctx context.Context, channel, playback string, media ...string) error {
+	q := url.Values{"media": {strings.Join(media, ",")}}
+	return c.do(ctx, http.MethodPost, chanPath(channel, "/play/", url.PathEscape(playback)), q, nil, nil)
 }
 
 // Channel reads a channel's state.
@@ -203,4 +205,34 @@ func (c *Client) AllowEvents(ctx context.Context, types []string) error {
 	}
 	f.Disallowed = []typ{}
 	return c.do(ctx, http.MethodPut, "/applications/"+url.PathEscape(c.app)+"/eventFilter", nil, f, nil)
+}
+
+// Originate calls endpoint from the PBX into the application, with the id
+// the service chose. Its Dial events come before it enters the application,
+// which happens only once it is answered; unanswered, it only ends.
+func (c *Client) Originate(ctx context.Context, id, endpoint, callerID, appArgs string, timeout time.Duration) error {
+	q := url.Values{"endpoint": {endpoint}, "app": {c.app}, "appArgs": {appArgs}, "channelId": {id},
+		"timeout": {strconv.Itoa(int((timeout + time.Second - 1) / time.Second))}}
+	if callerID != "" {
+		q.Set("callerId", callerID)
+	}
+	return c.do(ctx, http.MethodPost, "/channels", q, nil, nil)
+}
+
+// StopPlayback stops a playback; it then finishes like one that ended.
+func (c *Client) StopPlayback(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/playbacks/"+url.PathEscape(id), nil, nil, nil)
+}
+
+// Record records what the channel hears from its phone, ended by #, three
+// seconds of silence, or maxFor.
+func (c *Client) Record(ctx context.Context, channel, name string, maxFor time.Duration) error {
+	q := url.Values{"name": {name}, "format": {"wav"}, "maxDurationSeconds": {strconv.Itoa(int(maxFor / time.Second))},
+		"maxSilenceSeconds": {"3"}, "beep": {"false"}, "terminateOn": {"#"}, "ifExists": {"overwrite"}}
+	return c.do(ctx, http.MethodPost, chanPath(channel, "/record"), q, nil, nil)
+}
+
+// DeleteRecording deletes a stored recording.
+func (c *Client) DeleteRecording(ctx context.Context, name string) error {
+	return c.do(ctx, http.MethodDelete, "/recordings/stored/"+url.PathEscape(name), nil, nil, nil)
 }

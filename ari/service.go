@@ -16,17 +16,46 @@ import (
 	"github.com/callcare/callcare/policy"
 )
 
-// Settings is what the service reads from the configuration for each new
-// call. A call keeps the settings it started with.
+// Settings is what the service reads from the configuration. A call or a
+// session keeps the settings it started with.
 type Settings struct {
 	Directory *callcare.Directory
-	Procedure callcare.Procedure
-	Sounds    policy.Sounds
+	Inbound   policy.InboundSettings
+	Session   policy.SessionSettings
+	Needs     policy.SpecialNeeds
+	// Lines are the dedicated lines for people with special needs (P5.3):
+	// dialed number to what it rings.
+	Lines map[string]callcare.Target
+	// Substitute and Head name who takes a clerk's agreed callbacks when
+	// the clerk does not, and who an overdue one escalates to.
+	Substitute     map[callcare.ClerkID]callcare.ClerkID
+	Head           map[string]callcare.ClerkID
+	EscalateToHead bool
+	ClaimFor       time.Duration // a session's hold on a task
+	SchedulerTick  time.Duration // how often agreed callbacks are looked for
+	NoteRetention  time.Duration // a voice note outlives its closed task this long
 }
 
-// Recorder keeps call records (the sqlite store in production).
-type Recorder interface {
+// Store keeps what must survive a restart: the call log and the callback
+// tasks (the sqlite package in production).
+type Store interface {
 	SaveCall(ctx context.Context, rec callcare.CallRecord) error
+	MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare.CallbackTask, bool, error)
+	Callback(ctx context.Context, id int64) (callcare.CallbackTask, error)
+	CloseCallbacks(ctx context.Context, number string, res callcare.Resolution, by string, at time.Time) (int, error)
+	RaisePriority(ctx context.Context, number string, needs callcare.NeedsSource) error
+	CountWaiting(ctx context.Context, clerk callcare.ClerkID, department string, now time.Time) (own, dept int, err error)
+	ClaimNext(ctx context.Context, clerk callcare.ClerkID, department string, skip []int64, now time.Time, lease time.Duration) (callcare.CallbackTask, bool, error)
+	ClaimTask(ctx context.Context, id int64, by callcare.ClerkID, now time.Time, lease time.Duration) (callcare.CallbackTask, bool, error)
+	Release(ctx context.Context, id int64, clerk callcare.ClerkID) error
+	MarkDone(ctx context.Context, id int64, res callcare.Resolution, by string, at time.Time) error
+	StartAttempt(ctx context.Context, id int64, clerk callcare.ClerkID, channel string, at time.Time) (callcare.CallbackAttempt, error)
+	FinishAttempt(ctx context.Context, id int64, seq int, res callcare.AttemptResult, at, next time.Time, close callcare.Resolution) (bool, error)
+	PendingAttempts(ctx context.Context) ([]callcare.CallbackAttempt, error)
+	DueAgreed(ctx context.Context, now time.Time) ([]callcare.CallbackTask, error)
+	SetOverdue(ctx context.Context, id int64, at time.Time) error
+	NotesToDelete(ctx context.Context, cutoff time.Time) ([]callcare.CallbackTask, error)
+	ClearNote(ctx context.Context, id int64) error
 }
 
 // Options say how to reach Asterisk.
@@ -38,13 +67,14 @@ type Options struct {
 	RequestTimeout time.Duration
 	Clock          clock.Clock
 	Logger         *slog.Logger
-	// Observe, if set, is told of every step of every call, on the call's
-	// goroutine: the demo's timeline, and later the metrics. Keep it quick.
+	// Observe, if set, is told of every step of every call and session, on
+	// its goroutine: the demo's timeline, and later the metrics. Keep it quick.
 	Observe func(Step)
 }
 
-// Step is one step of a call: what happened (nil when the call arrives),
-// what the policy decided, and the record as it then stands.
+// Step is one step of a call or session: what happened (nil when it
+// starts), what the policy decided, and the call record as it then stands
+// (zero for a clerk's session).
 type Step struct {
 	Call    string
 	At      time.Time
@@ -53,18 +83,20 @@ type Step struct {
 	Record  callcare.CallRecord
 }
 
-// eventsNeeded are the only event types the call path asks Asterisk for.
+// eventsNeeded are the only event types the service asks Asterisk for.
+// ChannelDestroyed is the only sign of an originated call nobody answered.
 var eventsNeeded = []string{
-	ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial,
-	ari.Events.PlaybackFinished, ari.Events.ApplicationReplaced,
+	ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial, ari.Events.ChannelDestroyed,
+	ari.Events.PlaybackFinished, ari.Events.ChannelDtmfReceived, ari.Events.RecordingFinished,
+	ari.Events.ApplicationReplaced,
 }
 
-// Service runs the Stasis application: it starts one owner per call and
-// routes events to it.
+// Service runs the Stasis application: it starts one owner per call or
+// clerk's session, and routes events to it.
 type Service struct {
 	client   *Client
 	link     *Link
-	store    Recorder
+	store    Store
 	observe  func(Step)
 	clock    clock.Clock
 	log      *slog.Logger
@@ -72,16 +104,19 @@ type Service struct {
 
 	ctx   context.Context
 	wg    sync.WaitGroup
-	mu    sync.Mutex       // guards routes and calls
-	route map[string]*call // channel and playback ids to the call that owns them
-	calls map[*call]struct{}
+	mu    sync.Mutex       // guards route, flows and busy
+	route map[string]*flow // channel, playback and recording ids to their owner
+	flows map[*flow]struct{}
+	// busy counts the clerks on a call through the service: a clerk on
+	// another call is not rung for a callback until free.
+	busy map[callcare.ClerkID]int
 
-	stray  atomic.Int64 // events for no call: leftovers of ended calls, noise
-	everUp atomic.Bool  // a later link up is a return, which the calls hear of
+	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
+	everUp atomic.Bool  // a later link up is a return, which the flows hear of
 }
 
 // New makes a service; Run starts it.
-func New(opts Options, s Settings, store Recorder) *Service {
+func New(opts Options, s Settings, store Store) *Service {
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
@@ -100,8 +135,9 @@ func New(opts Options, s Settings, store Recorder) *Service {
 		observe: opts.Observe,
 		clock:   opts.Clock,
 		log:     opts.Logger,
-		route:   map[string]*call{},
-		calls:   map[*call]struct{}{},
+		route:   map[string]*flow{},
+		flows:   map[*flow]struct{}{},
+		busy:    map[callcare.ClerkID]int{},
 	}
 	svc.link = &Link{
 		url: opts.WebsocketURL, user: opts.User, password: opts.Password, app: opts.App, log: opts.Logger,
@@ -116,10 +152,16 @@ func New(opts Options, s Settings, store Recorder) *Service {
 // SetSettings replaces the settings for calls that start from now on.
 func (s *Service) SetSettings(set Settings) { s.settings.Store(&set) }
 
-// Run serves calls until ctx ends, then waits for the call owners to stop.
-// Calls stay up in Asterisk: a restarted service can adopt them.
+// Run serves calls and runs the callback scheduler until ctx ends, then
+// waits for the owners to stop. Calls stay up in Asterisk.
 func (s *Service) Run(ctx context.Context) {
 	s.ctx = ctx
+	s.recover(ctx)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.schedule(ctx)
+	}()
 	s.link.Run(ctx)
 	s.wg.Wait()
 }
@@ -128,13 +170,13 @@ func (s *Service) Run(ctx context.Context) {
 type Stats struct {
 	Requests    int64 // REST requests made
 	Link        LinkStats
-	Stray       int64 // events for no live call
-	ActiveCalls int
+	Stray       int64 // events for nobody
+	ActiveCalls int   // calls and clerks' sessions under way
 }
 
 func (s *Service) Stats() Stats {
 	s.mu.Lock()
-	n := len(s.calls)
+	n := len(s.flows)
 	s.mu.Unlock()
 	return Stats{Requests: s.client.Requests(), Link: s.link.Stats(), Stray: s.stray.Load(), ActiveCalls: n}
 }
@@ -162,21 +204,27 @@ func (s *Service) linkUp(ctx context.Context) {
 func (s *Service) dispatch(ev ari.Event) {
 	id := subject(ev)
 	s.mu.Lock()
-	c := s.route[id]
+	f := s.route[id]
 	s.mu.Unlock()
-	if c != nil {
-		c.in.push(ev)
+	if f != nil {
+		f.in.push(ev)
 		return
 	}
-	if st, ok := ev.(*ari.StasisStart); ok && len(st.Args) > 0 && st.Args[0] == "inbound" {
-		s.startCall(st)
-		return
+	if st, ok := ev.(*ari.StasisStart); ok && len(st.Args) > 0 {
+		switch st.Args[0] {
+		case "inbound":
+			s.startCall(st)
+			return
+		case "clerk":
+			s.startQueue(st)
+			return
+		}
 	}
 	s.stray.Add(1)
 }
 
 // subject is the id an event is about: the dialed channel for Dial (which
-// never carries its caller), the playback for playback events.
+// never carries its caller), the playback or recording for theirs.
 func subject(ev ari.Event) string {
 	switch e := ev.(type) {
 	case *ari.Dial:
@@ -187,48 +235,24 @@ func subject(ev ari.Event) string {
 		return e.Channel.ID
 	case *ari.ChannelDestroyed:
 		return e.Channel.ID
-	case *ari.ChannelHangupRequest:
+	case *ari.ChannelDtmfReceived:
 		return e.Channel.ID
 	case *ari.PlaybackFinished:
 		return e.Playback.ID
-	case *ari.PlaybackStarted:
-		return e.Playback.ID
+	case *ari.RecordingFinished:
+		return e.Recording.Name
 	}
 	return ""
 }
 
-func (s *Service) startCall(st *ari.StasisStart) {
-	dialed := ""
-	if len(st.Args) > 1 {
-		dialed = st.Args[1]
-	}
-	var callerID, callerName string
-	if st.Channel.Caller != nil {
-		callerID, callerName = st.Channel.Caller.Number, st.Channel.Caller.Name
-	}
-	c := &call{
-		svc:      s,
-		id:       st.Channel.ID,
-		caller:   st.Channel.ID,
-		settings: s.settings.Load(),
-		in:       newInbox(),
-		log:      s.log.With("call", st.Channel.ID),
-	}
-	c.arrival = policy.Arrival{CallID: c.id, CallerID: callerID, CallerName: callerName, Dialed: dialed}
-	s.mu.Lock()
-	s.route[c.caller] = c
-	s.calls[c] = struct{}{}
-	s.mu.Unlock()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		c.run(s.ctx)
-	}()
-}
-
-// resolve finds who a dialed number reaches and the chain it rings through.
+// resolve finds who a dialed number reaches and the chain it rings through;
+// a dedicated line marks the caller as having special needs (P5.3).
 func (set *Settings) resolve(a *policy.Arrival) error {
-	t, ok := dialplan.Resolve(set.Directory, a.Dialed)
+	a.Needs = set.Needs.NeedsOf(a.CallerID, a.Dialed)
+	t, ok := set.Lines[a.Dialed]
+	if !ok {
+		t, ok = dialplan.Resolve(set.Directory, a.Dialed)
+	}
 	if !ok {
 		return nil
 	}
@@ -237,27 +261,62 @@ func (set *Settings) resolve(a *policy.Arrival) error {
 	return err
 }
 
-func (s *Service) addRoute(id string, c *call) {
+// start registers a flow under its first ids and runs it.
+func (s *Service) start(f *flow, ids ...string) {
 	s.mu.Lock()
-	s.route[id] = c
+	for _, id := range ids {
+		s.route[id] = f
+	}
+	s.flows[f] = struct{}{}
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f.run(s.ctx)
+	}()
+}
+
+func (s *Service) addRoute(id string, f *flow) {
+	s.mu.Lock()
+	s.route[id] = f
 	s.mu.Unlock()
 }
 
-func (s *Service) forget(c *call, ids []string) {
+func (s *Service) forget(f *flow, ids []string) {
 	s.mu.Lock()
 	for _, id := range ids {
-		if s.route[id] == c {
+		if s.route[id] == f {
 			delete(s.route, id)
 		}
 	}
-	delete(s.calls, c)
+	delete(s.flows, f)
 	s.mu.Unlock()
 }
 
 func (s *Service) broadcast(ev policy.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for c := range s.calls {
-		c.in.push(ev)
+	for f := range s.flows {
+		f.in.push(ev)
 	}
+}
+
+// setBusy counts a clerk onto or off a call.
+func (s *Service) setBusy(clerk callcare.ClerkID, on bool) {
+	if clerk == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on {
+		s.busy[clerk]++
+	} else if s.busy[clerk]--; s.busy[clerk] <= 0 {
+		delete(s.busy, clerk)
+	}
+}
+
+func (s *Service) isBusy(clerk callcare.ClerkID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy[clerk] > 0
 }

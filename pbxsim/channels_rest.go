@@ -195,7 +195,11 @@ func (s *Server) newOutbound(r *request, id string) (*channel, *reply) {
 }
 
 // createChannel is POST /channels/create: a channel in Stasis, not dialed.
-// Its StasisStart goes out before the reply.
+// Asterisk answers before the channel has entered Stasis (a thread of its
+// own runs Stasis()): the traces show StasisStart first, a real Asterisk
+// under load often the reply first, and a dial in between answers 409.
+// Options.StasisAfterCreate plays the late case. When no client holds the
+// application, the channel dies at once and nobody hears of it.
 func (s *Server) createChannel(r *request) reply {
 	appName := r.params["app"]
 	if r.params["endpoint"] != "" && appName == "" {
@@ -209,11 +213,22 @@ func (s *Server) createChannel(r *request) reply {
 	args := splitAppArgs(r.params["appArgs"])
 	ch.app = appName
 	ch.dp.AppName, ch.dp.AppData = "Stasis", strings.Join(append([]string{appName}, args...), ",")
-	s.emitChannel(ch, "ChannelDialplan", event{"dialplan_app": "Stasis", "dialplan_app_data": ch.dp.AppData})
-	s.setVar(ch, "STASISSTATUS", "")
-	s.enterStasis(ch, appName, args)
-	if o := r.params["originator"]; o != "" {
-		s.linkOriginator(ch, o)
+	if a := s.apps[appName]; a == nil || a.client == nil {
+		s.removeChannel(ch)
+		return ok(body)
+	}
+	enter := func() {
+		s.emitChannel(ch, "ChannelDialplan", event{"dialplan_app": "Stasis", "dialplan_app_data": ch.dp.AppData})
+		s.setVar(ch, "STASISSTATUS", "")
+		s.enterStasis(ch, appName, args)
+		if o := r.params["originator"]; o != "" {
+			s.linkOriginator(ch, o)
+		}
+	}
+	if d := s.opts.StasisAfterCreate; d > 0 {
+		s.chAfter(ch, d, enter)
+	} else {
+		enter()
 	}
 	return ok(body)
 }

@@ -38,6 +38,19 @@ var knownSounds = map[string]time.Duration{
 	"silence/1":               1 * time.Second,
 	"silence/2":               2 * time.Second,
 	"silence/5":               5 * time.Second,
+	// Stock core sounds callcare's defaults use.
+	"ss-noservice":        2500 * time.Millisecond,
+	"vm-nomore":           1500 * time.Millisecond,
+	"vm-youhave":          700 * time.Millisecond,
+	"vm-from-phonenumber": 1200 * time.Millisecond,
+	"vm-received":         800 * time.Millisecond,
+	"digits/day-0":        600 * time.Millisecond,
+	"digits/day-1":        600 * time.Millisecond,
+	"digits/day-2":        600 * time.Millisecond,
+	"digits/day-3":        600 * time.Millisecond,
+	"digits/day-4":        600 * time.Millisecond,
+	"digits/day-5":        600 * time.Millisecond,
+	"digits/day-6":        600 * time.Millisecond,
 }
 
 // otherMediaLength is the length of tone:, digits:, number: media.

@@ -33,6 +33,10 @@ type Options struct {
 	// Sounds adds sounds (name without "sound:" to duration) to the ones
 	// the simulator knows.
 	Sounds map[string]time.Duration
+	// StasisAfterCreate delays a created channel's StasisStart past the
+	// reply to /channels/create, as a real Asterisk often does: until then
+	// a dial answers 409 "Channel not in Stasis application".
+	StasisAfterCreate time.Duration
 }
 
 // Server is a simulated Asterisk 20: ARI REST under /ari, the event

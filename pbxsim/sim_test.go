@@ -201,6 +201,9 @@ func TestServer_Restart(t *testing.T) {
 func TestServer_ConcurrentHangups(t *testing.T) {
 	s := NewServer(Options{AutoPhones: true})
 	defer s.Close()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
 	_, ch := rest(t, s, "POST", "/channels/create", `{"endpoint":"PJSIP/101","app":"callcare"}`)
 	id := ch["id"].(string)
 	var wg sync.WaitGroup
@@ -349,4 +352,32 @@ func TestServer_PlayMediaList(t *testing.T) {
 			t.Errorf("%s: %v", ev, err)
 		}
 	}
+}
+
+// TestServer_CreateRaces: a created channel enters Stasis on its own time;
+// a dial before that is refused as Asterisk refuses it. With no client for
+// the application the channel dies at once, unheard of.
+func TestServer_CreateRaces(t *testing.T) {
+	clk := newFakeClock()
+	s := NewServer(Options{AutoPhones: true, Clock: clk, StasisAfterCreate: 5 * time.Millisecond})
+	defer s.Close()
+	_, ch := rest(t, s, "POST", "/channels/create", `{"endpoint":"PJSIP/101","app":"callcare","channelId":"lonely"}`)
+	if ch["id"] != "lonely" {
+		t.Fatalf("create without a client: %v", ch)
+	}
+	if code, _ := rest(t, s, "POST", "/channels/lonely/dial", ""); code != 404 {
+		t.Errorf("dial of a channel no application took: %d, want 404", code)
+	}
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	rest(t, s, "POST", "/channels/create", `{"endpoint":"PJSIP/101","app":"callcare","channelId":"late"}`)
+	if code, body := rest(t, s, "POST", "/channels/late/dial", ""); code != 409 || body["message"] != "Channel not in Stasis application" {
+		t.Errorf("dial before StasisStart: %d %v", code, body)
+	}
+	clk.Advance(5 * time.Millisecond)
+	if code, _ := rest(t, s, "POST", "/channels/late/dial", ""); code != 204 {
+		t.Errorf("dial after StasisStart: %d", code)
+	}
+	rest(t, s, "DELETE", "/channels/late", "")
 }

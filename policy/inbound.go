@@ -87,6 +87,9 @@ type Inbound struct {
 	playing   string
 	timeouts  int  // silences in the after-hours menu
 	tasked    bool // the callback task is recorded
+	// linkDown: events are being lost. A deadline that passes meanwhile
+	// waits for the resync: the clerk may have answered in the gap.
+	linkDown bool
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -117,8 +120,14 @@ func Start(a Arrival, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	return c, append([]Action{Save{c.rec}, RingCaller{}}, c.dialStep(now)...)
 }
 
-// Deadline is when the policy wants a TimerFired; zero for never.
-func (c *Inbound) Deadline() time.Time { return c.deadline }
+// Deadline is when the policy wants a TimerFired; zero for never, and
+// none while the link is down.
+func (c *Inbound) Deadline() time.Time {
+	if c.linkDown {
+		return time.Time{}
+	}
+	return c.deadline
+}
 
 // Done tells whether the call is over.
 func (c *Inbound) Done() bool { return c.phase == phaseDone }
@@ -155,7 +164,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
 		}
 	case TimerFired:
-		if c.deadline.IsZero() || now.Before(c.deadline) {
+		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
 			return nil
 		}
 		switch c.phase {
@@ -175,9 +184,12 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return c.noteRecorded(ev, now)
 		}
 	case LinkBack:
+		// Resync's findings come in before the timer, which fires again.
+		c.linkDown = false
 		return []Action{Resync{Legs: c.liveLegs()}}
 	case LinkLost:
-		// Nothing to do until the link is back: Asterisk keeps the calls.
+		// Asterisk keeps the calls; decide nothing on a view that may be old.
+		c.linkDown = true
 	}
 	return nil
 }

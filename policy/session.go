@@ -30,6 +30,7 @@ type SessionSounds struct {
 	Press1     string // press 1 to call the citizen
 	Outcome    string // after the call: 1 done, 2 call again later, 3 wrong number
 	NotReached string // the citizen did not answer
+	PleaseHold string // the citizen is being dialed
 	Goodbye    string
 }
 
@@ -92,6 +93,8 @@ type Session struct {
 	ringingAt time.Time
 	busyTries int  // times the step found its clerks on another call
 	busyWait  bool // waiting to ring the step again
+
+	linkDown bool // events are being lost: no timeout acts on an old view
 }
 
 // StartQueue begins the session of a clerk who dialed the feature code. The
@@ -109,8 +112,14 @@ func StartAgreed(id string, task callcare.CallbackTask, steps [][]callcare.Clerk
 	return s, s.ringStep()
 }
 
-// Deadline is when the session wants a TimerFired; zero for never.
-func (s *Session) Deadline() time.Time { return s.deadline }
+// Deadline is when the session wants a TimerFired; zero for never, and
+// none while the link is down.
+func (s *Session) Deadline() time.Time {
+	if s.linkDown {
+		return time.Time{}
+	}
+	return s.deadline
+}
 
 // Done tells whether the session is over.
 func (s *Session) Done() bool { return s.phase == phSessionDone }
@@ -143,8 +152,12 @@ func (s *Session) Step(ev Event, now time.Time) []Action {
 		return s.key(ev.Digit)
 	case PlaybackDone:
 		return s.playbackDone(ev.Playback)
+	case LinkLost:
+		s.linkDown = true
+	case LinkBack:
+		s.linkDown = false
 	case TimerFired:
-		if !s.deadline.IsZero() && !now.Before(s.deadline) {
+		if !s.linkDown && !s.deadline.IsZero() && !now.Before(s.deadline) {
 			s.deadline = time.Time{}
 			return s.timeout()
 		}
@@ -310,7 +323,7 @@ func (s *Session) attemptStarted(ev AttemptStarted) []Action {
 		Leg: s.citizen, Endpoint: dial, CallerID: s.set.CallerID,
 		Timeout: 2 * s.set.Procedure.RingLimit(), Args: "callback-citizen",
 	}}
-	return append(acts, s.say("tone:ring;tonezone=pl")...)
+	return append(acts, s.say("sound:"+s.set.Sounds.PleaseHold, "tone:ring;tonezone=pl")...)
 }
 
 func (s *Session) legAnswered(leg string) []Action {

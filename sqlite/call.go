@@ -45,8 +45,8 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		INSERT INTO calls (
 			id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, created_at, updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			rings_heard, outcome, hung_up_by, needs, created_at, updated_at
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			caller_id     = excluded.caller_id,
 			caller_name   = excluded.caller_name,
@@ -61,12 +61,13 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 			rings_heard   = excluded.rings_heard,
 			outcome       = excluded.outcome,
 			hung_up_by    = excluded.hung_up_by,
+			needs         = excluded.needs,
 			updated_at    = excluded.updated_at`,
 		rec.ID, rec.CallerID, rec.CallerName, rec.Dialed,
 		string(rec.Target.Kind), rec.Target.ID,
 		formatTime(rec.StartedAt), formatTime(rec.AnsweredAt), formatTime(rec.EndedAt),
 		string(rec.AnsweredBy), rec.AnsweredRing, rec.RingsHeard,
-		string(rec.Outcome), string(rec.HungUpBy), now, now,
+		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), now, now,
 	); err != nil {
 		return err
 	}
@@ -158,7 +159,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by
+			rings_heard, outcome, hung_up_by, needs
 		FROM calls
 		WHERE `+where+`
 		ORDER BY started_at DESC, id DESC
@@ -175,17 +176,19 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			r                         callcare.CallRecord
 			targetKind                string
 			answeredBy, outcome, hung string
+			needs                     string
 			started, answered, ended  sql.NullString
 		)
 		if err := rows.Scan(&r.ID, &r.CallerID, &r.CallerName, &r.Dialed, &targetKind, &r.Target.ID,
 			&started, &answered, &ended, &answeredBy, &r.AnsweredRing,
-			&r.RingsHeard, &outcome, &hung); err != nil {
+			&r.RingsHeard, &outcome, &hung, &needs); err != nil {
 			return nil, err
 		}
 		r.Target.Kind = callcare.TargetKind(targetKind)
 		r.AnsweredBy = callcare.ClerkID(answeredBy)
 		r.Outcome = callcare.Outcome(outcome)
 		r.HungUpBy = callcare.Party(hung)
+		r.Needs = callcare.NeedsSource(needs)
 		if r.StartedAt, err = parseTime(started); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,7 @@ func TestServe(t *testing.T) {
 	cfg = strings.Replace(cfg, "ws://127.0.0.1:8088/ari/events", pbx.WebsocketURL(), 1)
 	cfg = strings.Replace(cfg, "/var/lib/callcare/callcare.db", filepath.Join(dir, "callcare.db"), 1)
 	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
+	cfg = alwaysOpen(cfg)
 	path := filepath.Join(dir, "callcare.yaml")
 	os.WriteFile(path, []byte(cfg), 0o600)
 	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")
@@ -133,6 +135,16 @@ func TestServe(t *testing.T) {
 	if !strings.Contains(out.String(), "anowak busy@0, pwisniewska answered@1") || !strings.Contains(out.String(), `"48600100200"`) {
 		t.Errorf("calls list:\n%s", out.String())
 	}
+}
+
+// alwaysOpen makes the example's office answer at any hour, so a test of
+// the call path does not depend on when it runs.
+func alwaysOpen(cfg string) string {
+	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		cfg = regexp.MustCompile(`(?m)^  `+day+`: .*$`).ReplaceAllString(cfg, "  "+day+`: "00:00-24:00"`)
+	}
+	cfg = strings.Replace(cfg, "polish_holidays: true", "polish_holidays: false", 1)
+	return regexp.MustCompile(`(?m)^  closed: .*$`).ReplaceAllString(cfg, "  closed: []")
 }
 
 func TestServeRefusesAnInvalidFile(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/config"
 	"github.com/callcare/callcare/policy"
@@ -57,9 +58,56 @@ func ariOptions(c *config.Config, log *slog.Logger) ari.Options {
 }
 
 func settings(c *config.Config) ari.Settings {
-	return ari.Settings{
-		Directory: &c.Directory,
-		Procedure: c.Procedure,
-		Sounds:    policy.Sounds{UnknownNumber: c.Sounds.UnknownNumber, NobodyAvailable: c.Sounds.NobodyAvailable, Goodbye: c.Sounds.Goodbye},
+	cb, snd := c.Callbacks, c.Sounds
+	rules := policy.CallbackRules{
+		Hours: c.OfficeHours, Promise: cb.Promise, SpecialNeedsPromise: cb.SpecialNeedsPromise,
+		MaxAttempts: cb.MaxAttempts,
 	}
+	for _, r := range cb.Retry {
+		rules.Retry = append(rules.Retry, policy.Retry{After: r.After, NextDay: r.NextDay})
+	}
+	set := ari.Settings{
+		Directory: &c.Directory,
+		Inbound: policy.InboundSettings{
+			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
+			Sounds: policy.Sounds{
+				UnknownNumber: snd.UnknownNumber, NobodyAvailable: snd.NobodyAvailable, Goodbye: snd.Goodbye,
+				OfficeClosed: snd.OfficeClosed, Press1Callback: snd.Press1Callback,
+				RecordNote: snd.RecordNote, CallbackThanks: snd.CallbackThanks,
+			},
+		},
+		Session: policy.SessionSettings{
+			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
+			Dial: cb.Dial, CallerID: cb.CallerID,
+			Sounds: policy.SessionSounds{
+				None: snd.CallbacksNone, Waiting: snd.CallbacksWaiting, From: snd.CallbackFrom,
+				Tries: snd.CallbackTries, Menu: snd.CallbackMenu, Agreed: snd.CallbackAgreed,
+				Press1: snd.CallbackPress1, Outcome: snd.CallbackOutcome, NotReached: snd.NobodyAvailable,
+				Goodbye: snd.Goodbye, PleaseHold: snd.PleaseHold,
+			},
+		},
+		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
+		Lines:          map[string]callcare.Target{},
+		Substitute:     map[callcare.ClerkID]callcare.ClerkID{},
+		Head:           map[string]callcare.ClerkID{},
+		EscalateToHead: cb.EscalateTo == config.EscalateHead,
+		ClaimFor:       cb.ClaimFor,
+		SchedulerTick:  cb.SchedulerTick,
+		NoteRetention:  cb.NoteRetention,
+	}
+	for _, l := range c.SpecialNeeds.Lines {
+		set.Needs.Lines = append(set.Needs.Lines, l.Number)
+		set.Lines[l.Number] = l.Target
+	}
+	for _, clerk := range c.Directory.Clerks {
+		if sub, ok := c.Substitute(clerk.ID); ok {
+			set.Substitute[clerk.ID] = sub
+		}
+	}
+	for _, d := range c.Directory.Departments {
+		if h, ok := c.Head(d.Number); ok {
+			set.Head[d.Number] = h
+		}
+	}
+	return set
 }

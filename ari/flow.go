@@ -1,0 +1,217 @@
+package ari
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/CyCoreSystems/ari/v5"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/clock"
+	"github.com/callcare/callcare/policy"
+)
+
+// machine is a policy state machine a flow carries: a citizen's call or a
+// clerk's callback session.
+type machine interface {
+	Step(ev policy.Event, now time.Time) []policy.Action
+	Deadline() time.Time
+	Done() bool
+}
+
+// flow owns one call or session: its goroutine is the only one that
+// changes its state. It takes inputs from its inbox one at a time (ARI
+// events, timer fires, link changes, results of its own requests), asks the
+// policy what to do, and does it, in order, so a hangup never overtakes the
+// create it cancels.
+type flow struct {
+	svc     *Service
+	id      string
+	set     *Settings
+	in      *inbox
+	log     *slog.Logger
+	m       machine
+	start   func(now time.Time) (machine, []policy.Action)
+	claimer callcare.ClerkID // who holds the flow's callback task
+
+	own      string       // the channel the flow talks to; "" until there is one
+	ownGone  policy.Event // what the end of own means: CallerGone or ClerkGone
+	answered bool         // own is up
+	bridge   string
+	routes   []string
+	// originated legs enter the application only once answered: their
+	// StasisStart, not their Dial ANSWER, says they can be bridged.
+	originated map[string]bool
+	legClerk   map[string]callcare.ClerkID // clerks' legs, for who is busy
+	// created legs are dialed once they have entered the application:
+	// Asterisk answers /channels/create before that, and a dial in between
+	// is refused.
+	created map[string]bool
+	busy    []callcare.ClerkID // clerks this flow counts as on a call
+	timer   clock.Timer
+	armed   time.Time
+}
+
+func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.Time) (machine, []policy.Action)) *flow {
+	return &flow{
+		svc: s, id: id, own: own, ownGone: ownGone, start: start,
+		set: s.settings.Load(), in: newInbox(), log: s.log.With("flow", id),
+		originated: map[string]bool{}, legClerk: map[string]callcare.ClerkID{}, created: map[string]bool{},
+	}
+}
+
+func (f *flow) run(ctx context.Context) {
+	defer f.cleanup()
+	now := f.svc.clock.Now()
+	m, acts := f.start(now)
+	f.m = m
+	f.step(ctx, nil, acts, now)
+	for !f.m.Done() {
+		f.arm()
+		items := f.in.wait(ctx)
+		if items == nil {
+			return // the service stops; Asterisk keeps the call
+		}
+		for _, item := range items {
+			if st, ok := item.(*ari.StasisStart); ok && f.created[st.Channel.ID] {
+				f.dialCreated(ctx, st.Channel.ID)
+				continue
+			}
+			ev := f.translate(item)
+			if ev == nil {
+				continue
+			}
+			if _, ok := ev.(policy.TimerFired); ok {
+				f.armed = time.Time{} // fired: arm again if still needed
+			}
+			now := f.svc.clock.Now()
+			f.step(ctx, ev, f.m.Step(ev, now), now)
+			if f.m.Done() {
+				break
+			}
+		}
+	}
+}
+
+func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, now time.Time) {
+	if s, ok := f.m.(*policy.Session); ok && s.Own() != f.own && s.Own() != "" {
+		// An agreed callback's clerk answered: from now on the session
+		// talks to that clerk's channel.
+		f.own, f.answered = s.Own(), true
+		f.markBusy(s.Clerk().ID)
+	}
+	if f.svc.observe != nil && (ev == nil || len(acts) > 0 || isNews(ev)) {
+		var rec callcare.CallRecord
+		if c, ok := f.m.(*policy.Inbound); ok {
+			rec = c.Record()
+		}
+		f.svc.observe(Step{Call: f.id, At: now, Event: ev, Actions: acts, Record: rec})
+	}
+	f.execute(ctx, acts)
+}
+
+// isNews tells the events an observer hears of even when nothing is done.
+func isNews(ev policy.Event) bool {
+	switch ev.(type) {
+	case policy.LegRinging, policy.LinkLost, policy.LinkBack:
+		return true
+	}
+	return false
+}
+
+// arm keeps one timer on the policy's deadline.
+func (f *flow) arm() {
+	d := f.m.Deadline()
+	if d.Equal(f.armed) {
+		return
+	}
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	f.armed = d
+	if d.IsZero() {
+		f.timer = nil
+		return
+	}
+	f.timer = f.svc.clock.AfterFunc(d.Sub(f.svc.clock.Now()), func() { f.in.push(policy.TimerFired{}) })
+}
+
+func (f *flow) cleanup() {
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	for _, c := range f.busy {
+		f.svc.setBusy(c, false)
+	}
+	f.svc.forget(f, append(f.routes, f.own))
+}
+
+func (f *flow) route(id string) {
+	f.routes = append(f.routes, id)
+	f.svc.addRoute(id, f)
+}
+
+func (f *flow) markBusy(c callcare.ClerkID) {
+	f.busy = append(f.busy, c)
+	f.svc.setBusy(c, true)
+}
+
+// translate turns an ARI event into what the policy understands.
+func (f *flow) translate(item any) policy.Event {
+	switch ev := item.(type) {
+	case policy.Event:
+		return ev
+	case *ari.Dial:
+		if f.originated[ev.Peer.ID] && ev.Dialstatus == "ANSWER" {
+			return nil // StasisStart follows: only then can it be bridged
+		}
+		return dialEvent(ev)
+	case *ari.StasisStart:
+		if f.originated[ev.Channel.ID] {
+			return policy.LegAnswered{Leg: ev.Channel.ID}
+		}
+	case *ari.StasisEnd:
+		return f.gone(ev.Channel.ID)
+	case *ari.ChannelDestroyed:
+		return f.gone(ev.Channel.ID)
+	case *ari.ChannelDtmfReceived:
+		if ev.Channel.ID == f.own {
+			return policy.KeyPressed{Digit: ev.Digit}
+		}
+		return policy.LegKeyPressed{Leg: ev.Channel.ID, Digit: ev.Digit}
+	case *ari.PlaybackFinished:
+		return policy.PlaybackDone{Playback: ev.Playback.ID}
+	case *ari.RecordingFinished:
+		return policy.RecordingDone{Name: ev.Recording.Name, Seconds: int(ev.Recording.Duration)}
+	}
+	return nil
+}
+
+// dialEvent reads a Dial event of a leg. The first Dial of a dial has an
+// empty status: the start, not a result.
+func dialEvent(ev *ari.Dial) policy.Event {
+	leg := ev.Peer.ID
+	switch ev.Dialstatus {
+	case "RINGING":
+		return policy.LegRinging{Leg: leg}
+	case "ANSWER":
+		return policy.LegAnswered{Leg: leg}
+	case "BUSY":
+		return policy.LegFailed{Leg: leg, Result: "busy"}
+	case "CHANUNAVAIL":
+		return policy.LegFailed{Leg: leg, Result: "unavailable"}
+	case "CONGESTION":
+		return policy.LegFailed{Leg: leg, Result: "congestion"}
+	case "NOANSWER":
+		return policy.LegFailed{Leg: leg, Result: "noanswer"}
+	}
+	return nil
+}
+
+func (f *flow) gone(channel string) policy.Event {
+	if channel == f.own && channel != "" {
+		return f.ownGone
+	}
+	return policy.LegGone{Leg: channel}
+}

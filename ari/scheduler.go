@@ -1,0 +1,109 @@
+package ari
+
+import (
+	"context"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// schedule looks for agreed callbacks whose time has come (P4m), and for
+// voice notes past their retention, until ctx ends.
+func (s *Service) schedule(ctx context.Context) {
+	for ctx.Err() == nil {
+		set := s.settings.Load()
+		tick := set.SchedulerTick
+		if tick <= 0 {
+			tick = time.Second
+		}
+		s.fireAgreed(ctx, set)
+		s.deleteOldNotes(ctx, set)
+		done := make(chan struct{})
+		t := s.clock.AfterFunc(tick, func() { close(done) })
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-done:
+		}
+	}
+}
+
+func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
+	now := s.clock.Now()
+	due, err := s.store.DueAgreed(ctx, now)
+	if err != nil {
+		s.log.Warn("look for agreed callbacks", "err", err)
+		return
+	}
+	for _, t := range due {
+		if t.Overdue {
+			continue // already escalated: it waits in the queue
+		}
+		// The claim is the guard: a clerk working the queue, or a second
+		// service, cannot take the same task meanwhile.
+		// Long enough to ring every step and to talk.
+		ringing := 2 * set.Session.Procedure.RingLimit() * time.Duration(len(set.agreedSteps(t)))
+		claimed, ok, err := s.store.ClaimTask(ctx, t.ID, scheduler, now, ringing+set.ClaimFor)
+		if err != nil {
+			s.log.Warn("claim an agreed callback", "task", t.ID, "err", err)
+			continue
+		}
+		if ok {
+			s.startAgreed(claimed)
+		}
+	}
+}
+
+// deleteOldNotes removes voice notes the retention no longer allows: they
+// are personal data, kept only while the callback needs them.
+func (s *Service) deleteOldNotes(ctx context.Context, set *Settings) {
+	if set.NoteRetention <= 0 {
+		return
+	}
+	tasks, err := s.store.NotesToDelete(ctx, s.clock.Now().Add(-set.NoteRetention))
+	if err != nil {
+		s.log.Warn("look for old voice notes", "err", err)
+		return
+	}
+	for _, t := range tasks {
+		if err := s.client.DeleteRecording(ctx, t.Note); err != nil && !IsNotFound(err) {
+			s.log.Warn("delete a voice note", "task", t.ID, "err", err)
+			continue
+		}
+		if err := s.store.ClearNote(ctx, t.ID); err != nil {
+			s.log.Warn("forget a voice note", "task", t.ID, "err", err)
+		}
+	}
+}
+
+// recover finishes the callback attempts a previous run left under way: it
+// died between journaling an attempt and recording its end. The citizen's
+// channel, if Asterisk still has it, is hung up; the attempt ends as
+// interrupted and is never dialed again. The next attempt follows the
+// retry schedule.
+func (s *Service) recover(ctx context.Context) {
+	pending, err := s.store.PendingAttempts(ctx)
+	if err != nil {
+		s.log.Error("look for interrupted callback attempts", "err", err)
+		return
+	}
+	set := s.settings.Load()
+	now := s.clock.Now()
+	for _, a := range pending {
+		if err := s.client.Hangup(ctx, a.Channel, "normal"); err != nil && !IsNotFound(err) {
+			s.log.Warn("hang up an interrupted callback", "task", a.TaskID, "err", err)
+		}
+		t, err := s.store.Callback(ctx, a.TaskID)
+		if err != nil {
+			s.log.Warn("read an interrupted callback", "task", a.TaskID, "err", err)
+			continue
+		}
+		next, close := set.Session.Rules.AfterAttempt(t, callcare.AttemptInterrupted, now)
+		if _, err := s.store.FinishAttempt(ctx, a.TaskID, a.Seq, callcare.AttemptInterrupted, now, next, close); err != nil {
+			s.log.Warn("finish an interrupted callback", "task", a.TaskID, "err", err)
+			continue
+		}
+		_ = s.store.Release(ctx, a.TaskID, a.Clerk)
+		s.log.Info("callback attempt interrupted by a restart; not dialed again", "task", a.TaskID, "attempt", a.Seq)
+	}
+}

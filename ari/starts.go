@@ -1,0 +1,118 @@
+package ari
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/CyCoreSystems/ari/v5"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/policy"
+)
+
+// startCall takes a citizen's call that entered the application with
+// Stasis(callcare,inbound,${EXTEN}).
+func (s *Service) startCall(st *ari.StasisStart) {
+	a := policy.Arrival{CallID: st.Channel.ID}
+	if len(st.Args) > 1 {
+		a.Dialed = st.Args[1]
+	}
+	if st.Channel.Caller != nil {
+		a.CallerID, a.CallerName = st.Channel.Caller.Number, st.Channel.Caller.Name
+	}
+	f := s.newFlow(st.Channel.ID, st.Channel.ID, policy.CallerGone{}, nil)
+	f.start = func(now time.Time) (machine, []policy.Action) {
+		if err := f.set.resolve(&a); err != nil {
+			// Config validation refuses broken chains; ring what could be expanded.
+			f.log.Error("overflow chain", "err", err)
+		}
+		f.log.Info("call arrives", "caller", callcare.MaskNumber(a.CallerID), "dialed", a.Dialed,
+			"target", a.Target.String(), "steps", len(a.Steps), "needs", a.Needs)
+		return policy.Start(a, f.set.Inbound, now)
+	}
+	s.start(f, st.Channel.ID)
+}
+
+// startQueue takes a clerk who dialed the feature code: the dialplan sends
+// it with Stasis(callcare,clerk,PJSIP/${CHANNEL(endpoint)}), the endpoint
+// Asterisk authenticated, never a caller id a phone can set. A channel that
+// names no clerk's endpoint is hung up.
+func (s *Service) startQueue(st *ari.StasisStart) {
+	endpoint := ""
+	if len(st.Args) > 1 {
+		endpoint = st.Args[1]
+	}
+	set := s.settings.Load()
+	clerk, ok := clerkAt(set.Directory, endpoint)
+	id := st.Channel.ID
+	if !ok {
+		s.log.Warn("feature code from a phone that is no clerk's; hanging up", "endpoint", endpoint)
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			_ = s.client.Hangup(s.ctx, id, "normal")
+		}()
+		return
+	}
+	f := s.newFlow(id, id, policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
+		return policy.StartQueue(id, clerk, set.Session, now)
+	})
+	f.claimer = clerk.ID
+	f.markBusy(clerk.ID)
+	f.log.Info("clerk works the callback queue", "clerk", clerk.ID)
+	s.start(f, id)
+}
+
+var agreedSeq atomic.Int64
+
+// scheduler is who holds an agreed callback's task while clerks are rung.
+const scheduler callcare.ClerkID = "(agreed-time)"
+
+// startAgreed rings a clerk for a callback whose agreed time has come
+// (P4m): the clerk, the substitute, the department, and the department's
+// head if escalation goes there.
+func (s *Service) startAgreed(t callcare.CallbackTask) {
+	set := s.settings.Load()
+	id := fmt.Sprintf("callback-%d-%d", t.ID, agreedSeq.Add(1))
+	f := s.newFlow(id, "", policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
+		return policy.StartAgreed(id, t, set.agreedSteps(t), set.Session, now)
+	})
+	f.claimer = scheduler
+	f.log.Info("agreed callback: ringing the clerk first", "task", t.ID)
+	s.start(f)
+}
+
+// agreedSteps: who is rung for an agreed callback, in turn; each clerk once.
+func (set *Settings) agreedSteps(t callcare.CallbackTask) [][]callcare.Clerk {
+	dir := set.Directory
+	rung := map[callcare.ClerkID]bool{}
+	var steps [][]callcare.Clerk
+	add := func(ids ...callcare.ClerkID) {
+		var step []callcare.Clerk
+		for _, id := range ids {
+			if c, ok := dir.Clerk(id); ok && !rung[id] {
+				rung[id] = true
+				step = append(step, c)
+			}
+		}
+		if len(step) > 0 {
+			steps = append(steps, step)
+		}
+	}
+	dept := t.Target.ID
+	if t.Target.Kind == callcare.TargetClerk {
+		id := callcare.ClerkID(t.Target.ID)
+		add(id)
+		add(set.Substitute[id])
+		c, _ := dir.Clerk(id)
+		dept = c.Department
+	}
+	if d, ok := dir.Department(dept); ok {
+		add(d.Members...)
+	}
+	if set.EscalateToHead {
+		add(set.Head[dept])
+	}
+	return steps
+}
