@@ -6,12 +6,12 @@ import "time"
 type Outcome string
 
 const (
-	OutcomeAnswered  Outcome = "answered"  // a clerk took it
-	OutcomeMissed    Outcome = "missed"    // the overflow chain was exhausted
-	OutcomeAbandoned Outcome = "abandoned" // the caller hung up before anyone answered
+	OutcomeAnswered   Outcome = "answered"    // a clerk took it
+	OutcomeMissed     Outcome = "missed"      // the overflow chain was exhausted
+	OutcomeAbandoned  Outcome = "abandoned"   // the caller hung up before anyone answered
 	OutcomeAfterHours Outcome = "after_hours" // the office was closed
-	OutcomeUnrouted  Outcome = "unrouted"  // the dialed number reaches nobody
-	OutcomeFailed    Outcome = "failed"    // the PBX failed us (lost link, errors)
+	OutcomeUnrouted   Outcome = "unrouted"    // the dialed number reaches nobody
+	OutcomeFailed     Outcome = "failed"      // the PBX failed us (lost link, errors)
 )
 
 // Missed tells whether the call owes the citizen a callback (P4c).
