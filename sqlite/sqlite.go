@@ -20,7 +20,7 @@ import (
 	"sort"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
 // BusyTimeout is how long a connection waits for another connection or
@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
 
-	if err := db.write.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, db.write); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -106,6 +106,30 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// pingWhileBusy opens the write pool's first connection, retrying while
+// SQLite answers SQLITE_BUSY, until BusyTimeout has passed. Connecting
+// switches the file to WAL; on a new file, still in rollback-journal mode,
+// two processes doing so at once can each hold the lock the other needs, and
+// SQLite then answers busy at once rather than let its busy handler wait
+// forever. Backing off and trying again resolves it.
+func pingWhileBusy(ctx context.Context, pool *sql.DB) error {
+	deadline := time.Now().Add(BusyTimeout)
+	wait := time.Millisecond
+	for {
+		err := pool.PingContext(ctx)
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 50*time.Millisecond)
+	}
 }
 
 // dsn builds a file: URI, so a path with '?', '#' or '%' stays one path.
