@@ -122,18 +122,29 @@ type CallbackAttempt struct {
 }
 
 // CallableNumber tells whether a caller id can be called back, and gives
-// it in the form to dial: digits with an optional leading +, spaces and
-// dashes removed. Anonymous, empty and malformed caller ids cannot.
+// it in the one form the service keeps numbers in: international digits
+// without "+", so one citizen is one number however the trunk or a clerk
+// wrote it ("+48 600 100 200", "0048600100200", "48600100200", and the
+// national "600 100 200": a 9-digit number is Polish). Anonymous, empty and
+// malformed caller ids cannot be called back.
 func CallableNumber(id string) (string, bool) {
 	n := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(id))
-	digits := strings.TrimPrefix(n, "+")
-	if len(digits) < 3 || len(digits) > 15 {
+	switch {
+	case strings.HasPrefix(n, "+"):
+		n = n[1:]
+	case strings.HasPrefix(n, "00"):
+		n = n[2:]
+	}
+	if len(n) < 3 || len(n) > 15 {
 		return "", false
 	}
-	for _, c := range digits {
+	for _, c := range n {
 		if c < '0' || c > '9' {
 			return "", false
 		}
+	}
+	if len(n) == 9 {
+		n = "48" + n
 	}
 	return n, true
 }

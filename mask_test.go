@@ -20,3 +20,28 @@ func TestMaskNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestCallableNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"48600100200", "48600100200", true},
+		{"+48 600 100 200", "48600100200", true},
+		{"0048600100200", "48600100200", true},
+		{"600-100-200", "48600100200", true},
+		{"+44 20 7946 0000", "442079460000", true},
+		{"101", "101", true},
+		{"anonymous", "", false},
+		{"", "", false},
+		{"12", "", false},
+		{"4860010020012345678", "", false},
+		{"123;rm -rf", "", false},
+		{"١٢٣٤٥", "", false},
+	} {
+		got, ok := callcare.CallableNumber(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("CallableNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -221,9 +221,9 @@ func TestServer_OutboundAnswered(t *testing.T) {
 		want     call
 		endpoint string
 	}{
-		{"OK", []string{"600100200", "PJSIP/101"}, call{"600100200", "PJSIP/101"}, ""},
-		{"International", []string{"+48600100200", "PJSIP/101"}, call{"+48600100200", "PJSIP/101"}, ""},
-		{"SpacesAndDashesCleaned", []string{" +48 600-100-200 ", "PJSIP/jkowalska-desk"}, call{"+48600100200", "PJSIP/jkowalska-desk"}, ""},
+		{"NationalIsPolish", []string{"600100200", "PJSIP/101"}, call{"48600100200", "PJSIP/101"}, ""},
+		{"International", []string{"+48600100200", "PJSIP/101"}, call{"48600100200", "PJSIP/101"}, ""},
+		{"SpacesAndDashesCleaned", []string{" +48 600-100-200 ", "PJSIP/jkowalska-desk"}, call{"48600100200", "PJSIP/jkowalska-desk"}, ""},
 		{"ThreeDigits", []string{"112", "PJSIP/101"}, call{"112", "PJSIP/101"}, ""},
 		{"FifteenDigits", []string{"123456789012345", "PJSIP/101"}, call{"123456789012345", "PJSIP/101"}, ""},
 	} {
@@ -312,7 +312,7 @@ func TestServer_SilentClient(t *testing.T) {
 
 	start := time.Now()
 	session(t, ts.Addr, asteriskHeader(t, "outbound-answered", "600100200", "PJSIP/101"))
-	if got := waitCall(t, h); got != (call{"600100200", "PJSIP/101"}) {
+	if got := waitCall(t, h); got != (call{"48600100200", "PJSIP/101"}) {
 		t.Errorf("hook got %+v", got)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -355,7 +355,7 @@ func TestServer_DisconnectMidHeader(t *testing.T) {
 			conn.Close()
 			// The server goes on serving others.
 			session(t, ts.Addr, asteriskHeader(t, "outbound-answered", "700100200", "PJSIP/102"))
-			if got := waitCall(t, h); got != (call{"700100200", "PJSIP/102"}) {
+			if got := waitCall(t, h); got != (call{"48700100200", "PJSIP/102"}) {
 				t.Errorf("hook got %+v", got)
 			}
 			ts.Stop(t)
@@ -399,7 +399,7 @@ func TestServer_HookPanics(t *testing.T) {
 	session(t, ts.Addr, asteriskHeader(t, "outbound-answered", "600100200", "PJSIP/101"))
 	waitCall(t, h)
 	session(t, ts.Addr, asteriskHeader(t, "outbound-answered", "700100200", "PJSIP/102"))
-	if got := waitCall(t, h); got != (call{"700100200", "PJSIP/102"}) {
+	if got := waitCall(t, h); got != (call{"48700100200", "PJSIP/102"}) {
 		t.Errorf("after the panic the hook got %+v", got)
 	}
 	ts.Stop(t)

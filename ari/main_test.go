@@ -96,7 +96,10 @@ type env struct {
 	logs *logRecorder
 }
 
-func startEnv(t testing.TB) *env {
+func startEnv(t testing.TB) *env { t.Helper(); return startEnvWith(t, nil) }
+
+// startEnvWith starts the service with settings changed by change.
+func startEnvWith(t testing.TB, change func(*ari.Settings)) *env {
 	t.Helper()
 	goroutines := runtime.NumGoroutine()
 	pbx := pbxsim.NewServer(pbxOptions)
@@ -105,10 +108,14 @@ func startEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	logs := &logRecorder{}
+	set := testSettings()
+	if change != nil {
+		change(&set)
+	}
 	svc := ari.New(ari.Options{
 		URL: pbx.URL(), WebsocketURL: pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
 		RequestTimeout: 2 * time.Second, Logger: slog.New(logs),
-	}, testSettings(), db)
+	}, set, db)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { svc.Run(ctx); close(done) }()

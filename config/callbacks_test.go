@@ -117,7 +117,7 @@ sounds:
 	}
 
 	wantSN := config.SpecialNeeds{
-		Numbers: []string{"48600100200", "+48600100201"},
+		Numbers: []string{"48600100200", "48600100201"},
 		Lines: []config.Line{
 			{Number: "500", Target: callcare.Target{Kind: callcare.TargetDepartment, ID: "100"}},
 			{Number: "501", Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}},

@@ -265,6 +265,8 @@ func (s *Server) dialEvent(ch *channel, status, dialstring string) {
 func (s *Server) startDial(ch *channel) {
 	ch.dialing = true
 	ch.linked = true
+	s.offered = append(s.offered, Offer{Endpoint: ch.tech + "/" + ch.resource, Channel: ch.id,
+		CallerID: ch.shownNumber(), At: s.clock.Now()})
 	s.dialEvent(ch, "", ch.resource)
 	later := ""
 	if ch.originated {
@@ -363,4 +365,30 @@ func (s *Server) sortedChannels() []*channel {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
+}
+
+// shownNumber is the number the called phone displays: the connected line
+// (a channel dialed for a caller), else its own caller id (an originate's
+// callerId).
+func (ch *channel) shownNumber() string {
+	if ch.connected.Number != "" {
+		return ch.connected.Number
+	}
+	return ch.caller.Number
+}
+
+// Offer is a call offered to a phone: what its display showed, and when.
+type Offer struct {
+	Endpoint string
+	Channel  string
+	CallerID string
+	At       time.Time
+}
+
+// Offers lists the calls offered to phones so far, in order: tests read
+// who was rung when, and what number the phone showed.
+func (s *Server) Offers() []Offer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Offer(nil), s.offered...)
 }

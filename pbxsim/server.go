@@ -80,6 +80,7 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
+	offered    []Offer // calls offered to phones, for tests
 
 	onNewChannel func(id string) // tests: learn ids in creation order
 }

@@ -1,0 +1,319 @@
+package ari_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/pbxsim"
+	"github.com/callcare/callcare/sqlite"
+)
+
+const citizen = "PJSIP/48600100200@trunk" // how the service dials 48600100200
+
+// task waits for the open callback task of number.
+func (e *env) task(t testing.TB, number string) callcare.CallbackTask {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ts, err := e.db.Callbacks(context.Background(), sqlite.CallbackFilter{Number: number})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ts) > 0 {
+			return ts[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no callback task for %s", number)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// closed waits until task id is closed, and returns it.
+func (e *env) closed(t testing.TB, id int64) callcare.CallbackTask {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		tk, err := e.db.Callback(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.Status == callcare.CallbackDone {
+			return tk
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %d still open: %+v", id, tk)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// deskPhone is a clerk dialing the feature code: the dialplan passes the
+// endpoint Asterisk authenticated.
+func deskPhone(endpoint string, keys ...pbxsim.Action) pbxsim.Caller {
+	return pbxsim.Caller{Number: "101", Exten: "*70", Endpoint: endpoint, Args: []string{"clerk", endpoint}, Script: keys}
+}
+
+func press(at time.Duration, digits string) pbxsim.Action {
+	return pbxsim.Action{At: at, Do: pbxsim.PressKeys, Digits: digits}
+}
+
+func offersTo(e *env, endpoint string) []pbxsim.Offer {
+	var out []pbxsim.Offer
+	for _, o := range e.pbx.Offers() {
+		if o.Endpoint == endpoint {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// TestP4c_MissedCallsBecomeOneTask: every missed call is a task at once;
+// a second one from the same number adds a try to it; an anonymous caller
+// cannot be called back; a later answered call closes it.
+func TestP4c_MissedCallsBecomeOneTask(t *testing.T) {
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Busy})
+	e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"}))
+	e.record(t, e.call(t, pbxsim.Caller{Number: "+48 600 100 200", Exten: "101", HangupAfter: 5 * time.Millisecond}))
+	e.record(t, e.call(t, pbxsim.Caller{Number: "anonymous", Exten: "101"}))
+	tk := e.task(t, "48600100200")
+	if tk.Tries != 2 || tk.Target.ID != "anowak" || tk.Status != callcare.CallbackOpen || tk.Reason != callcare.ReasonMissed {
+		t.Errorf("task %+v", tk)
+	}
+	if all, _ := e.db.Callbacks(context.Background(), sqlite.CallbackFilter{}); len(all) != 1 {
+		t.Errorf("%d tasks, want 1 (none for the anonymous caller)", len(all))
+	}
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 30 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"}))
+	if got := e.closed(t, tk.ID); got.Resolution != callcare.ResolvedGotThrough {
+		t.Errorf("closed as %q", got.Resolution)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
+// TestP4c_ClerkWorksTheQueueFromTheDeskPhone: the clerk dials the feature
+// code, hears the task read out, presses 1; the citizen is dialed showing
+// the office's number, answers, talks, hangs up; the clerk says nothing at
+// the outcome question, so the callback counts as reached.
+func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
+	e := startEnv(t)
+	ctx := context.Background()
+	now := time.Now()
+	tk, _, err := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
+		FirstAt: now, LastAt: now, Tries: 2, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	// The count (1 s) and the task (2.2 s) are read out in full first.
+	clerk := e.call(t, deskPhone("PJSIP/101", press(3500*time.Millisecond, "1")))
+	done := e.closed(t, tk.ID)
+	if done.Resolution != callcare.ResolvedReached {
+		t.Errorf("closed as %q", done.Resolution)
+	}
+	atts, _ := e.db.CallbackAttempts(ctx, tk.ID)
+	if len(atts) != 1 || atts[0].Result != callcare.AttemptReached || atts[0].Clerk != "anowak" {
+		t.Errorf("attempts %+v", atts)
+	}
+	offers := offersTo(e, citizen)
+	if len(offers) != 1 || offers[0].CallerID != "48856000100" {
+		t.Errorf("the citizen was offered %+v, want one call showing the office's number", offers)
+	}
+	<-clerk.Done()
+	heard := clerk.Heard()
+	if !slices.Contains(heard, "digits:48600100200") || !slices.Contains(heard, "number:2") {
+		t.Errorf("the clerk heard %v, want the number digit by digit and the tries", heard)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
+// TestP4c_TwoClerksNeverGetTheSameTask: two clerks of a department press
+// "next" at the same moment; each gets a task of their own.
+func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {
+	e := startEnv(t)
+	ctx := context.Background()
+	now := time.Now()
+	var ids []int64
+	for _, n := range []string{"48600000001", "48600000002"} {
+		tk, _, err := e.db.MissedCall(ctx, callcare.CallbackTask{Number: n, Dialed: "200",
+			Target: callcare.Target{Kind: callcare.TargetDepartment, ID: "200"}, Reason: callcare.ReasonMissed,
+			FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tk.ID)
+	}
+	a := e.call(t, deskPhone("PJSIP/101", press(1500*time.Millisecond, "3")))
+	b := e.call(t, deskPhone("PJSIP/102", press(1500*time.Millisecond, "3")))
+	<-a.Done()
+	<-b.Done()
+	by := map[string]bool{}
+	for _, id := range ids {
+		tk := e.closed(t, id)
+		by[tk.ClosedBy] = true
+	}
+	if !by["anowak"] || !by["pwisniewski"] {
+		t.Errorf("tasks closed by %v, want one each", by)
+	}
+	e.settled(t)
+}
+
+// TestP4c_SilentClerkChangesNothing: a clerk who presses nothing hears the
+// menu twice and the line ends; the task waits as it was.
+func TestP4c_SilentClerkChangesNothing(t *testing.T) {
+	e := startEnv(t)
+	ctx := context.Background()
+	now := time.Now()
+	tk, _, _ := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
+		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	clerk := e.call(t, deskPhone("PJSIP/101"))
+	<-clerk.Done()
+	got, _ := e.db.Callback(ctx, tk.ID)
+	if got.Status != callcare.CallbackOpen || got.Attempts != 0 || got.ClaimedBy != "" {
+		t.Errorf("after a silent session: %+v", got)
+	}
+	if len(offersTo(e, citizen)) != 0 {
+		t.Error("a citizen was dialed")
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
+// TestP4c_CitizensCannotReachTheFeatureCode: a phone that is no clerk's
+// endpoint is hung up, and learns nothing.
+func TestP4c_CitizensCannotReachTheFeatureCode(t *testing.T) {
+	e := startEnv(t)
+	c := e.call(t, deskPhone("PJSIP/trunk"))
+	<-c.Done()
+	if len(c.Heard()) != 0 {
+		t.Errorf("a stranger heard %v", c.Heard())
+	}
+	e.settled(t)
+}
+
+func agreedTask(t *testing.T, e *env, at time.Time) callcare.CallbackTask {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	tk, _, err := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonRequested,
+		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Schedule(ctx, tk.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+// TestP4m_AgreedCallbackRingsTheClerkFirst: at the agreed minute the clerk's
+// phone rings (within 2 s), the clerk hears what it is about (P4i) and
+// presses 1; only then is the citizen dialed.
+func TestP4m_AgreedCallbackRingsTheClerkFirst(t *testing.T) {
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 100 * time.Millisecond, Script: []pbxsim.Action{press(200*time.Millisecond, "1")}})
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	agreed := time.Now().Add(300 * time.Millisecond)
+	tk := agreedTask(t, e, agreed)
+	if got := e.closed(t, tk.ID); got.Resolution != callcare.ResolvedReached {
+		t.Errorf("closed as %q", got.Resolution)
+	}
+	clerk, cit := offersTo(e, "PJSIP/101"), offersTo(e, citizen)
+	if len(clerk) != 1 || len(cit) != 1 {
+		t.Fatalf("offers: clerk %v, citizen %v", clerk, cit)
+	}
+	if clerk[0].At.Before(agreed) || clerk[0].At.Sub(agreed) > 2*time.Second {
+		t.Errorf("the clerk rang %s after the agreed time, want within 2 s", clerk[0].At.Sub(agreed))
+	}
+	if cit[0].At.Sub(clerk[0].At) < 300*time.Millisecond {
+		t.Errorf("the citizen was dialed %s after the clerk's phone rang: before the clerk answered and pressed 1", cit[0].At.Sub(clerk[0].At))
+	}
+	if clerk[0].CallerID != "48600100200" {
+		t.Errorf("the clerk's phone showed %q, want the citizen's number", clerk[0].CallerID)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
+// TestP4m_AbsentClerkGoesToTheSubstitute: Anna does not answer in three
+// rings; her substitute Piotr takes the callback.
+func TestP4m_AbsentClerkGoesToTheSubstitute(t *testing.T) {
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{press(100*time.Millisecond, "1")}})
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	tk := agreedTask(t, e, time.Now())
+	e.closed(t, tk.ID)
+	atts, _ := e.db.CallbackAttempts(context.Background(), tk.ID)
+	if len(atts) != 1 || atts[0].Clerk != "pwisniewski" {
+		t.Errorf("attempts %+v, want one by the substitute", atts)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
+// TestP4m_NobodyTakesItIsOverdue: nobody answers: the task is marked
+// overdue for the report and waits in the queue; no citizen is dialed.
+func TestP4m_NobodyTakesItIsOverdue(t *testing.T) {
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Unavailable})
+	tk := agreedTask(t, e, time.Now())
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := e.db.Callback(context.Background(), tk.ID)
+		if got.Overdue {
+			if got.Status != callcare.CallbackOpen || got.ClaimedBy != "" {
+				t.Errorf("overdue task %+v, want open and free", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never overdue: %+v", got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if len(offersTo(e, citizen)) != 0 {
+		t.Error("a citizen was dialed")
+	}
+	e.settled(t)
+}
+
+// TestP4c_AfterHoursCallerLeavesANote: outside office hours the caller
+// hears when the office opens, presses 1, says a few words ended by #; the
+// task carries the note.
+func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
+	e := startEnvWith(t, func(s *ari.Settings) {
+		closed := callcare.OfficeHours{Location: time.UTC}
+		for d := range closed.Week {
+			closed.Week[d] = []callcare.Span{{From: 0, To: 1}} // open one minute after midnight
+		}
+		s.Inbound.Rules.Hours = closed
+	})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101",
+		Script: []pbxsim.Action{press(200*time.Millisecond, "1"), press(2500*time.Millisecond, "#")}})
+	rec := e.record(t, call)
+	if rec.Outcome != callcare.OutcomeAfterHours {
+		t.Errorf("outcome %s", rec.Outcome)
+	}
+	tk := e.task(t, "48600100200")
+	if tk.Reason != callcare.ReasonRequested || tk.Note == "" {
+		t.Errorf("task %+v, want a requested callback with a note", tk)
+	}
+	if heard := call.Heard(); !slices.Contains(heard, "sound:callcare/office-closed") || !slices.Contains(heard, "sound:auth-thankyou") {
+		t.Errorf("caller heard %v", heard)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
