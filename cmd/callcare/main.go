@@ -5,6 +5,7 @@
 //	callcare serve [--config FILE]     run the service against Asterisk
 //	callcare config check [--config FILE]
 //	callcare calls list [--config FILE] [--since 24h] [--limit 50]
+//	callcare callbacks list|show|done|schedule   the callback queue, for the admin
 //	callcare sim [--listen ADDR]       a simulated Asterisk 20 for any ARI client
 package main
 
@@ -26,6 +27,11 @@ Usage:
   callcare serve [--config FILE]         run the service against Asterisk
   callcare config check [--config FILE]  validate the configuration
   callcare calls list [--config FILE] [--since 24h] [--limit 50]
+  callcare callbacks list [--status open|done|all] [--clerk ID] [--department N] [--number N] [--limit 100]
+  callcare callbacks show ID             a callback task in full, with its attempts
+  callcare callbacks done ID [--by admin] [--resolution marked_done|reached|wrong_number]
+  callcare callbacks schedule ID --at "2026-11-25 10:30" | --clear   agree a time (P4m)
+      (callbacks: --config FILE or --db FILE, as calls list)
   callcare sim [--listen 127.0.0.1:8088] a simulated Asterisk 20 for any ARI client
 `
 
@@ -73,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(rest) > 0 && rest[0] == "list" {
 			return runCallsList(ctx, rest[1:], stdout)
 		}
+	case "callbacks":
+		return runCallbacks(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
