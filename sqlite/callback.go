@@ -522,7 +522,7 @@ func (db *DB) MarkDone(ctx context.Context, id int64, res callcare.Resolution, b
 // zero time clears it. It clears Overdue: the new agreement is not late yet.
 func (db *DB) Schedule(ctx context.Context, id int64, agreed time.Time) error {
 	err := db.updateTask(ctx, id, true, `
-		UPDATE callbacks SET agreed_at = :agreed, overdue = 0, updated_at = :now
+		UPDATE callbacks SET agreed_at = :agreed, overdue = 0, next_attempt_at = NULL, updated_at = :now
 		WHERE id = :id AND status = 'open'`,
 		sql.Named("agreed", formatTime(agreed)))
 	if err != nil {

@@ -99,6 +99,7 @@ func TestServe(t *testing.T) {
 	cfg = strings.Replace(cfg, "/var/lib/callcare/callcare.db", filepath.Join(dir, "callcare.db"), 1)
 	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
 	cfg = alwaysOpen(cfg)
+	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: 127.0.0.1:0", 1)
 	path := filepath.Join(dir, "callcare.yaml")
 	os.WriteFile(path, []byte(cfg), 0o600)
 	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")

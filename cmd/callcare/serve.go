@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 
 	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/agi"
 	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/clock"
 	"github.com/callcare/callcare/config"
 	"github.com/callcare/callcare/policy"
 	"github.com/callcare/callcare/sqlite"
@@ -42,9 +45,22 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: open database: %w", err)
 	}
 	defer db.Close()
+	// Listen before serving, so a taken port stops the start, not a hook.
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", c.Asterisk.AGIListen)
+	if err != nil {
+		return fmt.Errorf("serve: FastAGI hooks: %w", err)
+	}
 	svc := ari.New(ariOptions(c, log), settings(c), db)
-	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "clerks", len(c.Directory.Clerks))
+	hooksDone := make(chan error, 1)
+	go func() {
+		h := hooks{db: db, dir: &c.Directory, clock: clock.Real{}, log: log}
+		hooksDone <- agi.NewServer(h, log).Serve(ctx, ln)
+	}()
+	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
 	svc.Run(ctx)
+	if err := <-hooksDone; err != nil {
+		log.Error("FastAGI hooks", "err", err)
+	}
 	log.Info("callcare stopped")
 	return nil
 }
