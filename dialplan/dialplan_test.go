@@ -136,8 +136,8 @@ func TestExtensionsConf(t *testing.T) {
 	n := 0
 	for name, lines := range ctx {
 		for i, l := range lines {
-			if !strings.Contains(l, "Stasis(") {
-				continue
+			if !strings.Contains(l, "Stasis(") || strings.Contains(l, "Stasis(callcare,clerk,") {
+				continue // the feature code: TestExtensionsConf_FeatureCode
 			}
 			n++
 			if !strings.Contains(l, stasis) {
@@ -237,5 +237,26 @@ func TestExtensionsConf_OutboundAnswered(t *testing.T) {
 				t.Errorf("[callcare-outbound-answered] %q: %s would cut or redirect the clerk's call", l, bad)
 			}
 		}
+	}
+}
+
+// TestExtensionsConf_FeatureCode: the callback queue is reached from the
+// desk phones only, with the endpoint Asterisk authenticated, never from
+// the trunk's context.
+func TestExtensionsConf_FeatureCode(t *testing.T) {
+	data, err := dialplan.Asterisk.ReadFile("asterisk/extensions.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := string(data)
+	clerks := conf[strings.Index(conf, "[from-clerks]"):]
+	clerks = clerks[:strings.Index(clerks[1:], "\n[")+1]
+	if !strings.Contains(clerks, "exten => *70,1,") || !strings.Contains(clerks, "Stasis(callcare,clerk,PJSIP/${CHANNEL(endpoint)})\n same => n,GotoIf($[\"${STASISSTATUS}\" != \"SUCCESS\"]") {
+		t.Errorf("[from-clerks] lacks the feature code sending the authenticated endpoint, with a fallback")
+	}
+	outside := conf[strings.Index(conf, "[from-outside]"):]
+	outside = outside[:strings.Index(outside[1:], "\n[")+1]
+	if strings.Contains(outside, "*70") || strings.Contains(outside, "callcare,clerk") {
+		t.Errorf("a citizen's call could reach the feature code:\n%s", outside)
 	}
 }

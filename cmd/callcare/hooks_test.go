@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/agi"
+	"github.com/callcare/callcare/clock"
+	"github.com/callcare/callcare/sqlite"
+)
+
+// TestOutboundAnsweredClosesCallbacks: the dialplan's FastAGI notice that a
+// clerk's outside call was answered closes that citizen's callbacks, over
+// the real wire protocol, whatever form the clerk dialed the number in.
+func TestOutboundAnsweredClosesCallbacks(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	tk, _, _ := db.MissedCall(context.Background(), callcare.CallbackTask{Number: "48600100200", Dialed: "111",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
+		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := &callcare.Directory{Clerks: []callcare.Clerk{{ID: "anowak", Endpoint: "PJSIP/111"}}}
+	done := make(chan error, 1)
+	go func() {
+		done <- agi.NewServer(hooks{db: db, dir: dir, clock: clock.Real{}, log: slog.New(slog.DiscardHandler)}, nil).Serve(ctx, ln)
+	}()
+	defer func() { cancel(); <-done }()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As Asterisk sends it for AGI(agi://.../outbound-answered,600100200,PJSIP/111).
+	fmt.Fprint(conn, "agi_network: yes\nagi_network_script: outbound-answered\nagi_request: agi://127.0.0.1:4573/outbound-answered\n"+
+		"agi_channel: PJSIP/trunk-00000007\nagi_language: en\nagi_type: PJSIP\nagi_uniqueid: 1795478171.7\n"+
+		"agi_callerid: 600100200\nagi_context: callcare-outbound-answered\nagi_extension: s\nagi_priority: 1\n"+
+		"agi_arg_1: 600100200\nagi_arg_2: PJSIP/111\n\n")
+	io.ReadAll(conn) // the service ends the session
+	conn.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := db.Callback(context.Background(), tk.ID)
+		if got.Status == callcare.CallbackDone {
+			if got.Resolution != callcare.ResolvedOutbound || got.ClosedBy != "anowak" {
+				t.Errorf("closed as %q by %q", got.Resolution, got.ClosedBy)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still open: %+v", got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
