@@ -181,6 +181,11 @@ func (f *flow) translate(item any) policy.Event {
 		}
 		return policy.LegKeyPressed{Leg: ev.Channel.ID, Digit: ev.Digit}
 	case *ari.PlaybackFinished:
+		if ev.Playback.State == "failed" {
+			// Either the line ended under it, or the sound is missing on
+			// the PBX: worth seeing when a caller says they heard nothing.
+			f.log.Info("a prompt failed: the line ended, or the sound is not installed", "media", ev.Playback.MediaURI)
+		}
 		return policy.PlaybackDone{Playback: ev.Playback.ID}
 	case *ari.RecordingFinished:
 		return policy.RecordingDone{Name: ev.Recording.Name, Seconds: int(ev.Recording.Duration)}

@@ -93,7 +93,7 @@ func (l *Link) dial(ctx context.Context) (*websocket.Conn, error) {
 	ws, err := handshake(ctx, cfg)
 	if err != nil {
 		if errors.Is(err, websocket.ErrBadStatus) {
-			return nil, fmt.Errorf("dial %s: Asterisk refused the WebSocket (wrong user or password, or bad app name): %w", u.Redacted(), err)
+			return nil, fmt.Errorf("dial %s: the WebSocket handshake was refused (wrong user or password, a bad app name, or a proxy in the way): %w", u.Redacted(), err)
 		}
 		return nil, fmt.Errorf("dial %s: %w", u.Redacted(), err)
 	}

@@ -27,8 +27,12 @@ func (s *Service) startCall(st *ari.StasisStart) {
 			// Config validation refuses broken chains; ring what could be expanded.
 			f.log.Error("overflow chain", "err", err)
 		}
-		f.log.Info("call arrives", "caller", callcare.MaskNumber(a.CallerID), "dialed", a.Dialed,
-			"target", a.Target.String(), "steps", len(a.Steps), "needs", a.Needs)
+		if a.Found {
+			f.log.Info("call arrives", "caller", callcare.MaskNumber(a.CallerID), "dialed", a.Dialed,
+				"target", a.Target.String(), "steps", len(a.Steps), "needs", a.Needs)
+		} else {
+			f.log.Info("call for a number that reaches nobody", "caller", callcare.MaskNumber(a.CallerID), "dialed", a.Dialed)
+		}
 		return policy.Start(a, f.set.Inbound, now)
 	}
 	s.start(f, st.Channel.ID)
