@@ -102,11 +102,14 @@ func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, 
 		f.markBusy(s.Clerk().ID)
 	}
 	if f.svc.observe != nil && (ev == nil || len(acts) > 0 || isNews(ev)) {
-		var rec callcare.CallRecord
-		if c, ok := f.m.(*policy.Inbound); ok {
-			rec = c.Record()
+		st := Step{Call: f.id, At: now, Event: ev, Actions: acts}
+		switch m := f.m.(type) {
+		case *policy.Inbound:
+			st.Record = m.Record()
+		case *policy.Session:
+			st.Clerk = m.Clerk().ID
 		}
-		f.svc.observe(Step{Call: f.id, At: now, Event: ev, Actions: acts, Record: rec})
+		f.svc.observe(st)
 	}
 	f.execute(ctx, acts)
 }
@@ -114,7 +117,7 @@ func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, 
 // isNews tells the events an observer hears of even when nothing is done.
 func isNews(ev policy.Event) bool {
 	switch ev.(type) {
-	case policy.LegRinging, policy.LinkLost, policy.LinkBack:
+	case policy.LegRinging, policy.LinkLost, policy.LinkBack, policy.KeyPressed:
 		return true
 	}
 	return false

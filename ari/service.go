@@ -74,13 +74,14 @@ type Options struct {
 
 // Step is one step of a call or session: what happened (nil when it
 // starts), what the policy decided, and the call record as it then stands
-// (zero for a clerk's session).
+// (zero for a clerk's session, which names the clerk instead).
 type Step struct {
 	Call    string
 	At      time.Time
 	Event   policy.Event
 	Actions []policy.Action
 	Record  callcare.CallRecord
+	Clerk   callcare.ClerkID // a clerk's session: whose
 }
 
 // eventsNeeded are the only event types the service asks Asterisk for.

@@ -24,7 +24,7 @@ import (
 // would live it.
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("demo")
-	speed := fs.Float64("speed", 6, "how many times faster than real time")
+	speed := fs.Float64("speed", 8, "how many times faster than real time")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,10 +45,12 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 
 	morning := time.Date(2026, 11, 24, 8, 0, 0, 0, c.TimeZone)
 	clk := clock.NewScaled(morning, *speed)
-	pbx := pbxsim.NewServer(pbxsim.Options{Clock: clk})
+	// The office has recorded its own prompts (callcare/...), as the README
+	// asks; the simulator knows how long each lasts.
+	pbx := pbxsim.NewServer(pbxsim.Options{Clock: clk, StasisAfterCreate: 5 * time.Millisecond, Sounds: officePrompts})
 	defer pbx.Close()
 
-	tl := &timeline{w: stdout, dir: &c.Directory, rings: c.Procedure.AnswerWithinRings, legs: map[string]callcare.ClerkID{}}
+	tl := &timeline{w: stdout, dir: &c.Directory, loc: c.TimeZone, rings: c.Procedure.AnswerWithinRings, legs: map[string]callcare.ClerkID{}}
 	opts := ariOptions(c, slog.New(slog.DiscardHandler))
 	opts.URL, opts.WebsocketURL, opts.User, opts.Password = pbx.URL(), pbx.WebsocketURL(), "callcare", "callcare"
 	opts.Clock, opts.Observe = clk, tl.step
@@ -74,6 +76,13 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "\nWhat the call log kept (callcare calls list):\n")
 	printCalls(stdout, calls, c.TimeZone)
 	return nil
+}
+
+var officePrompts = map[string]time.Duration{
+	"callcare/office-closed": 3 * time.Second, "callcare/press-1-callback": 3 * time.Second,
+	"callcare/callback-menu": 4 * time.Second, "callcare/tries": time.Second,
+	"callcare/agreed-callback": 2 * time.Second, "callcare/press-1-to-call": 2 * time.Second,
+	"callcare/callback-outcome": 4 * time.Second,
 }
 
 // scene is one citizen's call of the morning.
@@ -103,7 +112,13 @@ func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morni
 		{12 * s, pbxsim.Caller{Number: "48600500600", Exten: "121", HangupAfter: 45 * s}},
 		{20 * s, pbxsim.Caller{Number: "48600700800", Exten: "100", HangupAfter: 9 * s}},
 		{35 * s, pbxsim.Caller{Number: "anonymous", Exten: "999"}},
+		// Joanna Kowalska, free again, works the secretariat's callbacks
+		// from her desk phone: she hears the task, presses 1, talks with
+		// the citizen, and presses 1 again: done.
+		{65 * s, pbxsim.Caller{Number: "101", Exten: "*70", Endpoint: "PJSIP/101", Args: []string{"clerk", "PJSIP/101"},
+			Script: []pbxsim.Action{{At: 11 * s, Do: pbxsim.PressKeys, Digits: "1"}, {At: 38 * s, Do: pbxsim.PressKeys, Digits: "1"}}}},
 	}
+	pbx.SetPhone("PJSIP/48600700800@trunk", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 4 * s, Script: talk(15 * s)})
 	var wg sync.WaitGroup
 	errs := make(chan error, len(scenes))
 	for _, sc := range scenes {
@@ -143,6 +158,7 @@ type timeline struct {
 	mu    sync.Mutex
 	w     io.Writer
 	dir   *callcare.Directory
+	loc   *time.Location
 	rings int // the procedure's count
 	legs  map[string]callcare.ClerkID
 }
@@ -150,6 +166,10 @@ type timeline struct {
 func (t *timeline) step(s ari.Step) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if s.Record.ID == "" {
+		t.session(s)
+		return
+	}
 	say := func(format string, args ...any) {
 		fmt.Fprintf(t.w, "%s  %s  %s\n", s.At.Format("15:04:05"), callerOf(s.Record), fmt.Sprintf(format, args...))
 	}
@@ -222,4 +242,48 @@ func (t *timeline) targetName(tg callcare.Target) string {
 		return d.Name
 	}
 	return "nobody"
+}
+
+// session prints a clerk's callback session as the clerk lives it.
+func (t *timeline) session(s ari.Step) {
+	say := func(format string, args ...any) {
+		fmt.Fprintf(t.w, "%s  %-12s  %s\n", s.At.Format("15:04:05"), "desk "+t.extension(s.Clerk), fmt.Sprintf(format, args...))
+	}
+	switch ev := s.Event.(type) {
+	case nil:
+		say("%s dials the callback queue (*70)", t.name(s.Clerk))
+	case policy.QueueCounted:
+		say("%d callback(s) wait for %s or the department", ev.Own+ev.Department, t.name(s.Clerk))
+	case policy.TaskClaimed:
+		if ev.OK {
+			say("hears: a call from %s, %d try(ies), since %s; 1 to call back", callcare.MaskNumber(ev.Task.Number), ev.Task.Tries, ev.Task.FirstAt.In(t.loc).Format("15:04"))
+		}
+	case policy.KeyPressed:
+		say("presses %s", ev.Digit)
+	case policy.LegAnswered:
+		say("the citizen answers: they talk")
+	case policy.LegGone:
+		say("the citizen hangs up; how did it go? (1 done)")
+	}
+	for _, a := range s.Actions {
+		switch a := a.(type) {
+		case policy.Originate:
+			say("-> calling the citizen back, showing the office's number")
+		case policy.FinishAttempt:
+			if a.Close != "" {
+				say("== callback %s: the task is closed", a.Result)
+			} else {
+				say("== callback %s: next try by the retry schedule", a.Result)
+			}
+		case policy.Finish, policy.HangupCaller:
+			if _, ok := a.(policy.HangupCaller); ok {
+				say("nothing more waits; the line ends")
+			}
+		}
+	}
+}
+
+func (t *timeline) extension(id callcare.ClerkID) string {
+	c, _ := t.dir.Clerk(id)
+	return c.Extension
 }

@@ -47,6 +47,8 @@ func TestDemo(t *testing.T) {
 		`hears "ss-noservice"`,
 		"What the call log kept",
 		"kwojcik noanswer@3, ekaminska answered@2",
+		"Joanna Kowalska dials the callback queue (*70)",
+		"callback reached: the task is closed",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
