@@ -92,6 +92,10 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 			f.check("release a callback", st.Release(ctx, a.Task, f.claimer))
 		}
 		f.log.Info("callback attempt", "task", a.Task, "attempt", a.Seq, "result", a.Result, "closed", a.Close)
+	case policy.Schedule:
+		if f.check("agree a callback time", st.Schedule(ctx, a.Task, a.At)) {
+			f.log.Info("callback time agreed", "task", a.Task, "at", a.At)
+		}
 	case policy.MarkOverdue:
 		f.log.Warn("agreed callback overdue: nobody took it", "task", a.Task)
 		f.check("mark a callback overdue", st.SetOverdue(ctx, a.Task, now))

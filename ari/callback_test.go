@@ -317,3 +317,26 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestP4m_ClerkAgreesATimeFromThePhone: after talking with the citizen the
+// clerk presses 4 and keys in 14:30; the task waits for that time.
+func TestP4m_ClerkAgreesATimeFromThePhone(t *testing.T) {
+	e := startEnv(t)
+	ctx := context.Background()
+	now := time.Now()
+	tk, _, _ := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
+		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	clerk := e.call(t, deskPhone("PJSIP/101", press(300*time.Millisecond, "1"), press(900*time.Millisecond, "4"), press(1100*time.Millisecond, "1430")))
+	<-clerk.Done()
+	got, _ := e.db.Callback(ctx, tk.ID)
+	if got.Status != callcare.CallbackOpen || got.AgreedAt.UTC().Format("15:04") != "14:30" || !got.AgreedAt.After(now) {
+		t.Errorf("task %+v, want open with an agreed time of 14:30 ahead", got)
+	}
+	if atts, _ := e.db.CallbackAttempts(ctx, tk.ID); len(atts) != 1 || atts[0].Result != callcare.AttemptReached {
+		t.Errorf("attempts %+v", atts)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

@@ -54,6 +54,7 @@ type Store interface {
 	PendingAttempts(ctx context.Context) ([]callcare.CallbackAttempt, error)
 	DueAgreed(ctx context.Context, now time.Time) ([]callcare.CallbackTask, error)
 	SetOverdue(ctx context.Context, id int64, at time.Time) error
+	Schedule(ctx context.Context, id int64, agreed time.Time) error
 	NotesToDelete(ctx context.Context, cutoff time.Time) ([]callcare.CallbackTask, error)
 	ClearNote(ctx context.Context, id int64) error
 }

@@ -188,7 +188,9 @@ type Sounds struct {
 	CallbackAgreed   string // an agreed-time callback is due now (P4m)
 	CallbackPress1   string // "press 1 to call the citizen"
 	PleaseHold       string // the citizen is being dialed
-	CallbackOutcome  string // the keys: reached, no answer, busy, wrong number
+	CallbackOutcome  string // the keys after a callback: done, again later, wrong number, agree a time
+	EnterTime        string // "key in the agreed time, hour and minutes"
+	AgreedFor        string // "the callback is agreed for" (then the time)
 }
 
 // Defaults of the optional settings.
@@ -229,6 +231,8 @@ var DefaultSounds = Sounds{
 	CallbackPress1:   "callcare/press-1-to-call",
 	PleaseHold:       "pls-hold-while-try",
 	CallbackOutcome:  "callcare/callback-outcome",
+	EnterTime:        "callcare/enter-time",
+	AgreedFor:        "callcare/agreed-for",
 }
 
 // soundKeys maps the keys of sounds to the fields of Sounds.
@@ -252,6 +256,8 @@ var soundKeys = []struct {
 	{"callback_press_1", func(s *Sounds) *string { return &s.CallbackPress1 }},
 	{"please_hold", func(s *Sounds) *string { return &s.PleaseHold }},
 	{"callback_outcome", func(s *Sounds) *string { return &s.CallbackOutcome }},
+	{"callback_enter_time", func(s *Sounds) *string { return &s.EnterTime }},
+	{"callback_agreed_for", func(s *Sounds) *string { return &s.AgreedFor }},
 }
 
 // DefaultCallbacks are the callback settings used when the file gives none.

@@ -128,6 +128,12 @@ type FinishAttempt struct {
 	Close  callcare.Resolution // non-empty: the task closes
 }
 
+// Schedule sets the time agreed with the citizen for a task (P4m).
+type Schedule struct {
+	Task int64
+	At   time.Time
+}
+
 // MarkOverdue flags a task nobody took at its time (P4m), for the report.
 type MarkOverdue struct{ Task int64 }
 
@@ -160,6 +166,7 @@ func (MarkDone) action()      {}
 func (StartAttempt) action()  {}
 func (FinishAttempt) action() {}
 func (MarkOverdue) action()   {}
+func (Schedule) action()      {}
 func (CreateTask) action()    {}
 func (CloseTasks) action()    {}
 func (Record) action()        {}

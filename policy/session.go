@@ -28,7 +28,9 @@ type SessionSounds struct {
 	Menu       string // 1 call now, 2 next, 3 done, 0 repeat
 	Agreed     string // "a callback agreed for now"
 	Press1     string // press 1 to call the citizen
-	Outcome    string // after the call: 1 done, 2 call again later, 3 wrong number
+	Outcome    string // after the call: 1 done, 2 call again later, 3 wrong number, 4 agree a time
+	EnterTime  string // "key in the agreed time: hour and minutes, four digits"
+	AgreedFor  string // "the callback is agreed for" (then the time)
 	NotReached string // the citizen did not answer
 	PleaseHold string // the citizen is being dialed
 	Goodbye    string
@@ -57,6 +59,7 @@ const (
 	phDialing                       // the citizen's phone rings
 	phTalking                       // clerk and citizen are bridged
 	phOutcome                       // after the call: how did it go?
+	phAgreeing                      // the clerk keys in the time agreed with the citizen
 	phEnding                        // goodbye plays
 	phSessionDone
 )
@@ -85,6 +88,7 @@ type Session struct {
 	seq      int      // for playback and leg ids
 	deadline time.Time
 	timeouts int
+	typed    string // digits of the agreed time keyed in so far
 
 	// agreed mode: who is rung for the callback, step by step
 	steps     [][]callcare.Clerk
@@ -247,14 +251,17 @@ func (s *Session) present() []Action {
 
 func (s *Session) key(d string) []Action {
 	switch s.phase {
-	case phMenu, phOutcome:
+	case phMenu, phOutcome, phAgreeing:
 		// DTMF does not stop an ARI playback: stop it, the clerk has chosen.
 		acts := s.stopPrompts()
 		s.deadline = time.Time{}
-		if s.phase == phMenu {
+		switch s.phase {
+		case phMenu:
 			return append(acts, s.menuKey(d)...)
+		case phOutcome:
+			return append(acts, s.outcomeKey(d)...)
 		}
-		return append(acts, s.outcomeKey(d)...)
+		return append(acts, s.timeKey(d)...)
 	}
 	return nil // keys while dialing or talking belong to the conversation
 }
@@ -294,6 +301,13 @@ func (s *Session) timeout() []Action {
 		return append(acts, s.end(s.set.Sounds.Goodbye)...)
 	case phOutcome:
 		return s.outcomeKey("1") // the clerk said nothing: the call reached the citizen
+	case phAgreeing:
+		s.timeouts++
+		if s.timeouts < 2 {
+			s.typed = ""
+			return s.say("sound:" + s.set.Sounds.EnterTime)
+		}
+		return s.outcomeKey("2") // no time given: call again by the schedule
 	case phRingClerk:
 		if s.busyWait {
 			s.busyWait = false
@@ -376,14 +390,59 @@ func (s *Session) outcomeKey(d string) []Action {
 		act = s.finishAttempt(callcare.AttemptWrongNumber)
 	case "1":
 		act = s.finishAttempt(callcare.AttemptReached)
+	case "4": // P4m: a time agreed with the citizen
+		s.phase, s.typed, s.timeouts = phAgreeing, "", 0
+		return s.say("sound:" + s.set.Sounds.EnterTime)
 	default:
 		return s.say("sound:" + s.set.Sounds.Outcome)
 	}
+	return s.nextTask(act)
+}
+
+// nextTask records how the task went, then goes on: the next task of the
+// queue, or the end of an agreed callback.
+func (s *Session) nextTask(acts ...Action) []Action {
 	s.hasTask = false
 	if s.mode == ModeQueue {
-		return []Action{act, s.claimNext()}
+		return append(acts, s.claimNext())
 	}
-	return append([]Action{act}, s.end(s.set.Sounds.Goodbye)...)
+	return append(acts, s.end(s.set.Sounds.Goodbye)...)
+}
+
+// timeKey takes the digits of the agreed time, HHMM: today if still ahead,
+// else tomorrow, in the office's time zone. A wrong time is asked again.
+func (s *Session) timeKey(d string) []Action {
+	s.typed += d
+	if len(s.typed) < 4 {
+		s.deadline = s.now.Add(s.set.KeyTimeout) // the next digit, please
+		return nil
+	}
+	at, ok := agreedTime(s.typed, s.now, s.set.Rules.Hours.Location)
+	s.typed = ""
+	if !ok {
+		return s.say("sound:" + s.set.Sounds.EnterTime)
+	}
+	done := FinishAttempt{Task: s.task.ID, Seq: s.attempt.Seq, Result: callcare.AttemptReached}
+	acts := []Action{done, Schedule{Task: s.task.ID, At: at}}
+	acts = append(acts, s.say(append([]string{"sound:" + s.set.Sounds.AgreedFor}, readTime(at, s.now)...)...)...)
+	return s.nextTask(acts...)
+}
+
+func agreedTime(hhmm string, now time.Time, loc *time.Location) (time.Time, bool) {
+	h, errH := strconv.Atoi(hhmm[:2])
+	m, errM := strconv.Atoi(hhmm[2:])
+	if errH != nil || errM != nil || h > 23 || m > 59 {
+		return time.Time{}, false
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	at := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, loc)
+	if !at.After(now) {
+		at = time.Date(local.Year(), local.Month(), local.Day()+1, h, m, 0, 0, loc)
+	}
+	return at, true
 }
 
 func (s *Session) finishAttempt(res callcare.AttemptResult) Action {
@@ -401,7 +460,7 @@ func (s *Session) clerkGone() []Action {
 	switch s.phase {
 	case phDialing:
 		acts = append(acts, HangupLeg{Leg: s.citizen, Reason: "normal"}, s.finishAttempt(callcare.AttemptFailed))
-	case phTalking, phOutcome:
+	case phTalking, phOutcome, phAgreeing:
 		if s.phase == phTalking {
 			acts = append(acts, HangupLeg{Leg: s.citizen, Reason: "normal"})
 		}
@@ -535,7 +594,7 @@ func (s *Session) playbackDone(id string) []Action {
 		return nil
 	}
 	switch s.phase {
-	case phMenu, phOutcome:
+	case phMenu, phOutcome, phAgreeing:
 		s.deadline = s.now.Add(s.set.KeyTimeout)
 	case phEnding:
 		s.phase = phSessionDone

@@ -18,7 +18,7 @@ var sessionSet = policy.SessionSettings{
 		Retry: []policy.Retry{{After: 15 * time.Minute}, {After: time.Hour}}, MaxAttempts: 3,
 	},
 	Sounds: policy.SessionSounds{None: "none", Waiting: "waiting", From: "from", Tries: "tries", Menu: "menu",
-		Agreed: "agreed", Press1: "press1", Outcome: "outcome", NotReached: "notreached", Goodbye: "bye", PleaseHold: "hold"},
+		Agreed: "agreed", Press1: "press1", Outcome: "outcome", NotReached: "notreached", Goodbye: "bye", PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"},
 	KeyTimeout: 10 * time.Second,
 	Dial:       "PJSIP/{number}@trunk",
 	CallerID:   "856822102",
@@ -68,6 +68,8 @@ func sbrief(acts []policy.Action) string {
 			out = append(out, s)
 		case policy.MarkOverdue:
 			out = append(out, "overdue")
+		case policy.Schedule:
+			out = append(out, "schedule:"+a.At.Format("2006-01-02T15:04"))
 		default:
 			out = append(out, brief([]policy.Action{a}))
 		}
@@ -107,6 +109,24 @@ func TestSession(t *testing.T) {
 				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop join:s-cb3"},
 				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
 				{62 * time.Second, policy.KeyPressed{Digit: "1"}, "stop finish:reached/reached claim[]"},
+			}},
+		{rule: "P4m", name: "after the call the clerk keys in the time agreed with the citizen",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, claimed, menu},
+				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop join:s-cb3"},
+				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
+				{61 * time.Second, policy.KeyPressed{Digit: "4"}, "stop say(sound:entertime)"},
+				{62 * time.Second, policy.KeyPressed{Digit: "2"}, "stop"},
+				{62 * time.Second, policy.KeyPressed{Digit: "5"}, ""},
+				{62 * time.Second, policy.KeyPressed{Digit: "9"}, ""},
+				{62 * time.Second, policy.KeyPressed{Digit: "0"}, "say(sound:entertime)"},
+				{63 * time.Second, policy.KeyPressed{Digit: "1"}, "stop"},
+				{63 * time.Second, policy.KeyPressed{Digit: "4"}, ""},
+				{63 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
+				{63 * time.Second, policy.KeyPressed{Digit: "0"}, "finish:reached schedule:2026-11-24T14:30 say(sound:agreedfor,number:14,number:30) claim[]"},
 			}},
 		{rule: "P4c", name: "skip and done: the skipped task is not offered again this session",
 			steps: []sstep{

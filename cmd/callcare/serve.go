@@ -99,7 +99,7 @@ func settings(c *config.Config) ari.Settings {
 				None: snd.CallbacksNone, Waiting: snd.CallbacksWaiting, From: snd.CallbackFrom,
 				Tries: snd.CallbackTries, Menu: snd.CallbackMenu, Agreed: snd.CallbackAgreed,
 				Press1: snd.CallbackPress1, Outcome: snd.CallbackOutcome, NotReached: snd.NobodyAvailable,
-				Goodbye: snd.Goodbye, PleaseHold: snd.PleaseHold,
+				Goodbye: snd.Goodbye, PleaseHold: snd.PleaseHold, EnterTime: snd.EnterTime, AgreedFor: snd.AgreedFor,
 			},
 		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
