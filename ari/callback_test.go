@@ -3,6 +3,7 @@ package ari_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -313,6 +314,31 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	}
 	if heard := call.Heard(); !slices.Contains(heard, "sound:callcare/office-closed") || !slices.Contains(heard, "sound:auth-thankyou") {
 		t.Errorf("caller heard %v", heard)
+	}
+	// The note can be fetched for the clerk or the CLI...
+	client := ari.NewClient(e.pbx.URL(), "callcare", "callcare", "callcare", time.Second)
+	ctx := context.Background()
+	if wav, err := client.RecordingFile(ctx, tk.Note); err != nil || !strings.HasPrefix(string(wav), "RIFF") {
+		t.Errorf("fetch the note: %v (%d bytes)", err, len(wav))
+	}
+	// ...until the task has been closed longer than the retention (1 h):
+	// then it is deleted from Asterisk and forgotten.
+	if err := e.db.MarkDone(ctx, tk.ID, callcare.ResolvedReached, "anowak", time.Now().Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := e.db.Callback(ctx, tk.ID)
+		if got.Note == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the note outlived its retention: %+v", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := client.RecordingFile(ctx, tk.Note); !ari.IsNotFound(err) {
+		t.Errorf("the note is still on Asterisk: %v", err)
 	}
 	e.settled(t)
 	e.quiet(t)

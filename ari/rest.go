@@ -111,6 +111,10 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		}
 		return &Error{Method: method, Path: path, Status: resp.StatusCode, Message: msg}
 	}
+	if raw, ok := out.(*rawBody); ok {
+		*raw = data
+		return nil
+	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
 			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
@@ -231,6 +235,16 @@ func (c *Client) Record(ctx context.Context, channel, name string, maxFor time.D
 		"maxSilenceSeconds": {"3"}, "beep": {"false"}, "terminateOn": {"#"}, "ifExists": {"overwrite"}}
 	return c.do(ctx, http.MethodPost, chanPath(channel, "/record"), q, nil, nil)
 }
+
+// RecordingFile fetches a stored recording's sound file.
+func (c *Client) RecordingFile(ctx context.Context, name string) ([]byte, error) {
+	var raw rawBody
+	err := c.do(ctx, http.MethodGet, "/recordings/stored/"+url.PathEscape(name)+"/file", nil, nil, &raw)
+	return raw, err
+}
+
+// rawBody takes an answer as it is, not as JSON.
+type rawBody []byte
 
 // DeleteRecording deletes a stored recording.
 func (c *Client) DeleteRecording(ctx context.Context, name string) error {

@@ -63,6 +63,7 @@ func (s *Server) ariRoutes() []route {
 
 		{"GET", "/recordings/stored", s.listStored},
 		{"GET", "/recordings/stored/{recordingName}", s.getStored},
+		{"GET", "/recordings/stored/{recordingName}/file", s.getStoredFile},
 		{"DELETE", "/recordings/stored/{recordingName}", s.deleteStored},
 		{"GET", "/recordings/live/{recordingName}", s.getLive},
 		{"DELETE", "/recordings/live/{recordingName}", s.discardLive},

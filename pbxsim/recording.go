@@ -1,6 +1,7 @@
 package pbxsim
 
 import (
+	"encoding/binary"
 	"net/http"
 	"sort"
 	"time"
@@ -141,6 +142,33 @@ func (s *Server) getStored(r *request) reply {
 		return fail(http.StatusNotFound, "Recording not found")
 	}
 	return ok(storedRecordingJSON{Format: rec.format, Name: rec.name})
+}
+
+// audio is a reply that is a sound file, not JSON.
+type audio []byte
+
+// getStoredFile serves a stored recording: the simulator keeps no media, so
+// it is silence of the recording's length (8 kHz, 16-bit mono WAV).
+func (s *Server) getStoredFile(r *request) reply {
+	rec, exists := s.storedRecs[r.p("recordingName")]
+	if !exists {
+		return fail(http.StatusNotFound, "Recording not found")
+	}
+	samples := int(min(rec.length, time.Minute) / (time.Second / 8000))
+	b := make([]byte, 44+2*samples)
+	copy(b, "RIFF")
+	binary.LittleEndian.PutUint32(b[4:], uint32(36+2*samples))
+	copy(b[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(b[16:], 16)
+	binary.LittleEndian.PutUint16(b[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(b[22:], 1) // mono
+	binary.LittleEndian.PutUint32(b[24:], 8000)
+	binary.LittleEndian.PutUint32(b[28:], 16000)
+	binary.LittleEndian.PutUint16(b[32:], 2)
+	binary.LittleEndian.PutUint16(b[34:], 16)
+	copy(b[36:], "data")
+	binary.LittleEndian.PutUint32(b[40:], uint32(2*samples))
+	return ok(audio(b))
 }
 
 func (s *Server) deleteStored(r *request) reply {

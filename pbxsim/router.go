@@ -148,6 +148,12 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 		w.WriteHeader(status)
 		return
 	}
+	if a, ok := body.(audio); ok {
+		w.Header().Set("Content-Type", "audio/wav")
+		w.WriteHeader(status)
+		_, _ = w.Write(a)
+		return
+	}
 	data, err := json.Marshal(body)
 	if err != nil {
 		status, data = http.StatusInternalServerError, []byte(`{"message":"Internal Server Error"}`)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/config"
 	"github.com/callcare/callcare/sqlite"
 )
@@ -25,6 +26,7 @@ const callbacksUsage = `Usage:
   callcare callbacks show ID
   callcare callbacks done ID [--by admin] [--resolution marked_done|reached|wrong_number]
   callcare callbacks schedule ID --at "2026-11-25 10:30" | --clear
+  callcare callbacks note ID --out FILE   export the caller's voice note (needs ARI access)
 Each takes --config FILE (default callcare.yaml) or --db FILE; times are in
 the office's time zone from the configuration (the machine's with --db).
 `
@@ -52,6 +54,8 @@ func runCallbacks(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		cmd = callbacksDone
 	case "schedule":
 		cmd = callbacksSchedule
+	case "note":
+		cmd = callbacksNote
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, callbacksUsage)
 		return nil
@@ -638,4 +642,44 @@ func parseAgreed(s string, loc *time.Location) (time.Time, error) {
 // oneLine keeps a message on one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// callbacksNote exports a task's voice note from Asterisk, where it is
+// stored, to a file only its owner can read: it is personal data (P4e).
+func callbacksNote(ctx context.Context, c *callbacksCmd, args []string) error {
+	fs := newFlags(c.name)
+	cfgPath := fs.String("config", defaultConfig, "configuration file (for the database and ARI)")
+	out := fs.String("out", "", "file to write the note to (WAV)")
+	id, err := c.parseID(fs, args)
+	if err != nil {
+		return c.flagError(fs, err)
+	}
+	if *out == "" {
+		return c.flagError(fs, errors.New("--out is required"))
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return c.fail("%s", oneLine(err.Error()))
+	}
+	if err := c.open(ctx, "", cfg.Database); err != nil {
+		return err
+	}
+	defer c.close()
+	t, err := c.db.Callback(ctx, id)
+	if err != nil {
+		return c.storeError(id, err)
+	}
+	if t.Note == "" {
+		return c.fail("callback %d has no voice note (none was left, or it was deleted after the retention)", id)
+	}
+	a := cfg.Asterisk
+	data, err := ari.NewClient(a.ARIURL, a.User, a.Password, a.App, a.RequestTimeout).RecordingFile(ctx, t.Note)
+	if err != nil {
+		return c.fail("fetch the note %s from Asterisk: %s", t.Note, oneLine(err.Error()))
+	}
+	if err := os.WriteFile(*out, data, 0o600); err != nil {
+		return c.fail("%s", oneLine(err.Error()))
+	}
+	fmt.Fprintf(c.stdout, "%s: the voice note of callback %d (%d bytes)\n", *out, id, len(data))
+	return nil
 }

@@ -1,18 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/agi"
 	"github.com/callcare/callcare/clock"
+	"github.com/callcare/callcare/config"
+	"github.com/callcare/callcare/pbxsim"
 	"github.com/callcare/callcare/sqlite"
 )
 
@@ -66,4 +71,37 @@ func TestOutboundAnsweredClosesCallbacks(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// TestCallbacksNote: the voice note is exported from Asterisk; a task
+// without one says so.
+func TestCallbacksNote(t *testing.T) {
+	pbx := pbxsimServer(t)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "callcare.db")
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tk, _, _ := db.MissedCall(context.Background(), callcare.CallbackTask{Number: "48600100200", Dialed: "111",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
+		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	db.Close()
+	cfg := strings.Replace(string(config.Example()), "/var/lib/callcare/callcare.db", dbPath, 1)
+	cfg = strings.Replace(cfg, "http://127.0.0.1:8088/ari", pbx.URL(), 1)
+	path := filepath.Join(dir, "callcare.yaml")
+	os.WriteFile(path, []byte(cfg), 0o600)
+	t.Setenv("CALLCARE_ARI_PASSWORD", "callcare")
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), []string{"callbacks", "note", fmt.Sprint(tk.ID), "--out", filepath.Join(dir, "note.wav"), "--config", path}, &out, &errOut)
+	if !strings.Contains(errOut.String(), "has no voice note") || err == nil {
+		t.Errorf("a task without a note: %v %q", err, errOut.String())
+	}
+}
+
+func pbxsimServer(t *testing.T) *pbxsim.Server {
+	pbx := pbxsim.NewServer(pbxsim.Options{})
+	t.Cleanup(func() { pbx.Close() })
+	return pbx
 }
