@@ -53,6 +53,24 @@ func (e *env) closed(t testing.TB, id int64) callcare.CallbackTask {
 	}
 }
 
+var (
+	forAnna = callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}
+	for200  = callcare.Target{Kind: callcare.TargetDepartment, ID: "200"}
+)
+
+// openTask puts a callback task in the store, as a missed call leaves it.
+func (e *env) openTask(t testing.TB, number string, target callcare.Target, tries int) callcare.CallbackTask {
+	t.Helper()
+	now := time.Now()
+	tk, _, err := e.db.MissedCall(context.Background(), callcare.CallbackTask{Number: number, Dialed: target.ID,
+		Target: target, Reason: callcare.ReasonMissed, FirstAt: now, LastAt: now, Tries: tries,
+		Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
 // deskPhone is a clerk dialing the feature code: the dialplan passes the
 // endpoint Asterisk authenticated.
 func deskPhone(endpoint string, keys ...pbxsim.Action) pbxsim.Caller {
@@ -106,13 +124,7 @@ func TestP4c_MissedCallsBecomeOneTask(t *testing.T) {
 func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
 	e := startEnv(t)
 	ctx := context.Background()
-	now := time.Now()
-	tk, _, err := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
-		FirstAt: now, LastAt: now, Tries: 2, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := e.openTask(t, "48600100200", forAnna, 2)
 	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
 	// The count (1 s) and the task (2.2 s) are read out in full first.
 	clerk := e.call(t, deskPhone("PJSIP/101", press(3500*time.Millisecond, "1")))
@@ -141,17 +153,9 @@ func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
 // "next" at the same moment; each gets a task of their own.
 func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {
 	e := startEnv(t)
-	ctx := context.Background()
-	now := time.Now()
 	var ids []int64
 	for _, n := range []string{"48600000001", "48600000002"} {
-		tk, _, err := e.db.MissedCall(ctx, callcare.CallbackTask{Number: n, Dialed: "200",
-			Target: callcare.Target{Kind: callcare.TargetDepartment, ID: "200"}, Reason: callcare.ReasonMissed,
-			FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, tk.ID)
+		ids = append(ids, e.openTask(t, n, for200, 1).ID)
 	}
 	a := e.call(t, deskPhone("PJSIP/101", press(1500*time.Millisecond, "3")))
 	b := e.call(t, deskPhone("PJSIP/102", press(1500*time.Millisecond, "3")))
@@ -173,10 +177,7 @@ func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {
 func TestP4c_SilentClerkChangesNothing(t *testing.T) {
 	e := startEnv(t)
 	ctx := context.Background()
-	now := time.Now()
-	tk, _, _ := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
-		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	tk := e.openTask(t, "48600100200", forAnna, 1)
 	clerk := e.call(t, deskPhone("PJSIP/101"))
 	<-clerk.Done()
 	got, _ := e.db.Callback(ctx, tk.ID)
@@ -205,13 +206,7 @@ func TestP4c_CitizensCannotReachTheFeatureCode(t *testing.T) {
 func agreedTask(t *testing.T, e *env, at time.Time) callcare.CallbackTask {
 	t.Helper()
 	ctx := context.Background()
-	now := time.Now()
-	tk, _, err := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonRequested,
-		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := e.openTask(t, "48600100200", forAnna, 1)
 	if err := e.db.Schedule(ctx, tk.ID, at); err != nil {
 		t.Fatal(err)
 	}
@@ -350,9 +345,7 @@ func TestP4m_ClerkAgreesATimeFromThePhone(t *testing.T) {
 	e := startEnv(t)
 	ctx := context.Background()
 	now := time.Now()
-	tk, _, _ := e.db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100200", Dialed: "101",
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
-		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
+	tk := e.openTask(t, "48600100200", forAnna, 1)
 	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
 	clerk := e.call(t, deskPhone("PJSIP/101", press(300*time.Millisecond, "1"), press(900*time.Millisecond, "4"), press(1100*time.Millisecond, "1430")))
 	<-clerk.Done()
