@@ -62,6 +62,11 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		t, created, err := st.MissedCall(ctx, a.Task)
 		if f.check("record the callback task", err) {
 			f.log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)
+			if a.Task.Note != "" && t.Note != a.Task.Note {
+				// The task kept an earlier note; this one is personal data
+				// nobody will hear: delete it now.
+				f.check("delete a surplus voice note", f.svc.client.DeleteRecording(ctx, a.Task.Note))
+			}
 		}
 	case policy.CloseTasks:
 		if n, err := st.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
