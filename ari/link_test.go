@@ -179,3 +179,24 @@ func TestEventsOfUnknownChannelsAreIgnored(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestEventsOutOfOrder: events about different channels arrive swapped, as
+// a busy Asterisk's threads can send them; calls still end as they should.
+func TestEventsOutOfOrder(t *testing.T) {
+	e := startEnv(t)
+	e.pbx.SetEventReorder(true)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+	for range 5 {
+		if rec := e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})); rec.AnsweredBy != "pwisniewski" {
+			t.Errorf("%s by %q; attempts %+v", rec.Outcome, rec.AnsweredBy, rec.Attempts)
+		}
+	}
+	e.pbx.SetPhone("PJSIP/103", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	e.pbx.SetPhone("PJSIP/104", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	if rec := e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "300", HangupAfter: 30 * time.Millisecond})); rec.Outcome != callcare.OutcomeAbandoned {
+		t.Errorf("abandoned call ended %s", rec.Outcome)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

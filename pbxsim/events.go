@@ -52,7 +52,39 @@ func (s *Server) emit(appName string, typ string, ev event) {
 		s.log.Error("pbxsim: marshal event", "type", typ, "err", err)
 		return
 	}
+	if s.reorder {
+		s.swap(a.client, data)
+		return
+	}
 	a.client.enqueue(data, s.clock.Now(), s.delay)
+}
+
+// swap sends events in swapped pairs: each one is held back until the next
+// one has gone, or for a few milliseconds if none comes.
+func (s *Server) swap(c *wsClient, data []byte) {
+	held := s.held
+	if held == nil || held.c != c {
+		if held != nil {
+			held.c.enqueue(held.data, s.clock.Now(), s.delay)
+		}
+		h := &heldEvent{c: c, data: data}
+		s.held = h
+		s.after(5*time.Millisecond, func() {
+			if s.held == h {
+				s.held = nil
+				c.enqueue(data, s.clock.Now(), s.delay)
+			}
+		})
+		return
+	}
+	s.held = nil
+	c.enqueue(data, s.clock.Now(), s.delay)
+	c.enqueue(held.data, s.clock.Now(), s.delay)
+}
+
+type heldEvent struct {
+	c    *wsClient
+	data []byte
 }
 
 // emitChannel sends a channel event to the channel's application.
@@ -328,6 +360,15 @@ func (s *Server) DropWebSocket() {
 func (s *Server) SetEventDelay(d time.Duration) {
 	s.mu.Lock()
 	s.delay = d
+	s.mu.Unlock()
+}
+
+// SetEventReorder makes events arrive in swapped pairs, as they can over a
+// busy real Asterisk's threads: a client must not rely on the order of
+// events about different things.
+func (s *Server) SetEventReorder(on bool) {
+	s.mu.Lock()
+	s.reorder = on
 	s.mu.Unlock()
 }
 

@@ -80,7 +80,9 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
-	offered    []Offer // calls offered to phones, for tests
+	offered    []Offer    // calls offered to phones, for tests
+	reorder    bool       // SetEventReorder
+	held       *heldEvent // an event held back to be swapped
 
 	onNewChannel func(id string) // tests: learn ids in creation order
 }
