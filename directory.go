@@ -21,6 +21,9 @@ type Clerk struct {
 	// Overflow names who is rung next when the clerk does not answer in time:
 	// a clerk id or a department number, empty for nobody.
 	Overflow string
+	// Substitute takes the clerk's agreed callbacks when the clerk does not
+	// (P4c, P4m); empty for nobody.
+	Substitute ClerkID
 }
 
 // FullName is how the clerk introduces themselves.
@@ -40,7 +43,8 @@ type Department struct {
 	Name     string
 	Members  []ClerkID
 	Ring     RingStrategy
-	Overflow string // clerk id or department number rung when no member answers
+	Overflow string  // clerk id or department number rung when no member answers
+	Head     ClerkID // who an overdue callback escalates to; empty for nobody
 }
 
 // TargetKind tells a clerk from a department.

@@ -63,8 +63,6 @@ func testSettings() ari.Settings {
 				Goodbye: "vm-goodbye", PleaseHold: "beep", EnterTime: "callcare/enter-time", AgreedFor: "callcare/agreed-for"}},
 		Needs:         policy.SpecialNeeds{Numbers: []string{"48600555555"}, Lines: []string{"500"}},
 		Lines:         map[string]callcare.Target{"500": {Kind: callcare.TargetDepartment, ID: "200"}},
-		Substitute:    map[callcare.ClerkID]callcare.ClerkID{"anowak": "pwisniewski"},
-		Head:          map[string]callcare.ClerkID{},
 		ClaimFor:      time.Minute,
 		SchedulerTick: 20 * time.Millisecond,
 		NoteRetention: time.Hour,
@@ -76,7 +74,7 @@ func testSettings() ari.Settings {
 func office() *callcare.Directory {
 	return &callcare.Directory{
 		Clerks: []callcare.Clerk{
-			{ID: "anowak", Name: "Anna", Surname: "Nowak", Department: "200", Extension: "101", Endpoint: "PJSIP/101", Overflow: "pwisniewski"},
+			{ID: "anowak", Name: "Anna", Surname: "Nowak", Department: "200", Extension: "101", Endpoint: "PJSIP/101", Overflow: "pwisniewski", Substitute: "pwisniewski"},
 			{ID: "pwisniewski", Name: "Piotr", Surname: "Wiśniewski", Department: "200", Extension: "102", Endpoint: "PJSIP/102"},
 			{ID: "ezielinska", Name: "Ewa", Surname: "Zielińska", Department: "300", Extension: "103", Endpoint: "PJSIP/103"},
 			{ID: "jkowalski", Name: "Jan", Surname: "Kowalski", Department: "300", Extension: "104", Endpoint: "PJSIP/104"},

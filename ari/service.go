@@ -26,10 +26,8 @@ type Settings struct {
 	// Lines are the dedicated lines for people with special needs (P5.3):
 	// dialed number to what it rings.
 	Lines map[string]callcare.Target
-	// Substitute and Head name who takes a clerk's agreed callbacks when
-	// the clerk does not, and who an overdue one escalates to.
-	Substitute     map[callcare.ClerkID]callcare.ClerkID
-	Head           map[string]callcare.ClerkID
+	// EscalateToHead rings the department's head for an agreed callback
+	// nobody else took.
 	EscalateToHead bool
 	ClaimFor       time.Duration // a session's hold on a task
 	SchedulerTick  time.Duration // how often agreed callbacks are looked for

@@ -106,17 +106,15 @@ func (set *Settings) agreedSteps(t callcare.CallbackTask) [][]callcare.Clerk {
 	}
 	dept := t.Target.ID
 	if t.Target.Kind == callcare.TargetClerk {
-		id := callcare.ClerkID(t.Target.ID)
-		add(id)
-		add(set.Substitute[id])
-		c, _ := dir.Clerk(id)
+		c, _ := dir.Clerk(callcare.ClerkID(t.Target.ID))
+		add(c.ID)
+		add(c.Substitute)
 		dept = c.Department
 	}
-	if d, ok := dir.Department(dept); ok {
-		add(d.Members...)
-	}
+	d, _ := dir.Department(dept)
+	add(d.Members...)
 	if set.EscalateToHead {
-		add(set.Head[dept])
+		add(d.Head)
 	}
 	return steps
 }

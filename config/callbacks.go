@@ -25,11 +25,19 @@ const (
 	MaxSchedulerTick = 2 * time.Second   // P4m: the clerk rings within 2 s of the agreed minute
 )
 
-// buildDeputies checks clerks[].substitute and departments[].head and keeps
-// them in c's maps.
+// buildDeputies checks clerks[].substitute and departments[].head and puts
+// them in the directory.
 func (p *parser) buildDeputies(raw *rawConfig, c *Config, idx dirIndex) {
 	c.substitutes = map[callcare.ClerkID]callcare.ClerkID{}
 	c.heads = map[string]callcare.ClerkID{}
+	defer func() {
+		for i, cl := range c.Directory.Clerks {
+			c.Directory.Clerks[i].Substitute = c.substitutes[cl.ID]
+		}
+		for i, d := range c.Directory.Departments {
+			c.Directory.Departments[i].Head = c.heads[d.Number]
+		}
+	}()
 	if idx.clerksOK {
 		for i, rc := range raw.Clerks {
 			path := fmt.Sprintf("clerks[%d].substitute", i)

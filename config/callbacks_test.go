@@ -132,6 +132,12 @@ sounds:
 	if h, ok := c.Head("100"); !ok || h != "sek1" {
 		t.Errorf("head: %q %v", h, ok)
 	}
+	if a, _ := c.Directory.Clerk("anowak"); a.Substitute != "sek2" {
+		t.Errorf("the directory's anowak has substitute %q", a.Substitute)
+	}
+	if d, _ := c.Directory.Department("100"); d.Head != "sek1" {
+		t.Errorf("the directory's department 100 has head %q", d.Head)
+	}
 	if _, ok := c.Head("200"); ok {
 		t.Error("department 200 has no head")
 	}

@@ -104,8 +104,6 @@ func settings(c *config.Config) ari.Settings {
 		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
 		Lines:          map[string]callcare.Target{},
-		Substitute:     map[callcare.ClerkID]callcare.ClerkID{},
-		Head:           map[string]callcare.ClerkID{},
 		EscalateToHead: cb.EscalateTo == config.EscalateHead,
 		ClaimFor:       cb.ClaimFor,
 		SchedulerTick:  cb.SchedulerTick,
@@ -114,16 +112,6 @@ func settings(c *config.Config) ari.Settings {
 	for _, l := range c.SpecialNeeds.Lines {
 		set.Needs.Lines = append(set.Needs.Lines, l.Number)
 		set.Lines[l.Number] = l.Target
-	}
-	for _, clerk := range c.Directory.Clerks {
-		if sub, ok := c.Substitute(clerk.ID); ok {
-			set.Substitute[clerk.ID] = sub
-		}
-	}
-	for _, d := range c.Directory.Departments {
-		if h, ok := c.Head(d.Number); ok {
-			set.Head[d.Number] = h
-		}
 	}
 	return set
 }
