@@ -103,7 +103,11 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		}
 	case policy.MarkOverdue:
 		f.log.Warn("agreed callback overdue: nobody took it", "task", a.Task)
-		f.check("mark a callback overdue", st.SetOverdue(ctx, a.Task, now))
+		var escalated time.Time // the report only, unless the head was rung
+		if f.set.EscalateToHead {
+			escalated = now
+		}
+		f.check("mark a callback overdue", st.SetOverdue(ctx, a.Task, escalated))
 	}
 }
 
@@ -151,6 +155,8 @@ func (f *flow) originate(ctx context.Context, a policy.Originate) {
 	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, a.CallerID, a.Args, a.Timeout)
 	if err != nil {
 		f.log.Warn("cannot call out", "leg", a.Leg, "err", err)
+		// A request that timed out may still have rung the phone.
+		f.check("hang up", f.svc.client.Hangup(ctx, a.Leg, "normal"))
 		f.in.push(policy.LegFailed{Leg: a.Leg, Result: "failed"})
 	}
 }
@@ -193,9 +199,13 @@ func (f *flow) join(ctx context.Context, leg string, connect bool) {
 		err = f.svc.client.AddChannels(ctx, f.bridge, f.own, leg)
 	}
 	if err != nil && !IsNotFound(err) {
+		f.log.Error("cannot bridge", "err", err)
+		if !connect { // a callback: the clerk stays, the attempt failed
+			f.in.push(policy.LegFailed{Leg: leg, Result: "failed"})
+			return
+		}
 		// Without a bridge the two cannot talk: end the call rather than
 		// leave both on a dead line.
-		f.log.Error("cannot bridge", "err", err)
 		f.check("hang up", f.svc.client.Hangup(ctx, f.own, "normal"))
 		f.in.push(f.ownGone)
 		return

@@ -3,6 +3,7 @@ package ari
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/CyCoreSystems/ari/v5"
@@ -35,9 +36,10 @@ type flow struct {
 	start   func(now time.Time) (machine, []policy.Action)
 	claimer callcare.ClerkID // who holds the flow's callback task
 
-	own      string       // the channel the flow talks to; "" until there is one
-	ownGone  policy.Event // what the end of own means: CallerGone or ClerkGone
-	answered bool         // own is up
+	own      string           // the channel the flow talks to; "" until there is one
+	ownClerk callcare.ClerkID // whose channel own is, in an agreed callback
+	ownGone  policy.Event     // what the end of own means: CallerGone or ClerkGone
+	answered bool             // own is up
 	bridge   string
 	routes   []string
 	// originated legs enter the application only once answered: their
@@ -63,6 +65,7 @@ func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.
 
 func (f *flow) run(ctx context.Context) {
 	defer f.cleanup()
+	defer f.settle(ctx)
 	now := f.svc.clock.Now()
 	m, acts := f.start(now)
 	f.m = m
@@ -95,11 +98,16 @@ func (f *flow) run(ctx context.Context) {
 }
 
 func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, now time.Time) {
-	if s, ok := f.m.(*policy.Session); ok && s.Own() != f.own && s.Own() != "" {
-		// An agreed callback's clerk answered: from now on the session
-		// talks to that clerk's channel.
-		f.own, f.answered = s.Own(), true
-		f.markBusy(s.Clerk().ID)
+	if s, ok := f.m.(*policy.Session); ok && s.Own() != f.own {
+		// An agreed callback's clerk answered (the session talks to that
+		// clerk's channel from now on), or hung up without taking it.
+		if f.own != "" {
+			f.unmarkBusy(f.ownClerk)
+		}
+		f.own, f.answered, f.ownClerk = s.Own(), s.Own() != "", s.Clerk().ID
+		if f.own != "" {
+			f.markBusy(f.ownClerk)
+		}
 	}
 	if f.svc.observe != nil && (ev == nil || len(acts) > 0 || isNews(ev)) {
 		st := Step{Call: f.id, At: now, Event: ev, Actions: acts}
@@ -121,6 +129,21 @@ func isNews(ev policy.Event) bool {
 		return true
 	}
 	return false
+}
+
+// settle gives an ended machine the results of its own requests that were
+// still in the inbox: a task claimed or an attempt journaled just as the
+// clerk hung up must be released or finished, not forgotten.
+func (f *flow) settle(ctx context.Context) {
+	if f.m == nil || !f.m.Done() {
+		return
+	}
+	for _, item := range f.in.take() {
+		switch ev := item.(type) {
+		case policy.AttemptStarted, policy.TaskClaimed:
+			f.execute(ctx, f.m.Step(ev.(policy.Event), f.svc.clock.Now()))
+		}
+	}
 }
 
 // arm keeps one timer on the policy's deadline.
@@ -160,6 +183,13 @@ func (f *flow) markBusy(c callcare.ClerkID) {
 	f.svc.setBusy(c, true)
 }
 
+func (f *flow) unmarkBusy(c callcare.ClerkID) {
+	if i := slices.Index(f.busy, c); i >= 0 {
+		f.busy = slices.Delete(f.busy, i, i+1)
+		f.svc.setBusy(c, false)
+	}
+}
+
 // translate turns an ARI event into what the policy understands.
 func (f *flow) translate(item any) policy.Event {
 	switch ev := item.(type) {
@@ -192,6 +222,9 @@ func (f *flow) translate(item any) policy.Event {
 		return policy.PlaybackDone{Playback: ev.Playback.ID}
 	case *ari.RecordingFinished:
 		return policy.RecordingDone{Name: ev.Recording.Name, Seconds: int(ev.Recording.Duration)}
+	case *ari.RecordingFailed:
+		f.log.Warn("a voice note could not be recorded", "cause", ev.Recording.Cause)
+		return policy.RecordingDone{Name: ev.Recording.Name}
 	}
 	return nil
 }

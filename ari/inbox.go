@@ -43,3 +43,12 @@ func (b *inbox) wait(ctx context.Context) []any {
 		}
 	}
 }
+
+// take returns what has arrived, without waiting.
+func (b *inbox) take() []any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	items := b.items
+	b.items = nil
+	return items
+}

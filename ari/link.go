@@ -179,6 +179,7 @@ var knownTypes = func() map[string]struct{} {
 		ari.Events.PlaybackStarted, ari.Events.PlaybackFinished, ari.Events.ChannelHangupRequest,
 		ari.Events.ChannelStateChange, ari.Events.ChannelVarset, ari.Events.ChannelDtmfReceived,
 		ari.Events.ChannelHold, ari.Events.ChannelUnhold, ari.Events.ApplicationReplaced,
+		ari.Events.RecordingFinished, ari.Events.RecordingFailed, ari.Events.PlaybackContinuing,
 	} {
 		m[t] = struct{}{}
 	}

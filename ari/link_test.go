@@ -200,3 +200,48 @@ func TestEventsOutOfOrder(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestCallsLeftByAnEarlierRun: the service stops while a call is being put
+// through; Asterisk keeps the channels in the application. The next run
+// sends the citizen to the dialplan's fallback, which rings a person, and
+// hangs up the clerk's leg nobody owns.
+func TestCallsLeftByAnEarlierRun(t *testing.T) {
+	pbx := pbxsim.NewServer(pbxOptions)
+	defer pbx.Close()
+	pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	run := func() (*ari.Service, func()) {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"}, testSettings(), db)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { svc.Run(ctx); close(done) }()
+		return svc, func() { cancel(); <-done; db.Close() }
+	}
+	_, stop := run()
+	e := &env{pbx: pbx}
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	for len(pbx.Channels()) < 2 { // the clerk's phone rings
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	_, stop = run()
+	defer stop()
+	select {
+	case <-call.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the citizen was left in the application: %+v", pbx.Channels())
+	}
+	if n := pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+		t.Errorf("%d continues, want the citizen sent to the fallback once", n)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(pbx.Channels()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if chans := pbx.Channels(); len(chans) > 0 {
+		t.Errorf("left behind: %+v", chans)
+	}
+}

@@ -16,15 +16,11 @@ func (s *Service) schedule(ctx context.Context) {
 		if tick <= 0 {
 			tick = time.Second
 		}
-		s.fireAgreed(ctx, set)
-		s.deleteOldNotes(ctx, set)
-		done := make(chan struct{})
-		t := s.clock.AfterFunc(tick, func() { close(done) })
-		select {
-		case <-ctx.Done():
-			t.Stop()
-		case <-done:
+		if s.linked.Load() { // no decision on a view that may be old
+			s.fireAgreed(ctx, set)
 		}
+		s.deleteOldNotes(ctx, set)
+		s.pause(ctx, tick)
 	}
 }
 
@@ -41,8 +37,9 @@ func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
 		}
 		// The claim is the guard: a clerk working the queue, or a second
 		// service, cannot take the same task meanwhile.
-		// Long enough to ring every step and to talk.
-		ringing := 2 * set.Session.Procedure.RingLimit() * time.Duration(len(set.agreedSteps(t)))
+		// Long enough to ring every step, busy clerks again and again,
+		// and to talk: a second flow for the same task must never start.
+		ringing := 8 * set.Session.Procedure.RingLimit() * time.Duration(len(set.agreedSteps(t)))
 		claimed, ok, err := s.store.ClaimTask(ctx, t.ID, scheduler, now, ringing+set.ClaimFor)
 		if err != nil {
 			s.log.Warn("claim an agreed callback", "task", t.ID, "err", err)
@@ -103,7 +100,7 @@ func (s *Service) recover(ctx context.Context) {
 			s.log.Warn("finish an interrupted callback", "task", a.TaskID, "err", err)
 			continue
 		}
-		_ = s.store.Release(ctx, a.TaskID, a.Clerk)
+		_ = s.store.Release(ctx, a.TaskID, t.ClaimedBy)
 		s.log.Info("callback attempt interrupted by a restart; not dialed again", "task", a.TaskID, "attempt", a.Seq)
 	}
 }

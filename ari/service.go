@@ -87,7 +87,7 @@ type Step struct {
 // ChannelDestroyed is the only sign of an originated call nobody answered.
 var eventsNeeded = []string{
 	ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial, ari.Events.ChannelDestroyed,
-	ari.Events.PlaybackFinished, ari.Events.ChannelDtmfReceived, ari.Events.RecordingFinished,
+	ari.Events.PlaybackFinished, ari.Events.ChannelDtmfReceived, ari.Events.RecordingFinished, ari.Events.RecordingFailed,
 	ari.Events.ApplicationReplaced,
 }
 
@@ -113,6 +113,7 @@ type Service struct {
 
 	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
 	everUp atomic.Bool  // a later link up is a return, which the flows hear of
+	linked atomic.Bool  // the event stream is up
 }
 
 // New makes a service; Run starts it.
@@ -141,8 +142,11 @@ func New(opts Options, s Settings, store Store) *Service {
 	}
 	svc.link = &Link{
 		url: opts.WebsocketURL, user: opts.User, password: opts.Password, app: opts.App, log: opts.Logger,
-		OnUp:    svc.linkUp,
-		OnDown:  func(error) { svc.broadcast(policy.LinkLost{}) },
+		OnUp: svc.linkUp,
+		OnDown: func(error) {
+			svc.linked.Store(false)
+			svc.broadcast(policy.LinkLost{})
+		},
 		OnEvent: svc.dispatch,
 	}
 	svc.SetSettings(s)
@@ -195,8 +199,11 @@ func (s *Service) linkUp(ctx context.Context) {
 	if err != nil {
 		s.log.Warn("cannot set the event filter; receiving every event", "err", err)
 	}
+	s.linked.Store(true)
 	if s.everUp.Swap(true) {
 		s.broadcast(policy.LinkBack{})
+	} else {
+		s.adoptOrphansLater(ctx)
 	}
 }
 
@@ -210,17 +217,30 @@ func (s *Service) dispatch(ev ari.Event) {
 		f.in.push(ev)
 		return
 	}
-	if st, ok := ev.(*ari.StasisStart); ok && len(st.Args) > 0 {
-		switch st.Args[0] {
-		case "inbound":
+	if st, ok := ev.(*ari.StasisStart); ok {
+		switch {
+		case len(st.Args) > 0 && st.Args[0] == "inbound":
 			s.startCall(st)
-			return
-		case "clerk":
+		case len(st.Args) > 0 && st.Args[0] == "clerk":
 			s.startQueue(st)
-			return
+		default:
+			// A leg of a call nobody owns any more (an earlier run's
+			// callback answered late): nobody would be on the line.
+			s.hangupLater(st.Channel.ID)
 		}
+		return
 	}
 	s.stray.Add(1)
+}
+
+// hangupLater hangs a channel up off the reading goroutine.
+func (s *Service) hangupLater(id string) {
+	s.stray.Add(1)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.logErr("hang up a stray channel", s.client.Hangup(s.ctx, id, "normal"))
+	}()
 }
 
 // subject is the id an event is about: the dialed channel for Dial (which
@@ -240,6 +260,8 @@ func subject(ev ari.Event) string {
 	case *ari.PlaybackFinished:
 		return e.Playback.ID
 	case *ari.RecordingFinished:
+		return e.Recording.Name
+	case *ari.RecordingFailed:
 		return e.Recording.Name
 	}
 	return ""

@@ -52,11 +52,7 @@ func (s *Service) startQueue(st *ari.StasisStart) {
 	id := st.Channel.ID
 	if !ok {
 		s.log.Warn("feature code from a phone that is no clerk's; hanging up", "endpoint", endpoint)
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			_ = s.client.Hangup(s.ctx, id, "normal")
-		}()
+		s.hangupLater(id)
 		return
 	}
 	f := s.newFlow(id, id, policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {

@@ -190,6 +190,7 @@ type Sounds struct {
 	PleaseHold       string // the citizen is being dialed
 	CallbackOutcome  string // the keys after a callback: done, again later, wrong number, agree a time
 	EnterTime        string // "key in the agreed time, hour and minutes"
+	NotReached       string // to the clerk: the citizen did not answer
 	AgreedFor        string // "the callback is agreed for" (then the time)
 }
 
@@ -232,6 +233,7 @@ var DefaultSounds = Sounds{
 	PleaseHold:       "pls-hold-while-try",
 	CallbackOutcome:  "callcare/callback-outcome",
 	EnterTime:        "callcare/enter-time",
+	NotReached:       "callcare/not-reached",
 	AgreedFor:        "callcare/agreed-for",
 }
 
@@ -257,6 +259,7 @@ var soundKeys = []struct {
 	{"please_hold", func(s *Sounds) *string { return &s.PleaseHold }},
 	{"callback_outcome", func(s *Sounds) *string { return &s.CallbackOutcome }},
 	{"callback_enter_time", func(s *Sounds) *string { return &s.EnterTime }},
+	{"callback_not_reached", func(s *Sounds) *string { return &s.NotReached }},
 	{"callback_agreed_for", func(s *Sounds) *string { return &s.AgreedFor }},
 }
 

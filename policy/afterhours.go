@@ -64,7 +64,7 @@ func (c *Inbound) afterHoursSilence(now time.Time) []Action {
 		return []Action{c.repeatAfterHours()}
 	}
 	acts := c.task(callcare.ReasonAfterHours, "", now)
-	return append(acts, c.close(c.sounds.CallbackThanks)...)
+	return append(acts, c.close(c.sounds.CallbackThanks, now)...)
 }
 
 func (c *Inbound) noteName() string { return "callcare-note-" + c.rec.ID }
@@ -83,7 +83,7 @@ func (c *Inbound) noteRecorded(ev RecordingDone, now time.Time) []Action {
 		note = "" // nothing said
 	}
 	acts := c.task(callcare.ReasonRequested, note, now)
-	return append(acts, c.close(c.sounds.CallbackThanks)...)
+	return append(acts, c.close(c.sounds.CallbackThanks, now)...)
 }
 
 // clerkKey: the clerk flags the caller as having special needs (P5.3) by a

@@ -112,7 +112,7 @@ func Start(a Arrival, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	if !a.Found || len(a.Steps) == 0 {
 		// Never silence: the caller is told the number reaches nobody.
 		c.rec.Outcome = callcare.OutcomeUnrouted
-		return c, append([]Action{Save{c.rec}}, c.close(c.sounds.UnknownNumber)...)
+		return c, append([]Action{Save{c.rec}}, c.close(c.sounds.UnknownNumber, now)...)
 	}
 	if !set.Rules.Hours.IsOpen(now) {
 		return c, append([]Action{Save{c.rec}}, c.closedOffice(now)...)
@@ -161,6 +161,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseAfterHours:
 			c.deadline = now.Add(c.set.KeyTimeout)
 		case phaseRecording:
+			// Asterisk ends the recording at NoteMax; should its end never
+			// be heard of, the note is taken as it is.
+			c.deadline = now.Add(c.set.NoteMax + 5*time.Second)
 			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
 		}
 	case TimerFired:
@@ -172,6 +175,10 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return c.ringLimitPassed(now)
 		case phaseAfterHours:
 			return c.afterHoursSilence(now)
+		case phaseRecording:
+			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
+		case phaseClosing:
+			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
 		}
 	case KeyPressed:
 		if c.phase == phaseAfterHours {
@@ -280,7 +287,7 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
 		c.rec.HungUpBy = callcare.PartyClerk
-		return c.close(c.sounds.Goodbye)
+		return c.close(c.sounds.Goodbye, now)
 	}
 	c.endLeg(l, "ended", now)
 	if l.step != c.step || c.phase != phaseRinging {
@@ -337,13 +344,18 @@ func (c *Inbound) next(now time.Time) []Action {
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	// The task is committed before the caller hears it promised.
-	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.sounds.NobodyAvailable)...)
+	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.sounds.NobodyAvailable, now)...)
 }
 
+// promptLimit is longer than any prompt: past it, a prompt whose end was
+// never heard of is taken as ended.
+const promptLimit = 2 * time.Minute
+
 // close plays a last message, then hangs up (on PlaybackDone).
-func (c *Inbound) close(sound string) []Action {
+func (c *Inbound) close(sound string, now time.Time) []Action {
 	c.phase = phaseClosing
-	c.deadline = time.Time{}
+	// Should the end of the message never be heard of, the line still ends.
+	c.deadline = now.Add(promptLimit)
 	c.playing = c.rec.ID + "-closing"
 	return []Action{Play{Playback: c.playing, Sound: sound}}
 }

@@ -147,7 +147,7 @@ func TestInbound(t *testing.T) {
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
 				{at: 15 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 play:vm-nobodyavail", deadline: -1},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 play:vm-nobodyavail", deadline: 30*time.Second + 2*time.Minute},
 				{at: 33 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeMissed,

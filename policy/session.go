@@ -68,8 +68,9 @@ const (
 // keys and voice. It reads a task out (who, since when, how many tries: P4i),
 // dials the citizen when the clerk presses 1, bridges them, and records how
 // it went. Every key is repeated on request and a silent clerk is not
-// hurried: after the key timeout the menu is read once more, and after a
-// second one the session ends without changing anything.
+// hurried: at the menu, after the key timeout the task is read once more,
+// and after a second one the session ends without changing anything; after
+// a call, silence at the outcome question counts the citizen as reached.
 type Session struct {
 	id    string
 	mode  SessionMode
@@ -138,10 +139,16 @@ func (s *Session) Own() string { return s.own }
 func (s *Session) Step(ev Event, now time.Time) []Action {
 	s.now = now
 	if s.phase == phSessionDone {
-		if ev, ok := ev.(AttemptStarted); ok && ev.OK {
-			// The clerk hung up while the attempt was being journaled:
-			// nobody was dialed.
-			return []Action{FinishAttempt{Task: s.task.ID, Seq: ev.Attempt.Seq, Result: callcare.AttemptFailed}, ReleaseTask{Task: s.task.ID}}
+		// Results of the store that were on their way when the clerk hung up.
+		switch ev := ev.(type) {
+		case AttemptStarted: // nobody was dialed
+			if ev.OK {
+				return []Action{FinishAttempt{Task: s.task.ID, Seq: ev.Attempt.Seq, Result: callcare.AttemptFailed}, ReleaseTask{Task: s.task.ID}}
+			}
+		case TaskClaimed:
+			if ev.OK {
+				return []Action{ReleaseTask{Task: ev.Task.ID}}
+			}
 		}
 		return nil
 	}
@@ -160,6 +167,7 @@ func (s *Session) Step(ev Event, now time.Time) []Action {
 		s.linkDown = true
 	case LinkBack:
 		s.linkDown = false
+		return []Action{Resync{Legs: s.liveLegs()}}
 	case TimerFired:
 		if !s.linkDown && !s.deadline.IsZero() && !now.Before(s.deadline) {
 			s.deadline = time.Time{}
@@ -308,6 +316,8 @@ func (s *Session) timeout() []Action {
 			return s.say("sound:" + s.set.Sounds.EnterTime)
 		}
 		return s.outcomeKey("2") // no time given: call again by the schedule
+	case phDialing: // the citizen's end was never heard of
+		return append([]Action{HangupLeg{Leg: s.citizen, Reason: "no_answer"}}, s.legEnded(s.citizen, callcare.AttemptNoAnswer)...)
 	case phRingClerk:
 		if s.busyWait {
 			s.busyWait = false
@@ -331,7 +341,11 @@ func (s *Session) attemptStarted(ev AttemptStarted) []Action {
 		return s.end(s.set.Sounds.Goodbye)
 	}
 	s.attempt = ev.Attempt
+	s.task.Attempts = ev.Attempt.Seq // the retry schedule counts this one
 	s.phase = phDialing
+	// Asterisk gives up on the citizen's phone at the originate's timeout;
+	// the deadline is there should that end never be heard of.
+	s.deadline = s.now.Add(2*s.set.Procedure.RingLimit() + 10*time.Second)
 	dial := strings.Replace(s.set.Dial, "{number}", s.task.Number, 1)
 	acts := []Action{Originate{
 		Leg: s.citizen, Endpoint: dial, CallerID: s.set.CallerID,
@@ -348,9 +362,12 @@ func (s *Session) legAnswered(leg string) []Action {
 		return nil
 	}
 	if leg != s.citizen || s.phase != phDialing {
-		return nil
+		// A citizen's phone answered after the session gave up on it:
+		// nobody would be on the line.
+		return []Action{HangupLeg{Leg: leg, Reason: "normal"}}
 	}
 	s.phase = phTalking
+	s.deadline = time.Time{}
 	return append(s.stopPrompts(), Join{Leg: leg})
 }
 
@@ -373,7 +390,13 @@ func (s *Session) legEnded(leg string, res callcare.AttemptResult) []Action {
 			return append(acts, s.claimNext())
 		}
 		return append(acts, s.end(s.set.Sounds.NotReached)...)
-	case phTalking: // the citizen hung up: how did it go?
+	case phTalking:
+		if res == callcare.AttemptFailed { // the two could not be bridged
+			s.phase = phClaiming
+			acts := []Action{HangupLeg{Leg: leg, Reason: "normal"}, s.finishAttempt(res)}
+			return append(acts, s.nextTask()...)
+		}
+		// The citizen hung up: how did it go?
 		s.phase = phOutcome
 		return s.say("sound:" + s.set.Sounds.Outcome)
 	}
@@ -384,7 +407,10 @@ func (s *Session) outcomeKey(d string) []Action {
 	var act Action
 	switch d {
 	case "2": // reached, but the matter needs another call
-		next, _ := s.set.Rules.AfterAttempt(s.task, callcare.AttemptNoAnswer, s.now)
+		next, close := s.set.Rules.AfterAttempt(s.task, callcare.AttemptNoAnswer, s.now)
+		if close != "" { // the schedule is used up, but the clerk wants another call
+			next = s.set.Rules.Hours.NextOfficeDay(s.now)
+		}
 		act = FinishAttempt{Task: s.task.ID, Seq: s.attempt.Seq, Result: callcare.AttemptReached, Next: next}
 	case "3":
 		act = s.finishAttempt(callcare.AttemptWrongNumber)
@@ -422,8 +448,9 @@ func (s *Session) timeKey(d string) []Action {
 	if !ok {
 		return s.say("sound:" + s.set.Sounds.EnterTime)
 	}
+	// The new time first: the task must never be due and free in between.
 	done := FinishAttempt{Task: s.task.ID, Seq: s.attempt.Seq, Result: callcare.AttemptReached}
-	acts := []Action{done, Schedule{Task: s.task.ID, At: at}}
+	acts := []Action{Schedule{Task: s.task.ID, At: at}, done}
 	acts = append(acts, s.say(append([]string{"sound:" + s.set.Sounds.AgreedFor}, readTime(at, s.now)...)...)...)
 	return s.nextTask(acts...)
 }
@@ -456,6 +483,12 @@ func (s *Session) finishAttempt(res callcare.AttemptResult) Action {
 // clerkGone: the clerk hung up. A citizen on the line is hung up too, and a
 // task not finished goes back to the queue.
 func (s *Session) clerkGone() []Action {
+	if s.mode == ModeAgreed && s.phase == phMenu {
+		// The clerk answered and hung up without taking it: the callback
+		// goes on to the next clerk, as if the phone had not been answered.
+		s.own, s.clerk = "", callcare.Clerk{}
+		return append(s.stopPrompts(), s.nextClerkStep()...)
+	}
 	var acts []Action
 	switch s.phase {
 	case phDialing:
@@ -559,6 +592,18 @@ func (s *Session) hangupOwn() []Action {
 	leg := s.own
 	s.own, s.clerk = "", callcare.Clerk{}
 	return []Action{HangupLeg{Leg: leg, Reason: "normal"}}
+}
+
+// liveLegs are the legs whose end the session still waits for.
+func (s *Session) liveLegs() []string {
+	var legs []string
+	for leg := range s.legs {
+		legs = append(legs, leg)
+	}
+	if s.phase == phDialing || s.phase == phTalking {
+		legs = append(legs, s.citizen)
+	}
+	return legs
 }
 
 // --- prompts ---------------------------------------------------------------

@@ -126,7 +126,7 @@ func TestSession(t *testing.T) {
 				{63 * time.Second, policy.KeyPressed{Digit: "1"}, "stop"},
 				{63 * time.Second, policy.KeyPressed{Digit: "4"}, ""},
 				{63 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
-				{63 * time.Second, policy.KeyPressed{Digit: "0"}, "finish:reached schedule:2026-11-24T14:30 say(sound:agreedfor,number:14,number:30) claim[]"},
+				{63 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-24T14:30 finish:reached say(sound:agreedfor,number:14,number:30) claim[]"},
 			}},
 		{rule: "P4c", name: "skip and done: the skipped task is not offered again this session",
 			steps: []sstep{
@@ -156,6 +156,14 @@ func TestSession(t *testing.T) {
 				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
 				{31 * time.Second, policy.LegGone{Leg: "s-cb3"}, "stop finish:no_answer say(sound:notreached) claim[]"},
 			}},
+		{rule: "P4c", name: "the attempt under way counts: the last one allowed closes the task as unreachable",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, policy.TaskClaimed{Task: func() callcare.CallbackTask { t := task; t.Attempts = 2; return t }(), OK: true}, menu},
+				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 3}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
+				{31 * time.Second, policy.LegGone{Leg: "s-cb3"}, "stop finish:no_answer/unreachable say(sound:notreached) claim[]"},
+			}},
 		{rule: "P4c", name: "the clerk hangs up while the citizen rings: the citizen's phone stops",
 			steps: []sstep{
 				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
@@ -177,6 +185,12 @@ func TestSession(t *testing.T) {
 				{0, policy.LegRinging{Leg: "s-clerk1"}, ""},
 				{15 * time.Second, policy.TimerFired{}, "hangup:s-clerk1/no_answer originate:PJSIP/102/48600100200"},
 				{16 * time.Second, policy.LegFailed{Leg: "s-clerk2", Result: "unavailable"}, "overdue release finish"},
+			}},
+		{rule: "P4m", name: "agreed time: a clerk who answers and hangs up passes it on",
+			agreed: true,
+			steps: []sstep{
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,number:2,sound:tries,sound:press1)"},
+				{6 * time.Second, policy.ClerkGone{}, "stop originate:PJSIP/102/48600100200"},
 			}},
 		{rule: "P4m", name: "agreed time: a clerk on another call is rung again when free",
 			agreed: true,

@@ -83,7 +83,7 @@ var officePrompts = map[string]time.Duration{
 	"callcare/callback-menu": 4 * time.Second, "callcare/tries": time.Second,
 	"callcare/agreed-callback": 2 * time.Second, "callcare/press-1-to-call": 2 * time.Second,
 	"callcare/callback-outcome": 4 * time.Second, "callcare/enter-time": 3 * time.Second,
-	"callcare/agreed-for": 2 * time.Second,
+	"callcare/agreed-for": 2 * time.Second, "callcare/not-reached": 2 * time.Second,
 }
 
 // scene is one citizen's call of the morning.

@@ -98,7 +98,7 @@ func settings(c *config.Config) ari.Settings {
 			Sounds: policy.SessionSounds{
 				None: snd.CallbacksNone, Waiting: snd.CallbacksWaiting, From: snd.CallbackFrom,
 				Tries: snd.CallbackTries, Menu: snd.CallbackMenu, Agreed: snd.CallbackAgreed,
-				Press1: snd.CallbackPress1, Outcome: snd.CallbackOutcome, NotReached: snd.NobodyAvailable,
+				Press1: snd.CallbackPress1, Outcome: snd.CallbackOutcome, NotReached: snd.NotReached,
 				Goodbye: snd.Goodbye, PleaseHold: snd.PleaseHold, EnterTime: snd.EnterTime, AgreedFor: snd.AgreedFor,
 			},
 		},
