@@ -37,7 +37,7 @@ func (e *env) task(t testing.TB, number string) callcare.CallbackTask {
 // closed waits until task id is closed, and returns it.
 func (e *env) closed(t testing.TB, id int64) callcare.CallbackTask {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		tk, err := e.db.Callback(context.Background(), id)
 		if err != nil {
@@ -126,8 +126,9 @@ func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
 	ctx := context.Background()
 	tk := e.openTask(t, "48600100200", forAnna, 2)
 	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
-	// The count (1 s) and the task (2.2 s) are read out in full first.
-	clerk := e.call(t, deskPhone("PJSIP/101", press(3500*time.Millisecond, "1")))
+	// The count (1 s) and the task (4.3 s: number, when, tries) are read
+	// out in full first.
+	clerk := e.call(t, deskPhone("PJSIP/101", press(6*time.Second, "1")))
 	done := e.closed(t, tk.ID)
 	if done.Resolution != callcare.ResolvedReached {
 		t.Errorf("closed as %q", done.Resolution)

@@ -184,6 +184,7 @@ type Sounds struct {
 	CallbacksWaiting string // "you have" (followed by the count)
 	CallbackMenu     string // the keys: call now, skip, done, repeat
 	CallbackFrom     string // "from" (followed by the number, digit by digit)
+	CallbackReceived string // "received" (followed by when)
 	CallbackTries    string // "tries" (after the count)
 	CallbackAgreed   string // an agreed-time callback is due now (P4m)
 	CallbackPress1   string // "press 1 to call the citizen"
@@ -227,6 +228,7 @@ var DefaultSounds = Sounds{
 	CallbacksWaiting: "vm-youhave",
 	CallbackMenu:     "callcare/callback-menu",
 	CallbackFrom:     "vm-from-phonenumber",
+	CallbackReceived: "vm-received",
 	CallbackTries:    "callcare/tries",
 	CallbackAgreed:   "callcare/agreed-callback",
 	CallbackPress1:   "callcare/press-1-to-call",
@@ -253,6 +255,7 @@ var soundKeys = []struct {
 	{"callbacks_waiting", func(s *Sounds) *string { return &s.CallbacksWaiting }},
 	{"callback_menu", func(s *Sounds) *string { return &s.CallbackMenu }},
 	{"callback_from", func(s *Sounds) *string { return &s.CallbackFrom }},
+	{"callback_received", func(s *Sounds) *string { return &s.CallbackReceived }},
 	{"callback_tries", func(s *Sounds) *string { return &s.CallbackTries }},
 	{"callback_agreed", func(s *Sounds) *string { return &s.CallbackAgreed }},
 	{"callback_press_1", func(s *Sounds) *string { return &s.CallbackPress1 }},

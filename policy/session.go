@@ -24,6 +24,7 @@ type SessionSounds struct {
 	None       string // no callbacks wait
 	Waiting    string // "you have" (then the count)
 	From       string // "from number" (then the digits)
+	Received   string // "received" (then when: the day unless today, hour, minutes)
 	Tries      string // "tries" (after the count)
 	Menu       string // 1 call now, 2 next, 3 done, 0 repeat
 	Agreed     string // "a callback agreed for now"
@@ -223,7 +224,7 @@ func (s *Session) claimNext() Action {
 
 func (s *Session) claimed(ev TaskClaimed) []Action {
 	if s.phase != phClaiming {
-		if ev.OK { // claimed after the clerk left: give it back
+		if ev.OK { // claimed when no longer wanted: give it back
 			return []Action{ReleaseTask{Task: ev.Task.ID}}
 		}
 		return nil
@@ -245,6 +246,10 @@ func (s *Session) present() []Action {
 		media = append(media, "sound:"+s.set.Sounds.Agreed)
 	}
 	media = append(media, "sound:"+s.set.Sounds.From, "digits:"+t.Number)
+	if !t.FirstAt.IsZero() {
+		media = append(media, "sound:"+s.set.Sounds.Received)
+		media = append(media, readTime(t.FirstAt.In(s.zone()), s.now)...)
+	}
 	media = append(media, "number:"+strconv.Itoa(t.Tries), "sound:"+s.set.Sounds.Tries)
 	if t.Note != "" {
 		media = append(media, "recording:"+t.Note)
@@ -453,6 +458,14 @@ func (s *Session) timeKey(d string) []Action {
 	acts := []Action{Schedule{Task: s.task.ID, At: at}, done}
 	acts = append(acts, s.say(append([]string{"sound:" + s.set.Sounds.AgreedFor}, readTime(at, s.now)...)...)...)
 	return s.nextTask(acts...)
+}
+
+// zone is the office's time zone, in which times are read out.
+func (s *Session) zone() *time.Location {
+	if l := s.set.Rules.Hours.Location; l != nil {
+		return l
+	}
+	return time.UTC
 }
 
 func agreedTime(hhmm string, now time.Time, loc *time.Location) (time.Time, bool) {

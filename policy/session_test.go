@@ -17,7 +17,7 @@ var sessionSet = policy.SessionSettings{
 		Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
 		Retry: []policy.Retry{{After: 15 * time.Minute}, {After: time.Hour}}, MaxAttempts: 3,
 	},
-	Sounds: policy.SessionSounds{None: "none", Waiting: "waiting", From: "from", Tries: "tries", Menu: "menu",
+	Sounds: policy.SessionSounds{None: "none", Waiting: "waiting", From: "from", Received: "received", Tries: "tries", Menu: "menu",
 		Agreed: "agreed", Press1: "press1", Outcome: "outcome", NotReached: "notreached", Goodbye: "bye", PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"},
 	KeyTimeout: 10 * time.Second,
 	Dial:       "PJSIP/{number}@trunk",
@@ -32,7 +32,7 @@ func allWeek(span string) (w [7][]callcare.Span) {
 	return w
 }
 
-var task = callcare.CallbackTask{ID: 7, Number: "48600100200", Tries: 2, Status: callcare.CallbackOpen,
+var task = callcare.CallbackTask{ID: 7, Number: "48600100200", Tries: 2, Status: callcare.CallbackOpen, FirstAt: t0.Add(-time.Hour),
 	Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Attempts: 0}
 
 // sbrief writes a session's actions compactly.
@@ -87,7 +87,7 @@ func TestSession(t *testing.T) {
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101"}
 	sub := callcare.Clerk{ID: "pwisniewska", Department: "200", Endpoint: "PJSIP/102"}
 	claimed := policy.TaskClaimed{Task: task, OK: true}
-	menu := "say(sound:from,digits:48600100200,number:2,sound:tries,sound:menu)"
+	menu := "say(sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:menu)"
 	tests := []struct {
 		rule, name string
 		agreed     bool
@@ -176,7 +176,7 @@ func TestSession(t *testing.T) {
 			agreed: true,
 			steps: []sstep{
 				{0, policy.LegRinging{Leg: "s-clerk1"}, ""},
-				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,number:2,sound:tries,sound:press1)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:press1)"},
 				{8 * time.Second, policy.KeyPressed{Digit: "1"}, "stop journal:s-cb3"},
 			}},
 		{rule: "P4m", name: "agreed time: no answer in three rings goes to the substitute, then overdue",
@@ -189,7 +189,7 @@ func TestSession(t *testing.T) {
 		{rule: "P4m", name: "agreed time: a clerk who answers and hangs up passes it on",
 			agreed: true,
 			steps: []sstep{
-				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,number:2,sound:tries,sound:press1)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:press1)"},
 				{6 * time.Second, policy.ClerkGone{}, "stop originate:PJSIP/102/48600100200"},
 			}},
 		{rule: "P4m", name: "agreed time: a clerk on another call is rung again when free",
@@ -197,7 +197,7 @@ func TestSession(t *testing.T) {
 			steps: []sstep{
 				{0, policy.LegFailed{Leg: "s-clerk1", Result: "busy"}, "hangup:s-clerk1/normal"},
 				{15 * time.Second, policy.TimerFired{}, "originate:PJSIP/101/48600100200"},
-				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "say(sound:agreed,sound:from,digits:48600100200,number:2,sound:tries,sound:press1)"},
+				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "say(sound:agreed,sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:press1)"},
 			}},
 	}
 	for _, tc := range tests {

@@ -117,7 +117,7 @@ func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morni
 		// from her desk phone: she hears the task, presses 1, talks with
 		// the citizen, and presses 1 again: done.
 		{65 * s, pbxsim.Caller{Number: "101", Exten: "*70", Endpoint: "PJSIP/101", Args: []string{"clerk", "PJSIP/101"},
-			Script: []pbxsim.Action{{At: 11 * s, Do: pbxsim.PressKeys, Digits: "1"}, {At: 38 * s, Do: pbxsim.PressKeys, Digits: "1"}}}},
+			Script: []pbxsim.Action{{At: 13 * s, Do: pbxsim.PressKeys, Digits: "1"}, {At: 40 * s, Do: pbxsim.PressKeys, Digits: "1"}}}},
 	}
 	pbx.SetPhone("PJSIP/48600700800@trunk", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 4 * s, Script: talk(15 * s)})
 	var wg sync.WaitGroup

@@ -96,7 +96,7 @@ func settings(c *config.Config) ari.Settings {
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
 			Dial: cb.Dial, CallerID: cb.CallerID,
 			Sounds: policy.SessionSounds{
-				None: snd.CallbacksNone, Waiting: snd.CallbacksWaiting, From: snd.CallbackFrom,
+				None: snd.CallbacksNone, Waiting: snd.CallbacksWaiting, From: snd.CallbackFrom, Received: snd.CallbackReceived,
 				Tries: snd.CallbackTries, Menu: snd.CallbackMenu, Agreed: snd.CallbackAgreed,
 				Press1: snd.CallbackPress1, Outcome: snd.CallbackOutcome, NotReached: snd.NotReached,
 				Goodbye: snd.Goodbye, PleaseHold: snd.PleaseHold, EnterTime: snd.EnterTime, AgreedFor: snd.AgreedFor,
