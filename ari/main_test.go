@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +25,7 @@ var testProc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 100 * time.Mi
 // Short prompts keep the tests quick.
 // Channels enter the application after the reply to create, as a busy
 // real Asterisk often has them.
-var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds: map[string]time.Duration{
+var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds: shortSounds(map[string]time.Duration{
 	"vm-nobodyavail": 50 * time.Millisecond, "ss-noservice": 50 * time.Millisecond, "vm-goodbye": 50 * time.Millisecond,
 	"callcare/office-closed": 50 * time.Millisecond, "callcare/press-1-callback": 50 * time.Millisecond,
 	"vm-intro": 50 * time.Millisecond, "auth-thankyou": 50 * time.Millisecond, "vm-nomore": 50 * time.Millisecond,
@@ -32,7 +33,19 @@ var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds:
 	"callcare/callback-menu": 50 * time.Millisecond, "callcare/agreed-callback": 50 * time.Millisecond,
 	"callcare/press-1-to-call": 50 * time.Millisecond, "callcare/callback-outcome": 400 * time.Millisecond,
 	"callcare/enter-time": 50 * time.Millisecond, "callcare/agreed-for": 50 * time.Millisecond,
-}}
+})}
+
+// shortSounds adds the said numbers, short too.
+func shortSounds(m map[string]time.Duration) map[string]time.Duration {
+	for n := 0; n <= 90; n++ {
+		m["digits/"+strconv.Itoa(n)] = 20 * time.Millisecond
+	}
+	for d := range 7 {
+		m["digits/day-"+strconv.Itoa(d)] = 20 * time.Millisecond
+	}
+	m["digits/hundred"] = 20 * time.Millisecond
+	return m
+}
 
 var testSounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
 	OfficeClosed: "callcare/office-closed", Press1Callback: "callcare/press-1-callback", RecordNote: "vm-intro", CallbackThanks: "auth-thankyou"}

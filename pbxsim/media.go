@@ -3,6 +3,7 @@ package pbxsim
 import (
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -44,13 +45,25 @@ var knownSounds = map[string]time.Duration{
 	"vm-youhave":          700 * time.Millisecond,
 	"vm-from-phonenumber": 1200 * time.Millisecond,
 	"vm-received":         800 * time.Millisecond,
-	"digits/day-0":        600 * time.Millisecond,
-	"digits/day-1":        600 * time.Millisecond,
-	"digits/day-2":        600 * time.Millisecond,
-	"digits/day-3":        600 * time.Millisecond,
-	"digits/day-4":        600 * time.Millisecond,
-	"digits/day-5":        600 * time.Millisecond,
-	"digits/day-6":        600 * time.Millisecond,
+	// Said numbers: one word each (callcare says numbers with these, not
+	// with digits: and number:, which a real Asterisk cannot stop).
+	"digits/hundred": 500 * time.Millisecond,
+	"digits/day-0":   600 * time.Millisecond,
+	"digits/day-1":   600 * time.Millisecond,
+	"digits/day-2":   600 * time.Millisecond,
+	"digits/day-3":   600 * time.Millisecond,
+	"digits/day-4":   600 * time.Millisecond,
+	"digits/day-5":   600 * time.Millisecond,
+	"digits/day-6":   600 * time.Millisecond,
+}
+
+func init() {
+	for n := 0; n <= 20; n++ {
+		knownSounds["digits/"+strconv.Itoa(n)] = 450 * time.Millisecond
+	}
+	for n := 30; n <= 90; n += 10 {
+		knownSounds["digits/"+strconv.Itoa(n)] = 500 * time.Millisecond
+	}
 }
 
 // otherMediaLength is the length of tone:, digits:, number: media.
@@ -314,6 +327,12 @@ func (s *Server) stopPlayback(r *request) reply {
 		} else {
 			p.b.queued = removePlayback(p.b.queued, p)
 		}
+		return noContent()
+	}
+	if scheme, _, _ := strings.Cut(p.media, ":"); scheme == "digits" || scheme == "number" || scheme == "characters" {
+		// Asterisk's say functions take the stop for the end of their item:
+		// the list plays on from the next one (seen on Asterisk 20.20).
+		s.itemDone(p, p.idx)
 		return noContent()
 	}
 	s.finishPlayback(p, "done")

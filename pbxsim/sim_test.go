@@ -381,3 +381,34 @@ func TestServer_CreateRaces(t *testing.T) {
 	}
 	rest(t, s, "DELETE", "/channels/late", "")
 }
+
+// TestServer_StopDuringSaidDigits: a real Asterisk does not stop a list
+// while it says digits: or number:; the stop only ends that item.
+func TestServer_StopDuringSaidDigits(t *testing.T) {
+	clk := newFakeClock()
+	s := NewServer(Options{Clock: clk})
+	defer s.Close()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := call.ChannelID()
+	rest(t, s, "POST", "/channels/"+id+"/answer", "")
+	rest(t, s, "POST", "/channels/"+id+"/play/p1?media=digits:48,sound:vm-goodbye", "")
+	clk.Advance(100 * time.Millisecond)
+	if code, _ := rest(t, s, "DELETE", "/playbacks/p1", ""); code != 204 {
+		t.Fatalf("stop: %d", code)
+	}
+	if code, body := rest(t, s, "GET", "/playbacks/p1", ""); code != 200 || body["media_uri"] != "sound:vm-goodbye" {
+		t.Errorf("after a stop during digits: %d %v, want the list playing on", code, body)
+	}
+	rest(t, s, "DELETE", "/playbacks/p1", "")
+	if code, _ := rest(t, s, "GET", "/playbacks/p1", ""); code != 404 {
+		t.Errorf("a stop during a sound: ends the list; GET %d", code)
+	}
+	call.Hangup()
+	<-call.Done()
+}

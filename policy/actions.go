@@ -67,7 +67,7 @@ type Answer struct{}
 // PlaybackDone comes back when all have played or the playback stopped.
 type Say struct {
 	Playback string
-	Media    []string // ARI media URIs: sound:, digits:, number:, recording:, tone:
+	Media    []string // ARI media URIs: sound:, recording:, tone:
 }
 
 // StopPlayback stops a playback (a key was pressed: the caller need not

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/callcare/callcare"
@@ -18,23 +17,6 @@ func (c *Inbound) closedOffice(now time.Time) []Action {
 	media = append(media, readTime(c.set.Rules.Hours.NextOpening(now), now)...)
 	media = append(media, "sound:"+c.sounds.Press1Callback)
 	return []Action{Answer{}, Say{Playback: c.playing, Media: media}}
-}
-
-// readTime says a moment with Asterisk's own media, in the channel's
-// language: the day of the week unless it is today, then hour and minutes.
-func readTime(t, now time.Time) []string {
-	if t.IsZero() {
-		return nil
-	}
-	var media []string
-	if t.Format(time.DateOnly) != now.In(t.Location()).Format(time.DateOnly) {
-		media = append(media, "sound:digits/day-"+strconv.Itoa(int(t.Weekday())))
-	}
-	media = append(media, "number:"+strconv.Itoa(t.Hour()))
-	if t.Minute() != 0 {
-		media = append(media, "number:"+strconv.Itoa(t.Minute()))
-	}
-	return media
 }
 
 func (c *Inbound) afterHoursKey(d string, now time.Time) []Action {

@@ -221,7 +221,7 @@ func TestInbound(t *testing.T) {
 		{
 			rule: "P4c", name: "after hours: the caller hears when the office opens, presses 1 and leaves a note",
 			arrival: arrival([]callcare.Clerk{anna}), closed: true,
-			start: "save answer say(sound:closed,number:13,sound:press1)",
+			start: "save answer say(sound:closed,sound:digits/13,sound:press1)",
 			steps: []step{
 				{at: 4 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop say(sound:note,sound:beep)"},
 				{at: 7 * time.Second, ev: policy.PlaybackDone{Playback: "c-note-prompt"}, want: "record"},
@@ -233,7 +233,7 @@ func TestInbound(t *testing.T) {
 		{
 			rule: "P4c", name: "after hours: a caller who hangs up is called back all the same",
 			arrival: arrival([]callcare.Clerk{anna}), closed: true,
-			start: "save answer say(sound:closed,number:13,sound:press1)",
+			start: "save answer say(sound:closed,sound:digits/13,sound:press1)",
 			steps: []step{
 				{at: 4 * time.Second, ev: policy.CallerGone{}, want: "task:after_hours/48600100200/p0 save finish"},
 			},
@@ -241,7 +241,7 @@ func TestInbound(t *testing.T) {
 		{
 			rule: "P5.1", name: "after hours: silence repeats the offer once, then the caller is told they will be called back",
 			arrival: arrival([]callcare.Clerk{anna}), closed: true,
-			start: "save answer say(sound:closed,number:13,sound:press1)",
+			start: "save answer say(sound:closed,sound:digits/13,sound:press1)",
 			steps: []step{
 				{at: 5 * time.Second, ev: policy.PlaybackDone{Playback: "c-closed"}, deadline: 15 * time.Second},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "say(sound:press1)"},

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,10 +88,15 @@ type Session struct {
 	attempt  callcare.CallbackAttempt
 	citizen  string
 	prompts  []string // playbacks still to finish, in order
-	seq      int      // for playback and leg ids
-	deadline time.Time
-	timeouts int
-	typed    string // digits of the agreed time keyed in so far
+	stopping []string // playbacks told to stop, not yet finished
+	// joinWaiting: the citizen answered while a prompt was being stopped;
+	// the bridge waits, as Asterisk holds channel commands behind a playback.
+	joinWaiting bool
+	joined      bool // clerk and citizen were bridged
+	seq         int  // for playback and leg ids
+	deadline    time.Time
+	timeouts    int
+	typed       string // digits of the agreed time keyed in so far
 
 	// agreed mode: who is rung for the callback, step by step
 	steps     [][]callcare.Clerk
@@ -212,7 +218,7 @@ func (s *Session) counted(ev QueueCounted) []Action {
 		return s.end(s.set.Sounds.None)
 	}
 	s.phase = phClaiming
-	acts := s.say("sound:"+s.set.Sounds.Waiting, "number:"+strconv.Itoa(n))
+	acts := s.say(append([]string{"sound:" + s.set.Sounds.Waiting}, sayNumber(n)...)...)
 	return append(acts, s.claimNext())
 }
 
@@ -245,12 +251,14 @@ func (s *Session) present() []Action {
 	if s.mode == ModeAgreed {
 		media = append(media, "sound:"+s.set.Sounds.Agreed)
 	}
-	media = append(media, "sound:"+s.set.Sounds.From, "digits:"+t.Number)
+	media = append(media, "sound:"+s.set.Sounds.From)
+	media = append(media, sayDigits(t.Number)...)
 	if !t.FirstAt.IsZero() {
 		media = append(media, "sound:"+s.set.Sounds.Received)
 		media = append(media, readTime(t.FirstAt.In(s.zone()), s.now)...)
 	}
-	media = append(media, "number:"+strconv.Itoa(t.Tries), "sound:"+s.set.Sounds.Tries)
+	media = append(media, sayNumber(t.Tries)...)
+	media = append(media, "sound:"+s.set.Sounds.Tries)
 	if t.Note != "" {
 		media = append(media, "recording:"+t.Note)
 	}
@@ -373,7 +381,12 @@ func (s *Session) legAnswered(leg string) []Action {
 	}
 	s.phase = phTalking
 	s.deadline = time.Time{}
-	return append(s.stopPrompts(), Join{Leg: leg})
+	acts := s.stopPrompts()
+	if len(s.stopping) > 0 {
+		s.joinWaiting = true // bridged once the prompts have stopped
+		return acts
+	}
+	return append(acts, s.join()...)
 }
 
 func (s *Session) legEnded(leg string, res callcare.AttemptResult) []Action {
@@ -396,8 +409,12 @@ func (s *Session) legEnded(leg string, res callcare.AttemptResult) []Action {
 		}
 		return append(acts, s.end(s.set.Sounds.NotReached)...)
 	case phTalking:
-		if res == callcare.AttemptFailed { // the two could not be bridged
-			s.phase = phClaiming
+		hungUp := res == callcare.AttemptNoAnswer // the citizen's line ended
+		if !s.joined || !hungUp {
+			if !s.joined { // gone before the two were bridged: not reached
+				res = callcare.AttemptNoAnswer
+			}
+			s.phase, s.joinWaiting = phClaiming, false
 			acts := []Action{HangupLeg{Leg: leg, Reason: "normal"}, s.finishAttempt(res)}
 			return append(acts, s.nextTask()...)
 		}
@@ -507,10 +524,14 @@ func (s *Session) clerkGone() []Action {
 	case phDialing:
 		acts = append(acts, HangupLeg{Leg: s.citizen, Reason: "normal"}, s.finishAttempt(callcare.AttemptFailed))
 	case phTalking, phOutcome, phAgreeing:
+		res := callcare.AttemptReached
 		if s.phase == phTalking {
 			acts = append(acts, HangupLeg{Leg: s.citizen, Reason: "normal"})
+			if !s.joined {
+				res = callcare.AttemptNoAnswer // never connected
+			}
 		}
-		acts = append(acts, s.finishAttempt(callcare.AttemptReached))
+		acts = append(acts, s.finishAttempt(res))
 	case phRingClerk:
 		return nil // not the clerk's channel yet
 	}
@@ -520,6 +541,11 @@ func (s *Session) clerkGone() []Action {
 	s.phase = phSessionDone
 	s.deadline = time.Time{}
 	return append(acts, Finish{})
+}
+
+func (s *Session) join() []Action {
+	s.joinWaiting, s.joined = false, true
+	return []Action{Join{Leg: s.citizen}}
 }
 
 // --- agreed time: ringing the clerk first ------------------------------------
@@ -633,21 +659,24 @@ func (s *Session) stopPrompts() []Action {
 	for _, p := range s.prompts {
 		acts = append(acts, StopPlayback{Playback: p})
 	}
+	s.stopping = append(s.stopping, s.prompts...)
 	s.prompts = nil
 	return acts
 }
 
 func (s *Session) playbackDone(id string) []Action {
-	i := -1
-	for j, p := range s.prompts {
-		if p == id {
-			i = j
+	if i := slices.Index(s.stopping, id); i >= 0 {
+		s.stopping = slices.Delete(s.stopping, i, i+1)
+		if s.joinWaiting && len(s.stopping) == 0 && len(s.prompts) == 0 {
+			return s.join()
 		}
+		return nil
 	}
+	i := slices.Index(s.prompts, id)
 	if i < 0 {
 		return nil
 	}
-	s.prompts = append(s.prompts[:i], s.prompts[i+1:]...)
+	s.prompts = slices.Delete(s.prompts, i, i+1)
 	if len(s.prompts) > 0 {
 		return nil
 	}

@@ -87,7 +87,7 @@ func TestSession(t *testing.T) {
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101"}
 	sub := callcare.Clerk{ID: "pwisniewska", Department: "200", Endpoint: "PJSIP/102"}
 	claimed := policy.TaskClaimed{Task: task, OK: true}
-	menu := "say(sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:menu)"
+	menu := "say(sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:menu)"
 	tests := []struct {
 		rule, name string
 		agreed     bool
@@ -100,23 +100,27 @@ func TestSession(t *testing.T) {
 			}},
 		{rule: "P4i", name: "the task is read out before anything is dialed: number digit by digit, tries",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1, Department: 2}, "say(sound:waiting,number:3) claim[]"},
+				{0, policy.QueueCounted{Own: 1, Department: 2}, "say(sound:waiting,sound:digits/3) claim[]"},
 				{0, claimed, menu},
 				{5 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
 				{9 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
 				{10 * time.Second, policy.KeyPressed{Digit: "1"}, "journal:s-cb3"},
 				{10 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop join:s-cb3"},
+				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+				{15 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
 				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
 				{62 * time.Second, policy.KeyPressed{Digit: "1"}, "stop finish:reached/reached claim[]"},
 			}},
 		{rule: "P4m", name: "after the call the clerk keys in the time agreed with the citizen",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
 				{0, claimed, menu},
 				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
 				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop join:s-cb3"},
+				{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+				{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+				{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
 				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
 				{61 * time.Second, policy.KeyPressed{Digit: "4"}, "stop say(sound:entertime)"},
 				{62 * time.Second, policy.KeyPressed{Digit: "2"}, "stop"},
@@ -126,20 +130,20 @@ func TestSession(t *testing.T) {
 				{63 * time.Second, policy.KeyPressed{Digit: "1"}, "stop"},
 				{63 * time.Second, policy.KeyPressed{Digit: "4"}, ""},
 				{63 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
-				{63 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-24T14:30 finish:reached say(sound:agreedfor,number:14,number:30) claim[]"},
+				{63 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-24T14:30 finish:reached say(sound:agreedfor,sound:digits/14,sound:digits/30) claim[]"},
 			}},
 		{rule: "P4c", name: "skip and done: the skipped task is not offered again this session",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 2}, "say(sound:waiting,number:2) claim[]"},
+				{0, policy.QueueCounted{Own: 2}, "say(sound:waiting,sound:digits/2) claim[]"},
 				{0, claimed, menu},
 				{time.Second, policy.KeyPressed{Digit: "2"}, "stop stop release claim[7]"},
-				{time.Second, policy.TaskClaimed{Task: callcare.CallbackTask{ID: 8, Number: "123", Tries: 1}, OK: true}, "say(sound:from,digits:123,number:1,sound:tries,sound:menu)"},
+				{time.Second, policy.TaskClaimed{Task: callcare.CallbackTask{ID: 8, Number: "123", Tries: 1}, OK: true}, "say(sound:from,sound:digits/1,sound:digits/2,sound:digits/3,sound:digits/1,sound:tries,sound:menu)"},
 				{2 * time.Second, policy.KeyPressed{Digit: "3"}, "stop done:marked_done claim[7]"},
 				{2 * time.Second, policy.TaskClaimed{}, "say(sound:none)"},
 			}},
 		{rule: "P5.1", name: "a silent clerk hears the menu once more, then the flow ends changing nothing",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
 				{0, claimed, menu},
 				{3 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
 				{5 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
@@ -150,7 +154,7 @@ func TestSession(t *testing.T) {
 			}},
 		{rule: "P4c", name: "the citizen does not answer: the next attempt follows the retry schedule",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
 				{0, claimed, menu},
 				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
 				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
@@ -158,15 +162,25 @@ func TestSession(t *testing.T) {
 			}},
 		{rule: "P4c", name: "the attempt under way counts: the last one allowed closes the task as unreachable",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
 				{0, policy.TaskClaimed{Task: func() callcare.CallbackTask { t := task; t.Attempts = 2; return t }(), OK: true}, menu},
 				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
 				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 3}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
 				{31 * time.Second, policy.LegGone{Leg: "s-cb3"}, "stop finish:no_answer/unreachable say(sound:notreached) claim[]"},
 			}},
+		{rule: "P4c", name: "a citizen who hangs up before being bridged was not reached",
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
+				{0, claimed, menu},
+				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+				{6 * time.Second, policy.LegGone{Leg: "s-cb3"}, "hangup:s-cb3/normal finish:no_answer claim[]"},
+				{6 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, ""},
+			}},
 		{rule: "P4c", name: "the clerk hangs up while the citizen rings: the citizen's phone stops",
 			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,number:1) claim[]"},
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
 				{0, claimed, menu},
 				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
 				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
@@ -176,7 +190,7 @@ func TestSession(t *testing.T) {
 			agreed: true,
 			steps: []sstep{
 				{0, policy.LegRinging{Leg: "s-clerk1"}, ""},
-				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:press1)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
 				{8 * time.Second, policy.KeyPressed{Digit: "1"}, "stop journal:s-cb3"},
 			}},
 		{rule: "P4m", name: "agreed time: no answer in three rings goes to the substitute, then overdue",
@@ -189,7 +203,7 @@ func TestSession(t *testing.T) {
 		{rule: "P4m", name: "agreed time: a clerk who answers and hangs up passes it on",
 			agreed: true,
 			steps: []sstep{
-				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:press1)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
 				{6 * time.Second, policy.ClerkGone{}, "stop originate:PJSIP/102/48600100200"},
 			}},
 		{rule: "P4m", name: "agreed time: a clerk on another call is rung again when free",
@@ -197,7 +211,7 @@ func TestSession(t *testing.T) {
 			steps: []sstep{
 				{0, policy.LegFailed{Leg: "s-clerk1", Result: "busy"}, "hangup:s-clerk1/normal"},
 				{15 * time.Second, policy.TimerFired{}, "originate:PJSIP/101/48600100200"},
-				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "say(sound:agreed,sound:from,digits:48600100200,sound:received,number:8,number:2,sound:tries,sound:press1)"},
+				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
 			}},
 	}
 	for _, tc := range tests {
@@ -283,5 +297,20 @@ func TestCallbackRules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.rule+"/"+tc.name, tc.run)
+	}
+}
+
+func TestSayNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0"}, {7, "7"}, {20, "20"}, {24, "20 4"}, {30, "30"}, {59, "50 9"}, {105, "1 hundred 5"}, {300, "3 hundred"}} {
+		var got []string
+		for _, m := range policy.SayNumber(tc.n) {
+			got = append(got, strings.TrimPrefix(m, "sound:digits/"))
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%d said as %v, want %s", tc.n, got, tc.want)
+		}
 	}
 }

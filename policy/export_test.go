@@ -1,0 +1,4 @@
+package policy
+
+// SayNumber is sayNumber, for the tests.
+var SayNumber = sayNumber
