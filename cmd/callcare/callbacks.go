@@ -614,11 +614,6 @@ func callbacksSchedule(ctx context.Context, c *callbacksCmd, args []string) erro
 		return nil
 	}
 	fmt.Fprintf(c.stdout, "callback %d (%s): agreed time %s (%s)\n", id, t.Number, c.minute(when), c.loc)
-	// The service does not ring for a task still waiting after a failed
-	// attempt, agreed time or not.
-	if t.NextAttemptAt.After(when) {
-		fmt.Fprintf(c.stderr, "warning: after a failed attempt, callback %d waits until %s; the service will not call before then\n", id, c.second(t.NextAttemptAt))
-	}
 	if c.cfg != nil && !c.cfg.OfficeHours.IsOpen(when) {
 		fmt.Fprintf(c.stderr, "warning: %s is outside the office hours of the configuration\n", c.minute(when))
 	}
