@@ -110,7 +110,10 @@ func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, err
 	host := net.JoinHostPort(cfg.Location.Hostname(), port)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	var d net.Dialer
+	// TCP keepalive notices a peer that vanished without closing (a
+	// half-open connection): Asterisk sends nothing on a quiet socket, and
+	// the WebSocket library hides pongs, so a read deadline cannot.
+	d := net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 10 * time.Second, Interval: 5 * time.Second, Count: 3}}
 	conn, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
 		return nil, err
