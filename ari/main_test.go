@@ -44,6 +44,7 @@ func shortSounds(m map[string]time.Duration) map[string]time.Duration {
 		m["digits/day-"+strconv.Itoa(d)] = 20 * time.Millisecond
 	}
 	m["digits/hundred"] = 20 * time.Millisecond
+	m["digits/oh"] = 20 * time.Millisecond
 	return m
 }
 

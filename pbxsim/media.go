@@ -48,6 +48,7 @@ var knownSounds = map[string]time.Duration{
 	// Said numbers: one word each (callcare says numbers with these, not
 	// with digits: and number:, which a real Asterisk cannot stop).
 	"digits/hundred": 500 * time.Millisecond,
+	"digits/oh":      300 * time.Millisecond,
 	"digits/day-0":   600 * time.Millisecond,
 	"digits/day-1":   600 * time.Millisecond,
 	"digits/day-2":   600 * time.Millisecond,

@@ -59,8 +59,11 @@ func readTime(t, now time.Time) []string {
 		media = append(media, "sound:digits/day-"+strconv.Itoa(int(t.Weekday())))
 	}
 	media = append(media, sayNumber(t.Hour())...)
-	if t.Minute() != 0 {
-		media = append(media, sayNumber(t.Minute())...)
+	switch m := t.Minute(); {
+	case m > 0 && m < 10: // nine oh three, not nine three
+		media = append(media, "sound:digits/oh", "sound:digits/"+strconv.Itoa(m))
+	case m >= 10:
+		media = append(media, sayNumber(m)...)
 	}
 	return media
 }

@@ -314,3 +314,23 @@ func TestSayNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestReadTime(t *testing.T) {
+	now := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 24, 9, 3, 0, 0, time.UTC), "9 oh 3"},
+		{time.Date(2026, 11, 24, 14, 30, 0, 0, time.UTC), "14 30"},
+		{time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC), "day-3 7"},
+	} {
+		var got []string
+		for _, m := range policy.ReadTime(tc.at, now) {
+			got = append(got, strings.TrimPrefix(m, "sound:digits/"))
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s read as %v, want %s", tc.at.Format("Mon 15:04"), got, tc.want)
+		}
+	}
+}
