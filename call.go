@@ -14,11 +14,6 @@ const (
 	OutcomeFailed     Outcome = "failed"      // the PBX failed us (lost link, errors)
 )
 
-// Missed tells whether the call owes the citizen a callback (P4c).
-func (o Outcome) Missed() bool {
-	return o == OutcomeMissed || o == OutcomeAbandoned || o == OutcomeAfterHours
-}
-
 // Party names who hung up first.
 type Party string
 

@@ -39,14 +39,15 @@ func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
 		// service, cannot take the same task meanwhile.
 		// Long enough to ring every step, busy clerks again and again,
 		// and to talk: a second flow for the same task must never start.
-		ringing := 8 * set.Session.Procedure.RingLimit() * time.Duration(len(set.agreedSteps(t)))
+		steps := set.agreedSteps(t)
+		ringing := 8 * set.Session.Procedure.RingLimit() * time.Duration(len(steps))
 		claimed, ok, err := s.store.ClaimTask(ctx, t.ID, scheduler, now, ringing+set.ClaimFor)
 		if err != nil {
 			s.log.Warn("claim an agreed callback", "task", t.ID, "err", err)
 			continue
 		}
 		if ok {
-			s.startAgreed(claimed)
+			s.startAgreed(set, claimed, steps)
 		}
 	}
 }

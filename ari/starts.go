@@ -72,11 +72,10 @@ const scheduler callcare.ClerkID = "(agreed-time)"
 // startAgreed rings a clerk for a callback whose agreed time has come
 // (P4m): the clerk, the substitute, the department, and the department's
 // head if escalation goes there.
-func (s *Service) startAgreed(t callcare.CallbackTask) {
-	set := s.settings.Load()
+func (s *Service) startAgreed(set *Settings, t callcare.CallbackTask, steps [][]callcare.Clerk) {
 	id := fmt.Sprintf("callback-%d-%d", t.ID, agreedSeq.Add(1))
 	f := s.newFlow(id, "", policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
-		return policy.StartAgreed(id, t, set.agreedSteps(t), set.Session, now)
+		return policy.StartAgreed(id, t, steps, set.Session, now)
 	})
 	f.claimer = scheduler
 	f.log.Info("agreed callback: ringing the clerk first", "task", t.ID)

@@ -28,9 +28,6 @@ func TestCallbacks_Defaults(t *testing.T) {
 		!reflect.DeepEqual(want.Retry, []config.Retry{{After: 15 * time.Minute}, {After: time.Hour}, {NextDay: true}}) {
 		t.Errorf("DefaultCallbacks: %+v", want)
 	}
-	if got := want.DialString("48600100200"); got != "PJSIP/48600100200@trunk" {
-		t.Errorf("DialString: %q", got)
-	}
 	def := callcare.DefaultOfficeHours()
 	if !reflect.DeepEqual(c.OfficeHours.Week, def.Week) || !c.OfficeHours.PolishHolidays || len(c.OfficeHours.Closed) != 0 ||
 		c.OfficeHours.Location.String() != "Europe/Warsaw" {
@@ -39,11 +36,11 @@ func TestCallbacks_Defaults(t *testing.T) {
 	if len(c.SpecialNeeds.Numbers) != 0 || len(c.SpecialNeeds.Lines) != 0 {
 		t.Errorf("special needs: %+v", c.SpecialNeeds)
 	}
-	if s, ok := c.Substitute("sek1"); ok {
-		t.Errorf("substitute: %q", s)
+	if cl, _ := c.Directory.Clerk("sek1"); cl.Substitute != "" {
+		t.Errorf("substitute: %q", cl.Substitute)
 	}
-	if h, ok := c.Head("100"); ok {
-		t.Errorf("head: %q", h)
+	if d, _ := c.Directory.Department("100"); d.Head != "" {
+		t.Errorf("head: %q", d.Head)
 	}
 	for _, s := range []string{c.Sounds.OfficeClosed, c.Sounds.RecordNote, c.Sounds.CallbackOutcome, c.Sounds.PleaseHold} {
 		if s == "" {
@@ -126,19 +123,13 @@ sounds:
 	if !reflect.DeepEqual(c.SpecialNeeds, wantSN) {
 		t.Errorf("special needs: %+v", c.SpecialNeeds)
 	}
-	if s, ok := c.Substitute("anowak"); !ok || s != "sek2" {
-		t.Errorf("substitute: %q %v", s, ok)
-	}
-	if h, ok := c.Head("100"); !ok || h != "sek1" {
-		t.Errorf("head: %q %v", h, ok)
-	}
 	if a, _ := c.Directory.Clerk("anowak"); a.Substitute != "sek2" {
 		t.Errorf("the directory's anowak has substitute %q", a.Substitute)
 	}
 	if d, _ := c.Directory.Department("100"); d.Head != "sek1" {
 		t.Errorf("the directory's department 100 has head %q", d.Head)
 	}
-	if _, ok := c.Head("200"); ok {
+	if d, _ := c.Directory.Department("200"); d.Head != "" {
 		t.Error("department 200 has no head")
 	}
 	if c.Sounds.PleaseHold != "custom/prosze-czekac" || c.Sounds.OfficeClosed != config.DefaultSounds.OfficeClosed {

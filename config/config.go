@@ -60,23 +60,10 @@ type Config struct {
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 
-	substitutes map[callcare.ClerkID]callcare.ClerkID // clerks[].substitute
-	heads       map[string]callcare.ClerkID           // departments[].head, by department number
-}
-
-// Substitute names the clerk who takes id's agreed callbacks when id is
-// absent or does not answer (clerks[].substitute), if the file names one.
-func (c *Config) Substitute(id callcare.ClerkID) (callcare.ClerkID, bool) {
-	s, ok := c.substitutes[id]
-	return s, ok
-}
-
-// Head names the head of the department with that number
-// (departments[].head), to whom overdue callbacks may be escalated, if the
-// file names one.
-func (c *Config) Head(department string) (callcare.ClerkID, bool) {
-	h, ok := c.heads[department]
-	return h, ok
+	// clerks[].substitute and departments[].head while they are checked;
+	// the directory gets them (Clerk.Substitute, Department.Head).
+	substitutes map[callcare.ClerkID]callcare.ClerkID
+	heads       map[string]callcare.ClerkID
 }
 
 // Callbacks are the settings of callback tasks (P4b, P4c, P4i, P4m, P5.3).
@@ -96,7 +83,7 @@ type Callbacks struct {
 	// leaves Asterisk's default.
 	CallerID string
 	// Dial is how a citizen is dialed: an endpoint with DialNumber in it,
-	// such as PJSIP/{number}@trunk (see DialString).
+	// such as PJSIP/{number}@trunk.
 	Dial string
 	// FeatureCode is what clerks dial to hear their callbacks; the
 	// dialplan routes it to the service, this is documentation.
@@ -114,12 +101,6 @@ type Callbacks struct {
 	// EscalateTo is what happens to an overdue agreed callback:
 	// EscalateHead or EscalateReport.
 	EscalateTo string
-}
-
-// DialString is the endpoint that dials number: Dial with DialNumber
-// replaced.
-func (c Callbacks) DialString(number string) string {
-	return strings.Replace(c.Dial, DialNumber, number, 1)
 }
 
 // Retry is one step of the retry schedule: a wait in office time, or the
