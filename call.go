@@ -38,7 +38,7 @@ type Attempt struct {
 // shows to prove the procedure was kept, and what a callback will need.
 type CallRecord struct {
 	ID         string
-	CallerID   string // as Asterisk gave it: may be empty, "anonymous" or junk
+	CallerID   Number // as Asterisk gave it: may be empty, "anonymous" or junk
 	CallerName string
 	Dialed     string
 	Target     Target // zero when the number reaches nobody

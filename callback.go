@@ -1,9 +1,6 @@
 package callcare
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // CallbackStatus is where a callback task stands.
 type CallbackStatus string
@@ -58,7 +55,7 @@ const (
 // CallbackTask is a promise to call a citizen back.
 type CallbackTask struct {
 	ID       int64
-	Number   string // the citizen's number, to be dialed: digits, maybe a leading +
+	Number   Number // the citizen's number, in CallableNumber's form
 	Dialed   string // the number the citizen dialed
 	Target   Target // the clerk or department who should call back
 	Reason   CallbackReason
@@ -121,30 +118,28 @@ type CallbackAttempt struct {
 	Result    AttemptResult
 }
 
-// CallableNumber tells whether a caller id can be called back, and gives
-// it in the one form the service keeps numbers in: international digits
-// without "+", so one citizen is one number however the trunk or a clerk
-// wrote it ("+48 600 100 200", "0048600100200", "48600100200", and the
-// national "600 100 200": a 9-digit number is Polish). Anonymous, empty and
-// malformed caller ids cannot be called back.
-func CallableNumber(id string) (string, bool) {
-	n := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(id))
-	switch {
-	case strings.HasPrefix(n, "+"):
-		n = n[1:]
-	case strings.HasPrefix(n, "00"):
-		n = n[2:]
+// Promise is the time the office must call back by: the agreed time when
+// there is one (P4m), else the due time (P4c); zero for none.
+func (t CallbackTask) Promise() time.Time {
+	if !t.AgreedAt.IsZero() {
+		return t.AgreedAt
 	}
-	if len(n) < 3 || len(n) > 15 {
-		return "", false
+	return t.Due
+}
+
+// Late tells whether an open task broke its promise: the service marked it
+// overdue (nobody took it at its agreed time), or its promise passed.
+func (t CallbackTask) Late(now time.Time) bool {
+	if t.Status != CallbackOpen {
+		return false
 	}
-	for _, c := range n {
-		if c < '0' || c > '9' {
-			return "", false
-		}
-	}
-	if len(n) == 9 {
-		n = "48" + n
-	}
-	return n, true
+	p := t.Promise()
+	return t.Overdue || (!p.IsZero() && p.Before(now))
+}
+
+// Claimed tells whether a clerk (or the agreed-time scheduler) works the
+// task at now: a claim holds until ClaimedUntil, so a claim whose holder
+// died lapses by itself.
+func (t CallbackTask) Claimed(now time.Time) bool {
+	return t.ClaimedBy != "" && t.ClaimedUntil.After(now)
 }

@@ -27,18 +27,18 @@ func (s *Server) outboundAnswered(ctx context.Context, req *request) error {
 	if len(req.Args) != 2 {
 		return fmt.Errorf("%s: %w: %d arguments, want number and endpoint", ScriptOutboundAnswered, errBadArgs, len(req.Args))
 	}
-	number, ok := callcare.CallableNumber(req.Args[0])
+	number, ok := callcare.CallableNumber(callcare.Number(req.Args[0]))
 	if !ok {
-		return fmt.Errorf("%s: %w: number %q is not 3-15 digits", ScriptOutboundAnswered, errBadArgs, callcare.MaskNumber(truncate(req.Args[0])))
+		return fmt.Errorf("%s: %w: number %q is not 3-15 digits", ScriptOutboundAnswered, errBadArgs, callcare.MaskNumber(req.Args[0]))
 	}
 	endpoint := req.Args[1]
 	if !endpointPattern.MatchString(endpoint) {
 		return fmt.Errorf("%s: %w: endpoint %q is not TECH/resource", ScriptOutboundAnswered, errBadArgs, truncate(endpoint))
 	}
 	if err := s.hooks.OutboundAnswered(ctx, number, endpoint); err != nil {
-		return fmt.Errorf("%s: number %s, endpoint %s: %w", ScriptOutboundAnswered, callcare.MaskNumber(number), endpoint, err)
+		return fmt.Errorf("%s: number %s, endpoint %s: %w", ScriptOutboundAnswered, number.Masked(), endpoint, err)
 	}
-	s.log.Info("agi: clerk's outbound call answered", "number", callcare.MaskNumber(number), "endpoint", endpoint)
+	s.log.Info("agi: clerk's outbound call answered", "number", number, "endpoint", endpoint)
 	return nil
 }
 

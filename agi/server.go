@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/callcare/callcare"
 )
 
 // Hooks is what the dialplan can tell the service. cmd/callcare implements
@@ -21,7 +23,7 @@ type Hooks interface {
 	// optional leading +); clerkEndpoint is the desk phone that dialed, as
 	// "TECH/resource" ("PJSIP/101"). Both come from the dialplan, so they are
 	// only as good as its checks: treat them as data, never as commands.
-	OutboundAnswered(ctx context.Context, number string, clerkEndpoint string) error
+	OutboundAnswered(ctx context.Context, number callcare.Number, clerkEndpoint string) error
 }
 
 // Default limits of a session; see the Server fields.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/agi"
 )
 
@@ -31,7 +32,8 @@ type hooks struct {
 
 func newHooks() *hooks { return &hooks{calls: make(chan call, 100)} }
 
-func (h *hooks) OutboundAnswered(ctx context.Context, number, endpoint string) error {
+func (h *hooks) OutboundAnswered(ctx context.Context, n callcare.Number, endpoint string) error {
+	number := string(n)
 	h.calls <- call{number, endpoint}
 	if h.fn != nil {
 		return h.fn(ctx, number, endpoint)

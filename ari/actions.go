@@ -17,7 +17,7 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 	for _, a := range acts {
 		switch a := a.(type) {
 		case policy.Save:
-			f.check("save the call record", f.svc.store.SaveCall(ctx, a.Record))
+			f.check("save the call record", f.svc.store.Calls.SaveCall(ctx, a.Record))
 		case policy.RingCaller:
 			f.check("ring caller", f.svc.client.Ring(ctx, f.own))
 		case policy.DialClerk:
@@ -56,10 +56,10 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 
 // executeTask carries out what concerns callback tasks: the store's work.
 func (f *flow) executeTask(ctx context.Context, a policy.Action) {
-	st, now := f.svc.store, f.svc.clock.Now()
+	cb, q, now := f.svc.store.Callbacks, f.svc.store.Queue, f.svc.clock.Now()
 	switch a := a.(type) {
 	case policy.CreateTask:
-		t, created, err := st.MissedCall(ctx, a.Task)
+		t, created, err := cb.MissedCall(ctx, a.Task)
 		if f.check("record the callback task", err) {
 			f.log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)
 			if a.Task.Note != "" && t.Note != a.Task.Note {
@@ -69,36 +69,36 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 			}
 		}
 	case policy.CloseTasks:
-		if n, err := st.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
+		if n, err := cb.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
 			f.log.Info("callback tasks closed: the citizen got through", "tasks", n)
 		}
 	case policy.FlagNeeds:
-		f.check("flag special needs", st.RaisePriority(ctx, a.Number, callcare.NeedsClerk))
+		f.check("flag special needs", cb.RaisePriority(ctx, a.Number, callcare.NeedsClerk))
 	case policy.CountQueue:
-		own, dept, err := st.CountWaiting(ctx, a.Clerk, a.Department, now)
+		own, dept, err := q.CountWaiting(ctx, a.Clerk, a.Department, now)
 		f.check("count callbacks", err)
 		f.in.push(policy.QueueCounted{Own: own, Department: dept})
 	case policy.ClaimNext:
-		t, ok, err := st.ClaimNext(ctx, a.Clerk, a.Department, a.Skip, now, f.set.ClaimFor)
+		t, ok, err := q.ClaimNext(ctx, a.Clerk, a.Department, a.Skip, now, f.set.ClaimFor)
 		f.check("claim a callback", err)
 		f.in.push(policy.TaskClaimed{Task: t, OK: ok && err == nil})
 	case policy.ReleaseTask:
-		f.check("release a callback", st.Release(ctx, a.Task, f.claimer))
+		f.check("release a callback", q.Release(ctx, a.Task, f.claimer))
 	case policy.MarkDone:
-		f.check("mark a callback done", st.MarkDone(ctx, a.Task, a.Resolution, string(a.By), now))
+		f.check("mark a callback done", cb.MarkDone(ctx, a.Task, a.Resolution, string(a.By), now))
 	case policy.StartAttempt:
-		att, err := st.StartAttempt(ctx, a.Task, a.Clerk, a.Channel, now)
+		att, err := q.StartAttempt(ctx, a.Task, a.Clerk, a.Channel, now)
 		f.check("journal a callback attempt", err)
 		f.in.push(policy.AttemptStarted{Attempt: att, OK: err == nil})
 	case policy.FinishAttempt:
-		_, err := st.FinishAttempt(ctx, a.Task, a.Seq, a.Result, now, a.Next, a.Close)
+		_, err := q.FinishAttempt(ctx, a.Task, a.Seq, a.Result, now, a.Next, a.Close)
 		f.check("record a callback attempt", err)
 		if a.Close == "" {
-			f.check("release a callback", st.Release(ctx, a.Task, f.claimer))
+			f.check("release a callback", q.Release(ctx, a.Task, f.claimer))
 		}
 		f.log.Info("callback attempt", "task", a.Task, "attempt", a.Seq, "result", a.Result, "closed", a.Close)
 	case policy.Schedule:
-		if f.check("agree a callback time", st.Schedule(ctx, a.Task, a.At)) {
+		if f.check("agree a callback time", cb.Schedule(ctx, a.Task, a.At)) {
 			f.log.Info("callback time agreed", "task", a.Task, "at", a.At)
 		}
 	case policy.MarkOverdue:
@@ -107,7 +107,7 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		if f.set.EscalateToHead {
 			escalated = now
 		}
-		f.check("mark a callback overdue", st.SetOverdue(ctx, a.Task, escalated))
+		f.check("mark a callback overdue", cb.SetOverdue(ctx, a.Task, escalated))
 	}
 }
 

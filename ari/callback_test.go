@@ -10,17 +10,16 @@ import (
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/pbxsim"
-	"github.com/callcare/callcare/sqlite"
 )
 
 const citizen = "PJSIP/48600100200@trunk" // how the service dials 48600100200
 
 // task waits for the open callback task of number.
-func (e *env) task(t testing.TB, number string) callcare.CallbackTask {
+func (e *env) task(t testing.TB, number callcare.Number) callcare.CallbackTask {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		ts, err := e.db.Callbacks(context.Background(), sqlite.CallbackFilter{Number: number})
+		ts, err := e.db.Callbacks(context.Background(), callcare.CallbackFilter{Number: number})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +58,7 @@ var (
 )
 
 // openTask puts a callback task in the store, as a missed call leaves it.
-func (e *env) openTask(t testing.TB, number string, target callcare.Target, tries int) callcare.CallbackTask {
+func (e *env) openTask(t testing.TB, number callcare.Number, target callcare.Target, tries int) callcare.CallbackTask {
 	t.Helper()
 	now := time.Now()
 	tk, _, err := e.db.MissedCall(context.Background(), callcare.CallbackTask{Number: number, Dialed: target.ID,
@@ -105,7 +104,7 @@ func TestP4c_MissedCallsBecomeOneTask(t *testing.T) {
 	if tk.Tries != 2 || tk.Target.ID != "anowak" || tk.Status != callcare.CallbackOpen || tk.Reason != callcare.ReasonMissed {
 		t.Errorf("task %+v", tk)
 	}
-	if all, _ := e.db.Callbacks(context.Background(), sqlite.CallbackFilter{}); len(all) != 1 {
+	if all, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{}); len(all) != 1 {
 		t.Errorf("%d tasks, want 1 (none for the anonymous caller)", len(all))
 	}
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 30 * time.Millisecond, Do: pbxsim.Hangup}}})
@@ -157,7 +156,7 @@ func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {
 	e := startEnv(t)
 	var ids []int64
 	for _, n := range []string{"48600000001", "48600000002"} {
-		ids = append(ids, e.openTask(t, n, for200, 1).ID)
+		ids = append(ids, e.openTask(t, callcare.Number(n), for200, 1).ID)
 	}
 	a := e.call(t, deskPhone("PJSIP/101", press(1500*time.Millisecond, "3")))
 	b := e.call(t, deskPhone("PJSIP/102", press(1500*time.Millisecond, "3")))

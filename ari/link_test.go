@@ -115,7 +115,7 @@ func TestManyCallsAtOnce(t *testing.T) {
 // goroutine is stuck, as if Asterisk were slow to answer it.
 type slowStore struct {
 	*sqlite.DB
-	slowCaller string
+	slowCaller callcare.Number
 	release    chan struct{}
 }
 
@@ -139,7 +139,7 @@ func TestSlowCallDoesNotHoldUpOthers(t *testing.T) {
 	defer db.Close()
 	store := &slowStore{DB: db, slowCaller: "48600999999", release: make(chan struct{})}
 	svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"},
-		testSettings(), store)
+		testSettings(), ari.Stores{Calls: store, Callbacks: db, Queue: db})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { svc.Run(ctx); close(done) }()
@@ -216,7 +216,7 @@ func TestCallsLeftByAnEarlierRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"}, testSettings(), db)
+		svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"}, testSettings(), ari.Stores{Calls: db, Callbacks: db, Queue: db})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { svc.Run(ctx); close(done) }()

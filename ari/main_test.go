@@ -2,7 +2,6 @@ package ari_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"path/filepath"
 	"runtime"
@@ -48,8 +47,13 @@ func shortSounds(m map[string]time.Duration) map[string]time.Duration {
 	return m
 }
 
-var testSounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
-	OfficeClosed: "callcare/office-closed", Press1Callback: "callcare/press-1-callback", RecordNote: "vm-intro", CallbackThanks: "auth-thankyou"}
+// testPrompts: the defaults, but a beep while the citizen is dialed, and
+// "nobody available" for a citizen not reached.
+var testPrompts = func() callcare.Prompts {
+	p := callcare.DefaultPrompts
+	p.PleaseHold, p.NotReached = "beep", "vm-nobodyavail"
+	return p
+}()
 
 // alwaysOpen: the office answers around the clock, unless a test closes it.
 var alwaysOpen = callcare.OfficeHours{Location: time.UTC, Week: func() (w [7][]callcare.Span) {
@@ -67,15 +71,11 @@ var testRules = policy.CallbackRules{Hours: alwaysOpen, Promise: 2 * time.Hour, 
 func testSettings() ari.Settings {
 	return ari.Settings{
 		Directory: office(),
-		Inbound: policy.InboundSettings{Procedure: testProc, Sounds: testSounds, Rules: testRules,
+		Inbound: policy.InboundSettings{Procedure: testProc, Prompts: testPrompts, Rules: testRules,
 			KeyTimeout: 300 * time.Millisecond, NoteMax: 2 * time.Second, FlagKey: "*"},
 		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 600 * time.Millisecond,
-			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100",
-			Sounds: policy.SessionSounds{None: "vm-nomore", Waiting: "vm-youhave", From: "vm-from-phonenumber", Received: "vm-received",
-				Tries: "callcare/tries", Menu: "callcare/callback-menu", Agreed: "callcare/agreed-callback",
-				Press1: "callcare/press-1-to-call", Outcome: "callcare/callback-outcome", NotReached: "vm-nobodyavail",
-				Goodbye: "vm-goodbye", PleaseHold: "beep", EnterTime: "callcare/enter-time", AgreedFor: "callcare/agreed-for"}},
-		Needs:         policy.SpecialNeeds{Numbers: []string{"48600555555"}, Lines: []string{"500"}},
+			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100", Prompts: testPrompts},
+		Needs:         policy.SpecialNeeds{Numbers: []callcare.Number{"48600555555"}, Lines: []string{"500"}},
 		Lines:         map[string]callcare.Target{"500": {Kind: callcare.TargetDepartment, ID: "200"}},
 		ClaimFor:      time.Minute,
 		SchedulerTick: 20 * time.Millisecond,
@@ -128,7 +128,7 @@ func startEnvWith(t testing.TB, change func(*ari.Settings)) *env {
 	svc := ari.New(ari.Options{
 		URL: pbx.URL(), WebsocketURL: pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
 		RequestTimeout: 2 * time.Second, Logger: slog.New(logs),
-	}, set, db)
+	}, set, ari.Stores{Calls: db, Callbacks: db, Queue: db})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { svc.Run(ctx); close(done) }()
@@ -178,7 +178,7 @@ func (e *env) record(t testing.TB, call *pbxsim.Call) callcare.CallRecord {
 		if err == nil && !rec.EndedAt.IsZero() {
 			return rec
 		}
-		if err != nil && !errors.Is(err, sqlite.ErrNotFound) {
+		if err != nil && callcare.ErrorCode(err) != callcare.ENOTFOUND {
 			t.Fatal(err)
 		}
 		if time.Now().After(deadline) {
@@ -229,7 +229,7 @@ func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
 	l.recs = append(l.recs, r)
 	l.text.WriteString(r.Message)
 	r.Attrs(func(a slog.Attr) bool {
-		l.text.WriteString(" " + a.Key + "=" + a.Value.String())
+		l.text.WriteString(" " + a.Key + "=" + a.Value.Resolve().String())
 		return true
 	})
 	l.text.WriteString("\n")

@@ -214,7 +214,7 @@ func TestHostileCallerIDIsKeptAsGiven(t *testing.T) {
 	hostile := `48600100200'); DROP TABLE calls;--,"x"` + "\n$"
 	call := e.call(t, pbxsim.Caller{Number: hostile, Name: `Robert"; Hangup()`, Exten: "101"})
 	rec := e.record(t, call)
-	if rec.CallerID != hostile || rec.CallerName != `Robert"; Hangup()` {
+	if string(rec.CallerID) != hostile || rec.CallerName != `Robert"; Hangup()` {
 		t.Errorf("caller id stored as %q / %q", rec.CallerID, rec.CallerName)
 	}
 	if strings.Contains(e.logs.String(), "48600100200") {

@@ -26,7 +26,7 @@ func (s *Service) schedule(ctx context.Context) {
 
 func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
 	now := s.clock.Now()
-	due, err := s.store.DueAgreed(ctx, now)
+	due, err := s.store.Queue.DueAgreed(ctx, now)
 	if err != nil {
 		s.log.Warn("look for agreed callbacks", "err", err)
 		return
@@ -41,7 +41,7 @@ func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
 		// and to talk: a second flow for the same task must never start.
 		steps := set.agreedSteps(t)
 		ringing := 8 * set.Session.Procedure.RingLimit() * time.Duration(len(steps))
-		claimed, ok, err := s.store.ClaimTask(ctx, t.ID, scheduler, now, ringing+set.ClaimFor)
+		claimed, ok, err := s.store.Queue.ClaimTask(ctx, t.ID, scheduler, now, ringing+set.ClaimFor)
 		if err != nil {
 			s.log.Warn("claim an agreed callback", "task", t.ID, "err", err)
 			continue
@@ -58,7 +58,7 @@ func (s *Service) deleteOldNotes(ctx context.Context, set *Settings) {
 	if set.NoteRetention <= 0 {
 		return
 	}
-	tasks, err := s.store.NotesToDelete(ctx, s.clock.Now().Add(-set.NoteRetention))
+	tasks, err := s.store.Callbacks.NotesToDelete(ctx, s.clock.Now().Add(-set.NoteRetention))
 	if err != nil {
 		s.log.Warn("look for old voice notes", "err", err)
 		return
@@ -68,7 +68,7 @@ func (s *Service) deleteOldNotes(ctx context.Context, set *Settings) {
 			s.log.Warn("delete a voice note", "task", t.ID, "err", err)
 			continue
 		}
-		if err := s.store.ClearNote(ctx, t.ID); err != nil {
+		if err := s.store.Callbacks.ClearNote(ctx, t.ID); err != nil {
 			s.log.Warn("forget a voice note", "task", t.ID, "err", err)
 		}
 	}
@@ -80,7 +80,7 @@ func (s *Service) deleteOldNotes(ctx context.Context, set *Settings) {
 // interrupted and is never dialed again. The next attempt follows the
 // retry schedule.
 func (s *Service) recover(ctx context.Context) {
-	pending, err := s.store.PendingAttempts(ctx)
+	pending, err := s.store.Queue.PendingAttempts(ctx)
 	if err != nil {
 		s.log.Error("look for interrupted callback attempts", "err", err)
 		return
@@ -91,17 +91,17 @@ func (s *Service) recover(ctx context.Context) {
 		if err := s.client.Hangup(ctx, a.Channel, "normal"); err != nil && !IsNotFound(err) {
 			s.log.Warn("hang up an interrupted callback", "task", a.TaskID, "err", err)
 		}
-		t, err := s.store.Callback(ctx, a.TaskID)
+		t, err := s.store.Callbacks.Callback(ctx, a.TaskID)
 		if err != nil {
 			s.log.Warn("read an interrupted callback", "task", a.TaskID, "err", err)
 			continue
 		}
 		next, close := set.Session.Rules.AfterAttempt(t, callcare.AttemptInterrupted, now)
-		if _, err := s.store.FinishAttempt(ctx, a.TaskID, a.Seq, callcare.AttemptInterrupted, now, next, close); err != nil {
+		if _, err := s.store.Queue.FinishAttempt(ctx, a.TaskID, a.Seq, callcare.AttemptInterrupted, now, next, close); err != nil {
 			s.log.Warn("finish an interrupted callback", "task", a.TaskID, "err", err)
 			continue
 		}
-		_ = s.store.Release(ctx, a.TaskID, t.ClaimedBy)
+		_ = s.store.Queue.Release(ctx, a.TaskID, t.ClaimedBy)
 		s.log.Info("callback attempt interrupted by a restart; not dialed again", "task", a.TaskID, "attempt", a.Seq)
 	}
 }

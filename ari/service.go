@@ -34,27 +34,13 @@ type Settings struct {
 	NoteRetention  time.Duration // a voice note outlives its closed task this long
 }
 
-// Store keeps what must survive a restart: the call log and the callback
-// tasks (the sqlite package in production).
-type Store interface {
-	SaveCall(ctx context.Context, rec callcare.CallRecord) error
-	MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare.CallbackTask, bool, error)
-	Callback(ctx context.Context, id int64) (callcare.CallbackTask, error)
-	CloseCallbacks(ctx context.Context, number string, res callcare.Resolution, by string, at time.Time) (int, error)
-	RaisePriority(ctx context.Context, number string, needs callcare.NeedsSource) error
-	CountWaiting(ctx context.Context, clerk callcare.ClerkID, department string, now time.Time) (own, dept int, err error)
-	ClaimNext(ctx context.Context, clerk callcare.ClerkID, department string, skip []int64, now time.Time, lease time.Duration) (callcare.CallbackTask, bool, error)
-	ClaimTask(ctx context.Context, id int64, by callcare.ClerkID, now time.Time, lease time.Duration) (callcare.CallbackTask, bool, error)
-	Release(ctx context.Context, id int64, clerk callcare.ClerkID) error
-	MarkDone(ctx context.Context, id int64, res callcare.Resolution, by string, at time.Time) error
-	StartAttempt(ctx context.Context, id int64, clerk callcare.ClerkID, channel string, at time.Time) (callcare.CallbackAttempt, error)
-	FinishAttempt(ctx context.Context, id int64, seq int, res callcare.AttemptResult, at, next time.Time, close callcare.Resolution) (bool, error)
-	PendingAttempts(ctx context.Context) ([]callcare.CallbackAttempt, error)
-	DueAgreed(ctx context.Context, now time.Time) ([]callcare.CallbackTask, error)
-	SetOverdue(ctx context.Context, id int64, at time.Time) error
-	Schedule(ctx context.Context, id int64, agreed time.Time) error
-	NotesToDelete(ctx context.Context, cutoff time.Time) ([]callcare.CallbackTask, error)
-	ClearNote(ctx context.Context, id int64) error
+// Stores are the parts of the store the shell uses (the sqlite package in
+// production): the call log, the callback tasks, and the queue's claims
+// and attempts.
+type Stores struct {
+	Calls     callcare.CallService
+	Callbacks callcare.CallbackService
+	Queue     callcare.CallbackQueue
 }
 
 // Options say how to reach Asterisk.
@@ -96,7 +82,7 @@ var eventsNeeded = []string{
 type Service struct {
 	client   *Client
 	link     *Link
-	store    Store
+	store    Stores
 	observe  func(Step)
 	clock    clock.Clock
 	log      *slog.Logger
@@ -117,7 +103,7 @@ type Service struct {
 }
 
 // New makes a service; Run starts it.
-func New(opts Options, s Settings, store Store) *Service {
+func New(opts Options, s Settings, store Stores) *Service {
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}

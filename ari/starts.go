@@ -19,7 +19,7 @@ func (s *Service) startCall(st *ari.StasisStart) {
 		a.Dialed = st.Args[1]
 	}
 	if st.Channel.Caller != nil {
-		a.CallerID, a.CallerName = st.Channel.Caller.Number, st.Channel.Caller.Name
+		a.CallerID, a.CallerName = callcare.Number(st.Channel.Caller.Number), st.Channel.Caller.Name
 	}
 	f := s.newFlow(st.Channel.ID, st.Channel.ID, policy.CallerGone{}, nil)
 	f.start = func(now time.Time) (machine, []policy.Action) {
@@ -28,10 +28,10 @@ func (s *Service) startCall(st *ari.StasisStart) {
 			f.log.Error("overflow chain", "err", err)
 		}
 		if a.Found {
-			f.log.Info("call arrives", "caller", callcare.MaskNumber(a.CallerID), "dialed", a.Dialed,
+			f.log.Info("call arrives", "caller", a.CallerID, "dialed", a.Dialed,
 				"target", a.Target.String(), "steps", len(a.Steps), "needs", a.Needs)
 		} else {
-			f.log.Info("call for a number that reaches nobody", "caller", callcare.MaskNumber(a.CallerID), "dialed", a.Dialed)
+			f.log.Info("call for a number that reaches nobody", "caller", a.CallerID, "dialed", a.Dialed)
 		}
 		return policy.Start(a, f.set.Inbound, now)
 	}

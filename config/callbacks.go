@@ -217,14 +217,14 @@ func (p *parser) buildSpecialNeeds(raw *rawConfig, c *Config, idx dirIndex) {
 	sn := &c.SpecialNeeds
 	rs := &raw.SpecialNeeds
 	if path := "special_needs.numbers"; p.has(path) {
-		seen := map[string]string{}
+		seen := map[callcare.Number]string{}
 		for i, v := range rs.Numbers {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			v, ok := p.text(ip, v)
 			if !ok {
 				continue
 			}
-			n, callable := callcare.CallableNumber(v)
+			n, callable := callcare.CallableNumber(callcare.Number(v))
 			if !callable {
 				p.add(ip, p.lineOf(ip), "%q is not a number that can be called (3 to 15 digits, optionally a leading +)", v)
 				continue

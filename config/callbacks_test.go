@@ -42,9 +42,9 @@ func TestCallbacks_Defaults(t *testing.T) {
 	if d, _ := c.Directory.Department("100"); d.Head != "" {
 		t.Errorf("head: %q", d.Head)
 	}
-	for _, s := range []string{c.Sounds.OfficeClosed, c.Sounds.RecordNote, c.Sounds.CallbackOutcome, c.Sounds.PleaseHold} {
+	for _, s := range []string{c.Prompts.OfficeClosed, c.Prompts.RecordNote, c.Prompts.CallbackOutcome, c.Prompts.PleaseHold} {
 		if s == "" {
-			t.Errorf("a sound has no default: %+v", c.Sounds)
+			t.Errorf("a sound has no default: %+v", c.Prompts)
 		}
 	}
 }
@@ -114,7 +114,7 @@ sounds:
 	}
 
 	wantSN := config.SpecialNeeds{
-		Numbers: []string{"48600100200", "48600100201"},
+		Numbers: []callcare.Number{"48600100200", "48600100201"},
 		Lines: []config.Line{
 			{Number: "500", Target: callcare.Target{Kind: callcare.TargetDepartment, ID: "100"}},
 			{Number: "501", Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}},
@@ -132,8 +132,8 @@ sounds:
 	if d, _ := c.Directory.Department("200"); d.Head != "" {
 		t.Error("department 200 has no head")
 	}
-	if c.Sounds.PleaseHold != "custom/prosze-czekac" || c.Sounds.OfficeClosed != config.DefaultSounds.OfficeClosed {
-		t.Errorf("sounds: %+v", c.Sounds)
+	if c.Prompts.PleaseHold != "custom/prosze-czekac" || c.Prompts.OfficeClosed != callcare.DefaultPrompts.OfficeClosed {
+		t.Errorf("sounds: %+v", c.Prompts)
 	}
 
 	// One day given: the others are closed; holidays are still on.

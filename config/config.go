@@ -50,7 +50,7 @@ type Config struct {
 	Database  string         // path of the SQLite database
 	TimeZone  *time.Location // the office's time zone
 	Procedure callcare.Procedure
-	Sounds    Sounds
+	Prompts   callcare.Prompts // the sounds: section
 	Directory callcare.Directory
 	// OfficeHours is when the office answers, in TimeZone: callback due
 	// times and retries count office time only.
@@ -122,7 +122,7 @@ type SpecialNeeds struct {
 	// Numbers are caller numbers known to have special needs, as
 	// callcare.CallableNumber gives them. The registry is kept with the
 	// citizens' consent.
-	Numbers []string
+	Numbers []callcare.Number
 	// Lines are dedicated numbers: whoever dials one has special needs.
 	Lines []Line
 }
@@ -151,31 +151,6 @@ type Asterisk struct {
 	AGIListen string
 }
 
-// Sounds are Asterisk sound names, played as media "sound:NAME".
-type Sounds struct {
-	UnknownNumber   string // the dialed number reaches nobody
-	NobodyAvailable string // the overflow chain is exhausted
-	Goodbye         string // closing words before the service hangs up
-
-	OfficeClosed     string // the office is closed now (followed by when it opens)
-	Press1Callback   string // "press 1 and we call you back"
-	RecordNote       string // "say in a few words what it is about, then #"
-	CallbackThanks   string // the callback request is taken
-	CallbacksNone    string // the clerk has no callbacks waiting
-	CallbacksWaiting string // "you have" (followed by the count)
-	CallbackMenu     string // the keys: call now, skip, done, repeat
-	CallbackFrom     string // "from" (followed by the number, digit by digit)
-	CallbackReceived string // "received" (followed by when)
-	CallbackTries    string // "tries" (after the count)
-	CallbackAgreed   string // an agreed-time callback is due now (P4m)
-	CallbackPress1   string // "press 1 to call the citizen"
-	PleaseHold       string // the citizen is being dialed
-	CallbackOutcome  string // the keys after a callback: done, again later, wrong number, agree a time
-	EnterTime        string // "key in the agreed time, hour and minutes"
-	NotReached       string // to the clerk: the citizen did not answer
-	AgreedFor        string // "the callback is agreed for" (then the time)
-}
-
 // Defaults of the optional settings.
 const (
 	DefaultApp            = "callcare"
@@ -193,59 +168,12 @@ const (
 	EscalateReport = "report"   // only the report
 )
 
-// DefaultSounds are the sounds used when the file names none: Asterisk's
-// stock English core sounds where one fits, callcare/... where none does
-// (the office records those).
-var DefaultSounds = Sounds{
-	UnknownNumber:   "ss-noservice",
-	NobodyAvailable: "vm-nobodyavail",
-	Goodbye:         "vm-goodbye",
-
-	OfficeClosed:     "callcare/office-closed",
-	Press1Callback:   "callcare/press-1-callback",
-	RecordNote:       "vm-intro",
-	CallbackThanks:   "auth-thankyou",
-	CallbacksNone:    "vm-nomore",
-	CallbacksWaiting: "vm-youhave",
-	CallbackMenu:     "callcare/callback-menu",
-	CallbackFrom:     "vm-from-phonenumber",
-	CallbackReceived: "vm-received",
-	CallbackTries:    "callcare/tries",
-	CallbackAgreed:   "callcare/agreed-callback",
-	CallbackPress1:   "callcare/press-1-to-call",
-	PleaseHold:       "pls-hold-while-try",
-	CallbackOutcome:  "callcare/callback-outcome",
-	EnterTime:        "callcare/enter-time",
-	NotReached:       "callcare/not-reached",
-	AgreedFor:        "callcare/agreed-for",
-}
-
-// soundKeys maps the keys of sounds to the fields of Sounds.
-var soundKeys = []struct {
-	key   string
-	field func(*Sounds) *string
-}{
-	{"unknown_number", func(s *Sounds) *string { return &s.UnknownNumber }},
-	{"nobody_available", func(s *Sounds) *string { return &s.NobodyAvailable }},
-	{"goodbye", func(s *Sounds) *string { return &s.Goodbye }},
-	{"office_closed", func(s *Sounds) *string { return &s.OfficeClosed }},
-	{"press_1_callback", func(s *Sounds) *string { return &s.Press1Callback }},
-	{"record_note", func(s *Sounds) *string { return &s.RecordNote }},
-	{"callback_thanks", func(s *Sounds) *string { return &s.CallbackThanks }},
-	{"callbacks_none", func(s *Sounds) *string { return &s.CallbacksNone }},
-	{"callbacks_waiting", func(s *Sounds) *string { return &s.CallbacksWaiting }},
-	{"callback_menu", func(s *Sounds) *string { return &s.CallbackMenu }},
-	{"callback_from", func(s *Sounds) *string { return &s.CallbackFrom }},
-	{"callback_received", func(s *Sounds) *string { return &s.CallbackReceived }},
-	{"callback_tries", func(s *Sounds) *string { return &s.CallbackTries }},
-	{"callback_agreed", func(s *Sounds) *string { return &s.CallbackAgreed }},
-	{"callback_press_1", func(s *Sounds) *string { return &s.CallbackPress1 }},
-	{"please_hold", func(s *Sounds) *string { return &s.PleaseHold }},
-	{"callback_outcome", func(s *Sounds) *string { return &s.CallbackOutcome }},
-	{"callback_enter_time", func(s *Sounds) *string { return &s.EnterTime }},
-	{"callback_not_reached", func(s *Sounds) *string { return &s.NotReached }},
-	{"callback_agreed_for", func(s *Sounds) *string { return &s.AgreedFor }},
-}
+// soundKeys are the keys of the sounds: section, one per prompt.
+var soundKeys = func() []string {
+	var keys []string
+	callcare.DefaultPrompts.Each(func(key, _ string) { keys = append(keys, key) })
+	return keys
+}()
 
 // DefaultCallbacks are the callback settings used when the file gives none.
 func DefaultCallbacks() Callbacks {
@@ -385,9 +313,7 @@ func (p *parser) readViper(data []byte) (*rawConfig, error) {
 	v.SetDefault("timezone", DefaultTimeZone)
 	v.SetDefault("procedure.answer_within_rings", callcare.DefaultProcedure.AnswerWithinRings)
 	v.SetDefault("procedure.ring_cycle", callcare.DefaultProcedure.RingCycle.String())
-	for _, k := range soundKeys {
-		v.SetDefault("sounds."+k.key, *k.field(&DefaultSounds))
-	}
+	callcare.DefaultPrompts.Each(func(key, sound string) { v.SetDefault("sounds."+key, sound) })
 	cb := DefaultCallbacks()
 	retry := make([]string, len(cb.Retry))
 	for i, r := range cb.Retry {

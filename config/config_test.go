@@ -111,8 +111,8 @@ func TestParse_OK(t *testing.T) {
 	if c.Procedure != callcare.DefaultProcedure {
 		t.Errorf("procedure: %+v", c.Procedure)
 	}
-	if c.Sounds != config.DefaultSounds {
-		t.Errorf("sounds: %+v", c.Sounds)
+	if c.Prompts != callcare.DefaultPrompts {
+		t.Errorf("sounds: %+v", c.Prompts)
 	}
 	if err := c.PasswordProblem(); err != nil {
 		t.Errorf("PasswordProblem: %v", err)
@@ -147,8 +147,8 @@ func TestParse_Values(t *testing.T) {
 	if c.TimeZone.String() != "Europe/London" || c.Procedure.AnswerWithinRings != 2 || c.Procedure.RingCycle != 40*time.Millisecond {
 		t.Errorf("tz %v procedure %+v", c.TimeZone, c.Procedure)
 	}
-	if c.Sounds.Goodbye != "custom/do-widzenia" || c.Sounds.UnknownNumber != "ss-noservice" {
-		t.Errorf("sounds: %+v", c.Sounds)
+	if c.Prompts.Goodbye != "custom/do-widzenia" || c.Prompts.UnknownNumber != "ss-noservice" {
+		t.Errorf("sounds: %+v", c.Prompts)
 	}
 	if c.Directory.Clerks[2].Extension != "111" {
 		t.Errorf("extension: %q", c.Directory.Clerks[2].Extension)
@@ -459,8 +459,8 @@ func TestExample(t *testing.T) {
 	if subs == 0 {
 		t.Error("no clerk has a substitute")
 	}
-	if c.Sounds != config.DefaultSounds {
-		t.Errorf("the example's sounds are not the defaults: %+v", c.Sounds)
+	if c.Prompts != callcare.DefaultPrompts {
+		t.Errorf("the example's sounds are not the defaults: %+v", c.Prompts)
 	}
 }
 

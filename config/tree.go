@@ -219,7 +219,7 @@ var fileSchema = mapping(
 func soundFields() []field {
 	fs := make([]field, len(soundKeys))
 	for i, k := range soundKeys {
-		fs[i] = opt(k.key, text)
+		fs[i] = opt(k, text)
 	}
 	return fs
 }

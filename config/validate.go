@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -78,9 +79,11 @@ func (p *parser) build(raw *rawConfig) *Config {
 		p.add(path, p.lineOf(path), "must be longer than zero, not %s (Polish ringing: 1 s tone and 4 s pause, 5s)", c.Procedure.RingCycle)
 	}
 
+	sounds := map[string]string{}
 	for _, k := range soundKeys {
-		*k.field(&c.Sounds) = p.sound("sounds."+k.key, raw.Sounds[k.key])
+		sounds[k] = p.sound("sounds."+k, raw.Sounds[k])
 	}
+	c.Prompts = promptsOf(sounds)
 
 	var idx dirIndex
 	c.Directory, idx = p.buildDirectory(raw)
@@ -440,4 +443,14 @@ func sorted(s []string) []string {
 	s = append([]string(nil), s...)
 	sort.Strings(s)
 	return s
+}
+
+// promptsOf sets each prompt from its key.
+func promptsOf(sounds map[string]string) callcare.Prompts {
+	var p callcare.Prompts
+	v := reflect.ValueOf(&p).Elem()
+	for i := range v.NumField() {
+		v.Field(i).SetString(sounds[v.Type().Field(i).Tag.Get("yaml")])
+	}
+	return p
 }

@@ -143,7 +143,7 @@ type CreateTask struct{ Task callcare.CallbackTask }
 
 // CloseTasks closes the open tasks of a number: the citizen got through.
 type CloseTasks struct {
-	Number     string
+	Number     callcare.Number
 	Resolution callcare.Resolution
 }
 
@@ -173,6 +173,6 @@ func (Record) action()        {}
 
 // FlagNeeds marks a number's open callbacks as for a person with special
 // needs (a clerk's flag, P5.3).
-type FlagNeeds struct{ Number string }
+type FlagNeeds struct{ Number callcare.Number }
 
 func (FlagNeeds) action() {}

@@ -13,9 +13,9 @@ func (c *Inbound) closedOffice(now time.Time) []Action {
 	c.phase = phaseAfterHours
 	c.rec.Outcome = callcare.OutcomeAfterHours
 	c.playing = c.rec.ID + "-closed"
-	media := []string{"sound:" + c.sounds.OfficeClosed}
+	media := []string{"sound:" + c.set.Prompts.OfficeClosed}
 	media = append(media, readTime(c.set.Rules.Hours.NextOpening(now), now)...)
-	media = append(media, "sound:"+c.sounds.Press1Callback)
+	media = append(media, "sound:"+c.set.Prompts.Press1Callback)
 	return []Action{Answer{}, Say{Playback: c.playing, Media: media}}
 }
 
@@ -29,12 +29,12 @@ func (c *Inbound) afterHoursKey(d string, now time.Time) []Action {
 	// P4i, P4j: a few words on what it is about help the clerk prepare.
 	c.phase = phaseRecording
 	c.playing = c.rec.ID + "-note-prompt"
-	return []Action{stop, Say{Playback: c.playing, Media: []string{"sound:" + c.sounds.RecordNote, "sound:beep"}}}
+	return []Action{stop, Say{Playback: c.playing, Media: []string{"sound:" + c.set.Prompts.RecordNote, "sound:beep"}}}
 }
 
 func (c *Inbound) repeatAfterHours() Action {
 	c.playing = c.rec.ID + "-closed-again"
-	return Say{Playback: c.playing, Media: []string{"sound:" + c.sounds.Press1Callback}}
+	return Say{Playback: c.playing, Media: []string{"sound:" + c.set.Prompts.Press1Callback}}
 }
 
 // afterHoursSilence: one silence repeats the offer; after a second one the
@@ -46,7 +46,7 @@ func (c *Inbound) afterHoursSilence(now time.Time) []Action {
 		return []Action{c.repeatAfterHours()}
 	}
 	acts := c.task(callcare.ReasonAfterHours, "", now)
-	return append(acts, c.close(c.sounds.CallbackThanks, now)...)
+	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }
 
 func (c *Inbound) noteName() string { return "callcare-note-" + c.rec.ID }
@@ -65,7 +65,7 @@ func (c *Inbound) noteRecorded(ev RecordingDone, now time.Time) []Action {
 		note = "" // nothing said
 	}
 	acts := c.task(callcare.ReasonRequested, note, now)
-	return append(acts, c.close(c.sounds.CallbackThanks, now)...)
+	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }
 
 // clerkKey: the clerk flags the caller as having special needs (P5.3) by a

@@ -28,13 +28,13 @@ type Retry struct {
 // SpecialNeeds is how the service knows a caller has special needs (P5.3):
 // the registry of numbers kept with consent, and the dedicated lines.
 type SpecialNeeds struct {
-	Numbers []string // in CallableNumber form
-	Lines   []string // dialed numbers of the dedicated lines
+	Numbers []callcare.Number // in CallableNumber form
+	Lines   []string          // dialed numbers of the dedicated lines
 }
 
 // NeedsOf tells whether a call comes from a person with special needs, and
 // how the service knows.
-func (s SpecialNeeds) NeedsOf(callerID, dialed string) callcare.NeedsSource {
+func (s SpecialNeeds) NeedsOf(callerID callcare.Number, dialed string) callcare.NeedsSource {
 	if slices.Contains(s.Lines, dialed) {
 		return callcare.NeedsLine
 	}
@@ -92,16 +92,4 @@ func (r CallbackRules) AfterAttempt(t callcare.CallbackTask, res callcare.Attemp
 		return r.Hours.NextOfficeDay(now), ""
 	}
 	return r.Hours.AddOfficeTime(r.Hours.NextOpening(now), step.After), ""
-}
-
-// Overdue tells whether an open task has waited past its promise: past the
-// agreed time (P4m) or the due time (P4c).
-func Overdue(t callcare.CallbackTask, now time.Time) bool {
-	if t.Status != callcare.CallbackOpen {
-		return false
-	}
-	if !t.AgreedAt.IsZero() {
-		return now.After(t.AgreedAt)
-	}
-	return !t.Due.IsZero() && now.After(t.Due)
 }

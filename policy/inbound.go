@@ -7,21 +7,10 @@ import (
 	"github.com/callcare/callcare"
 )
 
-// Sounds are the prompts the call path plays, as Asterisk sound names.
-type Sounds struct {
-	UnknownNumber   string // the number reaches nobody
-	NobodyAvailable string // the chain is exhausted; a callback will follow
-	Goodbye         string // the clerk hung up first (P4l): closing words, not a dead line
-	OfficeClosed    string // outside office hours; the opening time follows
-	Press1Callback  string // "press 1 to be called back"
-	RecordNote      string // "after the tone, say briefly what it is about, then #"
-	CallbackThanks  string // "thank you, we will call you back"
-}
-
 // InboundSettings are what a citizen's call needs to know.
 type InboundSettings struct {
 	Procedure  callcare.Procedure
-	Sounds     Sounds
+	Prompts    callcare.Prompts
 	Rules      CallbackRules
 	KeyTimeout time.Duration // P5.1: long
 	NoteMax    time.Duration // the longest voice note
@@ -31,7 +20,7 @@ type InboundSettings struct {
 // Arrival is a citizen's call as it enters the service.
 type Arrival struct {
 	CallID     string
-	CallerID   string // as Asterisk gave it; never interpreted
+	CallerID   callcare.Number // as Asterisk gave it; never interpreted
 	CallerName string
 	Dialed     string
 	Target     callcare.Target
@@ -73,7 +62,6 @@ type leg struct {
 type Inbound struct {
 	set      InboundSettings
 	proc     callcare.Procedure
-	sounds   Sounds
 	rec      callcare.CallRecord
 	steps    []callcare.Step
 	step     int // index of the step being rung
@@ -95,10 +83,9 @@ type Inbound struct {
 // Start takes a call that has just arrived and says what to do first.
 func Start(a Arrival, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	c := &Inbound{
-		set:    set,
-		proc:   set.Procedure,
-		sounds: set.Sounds,
-		steps:  a.Steps,
+		set:   set,
+		proc:  set.Procedure,
+		steps: a.Steps,
 		rec: callcare.CallRecord{
 			ID:         a.CallID,
 			CallerID:   a.CallerID,
@@ -112,7 +99,7 @@ func Start(a Arrival, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	if !a.Found || len(a.Steps) == 0 {
 		// Never silence: the caller is told the number reaches nobody.
 		c.rec.Outcome = callcare.OutcomeUnrouted
-		return c, append([]Action{Save{c.rec}}, c.close(c.sounds.UnknownNumber, now)...)
+		return c, append([]Action{Save{c.rec}}, c.close(c.set.Prompts.UnknownNumber, now)...)
 	}
 	if !set.Rules.Hours.IsOpen(now) {
 		return c, append([]Action{Save{c.rec}}, c.closedOffice(now)...)
@@ -287,7 +274,7 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
 		c.rec.HungUpBy = callcare.PartyClerk
-		return c.close(c.sounds.Goodbye, now)
+		return c.close(c.set.Prompts.Goodbye, now)
 	}
 	c.endLeg(l, "ended", now)
 	if l.step != c.step || c.phase != phaseRinging {
@@ -344,7 +331,7 @@ func (c *Inbound) next(now time.Time) []Action {
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	// The task is committed before the caller hears it promised.
-	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.sounds.NobodyAvailable, now)...)
+	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.set.Prompts.NobodyAvailable, now)...)
 }
 
 // promptLimit is longer than any prompt: past it, a prompt whose end was

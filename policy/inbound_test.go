@@ -19,11 +19,15 @@ var (
 	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102"}
 	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103"}
 
-	sounds = policy.Sounds{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
-		OfficeClosed: "closed", Press1Callback: "press1", RecordNote: "note", CallbackThanks: "thanks"}
+	// prompts: short names the tables can read.
+	prompts = callcare.Prompts{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
+		OfficeClosed: "closed", Press1Callback: "press1", RecordNote: "note", CallbackThanks: "thanks",
+		CallbacksNone: "none", CallbacksWaiting: "waiting", CallbackFrom: "from", CallbackReceived: "received", CallbackTries: "tries",
+		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
+		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"}
 
 	// inboundSet: an office open around the clock unless a test says not.
-	inboundSet = policy.InboundSettings{Procedure: proc, Sounds: sounds, Rules: sessionSet.Rules,
+	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Rules: sessionSet.Rules,
 		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"}
 )
 
@@ -368,11 +372,11 @@ func brief(acts []policy.Action) string {
 				out[len(out)-1] += "/note"
 			}
 		case policy.CloseTasks:
-			out = append(out, "close-tasks:"+a.Number)
+			out = append(out, "close-tasks:"+string(a.Number))
 		case policy.Record:
 			out = append(out, "record")
 		case policy.FlagNeeds:
-			out = append(out, "flag:"+a.Number)
+			out = append(out, "flag:"+string(a.Number))
 		default:
 			out = append(out, sbrief([]policy.Action{a}))
 		}

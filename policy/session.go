@@ -14,28 +14,10 @@ import (
 type SessionSettings struct {
 	Procedure  callcare.Procedure
 	Rules      CallbackRules
-	Sounds     SessionSounds
+	Prompts    callcare.Prompts
 	KeyTimeout time.Duration // P5.1: long, so nobody is rushed
 	Dial       string        // dial string for a citizen, with {number}
 	CallerID   string        // the office's number, shown to citizens
-}
-
-// SessionSounds are the desk-phone prompts, as Asterisk sound names.
-type SessionSounds struct {
-	None       string // no callbacks wait
-	Waiting    string // "you have" (then the count)
-	From       string // "from number" (then the digits)
-	Received   string // "received" (then when: the day unless today, hour, minutes)
-	Tries      string // "tries" (after the count)
-	Menu       string // 1 call now, 2 next, 3 done, 0 repeat
-	Agreed     string // "a callback agreed for now"
-	Press1     string // press 1 to call the citizen
-	Outcome    string // after the call: 1 done, 2 call again later, 3 wrong number, 4 agree a time
-	EnterTime  string // "key in the agreed time: hour and minutes, four digits"
-	AgreedFor  string // "the callback is agreed for" (then the time)
-	NotReached string // the citizen did not answer
-	PleaseHold string // the citizen is being dialed
-	Goodbye    string
 }
 
 // SessionMode tells how a clerk's session began.
@@ -215,10 +197,10 @@ func (s *Session) counted(ev QueueCounted) []Action {
 	}
 	n := ev.Own + ev.Department
 	if n == 0 {
-		return s.end(s.set.Sounds.None)
+		return s.end(s.set.Prompts.CallbacksNone)
 	}
 	s.phase = phClaiming
-	acts := s.say(append([]string{"sound:" + s.set.Sounds.Waiting}, sayNumber(n)...)...)
+	acts := s.say(append([]string{"sound:" + s.set.Prompts.CallbacksWaiting}, sayNumber(n)...)...)
 	return append(acts, s.claimNext())
 }
 
@@ -236,7 +218,7 @@ func (s *Session) claimed(ev TaskClaimed) []Action {
 		return nil
 	}
 	if !ev.OK {
-		return s.end(s.set.Sounds.None)
+		return s.end(s.set.Prompts.CallbacksNone)
 	}
 	s.task, s.hasTask, s.timeouts = ev.Task, true, 0
 	return s.present()
@@ -249,23 +231,23 @@ func (s *Session) present() []Action {
 	t := s.task
 	media := []string{}
 	if s.mode == ModeAgreed {
-		media = append(media, "sound:"+s.set.Sounds.Agreed)
+		media = append(media, "sound:"+s.set.Prompts.CallbackAgreed)
 	}
-	media = append(media, "sound:"+s.set.Sounds.From)
-	media = append(media, sayDigits(t.Number)...)
+	media = append(media, "sound:"+s.set.Prompts.CallbackFrom)
+	media = append(media, sayDigits(string(t.Number))...)
 	if !t.FirstAt.IsZero() {
-		media = append(media, "sound:"+s.set.Sounds.Received)
+		media = append(media, "sound:"+s.set.Prompts.CallbackReceived)
 		media = append(media, readTime(t.FirstAt.In(s.zone()), s.now)...)
 	}
 	media = append(media, sayNumber(t.Tries)...)
-	media = append(media, "sound:"+s.set.Sounds.Tries)
+	media = append(media, "sound:"+s.set.Prompts.CallbackTries)
 	if t.Note != "" {
 		media = append(media, "recording:"+t.Note)
 	}
 	if s.mode == ModeAgreed {
-		media = append(media, "sound:"+s.set.Sounds.Press1)
+		media = append(media, "sound:"+s.set.Prompts.CallbackPress1)
 	} else {
-		media = append(media, "sound:"+s.set.Sounds.Menu)
+		media = append(media, "sound:"+s.set.Prompts.CallbackMenu)
 	}
 	return s.say(media...)
 }
@@ -319,14 +301,14 @@ func (s *Session) timeout() []Action {
 		} else {
 			return append(s.hangupOwn(), s.nextClerkStep()...)
 		}
-		return append(acts, s.end(s.set.Sounds.Goodbye)...)
+		return append(acts, s.end(s.set.Prompts.Goodbye)...)
 	case phOutcome:
 		return s.outcomeKey("1") // the clerk said nothing: the call reached the citizen
 	case phAgreeing:
 		s.timeouts++
 		if s.timeouts < 2 {
 			s.typed = ""
-			return s.say("sound:" + s.set.Sounds.EnterTime)
+			return s.say("sound:" + s.set.Prompts.EnterTime)
 		}
 		return s.outcomeKey("2") // no time given: call again by the schedule
 	case phDialing: // the citizen's end was never heard of
@@ -351,7 +333,7 @@ func (s *Session) attemptStarted(ev AttemptStarted) []Action {
 		if s.mode == ModeQueue {
 			return []Action{s.claimNext()}
 		}
-		return s.end(s.set.Sounds.Goodbye)
+		return s.end(s.set.Prompts.Goodbye)
 	}
 	s.attempt = ev.Attempt
 	s.task.Attempts = ev.Attempt.Seq // the retry schedule counts this one
@@ -359,12 +341,12 @@ func (s *Session) attemptStarted(ev AttemptStarted) []Action {
 	// Asterisk gives up on the citizen's phone at the originate's timeout;
 	// the deadline is there should that end never be heard of.
 	s.deadline = s.now.Add(2*s.set.Procedure.RingLimit() + 10*time.Second)
-	dial := strings.Replace(s.set.Dial, "{number}", s.task.Number, 1)
+	dial := strings.Replace(s.set.Dial, "{number}", string(s.task.Number), 1)
 	acts := []Action{Originate{
 		Leg: s.citizen, Endpoint: dial, CallerID: s.set.CallerID,
 		Timeout: 2 * s.set.Procedure.RingLimit(), Args: "callback-citizen",
 	}}
-	return append(acts, s.say("sound:"+s.set.Sounds.PleaseHold, "tone:ring;tonezone=pl")...)
+	return append(acts, s.say("sound:"+s.set.Prompts.PleaseHold, "tone:ring;tonezone=pl")...)
 }
 
 func (s *Session) legAnswered(leg string) []Action {
@@ -404,10 +386,10 @@ func (s *Session) legEnded(leg string, res callcare.AttemptResult) []Action {
 		s.phase = phClaiming
 		acts := append(s.stopPrompts(), s.finishAttempt(res))
 		if s.mode == ModeQueue {
-			acts = append(acts, s.say("sound:"+s.set.Sounds.NotReached)...)
+			acts = append(acts, s.say("sound:"+s.set.Prompts.NotReached)...)
 			return append(acts, s.claimNext())
 		}
-		return append(acts, s.end(s.set.Sounds.NotReached)...)
+		return append(acts, s.end(s.set.Prompts.NotReached)...)
 	case phTalking:
 		hungUp := res == callcare.AttemptNoAnswer // the citizen's line ended
 		if !s.joined || !hungUp {
@@ -420,7 +402,7 @@ func (s *Session) legEnded(leg string, res callcare.AttemptResult) []Action {
 		}
 		// The citizen hung up: how did it go?
 		s.phase = phOutcome
-		return s.say("sound:" + s.set.Sounds.Outcome)
+		return s.say("sound:" + s.set.Prompts.CallbackOutcome)
 	}
 	return nil
 }
@@ -440,9 +422,9 @@ func (s *Session) outcomeKey(d string) []Action {
 		act = s.finishAttempt(callcare.AttemptReached)
 	case "4": // P4m: a time agreed with the citizen
 		s.phase, s.typed, s.timeouts = phAgreeing, "", 0
-		return s.say("sound:" + s.set.Sounds.EnterTime)
+		return s.say("sound:" + s.set.Prompts.EnterTime)
 	default:
-		return s.say("sound:" + s.set.Sounds.Outcome)
+		return s.say("sound:" + s.set.Prompts.CallbackOutcome)
 	}
 	return s.nextTask(act)
 }
@@ -454,7 +436,7 @@ func (s *Session) nextTask(acts ...Action) []Action {
 	if s.mode == ModeQueue {
 		return append(acts, s.claimNext())
 	}
-	return append(acts, s.end(s.set.Sounds.Goodbye)...)
+	return append(acts, s.end(s.set.Prompts.Goodbye)...)
 }
 
 // timeKey takes the digits of the agreed time, HHMM: today if still ahead,
@@ -468,12 +450,12 @@ func (s *Session) timeKey(d string) []Action {
 	at, ok := agreedTime(s.typed, s.now, s.set.Rules.Hours.Location)
 	s.typed = ""
 	if !ok {
-		return s.say("sound:" + s.set.Sounds.EnterTime)
+		return s.say("sound:" + s.set.Prompts.EnterTime)
 	}
 	// The new time first: the task must never be due and free in between.
 	done := FinishAttempt{Task: s.task.ID, Seq: s.attempt.Seq, Result: callcare.AttemptReached}
 	acts := []Action{Schedule{Task: s.task.ID, At: at}, done}
-	acts = append(acts, s.say(append([]string{"sound:" + s.set.Sounds.AgreedFor}, readTime(at, s.now)...)...)...)
+	acts = append(acts, s.say(append([]string{"sound:" + s.set.Prompts.AgreedFor}, readTime(at, s.now)...)...)...)
 	return s.nextTask(acts...)
 }
 
@@ -567,7 +549,7 @@ func (s *Session) ringStep() []Action {
 		leg := fmt.Sprintf("%s-clerk%d", s.id, s.seq)
 		s.legs[leg] = c
 		caller, _ := callcare.CallableNumber(s.task.Number)
-		acts = append(acts, Originate{Leg: leg, Endpoint: c.Endpoint, CallerID: caller,
+		acts = append(acts, Originate{Leg: leg, Endpoint: c.Endpoint, CallerID: string(caller),
 			Timeout: 2 * s.set.Procedure.RingLimit(), Args: "callback-clerk"})
 	}
 	return acts

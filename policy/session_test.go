@@ -17,8 +17,7 @@ var sessionSet = policy.SessionSettings{
 		Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
 		Retry: []policy.Retry{{After: 15 * time.Minute}, {After: time.Hour}}, MaxAttempts: 3,
 	},
-	Sounds: policy.SessionSounds{None: "none", Waiting: "waiting", From: "from", Received: "received", Tries: "tries", Menu: "menu",
-		Agreed: "agreed", Press1: "press1", Outcome: "outcome", NotReached: "notreached", Goodbye: "bye", PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"},
+	Prompts:    prompts,
 	KeyTimeout: 10 * time.Second,
 	Dial:       "PJSIP/{number}@trunk",
 	CallerID:   "856822102",
@@ -150,7 +149,7 @@ func TestSession(t *testing.T) {
 				{14 * time.Second, policy.TimerFired{}, ""},
 				{15 * time.Second, policy.TimerFired{}, menu},
 				{20 * time.Second, policy.PlaybackDone{Playback: "s-p3"}, ""},
-				{30 * time.Second, policy.TimerFired{}, "release say(sound:bye)"},
+				{30 * time.Second, policy.TimerFired{}, "release say(sound:vm-goodbye)"},
 			}},
 		{rule: "P4c", name: "the citizen does not answer: the next attempt follows the retry schedule",
 			steps: []sstep{
@@ -289,7 +288,7 @@ func TestCallbackRules(t *testing.T) {
 			}
 		}},
 		{"P5.3", "the dedicated line and the registry mark special needs", func(t *testing.T) {
-			sn := policy.SpecialNeeds{Numbers: []string{"48600100200"}, Lines: []string{"500"}}
+			sn := policy.SpecialNeeds{Numbers: []callcare.Number{"48600100200"}, Lines: []string{"500"}}
 			if sn.NeedsOf("anonymous", "500") != callcare.NeedsLine || sn.NeedsOf("48 600 100 200", "101") != callcare.NeedsRegistry || sn.NeedsOf("48600999999", "101") != "" {
 				t.Error("needs not recognised")
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/callcare/callcare"
 )
@@ -99,28 +98,20 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 	return nil
 }
 
-// Call returns the call with the given id, or an error wrapping ErrNotFound.
+// Call returns the call with the given id, or an ENOTFOUND error.
 func (db *DB) Call(ctx context.Context, id string) (callcare.CallRecord, error) {
 	recs, err := db.calls(ctx, `id = ?`, []any{id}, -1)
 	if err != nil {
 		return callcare.CallRecord{}, fmt.Errorf("sqlite: call %s: %w", id, err)
 	}
 	if len(recs) == 0 {
-		return callcare.CallRecord{}, fmt.Errorf("sqlite: call %s: %w", id, ErrNotFound)
+		return callcare.CallRecord{}, callcare.Errorf(callcare.ENOTFOUND, "no call %s", id)
 	}
 	return recs[0], nil
 }
 
-// CallFilter selects calls by their start time.
-type CallFilter struct {
-	Since   time.Time        // started at or after; zero for no lower bound
-	Until   time.Time        // started before; zero for no upper bound
-	Limit   int              // at most this many, the newest; 0 (or less) for all
-	Outcome callcare.Outcome // only calls that ended so; empty for any, in progress included
-}
-
 // Calls returns the calls that match f, newest first, each with its attempts.
-func (db *DB) Calls(ctx context.Context, f CallFilter) ([]callcare.CallRecord, error) {
+func (db *DB) Calls(ctx context.Context, f callcare.CallFilter) ([]callcare.CallRecord, error) {
 	// The WHERE clause is assembled from fixed fragments only; every value
 	// travels as a parameter.
 	where, args := []string{"1 = 1"}, []any{}

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -143,7 +142,7 @@ func TestDB_SaveCall(t *testing.T) {
 				assertRecord(t, MustCall(t, db, "c1"), rec)
 			})
 		}
-		calls, err := db.Calls(context.Background(), sqlite.CallFilter{})
+		calls, err := db.Calls(context.Background(), callcare.CallFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,19 +212,19 @@ func TestDB_SaveCall(t *testing.T) {
 		} {
 			t.Run(strconv.Itoa(i), func(t *testing.T) {
 				rec := answeredCall(fmt.Sprintf("c%d", i), t0.Add(time.Duration(i)*time.Minute))
-				rec.CallerID = s
+				rec.CallerID = callcare.Number(s)
 				rec.CallerName = s
 				rec.Dialed = s
 				MustSaveCall(t, db, rec)
 				got := MustCall(t, db, rec.ID)
-				if got.CallerID != s || got.CallerName != s || got.Dialed != s {
+				if string(got.CallerID) != s || got.CallerName != s || got.Dialed != s {
 					t.Fatalf("caller id %q came back as %q / %q / %q", s, got.CallerID, got.CallerName, got.Dialed)
 				}
 				assertRecord(t, got, rec)
 			})
 		}
 		// Nothing was dropped or deleted along the way.
-		calls, err := db.Calls(context.Background(), sqlite.CallFilter{})
+		calls, err := db.Calls(context.Background(), callcare.CallFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +263,7 @@ func TestDB_SaveCall(t *testing.T) {
 			})
 		}
 		// A failed save leaves nothing behind, not even half a call.
-		if _, err := db.Call(context.Background(), "c1"); !errors.Is(err, sqlite.ErrNotFound) {
+		if _, err := db.Call(context.Background(), "c1"); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 			t.Fatalf("after failed saves: %v, want ErrNotFound", err)
 		}
 	})
@@ -283,7 +282,7 @@ func TestDB_Call(t *testing.T) {
 		db := MustOpenDB(t)
 		MustSaveCall(t, db, answeredCall("c1", t0))
 		for _, id := range []string{"c2", "", "C1", "c1 ", "' OR '1'='1"} {
-			if _, err := db.Call(context.Background(), id); !errors.Is(err, sqlite.ErrNotFound) {
+			if _, err := db.Call(context.Background(), id); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 				t.Fatalf("Call(%q) = %v, want ErrNotFound", id, err)
 			}
 		}
@@ -313,22 +312,22 @@ func TestDB_Calls(t *testing.T) {
 
 	for _, tc := range []struct {
 		name   string
-		filter sqlite.CallFilter
+		filter callcare.CallFilter
 		want   []string
 	}{
-		{"All", sqlite.CallFilter{}, []string{"c5", "c4", "c3", "c2b", "c2", "c1", "c0"}},
-		{"Since", sqlite.CallFilter{Since: at(3)}, []string{"c5", "c4", "c3"}},
-		{"SinceSubMillisecond", sqlite.CallFilter{Since: at(3).Add(500 * time.Microsecond)}, []string{"c5", "c4", "c3"}},
-		{"SinceOtherZone", sqlite.CallFilter{Since: at(3).In(time.FixedZone("CET", 3600))}, []string{"c5", "c4", "c3"}},
-		{"UntilExclusive", sqlite.CallFilter{Until: at(2)}, []string{"c1", "c0"}},
-		{"Window", sqlite.CallFilter{Since: at(1), Until: at(4)}, []string{"c3", "c2b", "c2", "c1"}},
-		{"Limit", sqlite.CallFilter{Limit: 2}, []string{"c5", "c4"}},
-		{"NegativeLimitIsAll", sqlite.CallFilter{Limit: -1}, []string{"c5", "c4", "c3", "c2b", "c2", "c1", "c0"}},
-		{"Outcome", sqlite.CallFilter{Outcome: callcare.OutcomeMissed}, []string{"c4", "c1"}},
-		{"OutcomeWindowLimit", sqlite.CallFilter{Outcome: callcare.OutcomeAnswered, Since: at(0), Until: at(5), Limit: 2}, []string{"c2b", "c2"}},
-		{"NoneMatch", sqlite.CallFilter{Since: at(10)}, nil},
-		{"EmptyWindow", sqlite.CallFilter{Since: at(4), Until: at(1)}, nil},
-		{"HostileOutcome", sqlite.CallFilter{Outcome: "' OR 1=1 --"}, nil},
+		{"All", callcare.CallFilter{}, []string{"c5", "c4", "c3", "c2b", "c2", "c1", "c0"}},
+		{"Since", callcare.CallFilter{Since: at(3)}, []string{"c5", "c4", "c3"}},
+		{"SinceSubMillisecond", callcare.CallFilter{Since: at(3).Add(500 * time.Microsecond)}, []string{"c5", "c4", "c3"}},
+		{"SinceOtherZone", callcare.CallFilter{Since: at(3).In(time.FixedZone("CET", 3600))}, []string{"c5", "c4", "c3"}},
+		{"UntilExclusive", callcare.CallFilter{Until: at(2)}, []string{"c1", "c0"}},
+		{"Window", callcare.CallFilter{Since: at(1), Until: at(4)}, []string{"c3", "c2b", "c2", "c1"}},
+		{"Limit", callcare.CallFilter{Limit: 2}, []string{"c5", "c4"}},
+		{"NegativeLimitIsAll", callcare.CallFilter{Limit: -1}, []string{"c5", "c4", "c3", "c2b", "c2", "c1", "c0"}},
+		{"Outcome", callcare.CallFilter{Outcome: callcare.OutcomeMissed}, []string{"c4", "c1"}},
+		{"OutcomeWindowLimit", callcare.CallFilter{Outcome: callcare.OutcomeAnswered, Since: at(0), Until: at(5), Limit: 2}, []string{"c2b", "c2"}},
+		{"NoneMatch", callcare.CallFilter{Since: at(10)}, nil},
+		{"EmptyWindow", callcare.CallFilter{Since: at(4), Until: at(1)}, nil},
+		{"HostileOutcome", callcare.CallFilter{Outcome: "' OR 1=1 --"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls, err := db.Calls(context.Background(), tc.filter)
@@ -376,7 +375,7 @@ func TestDB_Concurrent(t *testing.T) {
 		for _, db := range []*sqlite.DB{service, cli, cli} {
 			rwg.Go(func() {
 				for ctx.Err() == nil {
-					if _, err := db.Calls(ctx, sqlite.CallFilter{Limit: 20}); err != nil && ctx.Err() == nil {
+					if _, err := db.Calls(ctx, callcare.CallFilter{Limit: 20}); err != nil && ctx.Err() == nil {
 						errc <- err
 						return
 					}
@@ -420,7 +419,7 @@ func TestDB_Concurrent(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := db.Calls(ctx, sqlite.CallFilter{Limit: 20}); err != nil {
+				if _, err := db.Calls(ctx, callcare.CallFilter{Limit: 20}); err != nil {
 					rerr = err
 					return
 				}
@@ -456,7 +455,7 @@ func TestDB_HelperProcess(t *testing.T) {
 	wg.Go(func() { werr = writeCalls(ctx, db, "child-", n) })
 	wg.Go(func() {
 		for range n {
-			if _, err := db.Calls(ctx, sqlite.CallFilter{Since: t0}); err != nil {
+			if _, err := db.Calls(ctx, callcare.CallFilter{Since: t0}); err != nil {
 				rerr = err
 				return
 			}
@@ -492,7 +491,7 @@ func writeCalls(ctx context.Context, db *sqlite.DB, prefix string, n int) error 
 
 func assertComplete(tb testing.TB, db *sqlite.DB, n int) {
 	tb.Helper()
-	all, err := db.Calls(context.Background(), sqlite.CallFilter{})
+	all, err := db.Calls(context.Background(), callcare.CallFilter{})
 	if err != nil {
 		tb.Fatal(err)
 	}

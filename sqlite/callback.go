@@ -12,13 +12,6 @@ import (
 	"github.com/callcare/callcare"
 )
 
-// ErrClosed is returned, wrapped, when a change needs an open callback task
-// and the task is already closed (done).
-var ErrClosed = errors.New("callback task closed")
-
-// ErrAttemptPending is returned, wrapped, by StartAttempt while an earlier
-// attempt of the task has not finished: the citizen may be being dialed.
-var ErrAttemptPending = errors.New("callback attempt pending")
 
 // callbackColumns are read by scanCallback, in this order.
 const callbackColumns = `id, number, dialed, target_kind, target_id, reason, priority, needs, call_id,
@@ -64,7 +57,7 @@ const queueOrder = `priority DESC, coalesce(agreed_at, due_at) IS NULL, coalesce
 // decision (callcare.CallableNumber). Only an empty number is refused.
 func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare.CallbackTask, bool, error) {
 	fail := func(err error) (callcare.CallbackTask, bool, error) {
-		return callcare.CallbackTask{}, false, fmt.Errorf("sqlite: missed call from %q: %w", callcare.MaskNumber(t.Number), err)
+		return callcare.CallbackTask{}, false, fmt.Errorf("sqlite: missed call from %q: %w", t.Number.Masked(), err)
 	}
 	if t.Number == "" {
 		return fail(errors.New("number required"))
@@ -144,9 +137,9 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 // got through (callcare.ResolvedGotThrough) or a clerk's outbound call to the
 // number was answered (callcare.ResolvedOutbound), releasing any claim. It
 // returns how many it closed; none is not an error.
-func (db *DB) CloseCallbacks(ctx context.Context, number string, res callcare.Resolution, by string, at time.Time) (int, error) {
+func (db *DB) CloseCallbacks(ctx context.Context, number callcare.Number, res callcare.Resolution, by string, at time.Time) (int, error) {
 	fail := func(err error) (int, error) {
-		return 0, fmt.Errorf("sqlite: close callbacks of %q: %w", callcare.MaskNumber(number), err)
+		return 0, fmt.Errorf("sqlite: close callbacks of %q: %w", number.Masked(), err)
 	}
 	if res == "" {
 		return fail(errors.New("resolution required"))
@@ -187,11 +180,11 @@ const closeSet = `status = 'done', resolution = :res, closed_at = :at, closed_by
 	claimed_by = '', claimed_until = NULL, next_attempt_at = NULL, updated_at = :now`
 
 // Callback returns the task with the given id, or an error wrapping
-// ErrNotFound.
+// ENOTFOUND.
 func (db *DB) Callback(ctx context.Context, id int64) (callcare.CallbackTask, error) {
 	t, err := scanCallback(db.read.QueryRowContext(ctx, `SELECT `+callbackColumns+` FROM callbacks WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		return callcare.CallbackTask{}, noTask(id)
 	}
 	if err != nil {
 		return callcare.CallbackTask{}, fmt.Errorf("sqlite: callback %d: %w", id, err)
@@ -200,7 +193,7 @@ func (db *DB) Callback(ctx context.Context, id int64) (callcare.CallbackTask, er
 }
 
 // CallbackAttempts returns the attempts of task id in order (seq 1 first),
-// or an error wrapping ErrNotFound when there is no such task.
+// or an error wrapping ENOTFOUND when there is no such task.
 func (db *DB) CallbackAttempts(ctx context.Context, id int64) ([]callcare.CallbackAttempt, error) {
 	fail := func(err error) ([]callcare.CallbackAttempt, error) {
 		return nil, fmt.Errorf("sqlite: attempts of callback %d: %w", id, err)
@@ -220,23 +213,10 @@ func (db *DB) CallbackAttempts(ctx context.Context, id int64) ([]callcare.Callba
 	return as, nil
 }
 
-// CallbackFilter selects callback tasks. Zero fields select everything.
-type CallbackFilter struct {
-	Status callcare.CallbackStatus // open or done; empty for both
-	// Clerk selects tasks whose Target is that clerk, Department those whose
-	// Target is that department (kind department, id = the department's
-	// number). Given both, a task matching either is selected: the clerk's
-	// queue.
-	Clerk      callcare.ClerkID
-	Department string
-	Number     string // exactly this number
-	Limit      int    // at most this many, the first in queue order; 0 (or less) for all
-}
-
 // Callbacks lists the tasks that match f in queue order: priority DESC (special
 // needs first), then the agreed time, else the due time, ASC (tasks with
 // neither last), then id.
-func (db *DB) Callbacks(ctx context.Context, f CallbackFilter) ([]callcare.CallbackTask, error) {
+func (db *DB) Callbacks(ctx context.Context, f callcare.CallbackFilter) ([]callcare.CallbackTask, error) {
 	// Fixed fragments only; every value is a parameter.
 	where, args := []string{"1 = 1"}, []any{}
 	if f.Status != "" {
@@ -354,7 +334,7 @@ func (db *DB) ClaimNext(ctx context.Context, clerk callcare.ClerkID, department 
 }
 
 // Release ends the clerk's claim on task id. A task claimed by nobody or by
-// another clerk is left as it is (no error); a missing task is ErrNotFound.
+// another clerk is left as it is (no error); a missing task is ENOTFOUND.
 func (db *DB) Release(ctx context.Context, id int64, clerk callcare.ClerkID) error {
 	err := db.updateTask(ctx, id, false, `
 		UPDATE callbacks SET claimed_by = '', claimed_until = NULL, updated_at = :now
@@ -369,8 +349,8 @@ func (db *DB) Release(ctx context.Context, id int64, clerk callcare.ClerkID) err
 // StartAttempt journals an attempt of task id BEFORE anything is dialed:
 // seq = Attempts+1, result pending, channel the id the dial will use; it
 // increments the task's Attempts, in the same transaction. It refuses a task
-// that is not open (ErrClosed) or missing (ErrNotFound), a task with an
-// attempt still pending (ErrAttemptPending), and a channel id any attempt
+// that is not open (ECONFLICT) or missing (ENOTFOUND), a task with an
+// attempt still pending (ECONFLICT), and a channel id any attempt
 // has used already (unique index).
 func (db *DB) StartAttempt(ctx context.Context, id int64, clerk callcare.ClerkID, channel string, at time.Time) (callcare.CallbackAttempt, error) {
 	fail := func(err error) (callcare.CallbackAttempt, error) {
@@ -399,13 +379,13 @@ func (db *DB) StartAttempt(ctx context.Context, id int64, clerk callcare.ClerkID
 		FROM callbacks WHERE id = ?`, id).Scan(&status, &attempts, &pending)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fail(ErrNotFound)
+		return fail(noTask(id))
 	case err != nil:
 		return fail(err)
 	case status != string(callcare.CallbackOpen):
-		return fail(ErrClosed)
+		return fail(taskClosed(id))
 	case pending:
-		return fail(ErrAttemptPending)
+		return fail(callcare.Errorf(callcare.ECONFLICT, "callback %d has an attempt under way", id))
 	}
 	seq := attempts + 1
 	if _, err := tx.ExecContext(ctx, `
@@ -463,7 +443,7 @@ func (db *DB) FinishAttempt(ctx context.Context, id int64, seq int, res callcare
 			return fail(err)
 		}
 		if n == 0 {
-			return fail(ErrNotFound)
+			return fail(callcare.Errorf(callcare.ENOTFOUND, "callback %d has no attempt %d", id, seq))
 		}
 		return false, nil // finished already
 	}
@@ -501,8 +481,8 @@ func (db *DB) PendingAttempts(ctx context.Context) ([]callcare.CallbackAttempt, 
 }
 
 // MarkDone closes task id with resolution res (e.g. callcare.ResolvedByClerk)
-// by by at at, releasing any claim. A missing task is ErrNotFound, a closed
-// one ErrClosed.
+// by by at at, releasing any claim. A missing task is ENOTFOUND, a closed
+// one ECONFLICT.
 func (db *DB) MarkDone(ctx context.Context, id int64, res callcare.Resolution, by string, at time.Time) error {
 	if res == "" {
 		return fmt.Errorf("sqlite: mark callback %d done: resolution required", id)
@@ -554,7 +534,7 @@ func (db *DB) DueAgreed(ctx context.Context, now time.Time) ([]callcare.Callback
 }
 
 // SetOverdue marks an open task overdue, escalated at escalatedAt (zero: not
-// escalated yet). A closed task is ErrClosed: it is no longer late.
+// escalated yet). A closed task is ECONFLICT: it is no longer late.
 func (db *DB) SetOverdue(ctx context.Context, id int64, escalatedAt time.Time) error {
 	err := db.updateTask(ctx, id, true, `
 		UPDATE callbacks SET overdue = 1, escalated_at = :escalated, updated_at = :now
@@ -605,8 +585,8 @@ func (db *DB) ClearNote(ctx context.Context, id int64) error {
 }
 
 // updateTask runs query, an UPDATE of task :id (also given :now, DB.Now), in
-// a write transaction. When it changes no row it tells why: ErrNotFound for a
-// missing task, ErrClosed for a closed one if requireOpen; otherwise nil.
+// a write transaction. When it changes no row it tells why: ENOTFOUND for a
+// missing task, ECONFLICT for a closed one if requireOpen; otherwise nil.
 func (db *DB) updateTask(ctx context.Context, id int64, requireOpen bool, query string, args ...any) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -627,11 +607,11 @@ func (db *DB) updateTask(ctx context.Context, id int64, requireOpen bool, query 
 		err := tx.QueryRowContext(ctx, `SELECT status FROM callbacks WHERE id = ?`, id).Scan(&status)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return ErrNotFound
+			return noTask(id)
 		case err != nil:
 			return err
 		case requireOpen && status != string(callcare.CallbackOpen):
-			return ErrClosed
+			return taskClosed(id)
 		}
 	}
 	return tx.Commit()
@@ -649,9 +629,17 @@ func taskExists(ctx context.Context, q querier, id int64) error {
 		return err
 	}
 	if n == 0 {
-		return ErrNotFound
+		return noTask(id)
 	}
 	return nil
+}
+
+// noTask and taskClosed are the refusals an admin or a clerk's phone must
+// tell apart from a broken store.
+func noTask(id int64) error { return callcare.Errorf(callcare.ENOTFOUND, "no callback task %d", id) }
+
+func taskClosed(id int64) error {
+	return callcare.Errorf(callcare.ECONFLICT, "callback %d is already closed", id)
 }
 
 // queryCallbacks reads the tasks selected by tail (WHERE ... ORDER BY ...).

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -27,7 +26,7 @@ var (
 
 // missed is a task as policy.TaskFor makes it for a call missed at `at`,
 // due two hours later.
-func missed(number string, target callcare.Target, at time.Time) callcare.CallbackTask {
+func missed(number callcare.Number, target callcare.Target, at time.Time) callcare.CallbackTask {
 	return callcare.CallbackTask{
 		Number:  number,
 		Dialed:  "101",
@@ -251,7 +250,7 @@ func TestDB_MissedCall(t *testing.T) {
 				}
 				assertTask(t, got, tc.want(first))
 				assertTask(t, MustCallback(t, db, first.ID), got)
-				if all, _ := db.Callbacks(ctx, sqlite.CallbackFilter{}); len(all) != 1 {
+				if all, _ := db.Callbacks(ctx, callcare.CallbackFilter{}); len(all) != 1 {
 					t.Fatalf("%d tasks, want 1", len(all))
 				}
 			})
@@ -313,24 +312,24 @@ func TestDB_MissedCall(t *testing.T) {
 		}
 		created := map[string]int64{}
 		for _, n := range numbers {
-			got, ok, err := db.MissedCall(ctx, missed(n, dept200, cb0))
+			got, ok, err := db.MissedCall(ctx, missed(callcare.Number(n), dept200, cb0))
 			if err != nil {
 				t.Fatalf("%q: %v", n, err)
 			}
-			if !ok || got.Number != n {
+			if !ok || string(got.Number) != n {
 				t.Fatalf("%q: created %v, stored as %q", n, ok, got.Number)
 			}
 			created[n] = got.ID
 		}
 		for _, n := range numbers {
-			got, ok, err := db.MissedCall(ctx, missed(n, dept200, cb0.Add(time.Minute)))
+			got, ok, err := db.MissedCall(ctx, missed(callcare.Number(n), dept200, cb0.Add(time.Minute)))
 			if err != nil {
 				t.Fatalf("%q again: %v", n, err)
 			}
 			if ok || got.ID != created[n] || got.Tries != 2 {
 				t.Fatalf("%q again: created %v, id %d (want %d), tries %d", n, ok, got.ID, created[n], got.Tries)
 			}
-			byNumber, err := db.Callbacks(ctx, sqlite.CallbackFilter{Number: n})
+			byNumber, err := db.Callbacks(ctx, callcare.CallbackFilter{Number: callcare.Number(n)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -338,7 +337,7 @@ func TestDB_MissedCall(t *testing.T) {
 				t.Fatalf("Callbacks(Number %q) = %v, want [%d]", n, ids(byNumber), created[n])
 			}
 		}
-		all, err := db.Callbacks(ctx, sqlite.CallbackFilter{})
+		all, err := db.Callbacks(ctx, callcare.CallbackFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +348,7 @@ func TestDB_MissedCall(t *testing.T) {
 		if n, err := db.CloseCallbacks(ctx, "' OR '1'='1", callcare.ResolvedGotThrough, "citizen", cb0.Add(time.Hour)); err != nil || n != 1 {
 			t.Fatalf("CloseCallbacks = %d, %v; want 1", n, err)
 		}
-		open, _ := db.Callbacks(ctx, sqlite.CallbackFilter{Status: callcare.CallbackOpen})
+		open, _ := db.Callbacks(ctx, callcare.CallbackFilter{Status: callcare.CallbackOpen})
 		if len(open) != len(numbers)-1 {
 			t.Fatalf("%d open after closing one, want %d", len(open), len(numbers)-1)
 		}
@@ -372,7 +371,7 @@ func TestDB_MissedCall(t *testing.T) {
 				if _, _, err := db.MissedCall(ctx, tc.task); err == nil {
 					t.Fatal("expected error")
 				}
-				if all, _ := db.Callbacks(ctx, sqlite.CallbackFilter{}); len(all) != 0 {
+				if all, _ := db.Callbacks(ctx, callcare.CallbackFilter{}); len(all) != 0 {
 					t.Fatalf("%d tasks written", len(all))
 				}
 			})
@@ -423,7 +422,7 @@ func TestDB_MissedCall_Concurrent(t *testing.T) {
 				<-start
 				for i := range numbers {
 					n := fmt.Sprintf("60010%04d", i)
-					task := missed(n, dept200, cb0.Add(time.Duration(h*writers+w)*time.Second))
+					task := missed(callcare.Number(n), dept200, cb0.Add(time.Duration(h*writers+w)*time.Second))
 					_, ok, err := db.MissedCall(ctx, task)
 					mu.Lock()
 					if err != nil {
@@ -441,7 +440,7 @@ func TestDB_MissedCall_Concurrent(t *testing.T) {
 	for _, err := range errs {
 		t.Error(err)
 	}
-	all, err := dbs[0].Callbacks(ctx, sqlite.CallbackFilter{})
+	all, err := dbs[0].Callbacks(ctx, callcare.CallbackFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,8 +449,8 @@ func TestDB_MissedCall_Concurrent(t *testing.T) {
 	}
 	calls := len(dbs) * writers
 	for _, task := range all {
-		if task.Tries != calls || created[task.Number] != 1 {
-			t.Errorf("%s: tries %d (want %d), created %d times", task.Number, task.Tries, calls, created[task.Number])
+		if task.Tries != calls || created[string(task.Number)] != 1 {
+			t.Errorf("%s: tries %d (want %d), created %d times", task.Number, task.Tries, calls, created[string(task.Number)])
 		}
 		if !task.FirstAt.Equal(cb0) || !task.LastAt.Equal(cb0.Add(time.Duration(calls-1)*time.Second)) {
 			t.Errorf("%s: first %v, last %v", task.Number, task.FirstAt, task.LastAt)
@@ -487,19 +486,19 @@ func TestDB_Callbacks(t *testing.T) {
 
 	for _, tc := range []struct {
 		name string
-		f    sqlite.CallbackFilter
+		f    callcare.CallbackFilter
 		want []callcare.CallbackTask
 	}{
-		{"All", sqlite.CallbackFilter{}, []callcare.CallbackTask{specialEarly, specialLate, agreedSoon, normalEarly, sameDue, closed, normalLate, noDue}},
-		{"Open", sqlite.CallbackFilter{Status: callcare.CallbackOpen}, []callcare.CallbackTask{specialEarly, specialLate, agreedSoon, normalEarly, sameDue, normalLate, noDue}},
-		{"Done", sqlite.CallbackFilter{Status: callcare.CallbackDone}, []callcare.CallbackTask{closed}},
-		{"Limit", sqlite.CallbackFilter{Status: callcare.CallbackOpen, Limit: 2}, []callcare.CallbackTask{specialEarly, specialLate}},
-		{"Clerk", sqlite.CallbackFilter{Clerk: "anowak", Status: callcare.CallbackOpen}, []callcare.CallbackTask{normalEarly, sameDue, noDue}},
-		{"Department", sqlite.CallbackFilter{Department: "200"}, []callcare.CallbackTask{specialLate, normalLate}},
-		{"ClerkAndDepartment", sqlite.CallbackFilter{Clerk: "anowak", Department: "200", Status: callcare.CallbackOpen}, []callcare.CallbackTask{specialLate, normalEarly, sameDue, normalLate, noDue}},
-		{"DepartmentIsNotAClerk", sqlite.CallbackFilter{Clerk: "200"}, []callcare.CallbackTask{}},
-		{"Number", sqlite.CallbackFilter{Number: "600000004"}, []callcare.CallbackTask{specialEarly}},
-		{"UnknownNumber", sqlite.CallbackFilter{Number: "' OR 1=1 --"}, []callcare.CallbackTask{}},
+		{"All", callcare.CallbackFilter{}, []callcare.CallbackTask{specialEarly, specialLate, agreedSoon, normalEarly, sameDue, closed, normalLate, noDue}},
+		{"Open", callcare.CallbackFilter{Status: callcare.CallbackOpen}, []callcare.CallbackTask{specialEarly, specialLate, agreedSoon, normalEarly, sameDue, normalLate, noDue}},
+		{"Done", callcare.CallbackFilter{Status: callcare.CallbackDone}, []callcare.CallbackTask{closed}},
+		{"Limit", callcare.CallbackFilter{Status: callcare.CallbackOpen, Limit: 2}, []callcare.CallbackTask{specialEarly, specialLate}},
+		{"Clerk", callcare.CallbackFilter{Clerk: "anowak", Status: callcare.CallbackOpen}, []callcare.CallbackTask{normalEarly, sameDue, noDue}},
+		{"Department", callcare.CallbackFilter{Department: "200"}, []callcare.CallbackTask{specialLate, normalLate}},
+		{"ClerkAndDepartment", callcare.CallbackFilter{Clerk: "anowak", Department: "200", Status: callcare.CallbackOpen}, []callcare.CallbackTask{specialLate, normalEarly, sameDue, normalLate, noDue}},
+		{"DepartmentIsNotAClerk", callcare.CallbackFilter{Clerk: "200"}, []callcare.CallbackTask{}},
+		{"Number", callcare.CallbackFilter{Number: "600000004"}, []callcare.CallbackTask{specialEarly}},
+		{"UnknownNumber", callcare.CallbackFilter{Number: "' OR 1=1 --"}, []callcare.CallbackTask{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := db.Callbacks(ctx, tc.f)
@@ -516,10 +515,10 @@ func TestDB_Callbacks(t *testing.T) {
 	}
 
 	t.Run("NotFound", func(t *testing.T) {
-		if _, err := db.Callback(ctx, 999); !errors.Is(err, sqlite.ErrNotFound) {
+		if _, err := db.Callback(ctx, 999); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 			t.Fatalf("Callback(999) = %v, want ErrNotFound", err)
 		}
-		if _, err := db.CallbackAttempts(ctx, 999); !errors.Is(err, sqlite.ErrNotFound) {
+		if _, err := db.CallbackAttempts(ctx, 999); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 			t.Fatalf("CallbackAttempts(999) = %v, want ErrNotFound", err)
 		}
 	})
@@ -661,7 +660,7 @@ func TestDB_ClaimNext(t *testing.T) {
 		if got, ok := claim(t, db, "bzielinska", "200"); !ok || got.ID != a.ID {
 			t.Fatal("released task not handed out")
 		}
-		if err := db.Release(ctx, 999, "anowak"); !errors.Is(err, sqlite.ErrNotFound) {
+		if err := db.Release(ctx, 999, "anowak"); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 			t.Fatalf("Release(999) = %v, want ErrNotFound", err)
 		}
 	})
@@ -784,7 +783,7 @@ func TestDB_ClaimNext_Concurrent(t *testing.T) {
 			dbs := []*sqlite.DB{MustOpenDBPath(t, path), MustOpenDBPath(t, path)}
 			ctx := context.Background()
 			for i := range tasks {
-				task := missed(fmt.Sprintf("6000%05d", i), tc.target(i), cb0.Add(time.Duration(i)*time.Second))
+				task := missed(callcare.Number(fmt.Sprintf("6000%05d", i)), tc.target(i), cb0.Add(time.Duration(i)*time.Second))
 				if i%5 == 0 {
 					task = special(task, callcare.NeedsRegistry)
 				}
@@ -868,7 +867,7 @@ func TestDB_Attempts(t *testing.T) {
 			t.Fatalf("Attempts = %d, want 1", got.Attempts)
 		}
 		// Only one attempt at a time: the citizen may be ringing.
-		if _, err := db.StartAttempt(ctx, task.ID, "bzielinska", "cb-ch-x", at1); !errors.Is(err, sqlite.ErrAttemptPending) {
+		if _, err := db.StartAttempt(ctx, task.ID, "bzielinska", "cb-ch-x", at1); callcare.ErrorCode(err) != callcare.ECONFLICT {
 			t.Fatalf("second start = %v, want ErrAttemptPending", err)
 		}
 		if pending, err := db.PendingAttempts(ctx); err != nil || !reflect.DeepEqual(pending, []callcare.CallbackAttempt{want1}) {
@@ -930,7 +929,7 @@ func TestDB_Attempts(t *testing.T) {
 		}
 
 		// Closed: no more attempts.
-		if _, err := db.StartAttempt(ctx, task.ID, "anowak", "cb-ch-3", end2); !errors.Is(err, sqlite.ErrClosed) {
+		if _, err := db.StartAttempt(ctx, task.ID, "anowak", "cb-ch-3", end2); callcare.ErrorCode(err) != callcare.ECONFLICT {
 			t.Fatalf("start on closed = %v, want ErrClosed", err)
 		}
 	})
@@ -990,23 +989,23 @@ func TestDB_Attempts(t *testing.T) {
 		for _, tc := range []struct {
 			name string
 			err  error
-			want error
+			want string
 		}{
-			{"StartMissingTask", func() error { _, err := db.StartAttempt(ctx, 999, "anowak", "ch-1", cb0); return err }(), sqlite.ErrNotFound},
-			{"StartNoChannel", func() error { _, err := db.StartAttempt(ctx, task.ID, "anowak", "", cb0); return err }(), nil},
-			{"StartNoTime", func() error { _, err := db.StartAttempt(ctx, task.ID, "anowak", "ch-1", time.Time{}); return err }(), nil},
+			{"StartMissingTask", func() error { _, err := db.StartAttempt(ctx, 999, "anowak", "ch-1", cb0); return err }(), callcare.ENOTFOUND},
+			{"StartNoChannel", func() error { _, err := db.StartAttempt(ctx, task.ID, "anowak", "", cb0); return err }(), ""},
+			{"StartNoTime", func() error { _, err := db.StartAttempt(ctx, task.ID, "anowak", "ch-1", time.Time{}); return err }(), ""},
 			{"FinishMissing", func() error {
 				_, err := db.FinishAttempt(ctx, task.ID, 7, callcare.AttemptReached, cb0, time.Time{}, "")
 				return err
-			}(), sqlite.ErrNotFound},
+			}(), callcare.ENOTFOUND},
 			{"FinishPending", func() error {
 				_, err := db.FinishAttempt(ctx, task.ID, 1, callcare.AttemptPending, cb0, time.Time{}, "")
 				return err
-			}(), nil},
+			}(), ""},
 		} {
 			if tc.err == nil {
 				t.Errorf("%s: no error", tc.name)
-			} else if tc.want != nil && !errors.Is(tc.err, tc.want) {
+			} else if tc.want != "" && callcare.ErrorCode(tc.err) != tc.want {
 				t.Errorf("%s: %v, want %v", tc.name, tc.err, tc.want)
 			}
 		}
@@ -1027,7 +1026,7 @@ func TestDB_CloseCallbacks(t *testing.T) {
 	at := cb0.Add(time.Hour)
 	for _, tc := range []struct {
 		name   string
-		number string
+		number callcare.Number
 		want   int
 	}{
 		{"Closes", "600100200", 1},
@@ -1065,18 +1064,18 @@ func TestDB_MarkDone(t *testing.T) {
 		name string
 		id   int64
 		res  callcare.Resolution
-		want error // nil: success; errAny: some error
+		want string // "": success; errAny: some error
 	}{
 		{"NoResolution", a.ID, "", errAny},
-		{"OK", a.ID, callcare.ResolvedByClerk, nil},
-		{"AlreadyClosed", a.ID, callcare.ResolvedWrongNumber, sqlite.ErrClosed},
-		{"Missing", 999, callcare.ResolvedByClerk, sqlite.ErrNotFound},
+		{"OK", a.ID, callcare.ResolvedByClerk, ""},
+		{"AlreadyClosed", a.ID, callcare.ResolvedWrongNumber, callcare.ECONFLICT},
+		{"Missing", 999, callcare.ResolvedByClerk, callcare.ENOTFOUND},
 	} {
 		err := db.MarkDone(ctx, tc.id, tc.res, "admin", at)
 		switch {
-		case tc.want == nil && err != nil:
+		case tc.want == "" && err != nil:
 			t.Errorf("%s: %v", tc.name, err)
-		case tc.want == errAny && err == nil, tc.want != nil && tc.want != errAny && !errors.Is(err, tc.want):
+		case tc.want == errAny && err == nil, tc.want != "" && tc.want != errAny && callcare.ErrorCode(err) != tc.want:
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
 	}
@@ -1086,7 +1085,7 @@ func TestDB_MarkDone(t *testing.T) {
 	}
 }
 
-var errAny = errors.New("any error")
+const errAny = "any error"
 
 func TestDB_ScheduleAndDueAgreed(t *testing.T) {
 	ctx := context.Background()
@@ -1168,14 +1167,14 @@ func TestDB_ScheduleAndDueAgreed(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		err  error
-		want error
+		want string
 	}{
-		{"ScheduleClosed", db.Schedule(ctx, b.ID, agreed), sqlite.ErrClosed},
-		{"ScheduleMissing", db.Schedule(ctx, 999, agreed), sqlite.ErrNotFound},
-		{"OverdueClosed", db.SetOverdue(ctx, b.ID, agreed), sqlite.ErrClosed},
-		{"OverdueMissing", db.SetOverdue(ctx, 999, agreed), sqlite.ErrNotFound},
+		{"ScheduleClosed", db.Schedule(ctx, b.ID, agreed), callcare.ECONFLICT},
+		{"ScheduleMissing", db.Schedule(ctx, 999, agreed), callcare.ENOTFOUND},
+		{"OverdueClosed", db.SetOverdue(ctx, b.ID, agreed), callcare.ECONFLICT},
+		{"OverdueMissing", db.SetOverdue(ctx, 999, agreed), callcare.ENOTFOUND},
 	} {
-		if !errors.Is(tc.err, tc.want) {
+		if callcare.ErrorCode(tc.err) != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, tc.err, tc.want)
 		}
 	}
@@ -1267,10 +1266,10 @@ func TestDB_Notes(t *testing.T) {
 	if got, _ := db.NotesToDelete(ctx, cutoff.Add(2*time.Hour)); !reflect.DeepEqual(ids(got), []int64{closedAtCutoff.ID, closedRecently.ID}) {
 		t.Fatalf("later sweep: %v", ids(got))
 	}
-	if err := db.SetNote(ctx, 999, "x"); !errors.Is(err, sqlite.ErrNotFound) {
+	if err := db.SetNote(ctx, 999, "x"); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 		t.Fatalf("SetNote(999) = %v", err)
 	}
-	if err := db.ClearNote(ctx, 999); !errors.Is(err, sqlite.ErrNotFound) {
+	if err := db.ClearNote(ctx, 999); callcare.ErrorCode(err) != callcare.ENOTFOUND {
 		t.Fatalf("ClearNote(999) = %v", err)
 	}
 }

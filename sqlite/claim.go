@@ -50,7 +50,7 @@ func (db *DB) ClaimTask(ctx context.Context, id int64, by callcare.ClerkID, now 
 
 // RaisePriority puts the open tasks of number first in the queue, for a
 // person with special needs (P5.3), noting how that is known.
-func (db *DB) RaisePriority(ctx context.Context, number string, needs callcare.NeedsSource) error {
+func (db *DB) RaisePriority(ctx context.Context, number callcare.Number, needs callcare.NeedsSource) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: raise priority: %w", err)

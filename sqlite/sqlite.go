@@ -21,14 +21,13 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/callcare/callcare"
 )
 
 // BusyTimeout is how long a connection waits for another connection or
 // process to release a lock before it gives up with "database is locked".
 const BusyTimeout = 5 * time.Second
-
-// ErrNotFound is returned, wrapped, when a record does not exist.
-var ErrNotFound = errors.New("not found")
 
 //go:embed migration/*.sql
 var migrationFS embed.FS
@@ -251,3 +250,10 @@ func parseTime(s sql.NullString) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// The store keeps every contract of the root package.
+var (
+	_ callcare.CallService     = (*DB)(nil)
+	_ callcare.CallbackService = (*DB)(nil)
+	_ callcare.CallbackQueue   = (*DB)(nil)
+)

@@ -96,11 +96,11 @@ func (c *callbacksCmd) usageError(err error) error {
 
 // storeError turns an error of the store into one line for the admin.
 func (c *callbacksCmd) storeError(id int64, err error) error {
-	switch {
-	case errors.Is(err, sqlite.ErrNotFound):
-		return c.fail("no callback task %d", id)
-	case errors.Is(err, sqlite.ErrClosed):
-		return c.fail("callback %d is already closed; nothing was changed", id)
+	switch callcare.ErrorCode(err) {
+	case callcare.ENOTFOUND:
+		return c.fail("%s", callcare.ErrorMessage(err))
+	case callcare.ECONFLICT:
+		return c.fail("%s; nothing was changed", callcare.ErrorMessage(err))
 	}
 	return c.fail("%s", oneLine(err.Error()))
 }
@@ -215,7 +215,7 @@ func callbacksList(ctx context.Context, c *callbacksCmd, args []string) error {
 	if len(pos) > 0 {
 		return c.usageError(fmt.Errorf("unexpected arguments %q", pos))
 	}
-	f := sqlite.CallbackFilter{Clerk: callcare.ClerkID(*clerk), Department: *dept, Limit: *limit}
+	f := callcare.CallbackFilter{Clerk: callcare.ClerkID(*clerk), Department: *dept, Limit: *limit}
 	switch *status {
 	case "open":
 		f.Status = callcare.CallbackOpen
@@ -229,8 +229,8 @@ func callbacksList(ctx context.Context, c *callbacksCmd, args []string) error {
 		return c.usageError(fmt.Errorf("--limit %d: want 0 (all) or more", *limit))
 	}
 	if *number != "" {
-		f.Number = *number
-		if n, ok := callcare.CallableNumber(*number); ok {
+		f.Number = callcare.Number(*number)
+		if n, ok := callcare.CallableNumber(f.Number); ok {
 			f.Number = n // as the service stores it: no spaces or dashes
 		}
 	}
@@ -302,30 +302,17 @@ func target(t callcare.Target) string {
 // there is one (P4m), else the due time; OVERDUE when it passed with the
 // task still open, or when the service marked it overdue.
 func (c *callbacksCmd) promise(t callcare.CallbackTask) string {
-	var s string
-	switch {
+	s := "-"
+	switch p := t.Promise(); {
 	case !t.AgreedAt.IsZero():
-		s = "agreed " + c.minute(t.AgreedAt)
-	case !t.Due.IsZero():
-		s = "due " + c.minute(t.Due)
-	default:
-		s = "-"
+		s = "agreed " + c.minute(p)
+	case !p.IsZero():
+		s = "due " + c.minute(p)
 	}
-	if c.overdue(t) {
+	if t.Late(c.now) {
 		s += " OVERDUE"
 	}
 	return s
-}
-
-func (c *callbacksCmd) overdue(t callcare.CallbackTask) bool {
-	if t.Status != callcare.CallbackOpen {
-		return false
-	}
-	when := t.AgreedAt
-	if when.IsZero() {
-		when = t.Due
-	}
-	return t.Overdue || (!when.IsZero() && when.Before(c.now))
 }
 
 // status is open (and who works it now), or done and how.
@@ -333,14 +320,10 @@ func (c *callbacksCmd) status(t callcare.CallbackTask) string {
 	if t.Status == callcare.CallbackDone {
 		return "done: " + string(t.Resolution)
 	}
-	if c.claimed(t) {
+	if t.Claimed(c.now) {
 		return "open, " + string(t.ClaimedBy) + " working it"
 	}
 	return string(t.Status)
-}
-
-func (c *callbacksCmd) claimed(t callcare.CallbackTask) bool {
-	return t.ClaimedBy != "" && (t.ClaimedUntil.IsZero() || t.ClaimedUntil.After(c.now))
 }
 
 func (c *callbacksCmd) minute(t time.Time) string { return t.In(c.loc).Format("2006-01-02 15:04") }
@@ -420,14 +403,14 @@ func (c *callbacksCmd) printTask(t callcare.CallbackTask, attempts []callcare.Ca
 	field("Last call", "%s", c.second(t.LastAt))
 	field("Tries", "%d (calls from the citizen that did not get through)", t.Tries)
 	due := c.second(t.Due)
-	if c.overdue(t) && t.AgreedAt.IsZero() {
+	if t.Late(c.now) && t.AgreedAt.IsZero() {
 		due += " OVERDUE"
 	}
 	field("Due by", "%s", due)
 	agreed := "none"
 	if !t.AgreedAt.IsZero() {
 		agreed = c.second(t.AgreedAt) + " (P4m)"
-		if c.overdue(t) {
+		if t.Late(c.now) {
 			agreed += " OVERDUE"
 		}
 	}
@@ -450,7 +433,7 @@ func (c *callbacksCmd) printTask(t callcare.CallbackTask, attempts []callcare.Ca
 	}
 	field("Overdue", "%s", overdue)
 	claim := "nobody"
-	if c.claimed(t) {
+	if t.Claimed(c.now) {
 		claim = fmt.Sprintf("%s, until %s", t.ClaimedBy, c.second(t.ClaimedUntil))
 	}
 	field("Worked by", "%s", claim)
@@ -548,7 +531,7 @@ func callbacksDone(ctx context.Context, c *callbacksCmd, args []string) error {
 		return c.closedError(t)
 	}
 	if err := c.db.MarkDone(ctx, id, callcare.Resolution(*res), *by, c.now); err != nil {
-		if errors.Is(err, sqlite.ErrClosed) {
+		if callcare.ErrorCode(err) == callcare.ECONFLICT {
 			// Closed since we looked (the citizen got through meanwhile).
 			if t, err := c.db.Callback(ctx, id); err == nil {
 				return c.closedError(t)
@@ -557,7 +540,7 @@ func callbacksDone(ctx context.Context, c *callbacksCmd, args []string) error {
 		return c.storeError(id, err)
 	}
 	fmt.Fprintf(c.stdout, "callback %d (%s) closed: %s, by %s at %s\n", id, t.Number, *res, *by, c.second(c.now))
-	if c.claimed(t) {
+	if t.Claimed(c.now) {
 		fmt.Fprintf(c.stdout, "note: %s was working it; their phone may still be on it\n", t.ClaimedBy)
 	}
 	return nil
@@ -602,7 +585,7 @@ func callbacksSchedule(ctx context.Context, c *callbacksCmd, args []string) erro
 		return c.closedError(t)
 	}
 	if err := c.db.Schedule(ctx, id, when); err != nil {
-		if errors.Is(err, sqlite.ErrClosed) {
+		if callcare.ErrorCode(err) == callcare.ECONFLICT {
 			if t, err := c.db.Callback(ctx, id); err == nil {
 				return c.closedError(t)
 			}

@@ -41,7 +41,7 @@ func runCallsList(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("calls list: %w", err)
 	}
 	defer db.Close()
-	calls, err := db.Calls(ctx, sqlite.CallFilter{Since: from, Limit: *limit})
+	calls, err := db.Calls(ctx, callcare.CallFilter{Since: from, Limit: *limit})
 	if err != nil {
 		return fmt.Errorf("calls list: %w", err)
 	}

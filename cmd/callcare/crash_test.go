@@ -181,7 +181,7 @@ func TestCrash_NoTaskIsLost(t *testing.T) {
 		}
 		promised++
 		caller := numberOf(t, e, c)
-		ts, err := db.Callbacks(context.Background(), sqlite.CallbackFilter{Number: caller})
+		ts, err := db.Callbacks(context.Background(), callcare.CallbackFilter{Number: caller})
 		if err != nil || len(ts) != 1 {
 			t.Errorf("caller %s heard the promise; tasks %v, %v", caller, ts, err)
 		}
@@ -193,7 +193,7 @@ func TestCrash_NoTaskIsLost(t *testing.T) {
 }
 
 // numberOf finds a call's caller number in the call log.
-func numberOf(t *testing.T, e *crashEnv, c *pbxsim.Call) string {
+func numberOf(t *testing.T, e *crashEnv, c *pbxsim.Call) callcare.Number {
 	db := e.open(t)
 	rec, err := db.Call(context.Background(), c.ChannelID())
 	if err != nil {

@@ -54,7 +54,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	opts := ariOptions(c, slog.New(slog.DiscardHandler))
 	opts.URL, opts.WebsocketURL, opts.User, opts.Password = pbx.URL(), pbx.WebsocketURL(), "callcare", "callcare"
 	opts.Clock, opts.Observe = clk, tl.step
-	svc := ari.New(opts, settings(c), db)
+	svc := ari.New(opts, settings(c), stores(db))
 	svcCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { svc.Run(svcCtx); close(done) }()
@@ -69,7 +69,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	for i := 0; i < 500 && svc.Stats().ActiveCalls > 0; i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	calls, err := db.Calls(ctx, sqlite.CallFilter{})
+	calls, err := db.Calls(ctx, callcare.CallFilter{})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -223,7 +223,7 @@ func verdict(r callcare.CallRecord) string {
 }
 
 func callerOf(r callcare.CallRecord) string {
-	return fmt.Sprintf("%-12s", callcare.MaskNumber(r.CallerID))
+	return fmt.Sprintf("%-12s", r.CallerID.Masked())
 }
 
 func (t *timeline) name(id callcare.ClerkID) string {
@@ -257,7 +257,7 @@ func (t *timeline) session(s ari.Step) {
 		say("%d callback(s) wait for %s or the department", ev.Own+ev.Department, t.name(s.Clerk))
 	case policy.TaskClaimed:
 		if ev.OK {
-			say("hears: a call from %s, %d try(ies), since %s; 1 to call back", callcare.MaskNumber(ev.Task.Number), ev.Task.Tries, ev.Task.FirstAt.In(t.loc).Format("15:04"))
+			say("hears: a call from %s, %d try(ies), since %s; 1 to call back", ev.Task.Number.Masked(), ev.Task.Tries, ev.Task.FirstAt.In(t.loc).Format("15:04"))
 		}
 	case policy.KeyPressed:
 		say("presses %s", ev.Digit)

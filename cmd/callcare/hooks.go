@@ -20,7 +20,7 @@ type hooks struct {
 
 // OutboundAnswered: a clerk's own call to a citizen was answered, so the
 // citizen's callbacks are settled (P4c).
-func (h hooks) OutboundAnswered(ctx context.Context, number, endpoint string) error {
+func (h hooks) OutboundAnswered(ctx context.Context, number callcare.Number, endpoint string) error {
 	by := endpoint
 	for _, c := range h.dir.Clerks {
 		if c.Endpoint == endpoint {

@@ -50,7 +50,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("serve: FastAGI hooks: %w", err)
 	}
-	svc := ari.New(ariOptions(c, log), settings(c), db)
+	svc := ari.New(ariOptions(c, log), settings(c), stores(db))
 	hooksDone := make(chan error, 1)
 	go func() {
 		h := hooks{db: db, dir: &c.Directory, clock: clock.Real{}, log: log}
@@ -74,7 +74,7 @@ func ariOptions(c *config.Config, log *slog.Logger) ari.Options {
 }
 
 func settings(c *config.Config) ari.Settings {
-	cb, snd := c.Callbacks, c.Sounds
+	cb := c.Callbacks
 	rules := policy.CallbackRules{
 		Hours: c.OfficeHours, Promise: cb.Promise, SpecialNeedsPromise: cb.SpecialNeedsPromise,
 		MaxAttempts: cb.MaxAttempts,
@@ -86,21 +86,12 @@ func settings(c *config.Config) ari.Settings {
 		Directory: &c.Directory,
 		Inbound: policy.InboundSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
-			Sounds: policy.Sounds{
-				UnknownNumber: snd.UnknownNumber, NobodyAvailable: snd.NobodyAvailable, Goodbye: snd.Goodbye,
-				OfficeClosed: snd.OfficeClosed, Press1Callback: snd.Press1Callback,
-				RecordNote: snd.RecordNote, CallbackThanks: snd.CallbackThanks,
-			},
+			Prompts: c.Prompts,
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
 			Dial: cb.Dial, CallerID: cb.CallerID,
-			Sounds: policy.SessionSounds{
-				None: snd.CallbacksNone, Waiting: snd.CallbacksWaiting, From: snd.CallbackFrom, Received: snd.CallbackReceived,
-				Tries: snd.CallbackTries, Menu: snd.CallbackMenu, Agreed: snd.CallbackAgreed,
-				Press1: snd.CallbackPress1, Outcome: snd.CallbackOutcome, NotReached: snd.NotReached,
-				Goodbye: snd.Goodbye, PleaseHold: snd.PleaseHold, EnterTime: snd.EnterTime, AgreedFor: snd.AgreedFor,
-			},
+			Prompts: c.Prompts,
 		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
 		Lines:          map[string]callcare.Target{},
@@ -114,4 +105,9 @@ func settings(c *config.Config) ari.Settings {
 		set.Lines[l.Number] = l.Target
 	}
 	return set
+}
+
+// stores gives the shell the store's contracts, all kept by one database.
+func stores(db *sqlite.DB) ari.Stores {
+	return ari.Stores{Calls: db, Callbacks: db, Queue: db}
 }

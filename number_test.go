@@ -1,6 +1,8 @@
 package callcare_test
 
 import (
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/callcare/callcare"
@@ -39,9 +41,31 @@ func TestCallableNumber(t *testing.T) {
 		{"123;rm -rf", "", false},
 		{"١٢٣٤٥", "", false},
 	} {
-		got, ok := callcare.CallableNumber(tc.in)
-		if got != tc.want || ok != tc.ok {
+		got, ok := callcare.CallableNumber(callcare.Number(tc.in))
+		if string(got) != tc.want || ok != tc.ok {
 			t.Errorf("CallableNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+func TestMaskNumber_AnyScriptAndLength(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"١٢٣٤٥٦٧", "****٥٦٧"}, // Arabic-Indic digits are digits too
+		{"४८६००१००२००", "********२००"},
+		{"600100200\n$ rm", "******200?$ rm"},
+		{strings.Repeat("9", 2048), "…" + strings.Repeat("*", 21) + "999"},
+	} {
+		if got := callcare.MaskNumber(tc.in); got != tc.want {
+			t.Errorf("MaskNumber(%.20q...) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNumber_MasksItselfInLogs(t *testing.T) {
+	var b strings.Builder
+	log := slog.New(slog.NewTextHandler(&b, nil))
+	log.Info("call", "caller", callcare.Number("48600100200"), "other", callcare.Number("٤٨٦٠٠١٠٠٢٠٠"))
+	if s := b.String(); strings.Contains(s, "600100") || strings.Contains(s, "٦٠٠١٠٠") || !strings.Contains(s, "********200") {
+		t.Errorf("logged %q", s)
 	}
 }

@@ -1,0 +1,86 @@
+package callcare
+
+import "reflect"
+
+// Prompts names every sound the service plays, as Asterisk sound names
+// (played as media "sound:NAME", in the channel's language). It is the one
+// list: the configuration's `sounds:` section decodes into it (the yaml key
+// of each field), the policy plays its fields, and `prompts check` walks it.
+// Numbers and times are said with Asterisk's own digit sounds, not listed
+// here (policy/say.go).
+type Prompts struct {
+	// The call path.
+	UnknownNumber   string `yaml:"unknown_number"`   // the dialed number reaches nobody
+	NobodyAvailable string `yaml:"nobody_available"` // every person of the chain was rung; a callback follows
+	Goodbye         string `yaml:"goodbye"`          // closing words before the service hangs up (P4l)
+
+	// Callers outside office hours, and callback requests.
+	OfficeClosed   string `yaml:"office_closed"`    // the office is closed now (then when it opens)
+	Press1Callback string `yaml:"press_1_callback"` // press 1 and we call you back
+	RecordNote     string `yaml:"record_note"`      // say in a few words what it is about, then #
+	CallbackThanks string `yaml:"callback_thanks"`  // the callback request is taken
+
+	// Clerks working callbacks from the desk phone (P4c, P4i, P4m).
+	CallbacksNone    string `yaml:"callbacks_none"`       // no callbacks wait
+	CallbacksWaiting string `yaml:"callbacks_waiting"`    // "you have" (then the count)
+	CallbackMenu     string `yaml:"callback_menu"`        // 1 call now, 2 next, 3 done, 0 repeat
+	CallbackFrom     string `yaml:"callback_from"`        // "from" (then the number, digit by digit)
+	CallbackReceived string `yaml:"callback_received"`    // "received" (then when)
+	CallbackTries    string `yaml:"callback_tries"`       // "tries" (after the count)
+	CallbackAgreed   string `yaml:"callback_agreed"`      // an agreed-time callback is due now (P4m)
+	CallbackPress1   string `yaml:"callback_press_1"`     // press 1 to call the citizen
+	PleaseHold       string `yaml:"please_hold"`          // the citizen is being dialed
+	CallbackOutcome  string `yaml:"callback_outcome"`     // after the call: 1 done, 2 again later, 3 wrong number, 4 agree a time
+	EnterTime        string `yaml:"callback_enter_time"`  // key in the agreed time: hour and minutes
+	AgreedFor        string `yaml:"callback_agreed_for"`  // "the callback is agreed for" (then the time)
+	NotReached       string `yaml:"callback_not_reached"` // to the clerk: the citizen did not answer
+}
+
+// DefaultPrompts are the sounds used where the configuration names none:
+// Asterisk's stock core sounds where one fits, callcare/... where none does.
+var DefaultPrompts = Prompts{
+	UnknownNumber:   "ss-noservice",
+	NobodyAvailable: "vm-nobodyavail",
+	Goodbye:         "vm-goodbye",
+
+	OfficeClosed:   "callcare/office-closed",
+	Press1Callback: "callcare/press-1-callback",
+	RecordNote:     "vm-intro",
+	CallbackThanks: "auth-thankyou",
+
+	CallbacksNone:    "vm-nomore",
+	CallbacksWaiting: "vm-youhave",
+	CallbackMenu:     "callcare/callback-menu",
+	CallbackFrom:     "vm-from-phonenumber",
+	CallbackReceived: "vm-received",
+	CallbackTries:    "callcare/tries",
+	CallbackAgreed:   "callcare/agreed-callback",
+	CallbackPress1:   "callcare/press-1-to-call",
+	PleaseHold:       "pls-hold-while-try",
+	CallbackOutcome:  "callcare/callback-outcome",
+	EnterTime:        "callcare/enter-time",
+	AgreedFor:        "callcare/agreed-for",
+	NotReached:       "callcare/not-reached",
+}
+
+// Each calls f with the configuration key and the sound of every prompt,
+// in the order they are declared.
+func (p Prompts) Each(f func(key, sound string)) {
+	v := reflect.ValueOf(p)
+	t := v.Type()
+	for i := range t.NumField() {
+		f(t.Field(i).Tag.Get("yaml"), v.Field(i).String())
+	}
+}
+
+// WithDefaults fills every prompt left empty from DefaultPrompts.
+func (p Prompts) WithDefaults() Prompts {
+	v := reflect.ValueOf(&p).Elem()
+	d := reflect.ValueOf(DefaultPrompts)
+	for i := range v.NumField() {
+		if v.Field(i).String() == "" {
+			v.Field(i).SetString(d.Field(i).String())
+		}
+	}
+	return p
+}

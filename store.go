@@ -1,0 +1,97 @@
+package callcare
+
+import (
+	"context"
+	"time"
+)
+
+// The store's contracts: what must survive a restart, split by concern. The
+// sqlite package implements them all; the ARI shell, the FastAGI hooks and
+// the command line each take the parts they use. Failures a user must tell
+// apart are *Error: ENOTFOUND for a record that does not exist, ECONFLICT for
+// one whose state forbids the change (a task already closed).
+
+// CallService keeps the call log: the record the Secretary shows to prove
+// the procedure was kept.
+type CallService interface {
+	// SaveCall writes the record as it stands (at the start and at the end).
+	SaveCall(ctx context.Context, rec CallRecord) error
+	Call(ctx context.Context, id string) (CallRecord, error)
+	// Calls lists the calls that match f, newest first.
+	Calls(ctx context.Context, f CallFilter) ([]CallRecord, error)
+}
+
+// CallFilter selects calls by their start time and outcome.
+type CallFilter struct {
+	Since   time.Time // started at or after; zero for no lower bound
+	Until   time.Time // started before; zero for no upper bound
+	Limit   int       // at most this many, the newest; 0 for all
+	Outcome Outcome   // only calls that ended so; empty for any, in progress included
+}
+
+// CallbackService keeps the callback tasks (P4c, P4m): created from missed
+// calls, closed when the citizen is reached, read and changed by the admin.
+type CallbackService interface {
+	// MissedCall records a missed call in the open task of its number, or
+	// creates one; it tells whether it created it.
+	MissedCall(ctx context.Context, t CallbackTask) (CallbackTask, bool, error)
+	Callback(ctx context.Context, id int64) (CallbackTask, error)
+	// Callbacks lists the tasks that match f in queue order.
+	Callbacks(ctx context.Context, f CallbackFilter) ([]CallbackTask, error)
+	CallbackAttempts(ctx context.Context, id int64) ([]CallbackAttempt, error)
+	// CloseCallbacks closes every open task of a number; it says how many.
+	CloseCallbacks(ctx context.Context, number Number, res Resolution, by string, at time.Time) (int, error)
+	MarkDone(ctx context.Context, id int64, res Resolution, by string, at time.Time) error
+	// Schedule sets (or, with a zero time, clears) the time agreed with the
+	// citizen (P4m).
+	Schedule(ctx context.Context, id int64, agreed time.Time) error
+	// RaisePriority marks a number's open tasks as for a person with special
+	// needs (P5.3).
+	RaisePriority(ctx context.Context, number Number, needs NeedsSource) error
+	// SetOverdue flags a task nobody took at its agreed time; escalatedAt is
+	// zero when it was only reported.
+	SetOverdue(ctx context.Context, id int64, escalatedAt time.Time) error
+	// NotesToDelete lists the tasks closed before cutoff that still name a
+	// voice note; ClearNote forgets a deleted one.
+	NotesToDelete(ctx context.Context, cutoff time.Time) ([]CallbackTask, error)
+	ClearNote(ctx context.Context, id int64) error
+}
+
+// CallbackFilter selects callback tasks. Zero fields select everything.
+type CallbackFilter struct {
+	Status CallbackStatus // open or done; empty for both
+	// Clerk selects tasks whose Target is that clerk, Department those whose
+	// Target is that department. Given both, a task matching either is
+	// selected: the clerk's queue.
+	Clerk      ClerkID
+	Department string
+	Number     Number // exactly this number
+	Limit      int    // at most this many, the first in queue order; 0 for all
+}
+
+// CallbackQueue is how clerks' phones work the callbacks: claims that keep
+// two clerks off one task, and attempts journaled before a citizen is
+// dialed, so a restart never dials one twice.
+type CallbackQueue interface {
+	// CountWaiting counts the tasks ready for a clerk: own, and the
+	// department's.
+	CountWaiting(ctx context.Context, clerk ClerkID, department string, now time.Time) (own, dept int, err error)
+	// ClaimNext claims the first ready task of the clerk's queue, skipping
+	// those in skip; ok is false when none waits.
+	ClaimNext(ctx context.Context, clerk ClerkID, department string, skip []int64, now time.Time, lease time.Duration) (t CallbackTask, ok bool, err error)
+	// ClaimTask claims one task; ok is false when it is closed or claimed.
+	ClaimTask(ctx context.Context, id int64, by ClerkID, now time.Time, lease time.Duration) (t CallbackTask, ok bool, err error)
+	// Release gives a task back, unchanged, if clerk holds it.
+	Release(ctx context.Context, id int64, clerk ClerkID) error
+	// StartAttempt journals an attempt before the citizen is dialed on
+	// channel; ECONFLICT when the task closed meanwhile.
+	StartAttempt(ctx context.Context, id int64, clerk ClerkID, channel string, at time.Time) (CallbackAttempt, error)
+	// FinishAttempt records how an attempt ended and when the next may
+	// start (zero for at once), or closes the task.
+	FinishAttempt(ctx context.Context, id int64, seq int, res AttemptResult, at, next time.Time, close Resolution) (bool, error)
+	// PendingAttempts are the attempts started and never finished: a run
+	// died during them.
+	PendingAttempts(ctx context.Context) ([]CallbackAttempt, error)
+	// DueAgreed lists the open tasks whose agreed time has come.
+	DueAgreed(ctx context.Context, now time.Time) ([]CallbackTask, error)
+}
