@@ -12,7 +12,6 @@ import (
 	"github.com/callcare/callcare"
 )
 
-
 // callbackColumns are read by scanCallback, in this order.
 const callbackColumns = `id, number, dialed, target_kind, target_id, reason, priority, needs, call_id,
 	first_at, last_at, tries, due_at, agreed_at, next_attempt_at, attempts, status, resolution,
