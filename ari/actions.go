@@ -46,6 +46,8 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 			f.record(ctx, a)
 		case policy.Resync:
 			f.resync(ctx, a.Legs)
+		case policy.OwnChannel:
+			f.ownChannel(a)
 		case policy.Finish:
 			f.finish(ctx)
 		default:
@@ -264,8 +266,8 @@ func (f *flow) resync(ctx context.Context, legs []string) {
 }
 
 func (f *flow) finish(ctx context.Context) {
-	if c, ok := f.m.(*policy.Inbound); ok {
-		rec := c.Record()
+	if r, ok := f.m.(recorder); ok {
+		rec := r.Record()
 		f.log.Info("call ends", "outcome", rec.Outcome, "answered_by", rec.AnsweredBy, "ring", rec.AnsweredRing, "hung_up_by", rec.HungUpBy)
 	}
 	if f.bridge != "" {

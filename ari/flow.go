@@ -37,7 +37,7 @@ type flow struct {
 	claimer callcare.ClerkID // who holds the flow's callback task
 
 	own      string           // the channel the flow talks to; "" until there is one
-	ownClerk callcare.ClerkID // whose channel own is, in an agreed callback
+	ownClerk callcare.ClerkID // whose desk phone own is, in a clerk's flow
 	ownGone  policy.Event     // what the end of own means: CallerGone or ClerkGone
 	answered bool             // own is up
 	bridge   string
@@ -98,28 +98,29 @@ func (f *flow) run(ctx context.Context) {
 }
 
 func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, now time.Time) {
-	if s, ok := f.m.(*policy.Session); ok && s.Own() != f.own {
-		// An agreed callback's clerk answered (the session talks to that
-		// clerk's channel from now on), or hung up without taking it.
-		if f.own != "" {
-			f.unmarkBusy(f.ownClerk)
-		}
-		f.own, f.answered, f.ownClerk = s.Own(), s.Own() != "", s.Clerk().ID
-		if f.own != "" {
-			f.markBusy(f.ownClerk)
-		}
-	}
+	f.execute(ctx, acts)
 	if f.svc.observe != nil && (ev == nil || len(acts) > 0 || isNews(ev)) {
-		st := Step{Call: f.id, At: now, Event: ev, Actions: acts}
-		switch m := f.m.(type) {
-		case *policy.Inbound:
-			st.Record = m.Record()
-		case *policy.Session:
-			st.Clerk = m.Clerk().ID
+		st := Step{Call: f.id, At: now, Event: ev, Actions: acts, Clerk: f.ownClerk}
+		if r, ok := f.m.(recorder); ok {
+			st.Record = r.Record()
 		}
 		f.svc.observe(st)
 	}
-	f.execute(ctx, acts)
+}
+
+// recorder is a machine that keeps a call record: a citizen's call.
+type recorder interface{ Record() callcare.CallRecord }
+
+// ownChannel: the machine talks to another channel from now on (an agreed
+// callback's clerk answered, or left without taking it).
+func (f *flow) ownChannel(a policy.OwnChannel) {
+	if f.own != "" && f.ownClerk != "" {
+		f.unmarkBusy(f.ownClerk)
+	}
+	f.own, f.answered, f.ownClerk = a.Channel, a.Up, a.Clerk
+	if f.own != "" && f.ownClerk != "" {
+		f.markBusy(f.ownClerk)
+	}
 }
 
 // isNews tells the events an observer hears of even when nothing is done.

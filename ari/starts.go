@@ -59,7 +59,6 @@ func (s *Service) startQueue(st *ari.StasisStart) {
 		return policy.StartQueue(id, clerk, set.Session, now)
 	})
 	f.claimer = clerk.ID
-	f.markBusy(clerk.ID)
 	f.log.Info("clerk works the callback queue", "clerk", clerk.ID)
 	s.start(f, id)
 }

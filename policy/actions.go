@@ -176,3 +176,15 @@ func (Record) action()        {}
 type FlagNeeds struct{ Number callcare.Number }
 
 func (FlagNeeds) action() {}
+
+// OwnChannel: from now on the flow talks to Channel, the desk phone of
+// Clerk (empty: to no channel). Up says the channel is answered already
+// (an originated call the clerk picked up). The shell routes the channel's
+// events to the flow and counts the clerk as on a call while it lasts.
+type OwnChannel struct {
+	Channel string
+	Clerk   callcare.ClerkID
+	Up      bool
+}
+
+func (OwnChannel) action() {}

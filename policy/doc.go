@@ -11,5 +11,16 @@
 //     instead of a dead line (inbound.go, legGone).
 //   - P4c (recording what a callback needs): a call that nobody answered ends
 //     missed or abandoned with the caller, the number dialed, the intended
-//     target and the rings heard.
+//     target and the rings heard; callback.go turns it into a task and
+//     decides the retries.
+//   - P4c, P4i, P4m on the desk phone: queue.go (the clerk works the
+//     callback queue) and agreed.go (the clerk is rung at a callback's
+//     agreed time) share desk.go, which reads a task out, calls the citizen
+//     back and records how it went. Where the two differ, desk hands a turn
+//     back to its owner.
+//
+// Every machine has the same three methods: Step(event, now) returns the
+// actions to carry out in order, Deadline says when it wants a TimerFired,
+// Done says it is over. A change of the channel a machine talks to is an
+// action too (OwnChannel), never something the shell infers.
 package policy

@@ -41,6 +41,8 @@ func sbrief(acts []policy.Action) string {
 		switch a := a.(type) {
 		case policy.Answer:
 			out = append(out, "answer")
+		case policy.OwnChannel:
+			out = append(out, "own:"+a.Channel)
 		case policy.CountQueue:
 			out = append(out, "count")
 		case policy.ClaimNext:
@@ -189,7 +191,7 @@ func TestSession(t *testing.T) {
 			agreed: true,
 			steps: []sstep{
 				{0, policy.LegRinging{Leg: "s-clerk1"}, ""},
-				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "own:s-clerk1 say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
 				{8 * time.Second, policy.KeyPressed{Digit: "1"}, "stop journal:s-cb3"},
 			}},
 		{rule: "P4m", name: "agreed time: no answer in three rings goes to the substitute, then overdue",
@@ -202,20 +204,31 @@ func TestSession(t *testing.T) {
 		{rule: "P4m", name: "agreed time: a clerk who answers and hangs up passes it on",
 			agreed: true,
 			steps: []sstep{
-				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
-				{6 * time.Second, policy.ClerkGone{}, "stop originate:PJSIP/102/48600100200"},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "own:s-clerk1 say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
+				{6 * time.Second, policy.ClerkGone{}, "stop own: originate:PJSIP/102/48600100200"},
+			}},
+		{rule: "P4m", name: "agreed time: a clerk who answers and says nothing passes it on",
+			agreed: true,
+			steps: []sstep{
+				{5 * time.Second, policy.LegAnswered{Leg: "s-clerk1"}, "own:s-clerk1 " + agreedMenu},
+				{8 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+				{18 * time.Second, policy.TimerFired{}, agreedMenu},
+				{21 * time.Second, policy.PlaybackDone{Playback: "s-p3"}, ""},
+				{31 * time.Second, policy.TimerFired{}, "hangup:s-clerk1/normal own: originate:PJSIP/102/48600100200"},
 			}},
 		{rule: "P4m", name: "agreed time: a clerk on another call is rung again when free",
 			agreed: true,
 			steps: []sstep{
 				{0, policy.LegFailed{Leg: "s-clerk1", Result: "busy"}, "hangup:s-clerk1/normal"},
 				{15 * time.Second, policy.TimerFired{}, "originate:PJSIP/101/48600100200"},
-				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
+				{16 * time.Second, policy.LegAnswered{Leg: "s-clerk2"}, "own:s-clerk2 say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"},
 			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
-			var s *policy.Session
+			var s interface {
+				Step(policy.Event, time.Time) []policy.Action
+			}
 			var acts []policy.Action
 			if tc.agreed {
 				s, acts = policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}, {sub}}, sessionSet, t0)
@@ -224,7 +237,7 @@ func TestSession(t *testing.T) {
 				}
 			} else {
 				s, acts = policy.StartQueue("s", anna, sessionSet, t0)
-				if got := sbrief(acts); got != "answer count" {
+				if got := sbrief(acts); got != "own:s answer count" {
 					t.Fatalf("start: %q", got)
 				}
 			}
@@ -333,3 +346,6 @@ func TestReadTime(t *testing.T) {
 		}
 	}
 }
+
+// agreedMenu is how an agreed callback reads the task to the clerk.
+const agreedMenu = "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"
