@@ -25,16 +25,16 @@ type SessionSettings struct {
 type deskPhase int
 
 const (
-	phRingClerk  deskPhase = iota // agreed: ringing the clerk, substitute, department
-	phGreeting                    // queue: counting what waits
-	phClaiming                    // queue: waiting for the next task
-	phMenu                        // the task is read out; a key is awaited
-	phStarting                    // the attempt is being journaled
-	phDialing                     // the citizen's phone rings
-	phTalking                     // clerk and citizen are bridged
-	phOutcome                     // after the call: how did it go?
-	phAgreeing                    // the clerk keys in the time agreed with the citizen
-	phEnding                      // goodbye plays
+	phRingClerk deskPhase = iota // agreed: ringing the clerk, substitute, department
+	phGreeting                   // queue: counting what waits
+	phClaiming                   // queue: waiting for the next task
+	phMenu                       // the task is read out; a key is awaited
+	phStarting                   // the attempt is being journaled
+	phDialing                    // the citizen's phone rings
+	phTalking                    // clerk and citizen are bridged
+	phOutcome                    // after the call: how did it go?
+	phAgreeing                   // the clerk keys in the time agreed with the citizen
+	phEnding                     // goodbye plays
 	phSessionDone
 )
 
