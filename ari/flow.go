@@ -98,6 +98,15 @@ func (f *flow) run(ctx context.Context) {
 }
 
 func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, now time.Time) {
+	if f.log.Enabled(ctx, slog.LevelDebug) {
+		// --debug: every step of every call, event in and decision out
+		// (the requests that follow are logged by the client).
+		names := make([]string, len(acts))
+		for i, a := range acts {
+			names[i] = brief(a)
+		}
+		f.log.Debug("step", "event", brief(ev), "actions", names)
+	}
 	f.execute(ctx, acts)
 	if f.svc.observe != nil && (ev == nil || len(acts) > 0 || isNews(ev)) {
 		st := Step{Call: f.id, At: now, Event: ev, Actions: acts, Clerk: f.ownClerk}

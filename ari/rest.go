@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,6 +47,7 @@ type Client struct {
 	password string
 	app      string
 	timeout  time.Duration
+	log      *slog.Logger
 	http     *http.Client
 	requests atomic.Int64
 }
@@ -61,6 +63,7 @@ func NewClient(baseURL, user, password, app string, timeout time.Duration) *Clie
 		password: password,
 		app:      app,
 		timeout:  timeout,
+		log:      slog.New(slog.DiscardHandler),
 		http:     &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, IdleConnTimeout: 90 * time.Second}},
 	}
 }
@@ -92,11 +95,15 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	req.SetBasicAuth(c.user, c.password)
 	c.requests.Add(1)
+	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
+	// The path names channels and bridges by id; the query, which can hold
+	// a citizen's number in a dial string, is left out.
+	c.log.Debug("request", "method", method, "path", path, "status", resp.StatusCode, "took", time.Since(start).Round(time.Microsecond))
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return fmt.Errorf("%s %s: read answer: %w", method, path, err)

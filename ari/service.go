@@ -126,6 +126,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		flows:   map[*flow]struct{}{},
 		busy:    map[callcare.ClerkID]int{},
 	}
+	svc.client.log = opts.Logger
 	svc.link = &Link{
 		url: opts.WebsocketURL, user: opts.User, password: opts.Password, app: opts.App, log: opts.Logger,
 		OnUp: svc.linkUp,
