@@ -8,44 +8,65 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/callcare/callcare"
-	"github.com/callcare/callcare/config"
-	"github.com/callcare/callcare/sqlite"
 )
 
-// runCallsList prints the call log, newest first, from the same database the
-// service writes (SQLite in WAL mode lets both at once).
-func runCallsList(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("calls list")
-	path := fs.String("config", defaultConfig, "configuration file (for the database path and time zone)")
-	dbPath := fs.String("db", "", "database file (instead of the one in the configuration)")
-	since := fs.String("since", "24h", "how far back: a duration (24h) or a date (2026-11-24)")
-	limit := fs.Int("limit", 100, "at most this many calls")
-	if err := parseFlags(fs, args); err != nil {
+func newCallsCmd() *cobra.Command {
+	c := group(&cobra.Command{
+		Use:   "calls",
+		Short: "the call log",
+	})
+	c.AddCommand(newCallsListCmd())
+	return c
+}
+
+func newCallsListCmd() *cobra.Command {
+	var (
+		where storeFlags
+		since string
+		limit int
+	)
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "the call log, newest first",
+		Long: `Print the call log, newest first: who called which number, which clerks were
+rung and at which ring each was left, who answered and after how long, how it
+ended, who hung up first. It reads the database the service is writing (SQLite
+in WAL mode lets both at once) and never creates one.`,
+		Example: `  callcare calls list --config /etc/callcare/callcare.yaml --since 2026-11-24
+  callcare calls list --db /var/lib/callcare/callcare.db --since 2h --limit 20`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return callsList(c.Context(), where, since, limit, c.OutOrStdout())
+		},
+	}
+	where.add(c.Flags())
+	c.Flags().StringVar(&since, "since", "24h", "how far back: a duration (24h) or a date (2026-11-24)")
+	c.Flags().IntVar(&limit, "limit", 100, "at most this many calls")
+	return c
+}
+
+// callsList prints the call log, newest first.
+func callsList(ctx context.Context, where storeFlags, since string, limit int, stdout io.Writer) error {
+	if _, err := parseSince(since, time.Now(), time.UTC); err != nil {
+		return usageError{err} // before any file is read
+	}
+	s, err := where.open(ctx)
+	if err != nil {
 		return err
 	}
-	loc := time.Local
-	if *dbPath == "" {
-		c, err := config.Check(*path)
-		if err != nil {
-			return fmt.Errorf("calls list: %w", err)
-		}
-		*dbPath, loc = c.Database, c.TimeZone
-	}
-	from, err := parseSince(*since, time.Now(), loc)
+	defer s.Close()
+	from, err := parseSince(since, time.Now(), s.loc)
 	if err != nil {
-		return fmt.Errorf("calls list: %w", err)
+		return usageError{err}
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	calls, err := s.db.Calls(ctx, callcare.CallFilter{Since: from, Limit: limit})
 	if err != nil {
-		return fmt.Errorf("calls list: %w", err)
+		return err
 	}
-	defer db.Close()
-	calls, err := db.Calls(ctx, callcare.CallFilter{Since: from, Limit: *limit})
-	if err != nil {
-		return fmt.Errorf("calls list: %w", err)
-	}
-	printCalls(stdout, calls, loc)
+	printCalls(stdout, calls, s.loc)
 	return nil
 }
 

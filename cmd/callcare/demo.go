@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/clock"
@@ -19,32 +21,53 @@ import (
 	"github.com/callcare/callcare/sqlite"
 )
 
-// runDemo lives a short morning at the example Town Hall on a simulated
+func newDemoCmd() *cobra.Command {
+	var speed float64
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "a scripted morning at the Town Hall, on a simulated PBX",
+		Long: `Live a short morning at the example Town Hall of callcare.example.yaml: the
+real service against the project's simulated Asterisk 20, on a clock faster
+than real time. A clerk answers on the 2nd ring, a busy clerk's call moves on
+at once, a clerk away from the desk overflows after three rings, a caller
+gives up (kept as a callback), a clerk works that callback from the desk
+phone (*70); then the call log as calls list prints it. No PBX and no
+configuration needed.`,
+		Example: `  callcare demo
+  callcare demo --speed 1    # in real time, about two minutes`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if !(speed > 0 && speed <= 1000) { // NaN too
+				return usagef("--speed %g: want a number above 0, at most 1000", speed)
+			}
+			return demo(c.Context(), speed, c.OutOrStdout())
+		},
+	}
+	c.Flags().Float64Var(&speed, "speed", 8, "how many times faster than real time")
+	return c
+}
+
+// demo lives a short morning at the example Town Hall on a simulated
 // Asterisk, faster than real time, printing what happens as the caller
 // would live it.
-func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("demo")
-	speed := fs.Float64("speed", 8, "how many times faster than real time")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
+func demo(ctx context.Context, speed float64, stdout io.Writer) error {
 	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
 	if err != nil {
-		return fmt.Errorf("demo: the example configuration: %w", err)
+		return fmt.Errorf("the example configuration: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "callcare-demo-")
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	defer os.RemoveAll(dir)
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "callcare.db"))
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	defer db.Close()
 
 	morning := time.Date(2026, 11, 24, 8, 0, 0, 0, c.TimeZone)
-	clk := clock.NewScaled(morning, *speed)
+	clk := clock.NewScaled(morning, speed)
 	// The office has recorded its own prompts (callcare/...), as the README
 	// asks; the simulator knows how long each lasts.
 	pbx := pbxsim.NewServer(pbxsim.Options{Clock: clk, StasisAfterCreate: 5 * time.Millisecond, Sounds: officePrompts})
@@ -60,10 +83,10 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	go func() { svc.Run(svcCtx); close(done) }()
 	defer func() { stop(); <-done }()
 
-	fmt.Fprintf(stdout, "A morning at the Town Hall, %s, on a simulated Asterisk (%gx real time).\n", morning.Format("2 January 2006"), *speed)
+	fmt.Fprintf(stdout, "A morning at the Town Hall, %s, on a simulated Asterisk (%gx real time).\n", morning.Format("2 January 2006"), speed)
 	fmt.Fprintf(stdout, "Procedure: answer within %d rings (%s each); then the call moves on.\n\n", c.Procedure.AnswerWithinRings, c.Procedure.RingCycle)
 	if err := playMorning(ctx, pbx, clk, morning); err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	// The citizens have hung up; let the service write its last records.
 	for i := 0; i < 500 && svc.Stats().ActiveCalls > 0; i++ {
@@ -71,7 +94,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	calls, err := db.Calls(ctx, callcare.CallFilter{})
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	fmt.Fprintf(stdout, "\nWhat the call log kept (callcare calls list):\n")
 	printCalls(stdout, calls, c.TimeZone)

@@ -1,41 +1,39 @@
 // Command callcare makes the office's Asterisk keep the telephone procedure
 // for people with special needs, and keeps the record that shows it.
 //
-//	callcare demo                      a scripted morning at the office, on a simulated PBX
-//	callcare serve [--config FILE]     run the service against Asterisk
-//	callcare config check [--config FILE]
-//	callcare calls list [--config FILE] [--since 24h] [--limit 50]
-//	callcare callbacks list|show|done|schedule   the callback queue, for the admin
-//	callcare sim [--listen ADDR]       a simulated Asterisk 20 for any ARI client
+//	callcare demo                  a scripted morning at the Town Hall, on a simulated PBX
+//	callcare serve                 run the service against Asterisk
+//	callcare sim                   a simulated Asterisk 20 for any ARI client
+//	callcare config check          validate the configuration; every problem with its line
+//	callcare calls list            the call log, newest first
+//	callcare callbacks list        the callback queue, in the order it is worked
+//	callcare callbacks show ID     a callback task in full, with its attempts
+//	callcare callbacks done ID     close a task, as a clerk would
+//	callcare callbacks schedule ID agree a time with the citizen (P4m)
+//	callcare callbacks note ID     export the caller's voice note from Asterisk
+//	callcare completion SHELL      a completion script for bash, zsh, fish or powershell
+//
+// Every command takes --help. The command line is parsed by
+// github.com/spf13/cobra; run is the whole program, so tests run it in
+// process as a user would (benbjohnson/wtf's Main).
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
-const usage = `callcare makes the office's Asterisk keep the telephone procedure.
-
-Usage:
-  callcare demo                          a scripted morning at the office, on a simulated PBX
-  callcare serve [--config FILE]         run the service against Asterisk
-  callcare config check [--config FILE]  validate the configuration
-  callcare calls list [--config FILE] [--since 24h] [--limit 50]
-  callcare callbacks list [--status open|done|all] [--clerk ID] [--department N] [--number N] [--limit 100]
-  callcare callbacks show ID             a callback task in full, with its attempts
-  callcare callbacks done ID [--by admin] [--resolution marked_done|reached|wrong_number]
-  callcare callbacks schedule ID --at "2026-11-25 10:30" | --clear   agree a time (P4m)
-      (callbacks: --config FILE or --db FILE, as calls list)
-  callcare sim [--listen 127.0.0.1:8088] a simulated Asterisk 20 for any ARI client
-`
-
-// defaultConfig is where serve, config check and calls list look first.
+// defaultConfig is where serve, config check, calls list and callbacks look
+// first.
 const defaultConfig = "callcare.yaml"
 
 func main() {
@@ -52,55 +50,180 @@ func main() {
 	}
 }
 
-// exitError ends the program with a status after the message was printed.
+// exitError ends the program with a status after the message was printed:
+// 1 when a command refused or failed, 2 when the command line is wrong.
 type exitError int
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
-// run is the whole program, so tests run it as a user would.
+// usageError is a wrong command line found by a command itself (a flag's
+// value it cannot use): exit status 2, as cobra's own findings are.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func init() {
+	// Commands are listed in the order they are added: the order a new
+	// admin meets them, not the alphabet's.
+	cobra.EnableCommandSorting = false
+}
+
+// run is the whole program. Every message goes to stdout or stderr here;
+// the error it returns is an exitError.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitError(2)
+	root := newRoot(stdout, stderr)
+	// What fails before a command's own work began is the command line's
+	// fault (an unknown flag, a missing argument): exit status 2.
+	ran := false
+	walk(root, func(c *cobra.Command) {
+		if run := c.RunE; run != nil {
+			c.RunE = func(c *cobra.Command, args []string) error {
+				ran = true
+				return run(c, args)
+			}
+		}
+	})
+	if args == nil {
+		args = []string{} // nil would make cobra read os.Args
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "demo":
-		return runDemo(ctx, rest, stdout)
-	case "serve":
-		return runServe(ctx, rest, stderr)
-	case "sim":
-		return runSim(ctx, rest, stdout, stderr)
-	case "config":
-		if len(rest) > 0 && rest[0] == "check" {
-			return runConfigCheck(rest[1:], stdout, stderr)
-		}
-	case "calls":
-		if len(rest) > 0 && rest[0] == "list" {
-			return runCallsList(ctx, rest[1:], stdout)
-		}
-	case "callbacks":
-		return runCallbacks(ctx, rest, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
 		return nil
 	}
-	fmt.Fprintf(stderr, "unknown command %q\n\n%s", args, usage)
-	return exitError(2)
-}
-
-func newFlags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs
-}
-
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%s: %w", fs.Name(), err)
+	var exit exitError
+	if errors.As(err, &exit) {
+		return exit
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected arguments %q", fs.Name(), fs.Args())
+	if cmd == nil {
+		cmd = root
+	}
+	name := cmd.CommandPath()
+	if errors.As(err, new(usageError)) || !ran {
+		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", name, err, name)
+		return exitError(2)
+	}
+	fmt.Fprintf(stderr, "%s: %s\n", name, oneLine(err.Error()))
+	return exitError(1)
+}
+
+// newRoot builds the whole command tree, writing to stdout and stderr.
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := group(&cobra.Command{
+		Use:   "callcare",
+		Short: "make the office's Asterisk keep the telephone procedure",
+		Long: `callcare makes the office's Asterisk keep the telephone procedure for people
+with special needs (answer by the 3rd ring, call back every missed call), and
+keeps the record that shows it was done.`,
+		Example: `  callcare demo                     # a scripted morning, no PBX needed
+  callcare config check --config /etc/callcare/callcare.yaml
+  callcare serve --config /etc/callcare/callcare.yaml
+  callcare callbacks list --status all`,
+	})
+	root.SilenceErrors, root.SilenceUsage = true, true // run prints them
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(flagError)
+	root.SetUsageFunc(usage)
+	root.AddCommand(
+		newDemoCmd(),
+		newServeCmd(),
+		newSimCmd(),
+		newConfigCmd(),
+		newCallsCmd(),
+		newCallbacksCmd(),
+	)
+	// Made now rather than at Execute, so the tree is whole for its tests
+	// and the listing; the completion scripts write to stdout.
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	walk(root, func(c *cobra.Command) {
+		c.Flags().SortFlags = false // in the order they matter
+	})
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "completion":
+			c.Short = "a script that completes callcare's commands: bash, zsh, fish or powershell"
+			holder(c) // listed whole, but refuses an unknown shell as groups do
+		case "help":
+			c.Short = "help on any command, as --help gives"
+		}
+	}
+	return root
+}
+
+// group makes c a command that holds others, and lists them in its usage
+// (and its parents') by their whole path.
+func group(c *cobra.Command) *cobra.Command {
+	holder(c)
+	c.Annotations[groupAnnotation] = "yes"
+	return c
+}
+
+// holder makes c a command that only holds others: without one of them it
+// prints its usage on stderr (exit status 2); an unknown one is named, with
+// the nearest known.
+func holder(c *cobra.Command) {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[holderAnnotation] = "yes"
+	c.SuggestionsMinimumDistance = 2 // "cals" is "calls"
+	c.Args = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return unknownCommand(c, args[0])
+		}
+		return nil
+	}
+	c.RunE = func(c *cobra.Command, _ []string) error {
+		fmt.Fprint(c.ErrOrStderr(), c.UsageString())
+		return exitError(2)
+	}
+}
+
+func unknownCommand(c *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if s := c.SuggestionsFor(name); len(s) > 0 && name != "" {
+		for i := range s {
+			s[i] = strconv.Quote(s[i])
+		}
+		msg += fmt.Sprintf("; did you mean %s?", strings.Join(s, " or "))
+	}
+	return errors.New(msg)
+}
+
+// flagError is a wrong flag: a usage error. On a command that holds others,
+// a word before it was meant as a command ("serv --config F"): that is the
+// mistake to name.
+func flagError(c *cobra.Command, err error) error {
+	if c.HasAvailableSubCommands() && c.Flags().NArg() > 0 {
+		return usageError{unknownCommand(c, c.Flags().Arg(0))}
+	}
+	return usageError{err}
+}
+
+// noArgs refuses positional arguments, for a command that takes none.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
 	}
 	return nil
+}
+
+// walk calls fn on c and every command under it.
+func walk(c *cobra.Command, fn func(*cobra.Command)) {
+	fn(c)
+	for _, sub := range c.Commands() {
+		walk(sub, fn)
+	}
+}
+
+// oneLine keeps a message on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

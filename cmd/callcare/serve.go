@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 
+	"github.com/spf13/cobra"
+
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/agi"
 	"github.com/callcare/callcare/ari"
@@ -17,38 +19,55 @@ import (
 	"github.com/callcare/callcare/sqlite"
 )
 
-// runServe runs the Stasis application against Asterisk until stopped.
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := newFlags("serve")
-	path := fs.String("config", defaultConfig, "configuration file")
-	debug := fs.Bool("debug", false, "log every step of every call")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func newServeCmd() *cobra.Command {
+	var path string
+	var debug bool
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "run the service against Asterisk",
+		Long: `Run the Stasis application against the office's Asterisk until stopped
+(SIGINT or SIGTERM), with the FastAGI hooks of the dialplan. An invalid
+configuration is refused with the same list of problems as config check.
+The ARI password comes from the environment or a file, never the YAML.`,
+		Example: `  CALLCARE_ARI_PASSWORD=... callcare serve --config /etc/callcare/callcare.yaml`,
+		Args:    noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return serve(c.Context(), path, debug, c.ErrOrStderr())
+		},
 	}
-	c, err := config.Load(*path)
+	configFlag(c.Flags(), &path, "the office, its clerks and its Asterisk")
+	c.Flags().BoolVar(&debug, "debug", false, "log every step of every call")
+	return c
+}
+
+// serve runs the Stasis application against Asterisk until ctx ends.
+func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error {
+	// TODO(config.LoadContext): read the file with ctx, so Ctrl-C ends a
+	// slow read.
+	c, err := config.Load(path)
 	var problems config.Problems
 	if errors.As(err, &problems) {
 		fmt.Fprintln(stderr, problems.Error())
-		fmt.Fprintf(stderr, "%s: refusing to start with %d problem(s)\n", *path, len(problems))
+		fmt.Fprintf(stderr, "%s: refusing to start with %d problem(s)\n", path, len(problems))
 		return exitError(1)
 	}
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
 	level := slog.LevelInfo
-	if *debug {
+	if debug {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	db, err := sqlite.Open(ctx, c.Database)
 	if err != nil {
-		return fmt.Errorf("serve: open database: %w", err)
+		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
 	// Listen before serving, so a taken port stops the start, not a hook.
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", c.Asterisk.AGIListen)
 	if err != nil {
-		return fmt.Errorf("serve: FastAGI hooks: %w", err)
+		return fmt.Errorf("FastAGI hooks: %w", err)
 	}
 	svc := ari.New(ariOptions(c, log), settings(c), stores(db))
 	hooksDone := make(chan error, 1)

@@ -6,28 +6,46 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/spf13/cobra"
+
 	"github.com/callcare/callcare/pbxsim"
 )
 
-// runSim serves the simulated Asterisk on its own, like httptest's
-// -httptest.serve, so a person can point any ARI client at it.
-func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sim")
-	listen := fs.String("listen", "127.0.0.1:8088", "address to serve ARI on")
-	user := fs.String("user", "callcare", "ARI user")
-	password := fs.String("password", "callcare", "ARI password")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func newSimCmd() *cobra.Command {
+	var o simOptions
+	c := &cobra.Command{
+		Use:   "sim",
+		Short: "a simulated Asterisk 20 for any ARI client",
+		Long: `Serve the project's simulated Asterisk 20 (ARI's REST and WebSocket, scripted
+desk phones that answer) until stopped, so a person can point any ARI client at
+it, as httptest's -httptest.serve does. Calls are placed with its control API
+under /sim/.`,
+		Example: `  callcare sim --listen 127.0.0.1:8088
+  curl -X POST -d '{"number":"48600100200","exten":"101","app":"callcare"}' http://127.0.0.1:8088/sim/calls`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return sim(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
+		},
 	}
+	c.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8088", "`address` to serve ARI on")
+	c.Flags().StringVar(&o.user, "user", "callcare", "ARI user")
+	c.Flags().StringVar(&o.password, "password", "callcare", "ARI password")
+	return c
+}
+
+type simOptions struct{ listen, user, password string }
+
+// sim serves the simulated Asterisk until ctx ends.
+func sim(ctx context.Context, o simOptions, stdout, stderr io.Writer) error {
 	pbx := pbxsim.NewUnstartedServer(pbxsim.Options{
-		User: *user, Password: *password, AutoPhones: true,
+		User: o.user, Password: o.password, AutoPhones: true,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 	})
-	if err := pbx.Start(*listen); err != nil {
-		return fmt.Errorf("sim: %w", err)
+	if err := pbx.Start(o.listen); err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "simulated Asterisk 20 at %s (events %s), user %q\n", pbx.URL(), pbx.WebsocketURL(), *user)
-	fmt.Fprintf(stdout, "place a call: curl -X POST -d '{\"number\":\"48600100200\",\"exten\":\"101\",\"app\":\"callcare\"}' http://%s/sim/calls\n", *listen)
+	fmt.Fprintf(stdout, "simulated Asterisk 20 at %s (events %s), user %q\n", pbx.URL(), pbx.WebsocketURL(), o.user)
+	fmt.Fprintf(stdout, "place a call: curl -X POST -d '{\"number\":\"48600100200\",\"exten\":\"101\",\"app\":\"callcare\"}' http://%s/sim/calls\n", o.listen)
 	<-ctx.Done()
 	return pbx.Close()
 }
