@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/CyCoreSystems/ari/v5 v5.3.1
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/mattn/go-sqlite3 v1.14.32
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/net v0.0.0-20220722155237-a158d28d115b

@@ -47,7 +47,9 @@
 // # Reloading
 //
 // Loading is pure: a refused file returns no Config at all, so a caller that
-// reloads keeps its old one.
+// reloads keeps its old one. [Watch] reloads the file when an editor saves
+// it (in place or by replacing it) and when asked ([Watcher.Reload], for
+// SIGHUP), and reports each result, with the same Problems as `config check`.
 package config
 
 import (

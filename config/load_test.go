@@ -176,3 +176,166 @@ func BenchmarkParse_MergeBomb(b *testing.B) {
 		}
 	}
 }
+
+type loaded struct {
+	c   *config.Config
+	err error
+}
+
+// watchDir is a directory holding an ARI password file, and a function
+// writing callcare.yaml there with the given database.
+func watchDir(t *testing.T) (dir string, file func(db string) []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ari-password"), []byte("secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, func(db string) []byte {
+		return []byte(edit(t, "  user: callcare\n", "  user: callcare\n  password_file: ari-password\n", "/tmp/callcare.db", db))
+	}
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// await waits for a report that satisfies ok, passing over the ones before
+// it (an editor's intermediate steps); a hang guard ends the test.
+func await(t *testing.T, got <-chan loaded, what string, ok func(loaded) bool) loaded {
+	t.Helper()
+	guard := time.After(30 * time.Second)
+	for {
+		select {
+		case l := <-got:
+			if ok(l) {
+				return l
+			}
+			t.Logf("passing over %v %v", l.c != nil, l.err)
+		case <-guard:
+			t.Fatalf("no report of %s", what)
+		}
+	}
+}
+
+func database(db string) func(loaded) bool {
+	return func(l loaded) bool { return l.err == nil && l.c.Database == db }
+}
+
+func TestWatch(t *testing.T) {
+	dir, file := watchDir(t)
+	path := filepath.Join(dir, "callcare.yaml")
+	write(t, path, file("/srv/a.db"))
+	got := make(chan loaded, 100)
+	w, err := config.Watch(t.Context(), path, func(c *config.Config, err error) { got <- loaded{c, err} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+
+	t.Run("RenamedOver", func(t *testing.T) { // vim, VS Code, sed -i
+		tmp := filepath.Join(dir, ".callcare.yaml.swp")
+		write(t, tmp, file("/srv/b.db"))
+		if err := os.Rename(tmp, path); err != nil {
+			t.Fatal(err)
+		}
+		l := await(t, got, "the renamed file", database("/srv/b.db"))
+		if l.c.Asterisk.Password != "secret" {
+			t.Errorf("password %q", l.c.Asterisk.Password)
+		}
+	})
+	t.Run("WrittenInPlace", func(t *testing.T) {
+		write(t, path, file("/srv/c.db"))
+		await(t, got, "the written file", database("/srv/c.db"))
+	})
+	t.Run("ProblemsAsCheck", func(t *testing.T) {
+		write(t, path, []byte(strings.Replace(string(file("/srv/d.db")), `extension: "102"`, `extension: "101"`, 1)))
+		_, want := config.Check(path)
+		var ps config.Problems
+		if !errors.As(want, &ps) {
+			t.Fatalf("Check: %v", want)
+		}
+		l := await(t, got, "the problems", func(l loaded) bool { return l.err != nil && l.err.Error() == want.Error() })
+		if l.c != nil || !errors.As(l.err, &ps) {
+			t.Errorf("%v %v", l.c, l.err)
+		}
+	})
+	t.Run("Reload", func(t *testing.T) {
+		write(t, path, file("/srv/e.db"))
+		await(t, got, "the fixed file", database("/srv/e.db"))
+		w.Reload() // SIGHUP: the same bytes are reported again
+		await(t, got, "the reload", database("/srv/e.db"))
+	})
+	t.Run("Removed", func(t *testing.T) {
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		await(t, got, "the missing file", func(l loaded) bool { return errors.Is(l.err, os.ErrNotExist) })
+	})
+
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close() // twice is fine
+	write(t, path, file("/srv/f.db"))
+	w.Reload()
+	select {
+	case l := <-got: // only what was reported before Close
+		if l.err == nil && l.c.Database == "/srv/f.db" {
+			t.Errorf("reported after Close: %v", l.c.Database)
+		}
+	default:
+	}
+}
+
+// A Kubernetes ConfigMap: callcare.yaml is a symlink into ..data, itself a
+// symlink swapped to a new directory when the map changes.
+func TestWatch_SymlinkSwap(t *testing.T) {
+	dir, file := watchDir(t)
+	for _, v := range []string{"v1", "v2"} {
+		if err := os.Mkdir(filepath.Join(dir, v), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dir, v, "callcare.yaml"), file("/srv/"+v+".db"))
+		write(t, filepath.Join(dir, v, "ari-password"), []byte("secret"))
+	}
+	if err := os.Symlink("v1", filepath.Join(dir, "..data")); err != nil {
+		t.Skip(err)
+	}
+	path := filepath.Join(dir, "callcare.yaml")
+	if err := os.Symlink(filepath.Join("..data", "callcare.yaml"), path); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan loaded, 100)
+	w, err := config.Watch(t.Context(), path, func(c *config.Config, err error) { got <- loaded{c, err} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := os.Symlink("v2", filepath.Join(dir, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	await(t, got, "the swapped map", database("/srv/v2.db"))
+}
+
+// Ending the context stops the watch as Close does.
+func TestWatch_ContextEnds(t *testing.T) {
+	dir, file := watchDir(t)
+	path := filepath.Join(dir, "callcare.yaml")
+	write(t, path, file("/srv/a.db"))
+	ctx, cancel := context.WithCancel(t.Context())
+	w, err := config.Watch(ctx, path, func(*config.Config, error) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	w.Close() // returns: the goroutine has ended
+	if _, err := config.Watch(t.Context(), filepath.Join(dir, "no-such-dir", "callcare.yaml"), nil); err == nil {
+		t.Error("watching a missing directory")
+	}
+}
