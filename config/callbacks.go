@@ -27,7 +27,7 @@ const (
 
 // buildDeputies checks clerks[].substitute and departments[].head and puts
 // them in the directory.
-func (p *parser) buildDeputies(raw *rawConfig, c *Config, idx dirIndex) {
+func (p *parser) buildDeputies(f *File, c *Config, idx dirIndex) {
 	c.substitutes = map[callcare.ClerkID]callcare.ClerkID{}
 	c.heads = map[string]callcare.ClerkID{}
 	defer func() {
@@ -39,7 +39,7 @@ func (p *parser) buildDeputies(raw *rawConfig, c *Config, idx dirIndex) {
 		}
 	}()
 	if idx.clerksOK {
-		for i, rc := range raw.Clerks {
+		for i, rc := range f.Clerks {
 			path := fmt.Sprintf("clerks[%d].substitute", i)
 			v, ok := p.text(path, rc.Substitute)
 			if !ok {
@@ -59,7 +59,7 @@ func (p *parser) buildDeputies(raw *rawConfig, c *Config, idx dirIndex) {
 		}
 	}
 	if idx.depsOK {
-		for i, rd := range raw.Departments {
+		for i, rd := range f.Departments {
 			path := fmt.Sprintf("departments[%d].head", i)
 			v, ok := p.text(path, rd.Head)
 			if !ok || !idx.clerksOK {
@@ -81,15 +81,15 @@ func (p *parser) buildDeputies(raw *rawConfig, c *Config, idx dirIndex) {
 var days = []struct {
 	key string
 	day time.Weekday
-	raw func(*rawOfficeHours) any
+	of  func(*FileOfficeHours) Day
 }{
-	{"monday", time.Monday, func(r *rawOfficeHours) any { return r.Monday }},
-	{"tuesday", time.Tuesday, func(r *rawOfficeHours) any { return r.Tuesday }},
-	{"wednesday", time.Wednesday, func(r *rawOfficeHours) any { return r.Wednesday }},
-	{"thursday", time.Thursday, func(r *rawOfficeHours) any { return r.Thursday }},
-	{"friday", time.Friday, func(r *rawOfficeHours) any { return r.Friday }},
-	{"saturday", time.Saturday, func(r *rawOfficeHours) any { return r.Saturday }},
-	{"sunday", time.Sunday, func(r *rawOfficeHours) any { return r.Sunday }},
+	{"monday", time.Monday, func(oh *FileOfficeHours) Day { return oh.Monday }},
+	{"tuesday", time.Tuesday, func(oh *FileOfficeHours) Day { return oh.Tuesday }},
+	{"wednesday", time.Wednesday, func(oh *FileOfficeHours) Day { return oh.Wednesday }},
+	{"thursday", time.Thursday, func(oh *FileOfficeHours) Day { return oh.Thursday }},
+	{"friday", time.Friday, func(oh *FileOfficeHours) Day { return oh.Friday }},
+	{"saturday", time.Saturday, func(oh *FileOfficeHours) Day { return oh.Saturday }},
+	{"sunday", time.Sunday, func(oh *FileOfficeHours) Day { return oh.Sunday }},
 }
 
 // Closed is the word for a day the office does not open.
@@ -97,7 +97,7 @@ const Closed = "closed"
 
 // buildOfficeHours checks office_hours. Without it the office keeps
 // callcare.DefaultOfficeHours; with it, a day left out is closed.
-func (p *parser) buildOfficeHours(raw *rawConfig, loc *time.Location) callcare.OfficeHours {
+func (p *parser) buildOfficeHours(r *FileOfficeHours, loc *time.Location) callcare.OfficeHours {
 	oh := callcare.DefaultOfficeHours()
 	if loc != nil {
 		oh.Location = loc
@@ -109,7 +109,6 @@ func (p *parser) buildOfficeHours(raw *rawConfig, loc *time.Location) callcare.O
 	oh.Week = [7][]callcare.Span{}
 	oh.PolishHolidays = true
 	oh.Closed = nil
-	r := &raw.OfficeHours
 
 	open, daysOK := false, true
 	for _, d := range days {
@@ -118,7 +117,7 @@ func (p *parser) buildOfficeHours(raw *rawConfig, loc *time.Location) callcare.O
 			daysOK = daysOK && !p.bad[path]
 			continue
 		}
-		spans, ok := p.daySpans(path, d.raw(r))
+		spans, ok := p.daySpans(path, d.of(r))
 		daysOK = daysOK && ok
 		oh.Week[d.day] = spans
 		open = open || len(spans) > 0
@@ -140,13 +139,7 @@ func (p *parser) buildOfficeHours(raw *rawConfig, loc *time.Location) callcare.O
 			if !p.has(ip) {
 				continue
 			}
-			var day time.Time
-			switch v := v.(type) {
-			case time.Time: // unquoted in YAML
-				day = v
-			case string:
-				day, _ = time.Parse(time.DateOnly, strings.TrimSpace(v)) // the form was checked on the tree
-			}
+			day := time.Time(v)
 			key := day.Format(time.DateOnly)
 			if first, dup := seen[key]; dup {
 				p.add(ip, p.lineOf(ip), "%s is listed twice (also %s[%d])", key, path, first)
@@ -161,30 +154,26 @@ func (p *parser) buildOfficeHours(raw *rawConfig, loc *time.Location) callcare.O
 
 // daySpans reads one day of office_hours: a span, a list of spans in order
 // and without overlaps, or "closed".
-func (p *parser) daySpans(path string, v any) ([]callcare.Span, bool) {
+func (p *parser) daySpans(path string, d Day) ([]callcare.Span, bool) {
 	type written struct{ path, text string }
 	var ws []written
-	switch v := v.(type) {
-	case string:
-		if strings.EqualFold(strings.TrimSpace(v), Closed) {
+	switch {
+	case !d.List:
+		if len(d.Spans) == 0 || strings.EqualFold(strings.TrimSpace(d.Spans[0]), Closed) {
 			return nil, true
 		}
-		ws = append(ws, written{path, v})
-	case []any:
-		if len(v) == 0 {
-			p.add(path, p.lineOf(path), "an empty list; write %q for a day the office does not open", Closed)
-			return nil, false
-		}
-		for i, item := range v {
+		ws = append(ws, written{path, d.Spans[0]})
+	case len(d.Spans) == 0:
+		p.add(path, p.lineOf(path), "an empty list; write %q for a day the office does not open", Closed)
+		return nil, false
+	default:
+		for i, text := range d.Spans {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			if !p.has(ip) {
 				return nil, false
 			}
-			ws = append(ws, written{ip, fmt.Sprint(item)})
+			ws = append(ws, written{ip, text})
 		}
-	default:
-		p.add(path, p.lineOf(path), `must be a span such as "07:30-15:30", a list of spans or %q`, Closed)
-		return nil, false
 	}
 	var spans []callcare.Span
 	ok := true
@@ -213,9 +202,9 @@ func (p *parser) daySpans(path string, v any) ([]callcare.Span, bool) {
 
 // buildSpecialNeeds checks special_needs: the registry of numbers and the
 // dedicated lines.
-func (p *parser) buildSpecialNeeds(raw *rawConfig, c *Config, idx dirIndex) {
+func (p *parser) buildSpecialNeeds(f *File, c *Config, idx dirIndex) {
 	sn := &c.SpecialNeeds
-	rs := &raw.SpecialNeeds
+	rs := &f.SpecialNeeds
 	if path := "special_needs.numbers"; p.has(path) {
 		seen := map[callcare.Number]string{}
 		for i, v := range rs.Numbers {
@@ -259,7 +248,7 @@ func (p *parser) buildSpecialNeeds(raw *rawConfig, c *Config, idx dirIndex) {
 					p.add(np, p.lineOf(np), "line %q is also the extension of %s", v, p.where(ext))
 				case isDep:
 					p.add(np, p.lineOf(np), "line %q is also the number of %s", v, p.where(dep))
-				case p.usable("callbacks.feature_code") && v == strings.TrimSpace(raw.Callbacks.FeatureCode):
+				case p.usable("callbacks.feature_code") && v == strings.TrimSpace(f.Callbacks.FeatureCode):
 					p.add(np, p.lineOf(np), "line %q is also the feature code (callbacks.feature_code, line %d)", v, p.lineOf("callbacks.feature_code"))
 				default:
 					lineAt[v] = np
@@ -283,18 +272,17 @@ func (p *parser) buildSpecialNeeds(raw *rawConfig, c *Config, idx dirIndex) {
 
 // buildCallbacks checks callbacks. anyHead tells whether some department
 // names a head.
-func (p *parser) buildCallbacks(raw *rawConfig, idx dirIndex, anyHead bool) Callbacks {
+func (p *parser) buildCallbacks(rc *FileCallbacks, idx dirIndex, anyHead bool) Callbacks {
 	const base = "callbacks."
-	rc := &raw.Callbacks
 	cb := Callbacks{
-		Promise:             rc.Promise,
-		SpecialNeedsPromise: rc.SpecialNeedsPromise,
+		Promise:             time.Duration(rc.Promise),
+		SpecialNeedsPromise: time.Duration(rc.SpecialNeedsPromise),
 		MaxAttempts:         rc.MaxAttempts,
-		KeyTimeout:          rc.KeyTimeout,
-		ClaimFor:            rc.ClaimFor,
-		NoteMax:             rc.NoteMax,
-		NoteRetention:       rc.NoteRetention,
-		SchedulerTick:       rc.SchedulerTick,
+		KeyTimeout:          time.Duration(rc.KeyTimeout),
+		ClaimFor:            time.Duration(rc.ClaimFor),
+		NoteMax:             time.Duration(rc.NoteMax),
+		NoteRetention:       time.Duration(rc.NoteRetention),
+		SchedulerTick:       time.Duration(rc.SchedulerTick),
 	}
 	problem := func(key, format string, args ...any) {
 		p.add(base+key, p.lineOf(base+key), format, args...)

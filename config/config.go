@@ -3,13 +3,26 @@
 // callbacks, the special-needs registry and lines (P5.3), the sounds and the
 // staff directory (P3.3: the one source of truth about who takes calls).
 //
-// The file is read through viper (YAML). Viper forgets where a value came
-// from, so the same bytes are also parsed as a yaml.v3 node tree: the tree
-// gives the structure (keys exactly as written, types, line numbers) and
-// viper gives the values. Every problem is reported, each with its YAML path
-// and line, so an admin can fix a file in one go:
+// # One description, one decode
+//
+// The file is described once, in Go types: [File] and its sections, with
+// the defaults in [DefaultFile] (the `sounds:` section is callcare.Prompts
+// itself). The file is parsed with yaml.v3 into a node tree and decoded from
+// it once, the types saying what each key may hold, so every problem keeps
+// its YAML path and line: unknown keys (with "did you mean"), wrong types,
+// duplicate and missing keys, then the checks of the values and of the
+// directory. Every problem is reported, so an admin can fix a file in one go:
 //
 //	callcare.yaml:14: clerks[2].extension: duplicate extension "101" (also clerks[0], line 40)
+//
+// # Reading is bounded
+//
+// Only a regular file is read (a FIFO, a device or a directory is refused
+// with ErrNotRegularFile, never waited on), at most [MaxFileSize] bytes of
+// it. Aliases and merge keys may stand for at most [MaxExpansion] values in
+// all, so a "billion laughs" file is refused, at its line, in milliseconds.
+// The Context variants ([LoadContext], [CheckContext], [ParseContext]) stop
+// when their context ends, at any moment of the read.
 //
 // # The ARI password
 //
@@ -25,23 +38,28 @@
 // secret is absent) validate the file alone and leave the password problem in
 // [Config.PasswordProblem].
 //
+// No other setting comes from the environment: the file is what `config
+// check` validates and what every command reads (serve, calls list,
+// callbacks), so a variable set for the service and not in an admin's shell
+// would make two commands see two offices. The password is the exception
+// because it must not be in the file.
+//
+// # Reloading
+//
 // Loading is pure: a refused file returns no Config at all, so a caller that
-// reloads keeps its old one.
+// reloads keeps its old one. [Watch] reloads the file when an editor saves
+// it (in place or by replacing it) and when asked ([Watcher.Reload], for
+// SIGHUP), and reports each result, with the same Problems as `config check`.
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // the time zone must load on machines without a zoneinfo database
 
 	"github.com/callcare/callcare"
-	"github.com/spf13/viper"
 )
 
 // Config is a valid callcare.yaml, in domain types.
@@ -168,13 +186,6 @@ const (
 	EscalateReport = "report"   // only the report
 )
 
-// soundKeys are the keys of the sounds: section, one per prompt.
-var soundKeys = func() []string {
-	var keys []string
-	callcare.DefaultPrompts.Each(func(key, _ string) { keys = append(keys, key) })
-	return keys
-}()
-
 // DefaultCallbacks are the callback settings used when the file gives none.
 func DefaultCallbacks() Callbacks {
 	return Callbacks{
@@ -245,226 +256,4 @@ func (ps Problems) sort() {
 		}
 		return ps[i].Path < ps[j].Path
 	})
-}
-
-// Load reads and validates the file at path for a service that will connect
-// to Asterisk: a missing ARI password is a problem too. The error is
-// Problems when the file is invalid, another error when it cannot be read.
-func Load(path string) (*Config, error) {
-	c, err := Check(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.PasswordProblem(); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// Check reads and validates the file at path, as `callcare config check`
-// does: a missing password is left in Config.PasswordProblem, not refused.
-// The password is looked up in the process's environment.
-func Check(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, data, os.Getenv)
-}
-
-// Parse validates data, the contents of the file name (used in messages and
-// to resolve a relative password_file). env looks up the password variable;
-// nil means no environment. It returns Problems when the file is invalid; a
-// missing password is not one of them (see Config.PasswordProblem).
-func Parse(name string, data []byte, env func(string) string) (*Config, error) {
-	if env == nil {
-		env = func(string) string { return "" }
-	}
-	p := &parser{file: name, lines: map[string]int{}, bad: map[string]bool{}}
-	root, ok := p.parseTree(data)
-	if !ok {
-		return nil, p.problems
-	}
-	p.walk(root)
-
-	raw, err := p.readViper(data)
-	if err != nil {
-		return nil, err
-	}
-	c := p.build(raw)
-	if len(p.problems) > 0 {
-		p.problems.sort()
-		return nil, p.problems
-	}
-	c.passwordProblem = p.resolvePassword(raw, &c.Asterisk, env)
-	return c, nil
-}
-
-// readViper loads data with viper and decodes it. Types were checked on the
-// node tree already; when that found a problem the decoder's own complaint
-// about the same value is dropped and the rest of the values are still used.
-func (p *parser) readViper(data []byte) (*rawConfig, error) {
-	v := viper.New()
-	v.SetConfigType("yaml")
-	v.SetDefault("asterisk.password_env", DefaultPasswordEnv)
-	v.SetDefault("asterisk.app", DefaultApp)
-	v.SetDefault("asterisk.request_timeout", DefaultRequestTimeout.String())
-	v.SetDefault("asterisk.agi_listen", DefaultAGIListen)
-	v.SetDefault("timezone", DefaultTimeZone)
-	v.SetDefault("procedure.answer_within_rings", callcare.DefaultProcedure.AnswerWithinRings)
-	v.SetDefault("procedure.ring_cycle", callcare.DefaultProcedure.RingCycle.String())
-	callcare.DefaultPrompts.Each(func(key, sound string) { v.SetDefault("sounds."+key, sound) })
-	cb := DefaultCallbacks()
-	retry := make([]string, len(cb.Retry))
-	for i, r := range cb.Retry {
-		retry[i] = r.String()
-	}
-	for key, val := range map[string]any{
-		"promise":               cb.Promise.String(),
-		"special_needs_promise": cb.SpecialNeedsPromise.String(),
-		"retry":                 retry,
-		"max_attempts":          cb.MaxAttempts,
-		"dial":                  cb.Dial,
-		"feature_code":          cb.FeatureCode,
-		"key_timeout":           cb.KeyTimeout.String(),
-		"claim_for":             cb.ClaimFor.String(),
-		"note_max":              cb.NoteMax.String(),
-		"note_retention":        cb.NoteRetention.String(),
-		"escalate_to":           cb.EscalateTo,
-		"scheduler_tick":        cb.SchedulerTick.String(),
-	} {
-		v.SetDefault("callbacks."+key, val)
-	}
-	raw := &rawConfig{}
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		if len(p.problems) == 0 {
-			p.add("", 0, "viper cannot read the file: %v", err)
-		}
-		p.problems.sort()
-		return nil, p.problems
-	}
-	if err := v.Unmarshal(raw); err != nil && len(p.bad) == 0 {
-		p.add("", 0, "viper cannot decode the file: %v", err)
-	}
-	return raw, nil
-}
-
-// rawConfig is the file as viper decodes it.
-type rawConfig struct {
-	Asterisk struct {
-		ARIURL         string        `mapstructure:"ari_url"`
-		WebsocketURL   string        `mapstructure:"websocket_url"`
-		User           string        `mapstructure:"user"`
-		PasswordEnv    string        `mapstructure:"password_env"`
-		PasswordFile   string        `mapstructure:"password_file"`
-		App            string        `mapstructure:"app"`
-		RequestTimeout time.Duration `mapstructure:"request_timeout"`
-		AGIListen      string        `mapstructure:"agi_listen"`
-	} `mapstructure:"asterisk"`
-	Database  string `mapstructure:"database"`
-	Timezone  string `mapstructure:"timezone"`
-	Procedure struct {
-		AnswerWithinRings int           `mapstructure:"answer_within_rings"`
-		RingCycle         time.Duration `mapstructure:"ring_cycle"`
-	} `mapstructure:"procedure"`
-	Sounds       map[string]string `mapstructure:"sounds"`
-	OfficeHours  rawOfficeHours    `mapstructure:"office_hours"`
-	Callbacks    rawCallbacks      `mapstructure:"callbacks"`
-	SpecialNeeds struct {
-		Numbers []string  `mapstructure:"numbers"`
-		Lines   []rawLine `mapstructure:"lines"`
-	} `mapstructure:"special_needs"`
-	Departments []rawDepartment `mapstructure:"departments"`
-	Clerks      []rawClerk      `mapstructure:"clerks"`
-}
-
-// rawOfficeHours holds each day as written: a string or a list of them.
-type rawOfficeHours struct {
-	Monday         any   `mapstructure:"monday"`
-	Tuesday        any   `mapstructure:"tuesday"`
-	Wednesday      any   `mapstructure:"wednesday"`
-	Thursday       any   `mapstructure:"thursday"`
-	Friday         any   `mapstructure:"friday"`
-	Saturday       any   `mapstructure:"saturday"`
-	Sunday         any   `mapstructure:"sunday"`
-	PolishHolidays bool  `mapstructure:"polish_holidays"`
-	Closed         []any `mapstructure:"closed"` // strings, or time.Time when unquoted
-}
-
-type rawCallbacks struct {
-	Promise             time.Duration `mapstructure:"promise"`
-	SpecialNeedsPromise time.Duration `mapstructure:"special_needs_promise"`
-	Retry               []string      `mapstructure:"retry"`
-	MaxAttempts         int           `mapstructure:"max_attempts"`
-	CallerID            string        `mapstructure:"caller_id"`
-	Dial                string        `mapstructure:"dial"`
-	FeatureCode         string        `mapstructure:"feature_code"`
-	KeyTimeout          time.Duration `mapstructure:"key_timeout"`
-	ClaimFor            time.Duration `mapstructure:"claim_for"`
-	NoteMax             time.Duration `mapstructure:"note_max"`
-	NoteRetention       time.Duration `mapstructure:"note_retention"`
-	EscalateTo          string        `mapstructure:"escalate_to"`
-	SchedulerTick       time.Duration `mapstructure:"scheduler_tick"`
-}
-
-type rawLine struct {
-	Number string `mapstructure:"number"`
-	Target string `mapstructure:"target"`
-}
-
-type rawDepartment struct {
-	Number   string   `mapstructure:"number"`
-	Name     string   `mapstructure:"name"`
-	Members  []string `mapstructure:"members"`
-	Ring     string   `mapstructure:"ring"`
-	Overflow string   `mapstructure:"overflow"`
-	Head     string   `mapstructure:"head"`
-}
-
-type rawClerk struct {
-	ID         string `mapstructure:"id"`
-	Name       string `mapstructure:"name"`
-	Surname    string `mapstructure:"surname"`
-	Position   string `mapstructure:"position"`
-	Department string `mapstructure:"department"`
-	Extension  string `mapstructure:"extension"`
-	Endpoint   string `mapstructure:"endpoint"`
-	Overflow   string `mapstructure:"overflow"`
-	Substitute string `mapstructure:"substitute"`
-}
-
-// resolvePassword fills a.Password from the environment or the password
-// file, or says why it cannot.
-func (p *parser) resolvePassword(raw *rawConfig, a *Asterisk, env func(string) string) Problems {
-	a.PasswordEnv = raw.Asterisk.PasswordEnv
-	a.PasswordFile = raw.Asterisk.PasswordFile
-	if pw := env(a.PasswordEnv); pw != "" {
-		a.Password = pw
-		return nil
-	}
-	if a.PasswordFile == "" {
-		path := "asterisk.password_env"
-		return Problems{{File: p.file, Path: path, Line: p.lineOf(path),
-			Message: fmt.Sprintf("no ARI password: the environment variable %s is empty and no password_file is set", a.PasswordEnv)}}
-	}
-	path := "asterisk.password_file"
-	f := a.PasswordFile
-	if !filepath.IsAbs(f) {
-		f = filepath.Join(filepath.Dir(p.file), f)
-	}
-	b, err := os.ReadFile(f)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			err = fmt.Errorf("%s does not exist", f)
-		}
-		return Problems{{File: p.file, Path: path, Line: p.lineOf(path),
-			Message: fmt.Sprintf("no ARI password: %s is empty and the password file cannot be read: %v", a.PasswordEnv, err)}}
-	}
-	pw := strings.TrimRight(string(b), "\r\n")
-	if pw == "" {
-		return Problems{{File: p.file, Path: path, Line: p.lineOf(path),
-			Message: fmt.Sprintf("no ARI password: %s is empty and so is the password file %s", a.PasswordEnv, f)}}
-	}
-	a.Password = pw
-	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -49,15 +48,15 @@ func (p *parser) where(path string) string {
 }
 
 // build checks the values and turns them into domain types.
-func (p *parser) build(raw *rawConfig) *Config {
+func (p *parser) build(f *File) *Config {
 	c := &Config{}
-	p.buildAsterisk(raw, c)
+	p.buildAsterisk(f, c)
 
-	if v, ok := p.text("database", raw.Database); ok {
+	if v, ok := p.text("database", f.Database); ok {
 		c.Database = v
 	}
 	if p.usable("timezone") {
-		name := strings.TrimSpace(raw.Timezone)
+		name := strings.TrimSpace(f.TimeZone)
 		switch loc, err := time.LoadLocation(name); {
 		case name == "":
 			p.add("timezone", p.lineOf("timezone"), "must not be empty; leave it out for %s", DefaultTimeZone)
@@ -69,8 +68,8 @@ func (p *parser) build(raw *rawConfig) *Config {
 	}
 
 	c.Procedure = callcare.Procedure{
-		AnswerWithinRings: raw.Procedure.AnswerWithinRings,
-		RingCycle:         raw.Procedure.RingCycle,
+		AnswerWithinRings: f.Procedure.AnswerWithinRings,
+		RingCycle:         time.Duration(f.Procedure.RingCycle),
 	}
 	if path := "procedure.answer_within_rings"; p.usable(path) && c.Procedure.AnswerWithinRings < 1 {
 		p.add(path, p.lineOf(path), "must be at least 1, not %d (the procedure asks for an answer by the 3rd ring)", c.Procedure.AnswerWithinRings)
@@ -79,19 +78,24 @@ func (p *parser) build(raw *rawConfig) *Config {
 		p.add(path, p.lineOf(path), "must be longer than zero, not %s (Polish ringing: 1 s tone and 4 s pause, 5s)", c.Procedure.RingCycle)
 	}
 
-	sounds := map[string]string{}
-	for _, k := range soundKeys {
-		sounds[k] = p.sound("sounds."+k, raw.Sounds[k])
-	}
-	c.Prompts = promptsOf(sounds)
+	c.Prompts = p.buildSounds(f.Sounds)
 
 	var idx dirIndex
-	c.Directory, idx = p.buildDirectory(raw)
-	p.buildDeputies(raw, c, idx)
-	c.OfficeHours = p.buildOfficeHours(raw, c.TimeZone)
-	p.buildSpecialNeeds(raw, c, idx)
-	c.Callbacks = p.buildCallbacks(raw, idx, len(c.heads) > 0)
+	c.Directory, idx = p.buildDirectory(f)
+	p.buildDeputies(f, c, idx)
+	c.OfficeHours = p.buildOfficeHours(&f.OfficeHours, c.TimeZone)
+	p.buildSpecialNeeds(f, c, idx)
+	c.Callbacks = p.buildCallbacks(&f.Callbacks, idx, len(c.heads) > 0)
 	return c
+}
+
+// buildSounds checks the sounds: section, one key per field of Prompts.
+func (p *parser) buildSounds(s callcare.Prompts) callcare.Prompts {
+	v := reflect.ValueOf(&s).Elem()
+	for _, f := range fieldsOf(v.Type()) {
+		v.Field(f.index).SetString(p.sound("sounds."+f.key, v.Field(f.index).String()))
+	}
+	return s
 }
 
 func (p *parser) sound(path, v string) string {
@@ -110,9 +114,9 @@ func (p *parser) sound(path, v string) string {
 	return v
 }
 
-func (p *parser) buildAsterisk(raw *rawConfig, c *Config) {
+func (p *parser) buildAsterisk(f *File, c *Config) {
 	a := &c.Asterisk
-	ra := raw.Asterisk
+	ra := f.Asterisk
 	ariOK := false
 	if v, ok := p.text("asterisk.ari_url", ra.ARIURL); ok {
 		u, err := url.Parse(v)
@@ -153,7 +157,7 @@ func (p *parser) buildAsterisk(raw *rawConfig, c *Config) {
 		if ra.RequestTimeout <= 0 {
 			p.add(path, p.lineOf(path), "must be longer than zero, not %s", ra.RequestTimeout)
 		}
-		a.RequestTimeout = ra.RequestTimeout
+		a.RequestTimeout = time.Duration(ra.RequestTimeout)
 	}
 	if path := "asterisk.agi_listen"; p.usable(path) {
 		if _, port, err := net.SplitHostPort(ra.AGIListen); err != nil || port == "" {
@@ -181,7 +185,7 @@ type dirIndex struct {
 	depsOK, clerksOK bool              // the lists themselves are usable
 }
 
-func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
+func (p *parser) buildDirectory(f *File) (callcare.Directory, dirIndex) {
 	var dir callcare.Directory
 	depsOK := p.has("departments")
 	clerksOK := p.has("clerks")
@@ -189,21 +193,14 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 	depAt := map[string]string{}      // department number -> path of its first definition
 	var depPaths, clerkPaths []string // YAML path of each item kept in dir
 	if depsOK {
-		for i, rd := range raw.Departments {
+		for i, rd := range f.Departments {
 			base := fmt.Sprintf("departments[%d]", i)
 			if _, ok := p.lines[base]; !ok || p.bad[base] {
 				continue
 			}
 			d := callcare.Department{Ring: callcare.RingTogether}
 			if v, ok := p.text(base+".number", rd.Number); ok {
-				path := base + ".number"
-				if !numberRe.MatchString(v) {
-					p.add(path, p.lineOf(path), "%q is not a number that can be dialed (digits only)", v)
-				} else if first, dup := depAt[v]; dup {
-					p.add(path, p.lineOf(path), "duplicate department number %q (also %s)", v, p.where(first))
-				} else {
-					depAt[v] = path
-				}
+				p.unique(base+".number", v, dialable, "department number", depAt)
 				d.Number = v
 			}
 			if v, ok := p.text(base+".name", rd.Name); ok {
@@ -242,7 +239,7 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 	extAt := map[string]string{}
 	endpointAt := map[string]string{}
 	if clerksOK {
-		for i, rc := range raw.Clerks {
+		for i, rc := range f.Clerks {
 			base := fmt.Sprintf("clerks[%d]", i)
 			if _, ok := p.lines[base]; !ok || p.bad[base] {
 				continue
@@ -250,13 +247,7 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 			var c callcare.Clerk
 			if v, ok := p.text(base+".id", rc.ID); ok {
 				path := base + ".id"
-				switch first, dup := idAt[v]; {
-				case !idRe.MatchString(v):
-					p.add(path, p.lineOf(path), "%q is not a usable id (letters, digits, _ - ., no spaces)", v)
-				case dup:
-					p.add(path, p.lineOf(path), "duplicate clerk id %q (also %s)", v, p.where(first))
-				default:
-					idAt[v] = path
+				if p.unique(path, v, usableID, "clerk id", idAt) {
 					if dp, isDep := depAt[v]; isDep {
 						p.add(path, p.lineOf(path), "clerk id %q is also the number of %s: an overflow naming it would be ambiguous", v, p.where(dp))
 					}
@@ -281,13 +272,7 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 			}
 			if v, ok := p.text(base+".extension", rc.Extension); ok {
 				path := base + ".extension"
-				switch first, dup := extAt[v]; {
-				case !numberRe.MatchString(v):
-					p.add(path, p.lineOf(path), "%q is not a number that can be dialed (digits only)", v)
-				case dup:
-					p.add(path, p.lineOf(path), "duplicate extension %q (also %s)", v, p.where(first))
-				default:
-					extAt[v] = path
+				if p.unique(path, v, dialable, "extension", extAt) {
 					if dp, isDep := depAt[v]; isDep {
 						p.add(path, p.lineOf(path), "extension %q is also the number of %s", v, p.where(dp))
 					}
@@ -295,15 +280,7 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 				c.Extension = v
 			}
 			if v, ok := p.text(base+".endpoint", rc.Endpoint); ok {
-				path := base + ".endpoint"
-				switch first, dup := endpointAt[v]; {
-				case !endpointRe.MatchString(v):
-					p.add(path, p.lineOf(path), "%q is not an Asterisk endpoint of the form TECH/resource, such as PJSIP/101", v)
-				case dup:
-					p.add(path, p.lineOf(path), "duplicate endpoint %q (also %s)", v, p.where(first))
-				default:
-					endpointAt[v] = path
-				}
+				p.unique(base+".endpoint", v, endpoint, "endpoint", endpointAt)
 				c.Endpoint = v
 			}
 			if path := base + ".overflow"; p.has(path) {
@@ -322,7 +299,6 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 	}
 
 	// References: members, overflows.
-	refOK := true
 	for i, d := range dir.Departments {
 		base := depPaths[i]
 		seen := map[callcare.ClerkID]int{}
@@ -330,127 +306,171 @@ func (p *parser) buildDirectory(raw *rawConfig) (callcare.Directory, dirIndex) {
 			mp := fmt.Sprintf("%s.members[%d]", base, j)
 			if _, ok := idAt[string(m)]; !ok {
 				p.add(mp, p.lineOf(mp), "member %q is not a clerk id", m)
-				refOK = false
 			} else if first, dup := seen[m]; dup {
 				p.add(mp, p.lineOf(mp), "%q is listed twice (also %s.members[%d])", m, base, first)
 			} else {
 				seen[m] = j
 			}
 		}
-		if d.Overflow != "" && !p.knownRef(idAt, depAt, base+".overflow", d.Overflow) {
-			refOK = false
+		if d.Overflow != "" {
+			p.knownRef(idAt, depAt, base+".overflow", d.Overflow)
 		}
 	}
 	for i, c := range dir.Clerks {
 		base := clerkPaths[i]
-		if c.Overflow != "" && !p.knownRef(idAt, depAt, base+".overflow", c.Overflow) {
-			refOK = false
+		if c.Overflow != "" {
+			p.knownRef(idAt, depAt, base+".overflow", c.Overflow)
 		}
 	}
 
-	// Loops: expand every chain as a call would, and report each loop once,
-	// at the overflow line of the member of the loop written first.
+	// Loops: report each loop once, at the overflow line of the member of
+	// the loop written first, with the error a call would meet there.
+	// Loops are found on the graph of overflows in one pass; expanding
+	// every chain as a call would takes cubic time on a long chain.
+	cycleOf := overflowCycles(&dir)
 	type loop struct {
+		at   callcare.Target
 		path string
-		err  error
 	}
-	loops := map[string]loop{}
-	var order []string
-	check := func(t callcare.Target, overflowPath string) {
-		_, err := dir.Chain(t)
-		if err == nil {
-			return
-		}
-		cycle, in := overflowCycle(&dir, t)
-		if len(cycle) == 0 {
-			if refOK && len(p.problems) == 0 {
-				p.add(overflowPath, p.lineOf(overflowPath), "%v", err)
-			}
-			return
-		}
+	loops := map[int]loop{}
+	var order []int
+	consider := func(t callcare.Target, overflowPath string) {
+		id, in := cycleOf[t]
 		if !in {
-			return // leads into a loop that is reported at its own members
+			return // no loop, or leads into one reported at its own members
 		}
-		key := strings.Join(sorted(cycle), "\x00")
-		l, seen := loops[key]
+		l, seen := loops[id]
 		if !seen {
-			order = append(order, key)
+			order = append(order, id)
 		}
 		if !seen || p.lineOf(overflowPath) < p.lineOf(l.path) {
-			loops[key] = loop{overflowPath, err}
+			loops[id] = loop{t, overflowPath}
 		}
 	}
 	for i, d := range dir.Departments {
-		check(callcare.Target{Kind: callcare.TargetDepartment, ID: d.Number}, depPaths[i]+".overflow")
+		consider(callcare.Target{Kind: callcare.TargetDepartment, ID: d.Number}, depPaths[i]+".overflow")
 	}
 	for i, c := range dir.Clerks {
-		check(callcare.Target{Kind: callcare.TargetClerk, ID: string(c.ID)}, clerkPaths[i]+".overflow")
+		consider(callcare.Target{Kind: callcare.TargetClerk, ID: string(c.ID)}, clerkPaths[i]+".overflow")
 	}
-	for _, key := range order {
-		l := loops[key]
-		p.add(l.path, p.lineOf(l.path), "%v", l.err)
+	// With every reference known, a chain can fail only by looping: the
+	// loops are all there is to report.
+	for _, id := range order {
+		if p.ctx.Err() != nil {
+			break // ParseContext returns the context's error
+		}
+		l := loops[id]
+		if _, err := dir.Chain(l.at); err != nil {
+			p.add(l.path, p.lineOf(l.path), "%v", err)
+		}
 	}
 	return dir, idx
 }
 
-func (p *parser) knownRef(ids, deps map[string]string, path, ref string) bool {
-	if _, ok := ids[ref]; ok {
+// A form is what a value must look like, and how to say it does not.
+type form struct {
+	re   *regexp.Regexp
+	isnt string
+}
+
+var (
+	dialable = form{numberRe, "is not a number that can be dialed (digits only)"}
+	usableID = form{idRe, "is not a usable id (letters, digits, _ - ., no spaces)"}
+	endpoint = form{endpointRe, "is not an Asterisk endpoint of the form TECH/resource, such as PJSIP/101"}
+)
+
+// unique checks v, at path, for its form and against the values written
+// before it (what -> where it is written). It tells whether v is the first
+// of its kind, now remembered in seen.
+func (p *parser) unique(path, v string, f form, what string, seen map[string]string) bool {
+	first, dup := seen[v]
+	switch {
+	case !f.re.MatchString(v):
+		p.add(path, p.lineOf(path), "%q %s", v, f.isnt)
+	case dup:
+		p.add(path, p.lineOf(path), "duplicate %s %q (also %s)", what, v, p.where(first))
+	default:
+		seen[v] = path
 		return true
 	}
-	if _, ok := deps[ref]; ok {
-		return true
-	}
-	p.add(path, p.lineOf(path), "overflow %q names neither a clerk id nor a department number", ref)
 	return false
 }
 
-// overflowCycle follows overflows from t. It returns the targets of the loop
-// it runs into, if any, and whether t itself is one of them.
-func overflowCycle(dir *callcare.Directory, t callcare.Target) ([]string, bool) {
-	var path []callcare.Target
-	at := map[callcare.Target]int{}
-	for {
-		if i, seen := at[t]; seen {
-			var ids []string
-			for _, c := range path[i:] {
-				ids = append(ids, c.String())
-			}
-			return ids, i == 0
+// knownRef reports an overflow naming nobody.
+func (p *parser) knownRef(ids, deps map[string]string, path, ref string) {
+	_, isClerk := ids[ref]
+	if _, isDep := deps[ref]; !isClerk && !isDep {
+		p.add(path, p.lineOf(path), "overflow %q names neither a clerk id nor a department number", ref)
+	}
+}
+
+// overflowCycles finds the loops of overflows, following each overflow as
+// a call does (a clerk id first, then a department number): it returns the
+// targets on a loop, each with the number of its loop. It visits each
+// target once.
+func overflowCycles(dir *callcare.Directory) map[callcare.Target]int {
+	clerks := map[string]int{} // id -> index of the first clerk with it, as Directory.Clerk finds
+	for i, c := range dir.Clerks {
+		if _, dup := clerks[string(c.ID)]; !dup {
+			clerks[string(c.ID)] = i
 		}
-		at[t] = len(path)
-		path = append(path, t)
-		var next string
+	}
+	deps := map[string]int{}
+	for i, d := range dir.Departments {
+		if _, dup := deps[d.Number]; !dup {
+			deps[d.Number] = i
+		}
+	}
+	next := func(t callcare.Target) (callcare.Target, bool) {
+		var ref string
 		switch t.Kind {
 		case callcare.TargetClerk:
-			c, _ := dir.Clerk(callcare.ClerkID(t.ID))
-			next = c.Overflow
+			ref = dir.Clerks[clerks[t.ID]].Overflow
 		case callcare.TargetDepartment:
-			d, _ := dir.Department(t.ID)
-			next = d.Overflow
+			ref = dir.Departments[deps[t.ID]].Overflow
 		}
-		if next == "" {
-			return nil, false
+		if _, ok := clerks[ref]; ok && ref != "" {
+			return callcare.Target{Kind: callcare.TargetClerk, ID: ref}, true
 		}
-		nt, ok := dir.TargetOf(next)
-		if !ok {
-			return nil, false
+		if _, ok := deps[ref]; ok && ref != "" {
+			return callcare.Target{Kind: callcare.TargetDepartment, ID: ref}, true
 		}
-		t = nt
+		return callcare.Target{}, false
 	}
-}
 
-func sorted(s []string) []string {
-	s = append([]string(nil), s...)
-	sort.Strings(s)
-	return s
-}
-
-// promptsOf sets each prompt from its key.
-func promptsOf(sounds map[string]string) callcare.Prompts {
-	var p callcare.Prompts
-	v := reflect.ValueOf(&p).Elem()
-	for i := range v.NumField() {
-		v.Field(i).SetString(sounds[v.Type().Field(i).Tag.Get("yaml")])
+	const walking, done = 1, 2
+	state := map[callcare.Target]int{}
+	cycleOf := map[callcare.Target]int{}
+	cycles := 0
+	walk := func(t callcare.Target) {
+		var path []callcare.Target
+		for state[t] == 0 {
+			state[t] = walking
+			path = append(path, t)
+			nt, ok := next(t)
+			if !ok {
+				break
+			}
+			if state[nt] == walking { // back on this walk: a loop from nt
+				for i := len(path) - 1; i >= 0; i-- {
+					cycleOf[path[i]] = cycles
+					if path[i] == nt {
+						break
+					}
+				}
+				cycles++
+			}
+			t = nt
+		}
+		for _, pt := range path {
+			state[pt] = done
+		}
 	}
-	return p
+	for _, d := range dir.Departments {
+		walk(callcare.Target{Kind: callcare.TargetDepartment, ID: d.Number})
+	}
+	for _, c := range dir.Clerks {
+		walk(callcare.Target{Kind: callcare.TargetClerk, ID: string(c.ID)})
+	}
+	return cycleOf
 }

@@ -1,0 +1,185 @@
+package config
+
+import (
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// File is callcare.yaml as written, key by key: the one description of the
+// file. The decoder walks these types (a field's yaml tag is its key,
+// jsonschema:"required" marks a key the file must have, any other key is
+// unknown), DefaultFile fills what the file leaves out, and validation turns
+// a File into a Config. A JSON Schema can be reflected from it
+// (invopop/jsonschema with FieldNameTag "yaml" and
+// RequiredFromJSONSchemaTags; Duration, Date and Day are the types that
+// need a JSONSchema method). A new section is one field here, its type, and
+// its validation.
+//
+// Scalars: a string field takes text (a plain whole number such as 101 is
+// taken as written), an int a whole number, a bool true or false; Duration,
+// Date and Day are described at their types. A key written with no value
+// ("key:") is as good as absent, unless it is required.
+type File struct {
+	Asterisk     FileAsterisk     `yaml:"asterisk" jsonschema:"required"`
+	Database     string           `yaml:"database" jsonschema:"required"` // path of the SQLite database
+	TimeZone     string           `yaml:"timezone"`                       // IANA name, such as Europe/Warsaw
+	Procedure    FileProcedure    `yaml:"procedure"`
+	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
+	Callbacks    FileCallbacks    `yaml:"callbacks"`
+	SpecialNeeds FileSpecialNeeds `yaml:"special_needs"`
+	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts
+	Departments  []FileDepartment `yaml:"departments" jsonschema:"required"`
+	Clerks       []FileClerk      `yaml:"clerks" jsonschema:"required"`
+}
+
+// FileAsterisk is the asterisk: section. The password itself is refused
+// here (see refused); it comes from PasswordEnv or PasswordFile.
+type FileAsterisk struct {
+	ARIURL         string   `yaml:"ari_url" jsonschema:"required"`
+	WebsocketURL   string   `yaml:"websocket_url"` // "" or left out: derived from ari_url
+	User           string   `yaml:"user" jsonschema:"required"`
+	PasswordEnv    string   `yaml:"password_env"`
+	PasswordFile   string   `yaml:"password_file"`
+	App            string   `yaml:"app"`
+	RequestTimeout Duration `yaml:"request_timeout"`
+	AGIListen      string   `yaml:"agi_listen"`
+}
+
+// refused tells why a known key must not be written, or "".
+func (FileAsterisk) refused(key string) string {
+	if key == "password" {
+		return "the password must not be written in this file: " +
+			"set the environment variable named by password_env (default " + DefaultPasswordEnv + ") or name a password_file"
+	}
+	return ""
+}
+
+// FileProcedure is the procedure: section (P4a).
+type FileProcedure struct {
+	AnswerWithinRings int      `yaml:"answer_within_rings"`
+	RingCycle         Duration `yaml:"ring_cycle"`
+}
+
+// FileOfficeHours is the office_hours: section. Left out, the office keeps
+// callcare.DefaultOfficeHours; written, a day left out is closed.
+type FileOfficeHours struct {
+	Monday         Day    `yaml:"monday"`
+	Tuesday        Day    `yaml:"tuesday"`
+	Wednesday      Day    `yaml:"wednesday"`
+	Thursday       Day    `yaml:"thursday"`
+	Friday         Day    `yaml:"friday"`
+	Saturday       Day    `yaml:"saturday"`
+	Sunday         Day    `yaml:"sunday"`
+	PolishHolidays bool   `yaml:"polish_holidays"`
+	Closed         []Date `yaml:"closed"` // extra days off
+}
+
+// FileCallbacks is the callbacks: section; see Callbacks for each key.
+type FileCallbacks struct {
+	Promise             Duration `yaml:"promise"`
+	SpecialNeedsPromise Duration `yaml:"special_needs_promise"`
+	Retry               []string `yaml:"retry"` // durations, or RetryNextDay
+	MaxAttempts         int      `yaml:"max_attempts"`
+	CallerID            string   `yaml:"caller_id"`
+	Dial                string   `yaml:"dial"`
+	FeatureCode         string   `yaml:"feature_code"`
+	KeyTimeout          Duration `yaml:"key_timeout"`
+	ClaimFor            Duration `yaml:"claim_for"`
+	NoteMax             Duration `yaml:"note_max"`
+	NoteRetention       Duration `yaml:"note_retention"`
+	EscalateTo          string   `yaml:"escalate_to"`
+	SchedulerTick       Duration `yaml:"scheduler_tick"`
+}
+
+// FileSpecialNeeds is the special_needs: section (P5.3).
+type FileSpecialNeeds struct {
+	Numbers []string   `yaml:"numbers"`
+	Lines   []FileLine `yaml:"lines"`
+}
+
+// FileLine is one of special_needs.lines.
+type FileLine struct {
+	Number string `yaml:"number" jsonschema:"required"`
+	Target string `yaml:"target" jsonschema:"required"` // a clerk id or a department number
+}
+
+// FileDepartment is one of departments.
+type FileDepartment struct {
+	Number   string   `yaml:"number" jsonschema:"required"`
+	Name     string   `yaml:"name" jsonschema:"required"`
+	Members  []string `yaml:"members"` // clerk ids
+	Ring     string   `yaml:"ring"`
+	Overflow string   `yaml:"overflow"`
+	Head     string   `yaml:"head"`
+}
+
+// FileClerk is one of clerks.
+type FileClerk struct {
+	ID         string `yaml:"id" jsonschema:"required"`
+	Name       string `yaml:"name" jsonschema:"required"`
+	Surname    string `yaml:"surname" jsonschema:"required"`
+	Position   string `yaml:"position" jsonschema:"required"`
+	Department string `yaml:"department" jsonschema:"required"`
+	Extension  string `yaml:"extension" jsonschema:"required"`
+	Endpoint   string `yaml:"endpoint" jsonschema:"required"`
+	Overflow   string `yaml:"overflow"`
+	Substitute string `yaml:"substitute"`
+}
+
+// Duration is written as text with its unit, as time.ParseDuration reads
+// it: 5s, 1500ms, 2h. A bare number is refused: 5 could mean anything.
+type Duration time.Duration
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// Date is a day written YYYY-MM-DD, quoted or not; it holds midnight UTC.
+type Date time.Time
+
+// Day is one day of office_hours as written: one text ("07:30-15:30" or
+// "closed"), or a list of spans. Validation reads the spans.
+type Day struct {
+	Spans []string
+	List  bool // written as a list, perhaps an empty one
+}
+
+// DefaultFile is what a file that leaves every optional key out means: the
+// defaults of every setting, defined once, here and in the root package's
+// defaults it uses.
+func DefaultFile() File {
+	cb := DefaultCallbacks()
+	retry := make([]string, len(cb.Retry))
+	for i, r := range cb.Retry {
+		retry[i] = r.String()
+	}
+	return File{
+		Asterisk: FileAsterisk{
+			PasswordEnv:    DefaultPasswordEnv,
+			App:            DefaultApp,
+			RequestTimeout: Duration(DefaultRequestTimeout),
+			AGIListen:      DefaultAGIListen,
+		},
+		TimeZone: DefaultTimeZone,
+		Procedure: FileProcedure{
+			AnswerWithinRings: callcare.DefaultProcedure.AnswerWithinRings,
+			RingCycle:         Duration(callcare.DefaultProcedure.RingCycle),
+		},
+		OfficeHours: FileOfficeHours{PolishHolidays: true},
+		Callbacks: FileCallbacks{
+			Promise:             Duration(cb.Promise),
+			SpecialNeedsPromise: Duration(cb.SpecialNeedsPromise),
+			Retry:               retry,
+			MaxAttempts:         cb.MaxAttempts,
+			CallerID:            cb.CallerID,
+			Dial:                cb.Dial,
+			FeatureCode:         cb.FeatureCode,
+			KeyTimeout:          Duration(cb.KeyTimeout),
+			ClaimFor:            Duration(cb.ClaimFor),
+			NoteMax:             Duration(cb.NoteMax),
+			NoteRetention:       Duration(cb.NoteRetention),
+			EscalateTo:          cb.EscalateTo,
+			SchedulerTick:       Duration(cb.SchedulerTick),
+		},
+		Sounds: callcare.DefaultPrompts,
+	}
+}
