@@ -187,9 +187,7 @@ configuration (the database and ARI, with its password), not --db.`,
 			if out == "" {
 				return usagef("--out is required")
 			}
-			// TODO(config.LoadContext): read the file with the command's
-			// context, so Ctrl-C ends a slow read.
-			cfg, err := readConfig(cfgPath, config.Load, "")
+			cfg, err := readConfig(c.Context(), cfgPath, config.LoadContext, "")
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ missing ARI password is a warning: serve refuses to start until it is set.`,
 		Example: `  callcare config check --config /etc/callcare/callcare.yaml`,
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return configCheck(path, c.OutOrStdout(), c.ErrOrStderr())
+			return configCheck(c.Context(), path, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	configFlag(c.Flags(), &path, "to validate")
@@ -40,10 +41,8 @@ missing ARI password is a warning: serve refuses to start until it is set.`,
 
 // configCheck validates a configuration and lists every problem with its
 // line, so an admin fixes them all in one go.
-func configCheck(path string, stdout, stderr io.Writer) error {
-	// TODO(config.LoadContext): read the file with the command's context, so
-	// Ctrl-C ends a slow read.
-	c, err := config.Check(path)
+func configCheck(ctx context.Context, path string, stdout, stderr io.Writer) error {
+	c, err := config.CheckContext(ctx, path)
 	var problems config.Problems
 	switch {
 	case errors.As(err, &problems):

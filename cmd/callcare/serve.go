@@ -42,9 +42,7 @@ The ARI password comes from the environment or a file, never the YAML.`,
 
 // serve runs the Stasis application against Asterisk until ctx ends.
 func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error {
-	// TODO(config.LoadContext): read the file with ctx, so Ctrl-C ends a
-	// slow read.
-	c, err := config.Load(path)
+	c, err := config.LoadContext(ctx, path)
 	var problems config.Problems
 	if errors.As(err, &problems) {
 		fmt.Fprintln(stderr, problems.Error())

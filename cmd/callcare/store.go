@@ -48,9 +48,7 @@ func (f storeFlags) open(ctx context.Context) (*store, error) {
 	if f.db != "" {
 		return openStore(ctx, f.db, "given by --db", nil)
 	}
-	// TODO(config.LoadContext): read the file with ctx, so Ctrl-C ends a
-	// slow read.
-	cfg, err := readConfig(f.config, config.Check, "--db FILE")
+	cfg, err := readConfig(ctx, f.config, config.CheckContext, "--db FILE")
 	if err != nil {
 		return nil, err
 	}
@@ -61,8 +59,8 @@ func (f storeFlags) open(ctx context.Context) (*store, error) {
 // config.Load when the ARI password is needed too). Listing its problems is
 // config check's work; here they are one line, with the other way to say
 // what to read (alt, e.g. "--db FILE"), if any.
-func readConfig(path string, load func(string) (*config.Config, error), alt string) (*config.Config, error) {
-	cfg, err := load(path)
+func readConfig(ctx context.Context, path string, load func(context.Context, string) (*config.Config, error), alt string) (*config.Config, error) {
+	cfg, err := load(ctx, path)
 	if alt != "" {
 		alt = " or " + alt
 	}
