@@ -161,5 +161,5 @@ func missing(dir, lang, name string) string {
 			return fmt.Sprintf("missing in %s/: Asterisk plays %s instead, in English", lang, where)
 		}
 	}
-	return "missing: the caller hears nothing"
+	return "missing: nothing is played"
 }
