@@ -80,7 +80,7 @@ func promptsBuild(ctx context.Context, b prompts.Builder, langs []string, out st
 		fmt.Fprintf(stdout, "%s: %d made, %d unchanged, %d kept in %s\n",
 			lang, len(res.Made), len(res.Unchanged), len(res.Kept), filepath.Join(out, lang))
 		for _, name := range res.Kept {
-			fmt.Fprintf(stdout, "  kept %s: not made by build (a recording?); --force replaces it\n", name)
+			fmt.Fprintf(stdout, "  kept %s: a file build did not make (a recording, or Asterisk's own); --force replaces it\n", name)
 		}
 		if err != nil {
 			return err
