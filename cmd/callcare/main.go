@@ -137,6 +137,7 @@ keeps the record that shows it was done.`,
 		newConfigCmd(),
 		newCallsCmd(),
 		newCallbacksCmd(),
+		newPromptsCmd(),
 	)
 	// Made now rather than at Execute, so the tree is whole for its tests
 	// and the listing; the completion scripts write to stdout.
