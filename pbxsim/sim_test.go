@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/callcare/callcare/clock"
 )
 
 // rest calls the simulator's ARI through its Handler, no socket.
@@ -411,4 +413,9 @@ func TestServer_StopDuringSaidDigits(t *testing.T) {
 	}
 	call.Hangup()
 	<-call.Done()
+}
+
+// newFakeClock is a fake clock at the time the traces were recorded.
+func newFakeClock() *clock.Fake {
+	return clock.NewFake(time.Date(2026, 11, 23, 23, 56, 10, 0, time.UTC))
 }
