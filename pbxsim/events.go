@@ -102,6 +102,7 @@ type wsClient struct {
 	apps []string
 	ws   *websocket.Conn
 	raw  net.Conn // for a cut without a close frame
+	addr string   // the client's address, as Activity reports it
 
 	mu       sync.Mutex
 	queue    []frame
@@ -109,6 +110,7 @@ type wsClient struct {
 	sent     uint64
 	progress chan struct{} // closed and replaced whenever sent advances
 	closing  bool          // drain the queue, then cut
+	holding  bool          // the writer waits for the clock (SetEventDelay)
 	closed   bool
 	wake     chan struct{}
 	done     chan struct{}
@@ -160,7 +162,15 @@ func (c *wsClient) writeLoop() {
 		if f.hold > 0 {
 			if wait := f.at.Add(f.hold).Sub(c.s.clock.Now()); wait > 0 {
 				fired := make(chan struct{})
-				t := c.s.clock.AfterFunc(wait, func() { close(fired) })
+				c.mu.Lock()
+				c.holding = true
+				c.mu.Unlock()
+				t := c.s.clock.AfterFunc(wait, func() {
+					c.mu.Lock()
+					c.holding = false
+					c.mu.Unlock()
+					close(fired)
+				})
 				select {
 				case <-fired:
 				case <-c.done:
@@ -304,6 +314,7 @@ func (s *Server) session(ws *websocket.Conn, remote string, names []string) {
 		apps:     names,
 		ws:       ws,
 		raw:      s.connFor(remote),
+		addr:     remote,
 		progress: make(chan struct{}),
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),

@@ -60,6 +60,7 @@ func (s *Server) Restart(downFor time.Duration) {
 	s.mu.Lock()
 	s.after(downFor, func() {
 		s.wg.Add(1)
+		s.busy.Add(1)
 		go s.relisten(addr)
 	})
 	s.mu.Unlock()
@@ -83,6 +84,7 @@ func (s *Server) closeIdle() {
 
 func (s *Server) relisten(addr string) {
 	defer s.wg.Done()
+	defer s.busy.Add(-1)
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
