@@ -65,11 +65,12 @@ func (s *Server) swap(c *wsClient, data []byte) {
 	held := s.held
 	if held == nil || held.c != c {
 		if held != nil {
+			s.stop(held.timer)
 			held.c.enqueue(held.data, s.clock.Now(), s.delay)
 		}
 		h := &heldEvent{c: c, data: data}
 		s.held = h
-		s.after(5*time.Millisecond, func() {
+		h.timer = s.after(5*time.Millisecond, func() {
 			if s.held == h {
 				s.held = nil
 				c.enqueue(data, s.clock.Now(), s.delay)
@@ -78,13 +79,15 @@ func (s *Server) swap(c *wsClient, data []byte) {
 		return
 	}
 	s.held = nil
+	s.stop(held.timer)
 	c.enqueue(data, s.clock.Now(), s.delay)
 	c.enqueue(held.data, s.clock.Now(), s.delay)
 }
 
 type heldEvent struct {
-	c    *wsClient
-	data []byte
+	c     *wsClient
+	data  []byte
+	timer *simTimer
 }
 
 // emitChannel sends a channel event to the channel's application.
