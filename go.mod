@@ -6,6 +6,7 @@ require (
 	github.com/CyCoreSystems/ari/v5 v5.3.1
 	github.com/mattn/go-sqlite3 v1.14.32
 	github.com/spf13/viper v1.21.0
+	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/net v0.0.0-20220722155237-a158d28d115b
 )
