@@ -165,15 +165,17 @@ func (c *wsClient) writeLoop() {
 		if f.hold > 0 {
 			if wait := f.at.Add(f.hold).Sub(c.s.clock.Now()); wait > 0 {
 				fired := make(chan struct{})
+				// Holding only once the timer is set (a test that sees
+				// the writer hold must find it), and before it can fire.
 				c.mu.Lock()
-				c.holding = true
-				c.mu.Unlock()
 				t := c.s.clock.AfterFunc(wait, func() {
 					c.mu.Lock()
 					c.holding = false
 					c.mu.Unlock()
 					close(fired)
 				})
+				c.holding = true
+				c.mu.Unlock()
 				select {
 				case <-fired:
 				case <-c.done:
