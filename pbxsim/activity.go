@@ -1,6 +1,9 @@
 package pbxsim
 
-import "sort"
+import (
+	"context"
+	"sort"
+)
 
 // Activity is what the simulator has under way at one moment. A test that
 // moves a fake clock waits until nothing is (and until its client has read
@@ -32,6 +35,34 @@ func (a Activity) Sockets() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// WaitApp waits until a client's WebSocket holds the application (held
+// true), or until none does (false), or ctx ends: a test or the demo
+// places calls once the service is there (Call fails before, as Stasis()
+// does), or sees that a killed one is gone.
+func (s *Server) WaitApp(ctx context.Context, name string, held bool) error {
+	for {
+		s.mu.Lock()
+		a := s.apps[name]
+		now := a != nil && a.client != nil
+		moved := s.appsMoved
+		s.mu.Unlock()
+		if now == held {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// appsChangedLocked wakes WaitApp; call with s.mu held.
+func (s *Server) appsChangedLocked() {
+	close(s.appsMoved)
+	s.appsMoved = make(chan struct{})
 }
 
 // Activity reports what is under way now.

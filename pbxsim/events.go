@@ -339,6 +339,7 @@ func (s *Server) session(ws *websocket.Conn, remote string, names []string) {
 		}
 		s.apps[n] = &app{name: n, client: c}
 	}
+	s.appsChangedLocked()
 	s.mu.Unlock()
 	s.log.Info("pbxsim: websocket connected", "apps", names)
 
@@ -356,6 +357,7 @@ func (s *Server) session(ws *websocket.Conn, remote string, names []string) {
 			delete(s.apps, n)
 		}
 	}
+	s.appsChangedLocked()
 	s.mu.Unlock()
 	s.log.Info("pbxsim: websocket closed", "apps", names)
 }

@@ -41,6 +41,7 @@ func (s *Server) Restart(downFor time.Duration) {
 	s.liveRecs = map[string]*recording{}
 	clients := s.allClientsLocked()
 	s.apps = map[string]*app{}
+	s.appsChangedLocked()
 	s.started = s.clock.Now()
 	s.mu.Unlock()
 

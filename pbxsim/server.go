@@ -81,9 +81,10 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
-	offered    []Offer    // calls offered to phones, for tests
-	reorder    bool       // SetEventReorder
-	held       *heldEvent // an event held back to be swapped
+	offered    []Offer       // calls offered to phones, for tests
+	reorder    bool          // SetEventReorder
+	held       *heldEvent    // an event held back to be swapped
+	appsMoved  chan struct{} // closed and replaced when an application comes or goes
 
 	onNewChannel func(id string) // tests: learn ids in creation order
 }
@@ -138,6 +139,7 @@ func NewUnstartedServer(opts Options) *Server {
 		phones:     map[string]*phoneState{},
 		sounds:     map[string]time.Duration{},
 		stats:      Stats{RequestsByPath: map[string]int{}},
+		appsMoved:  make(chan struct{}),
 	}
 	for name, d := range knownSounds {
 		s.sounds[name] = d

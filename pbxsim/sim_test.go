@@ -2,6 +2,7 @@ package pbxsim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -459,5 +460,34 @@ func TestServer_Activity(t *testing.T) {
 	s.DropWebSocket()
 	if a := s.Activity(); len(a.Sent) != 0 {
 		t.Errorf("a cut socket is still open: %+v", a)
+	}
+}
+
+// TestServer_WaitApp: a wait for an application ends when a client's
+// socket holds it, and when none does any more.
+func TestServer_WaitApp(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	held := make(chan error, 1)
+	go func() { held <- s.WaitApp(ctx, "callcare", true) }()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	if err := <-held; err != nil {
+		t.Fatalf("held: %v", err)
+	}
+	if _, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare"}); err != nil {
+		t.Errorf("a call once the application is held: %v", err)
+	}
+	s.DropWebSocket()
+	if err := s.WaitApp(ctx, "callcare", false); err != nil {
+		t.Fatalf("gone: %v", err)
+	}
+	short, stop := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer stop()
+	if err := s.WaitApp(short, "callcare", true); err == nil {
+		t.Error("held again without a client")
 	}
 }
