@@ -256,3 +256,34 @@ func TestCallsLeftByAnEarlierRun(t *testing.T) {
 		t.Errorf("left behind: %+v", chans)
 	}
 }
+
+// TestLinkRedialsAtOnceThenAtMostASecondApart: a dropped socket is dialed
+// again at once; refused, the link tries again after about 62, 125, 250,
+// 500 ms, then every second (each wait between half and all of that).
+func TestLinkRedialsAtOnceThenAtMostASecondApart(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	before, at := e.svc.Stats().Link.Socket, e.clk.Now()
+	e.pbx.DropWebSocket()
+	e.settle(t)
+	if st := e.svc.Stats(); !st.Linked || st.Link.Socket == before || !e.clk.Now().Equal(at) {
+		t.Fatalf("after a drop: linked %v on %q (was %q), %s later; want a new socket at once",
+			st.Linked, st.Link.Socket, before, e.clk.Now().Sub(at))
+	}
+	e.pbx.FailRequests("GET", "/events", 503, 10)
+	e.pbx.DropWebSocket()
+	start := e.clk.Now()
+	e.settle(t)
+	for !e.svc.Stats().Linked {
+		next, ok := e.clk.Next()
+		if !ok || next.Sub(start) > 10*time.Second {
+			t.Fatalf("not back after %s", e.clk.Now().Sub(start))
+		}
+		e.advanceTo(t, next, "")
+	}
+	// Eleven tries: at once, then 62.5, 125, 250, 500 ms and six times a
+	// second, nominally.
+	if took := e.clk.Now().Sub(start); took < 3468*time.Millisecond || took > 6938*time.Millisecond {
+		t.Errorf("back after %s, want 3.47 s to 6.94 s, the sums of the shortest and the longest waits", took)
+	}
+}
