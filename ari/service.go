@@ -157,6 +157,7 @@ func (s *Service) Run(ctx context.Context) {
 	s.spawn(func() { s.schedule(ctx) })
 	s.link.Run(ctx)
 	s.wg.Wait()
+	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 }
 
 // Stats is what the service has seen and done.
@@ -165,7 +166,7 @@ type Stats struct {
 	Link        LinkStats
 	Stray       int64 // events for nobody
 	ActiveCalls int   // calls and clerks' sessions under way
-	Linked      bool  // the event stream is up and its filter set
+	Linked      bool  // the event stream is up, and the calls know it
 	// Work counts what is under way: inputs calls and sessions have not
 	// finished handling, helpers at work, the link connecting (see
 	// work.go). 0 means every goroutine waits for the clock or for the
