@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/clock"
 )
 
 // Hooks is what the dialplan can tell the service. cmd/callcare implements
@@ -95,7 +96,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer ln.Close()
 
 	s.log.Info("agi: serving FastAGI", "addr", ln.Addr().String())
-	var backoff time.Duration
+	retry := clock.Backoff{Min: 5 * time.Millisecond, Max: time.Second}
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
@@ -108,15 +109,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			// Out of file descriptors, a connection reset before accept:
 			// wait and go on, as net/http does.
-			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-			s.log.Warn("agi: accept failed; retrying", "err", err, "in", backoff)
-			select {
-			case <-ctx.Done():
-			case <-time.After(backoff):
-			}
+			s.log.Warn("agi: accept failed; retrying", "err", err, "failures", retry.Failures()+1)
+			retry.BackOff(ctx, err)
 			continue
 		}
-		backoff = 0
+		retry.BackOff(ctx, nil)
 		sessions.Go(func() { s.serveConn(ctx, conn) })
 	}
 }

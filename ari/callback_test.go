@@ -14,42 +14,30 @@ import (
 
 const citizen = "PJSIP/48600100200@trunk" // how the service dials 48600100200
 
-// task waits for the open callback task of number.
+// task is the open callback task of number, which must exist by now.
 func (e *env) task(t testing.TB, number callcare.Number) callcare.CallbackTask {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		ts, err := e.db.Callbacks(context.Background(), callcare.CallbackFilter{Number: number})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ts) > 0 {
-			return ts[0]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no callback task for %s", number)
-		}
-		time.Sleep(5 * time.Millisecond)
+	ts, err := e.db.Callbacks(context.Background(), callcare.CallbackFilter{Number: number})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if len(ts) == 0 {
+		t.Fatalf("no callback task for %s by %s", number, e.clk.Now().Format("15:04:05"))
+	}
+	return ts[0]
 }
 
-// closed waits until task id is closed, and returns it.
+// closed is task id, which must be closed by now.
 func (e *env) closed(t testing.TB, id int64) callcare.CallbackTask {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		tk, err := e.db.Callback(context.Background(), id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tk.Status == callcare.CallbackDone {
-			return tk
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("task %d still open: %+v", id, tk)
-		}
-		time.Sleep(5 * time.Millisecond)
+	tk, err := e.db.Callback(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if tk.Status != callcare.CallbackDone {
+		t.Fatalf("task %d still open by %s: %+v", id, e.clk.Now().Format("15:04:05"), tk)
+	}
+	return tk
 }
 
 var (
@@ -60,7 +48,7 @@ var (
 // openTask puts a callback task in the store, as a missed call leaves it.
 func (e *env) openTask(t testing.TB, number callcare.Number, target callcare.Target, tries int) callcare.CallbackTask {
 	t.Helper()
-	now := time.Now()
+	now := e.clk.Now()
 	tk, _, err := e.db.MissedCall(context.Background(), callcare.CallbackTask{Number: number, Dialed: target.ID,
 		Target: target, Reason: callcare.ReasonMissed, FirstAt: now, LastAt: now, Tries: tries,
 		Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
@@ -90,16 +78,28 @@ func offersTo(e *env, endpoint string) []pbxsim.Offer {
 	return out
 }
 
+// A clerk at the desk phone hears "you have 1" and the task (the number
+// digit by digit, when, how many tries, the menu): about 16 s, then 10 s
+// to press a key. readOut is a moment in those 10 s.
+const readOut = 20 * time.Second
+
 // TestP4c_MissedCallsBecomeOneTask: every missed call is a task at once;
 // a second one from the same number adds a try to it; an anonymous caller
 // cannot be called back; a later answered call closes it.
 func TestP4c_MissedCallsBecomeOneTask(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Busy})
-	e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"}))
-	e.record(t, e.call(t, pbxsim.Caller{Number: "+48 600 100 200", Exten: "101", HangupAfter: 5 * time.Millisecond}))
-	e.record(t, e.call(t, pbxsim.Caller{Number: "anonymous", Exten: "101"}))
+	for _, c := range []pbxsim.Caller{
+		{Number: "48600100200", Exten: "101"},
+		{Number: "+48 600 100 200", Exten: "101", HangupAfter: 2 * time.Second},
+		{Number: "anonymous", Exten: "101"},
+	} {
+		call := e.call(t, c)
+		e.advance(t, 30*time.Second)
+		e.record(t, call)
+	}
 	tk := e.task(t, "48600100200")
 	if tk.Tries != 2 || tk.Target.ID != "anowak" || tk.Status != callcare.CallbackOpen || tk.Reason != callcare.ReasonMissed {
 		t.Errorf("task %+v", tk)
@@ -107,8 +107,10 @@ func TestP4c_MissedCallsBecomeOneTask(t *testing.T) {
 	if all, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{}); len(all) != 1 {
 		t.Errorf("%d tasks, want 1 (none for the anonymous caller)", len(all))
 	}
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 30 * time.Millisecond, Do: pbxsim.Hangup}}})
-	e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"}))
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 30*time.Second)
+	e.record(t, call)
 	if got := e.closed(t, tk.ID); got.Resolution != callcare.ResolvedGotThrough {
 		t.Errorf("closed as %q", got.Resolution)
 	}
@@ -121,13 +123,15 @@ func TestP4c_MissedCallsBecomeOneTask(t *testing.T) {
 // the office's number, answers, talks, hangs up; the clerk says nothing at
 // the outcome question, so the callback counts as reached.
 func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	ctx := context.Background()
 	tk := e.openTask(t, "48600100200", forAnna, 2)
-	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: talk(30 * time.Second)})
 	// The count and the task (number, when, tries) are read out in full
 	// first.
-	clerk := e.call(t, deskPhone("PJSIP/101", press(1500*time.Millisecond, "1")))
+	clerk := e.call(t, deskPhone("PJSIP/101", press(readOut, "1")))
+	e.advance(t, 2*time.Minute)
 	done := e.closed(t, tk.ID)
 	if done.Resolution != callcare.ResolvedReached {
 		t.Errorf("closed as %q", done.Resolution)
@@ -140,7 +144,7 @@ func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
 	if len(offers) != 1 || offers[0].CallerID != "48856000100" {
 		t.Errorf("the citizen was offered %+v, want one call showing the office's number", offers)
 	}
-	<-clerk.Done()
+	ended(t, clerk)
 	heard := strings.Join(clerk.Heard(), " ")
 	number := "sound:digits/4 sound:digits/8 sound:digits/6 sound:digits/0 sound:digits/0 sound:digits/1 sound:digits/0 sound:digits/0 sound:digits/2 sound:digits/0 sound:digits/0"
 	if !strings.Contains(heard, number) || !strings.Contains(heard, "sound:digits/2 sound:callcare/tries") {
@@ -153,15 +157,26 @@ func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
 // TestP4c_TwoClerksNeverGetTheSameTask: two clerks of a department press
 // "next" at the same moment; each gets a task of their own.
 func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	var ids []int64
 	for _, n := range []string{"48600000001", "48600000002"} {
 		ids = append(ids, e.openTask(t, callcare.Number(n), for200, 1).ID)
 	}
-	a := e.call(t, deskPhone("PJSIP/101", press(1500*time.Millisecond, "3")))
-	b := e.call(t, deskPhone("PJSIP/102", press(1500*time.Millisecond, "3")))
-	<-a.Done()
-	<-b.Done()
+	var clerks []*pbxsim.Call
+	for _, ep := range []string{"PJSIP/101", "PJSIP/102"} { // at once: no settling between
+		c := deskPhone(ep, press(readOut, "3"))
+		c.App = "callcare"
+		call, err := e.pbx.Call(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clerks = append(clerks, call)
+	}
+	e.advance(t, time.Minute)
+	for _, c := range clerks {
+		ended(t, c)
+	}
 	by := map[string]bool{}
 	for _, id := range ids {
 		tk := e.closed(t, id)
@@ -176,14 +191,19 @@ func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {
 // TestP4c_SilentClerkChangesNothing: a clerk who presses nothing hears the
 // menu twice and the line ends; the task waits as it was.
 func TestP4c_SilentClerkChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	ctx := context.Background()
 	tk := e.openTask(t, "48600100200", forAnna, 1)
 	clerk := e.call(t, deskPhone("PJSIP/101"))
-	<-clerk.Done()
+	e.advance(t, 2*time.Minute)
+	ended(t, clerk)
 	got, _ := e.db.Callback(ctx, tk.ID)
 	if got.Status != callcare.CallbackOpen || got.Attempts != 0 || got.ClaimedBy != "" {
 		t.Errorf("after a silent session: %+v", got)
+	}
+	if menus := strings.Count(strings.Join(clerk.Heard(), " "), "callcare/callback-menu"); menus != 2 {
+		t.Errorf("the menu was heard %d times, want twice", menus)
 	}
 	if len(offersTo(e, citizen)) != 0 {
 		t.Error("a citizen was dialed")
@@ -195,9 +215,11 @@ func TestP4c_SilentClerkChangesNothing(t *testing.T) {
 // TestP4c_CitizensCannotReachTheFeatureCode: a phone that is no clerk's
 // endpoint is hung up, and learns nothing.
 func TestP4c_CitizensCannotReachTheFeatureCode(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	c := e.call(t, deskPhone("PJSIP/trunk"))
-	<-c.Done()
+	e.advance(t, 5*time.Second)
+	ended(t, c)
 	if len(c.Heard()) != 0 {
 		t.Errorf("a stranger heard %v", c.Heard())
 	}
@@ -214,15 +236,20 @@ func agreedTask(t *testing.T, e *env, at time.Time) callcare.CallbackTask {
 	return tk
 }
 
+// An agreed callback's clerk hears who and why (about 14 s) and presses 1.
+const agreedReadOut = 15 * time.Second
+
 // TestP4m_AgreedCallbackRingsTheClerkFirst: at the agreed minute the clerk's
 // phone rings (within 2 s), the clerk hears what it is about (P4i) and
 // presses 1; only then is the citizen dialed.
 func TestP4m_AgreedCallbackRingsTheClerkFirst(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 100 * time.Millisecond, Script: []pbxsim.Action{press(200*time.Millisecond, "1")}})
-	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
-	agreed := time.Now().Add(300 * time.Millisecond)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: []pbxsim.Action{press(agreedReadOut, "1")}})
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: talk(30 * time.Second)})
+	agreed := epoch.Add(time.Minute)
 	tk := agreedTask(t, e, agreed)
+	e.advance(t, 3*time.Minute)
 	if got := e.closed(t, tk.ID); got.Resolution != callcare.ResolvedReached {
 		t.Errorf("closed as %q", got.Resolution)
 	}
@@ -233,8 +260,8 @@ func TestP4m_AgreedCallbackRingsTheClerkFirst(t *testing.T) {
 	if clerk[0].At.Before(agreed) || clerk[0].At.Sub(agreed) > 2*time.Second {
 		t.Errorf("the clerk rang %s after the agreed time, want within 2 s", clerk[0].At.Sub(agreed))
 	}
-	if cit[0].At.Sub(clerk[0].At) < 300*time.Millisecond {
-		t.Errorf("the citizen was dialed %s after the clerk's phone rang: before the clerk answered and pressed 1", cit[0].At.Sub(clerk[0].At))
+	if took := cit[0].At.Sub(clerk[0].At); took < 5*time.Second+agreedReadOut {
+		t.Errorf("the citizen was dialed %s after the clerk's phone rang: before the clerk answered and pressed 1", took)
 	}
 	if clerk[0].CallerID != "48600100200" {
 		t.Errorf("the clerk's phone showed %q, want the citizen's number", clerk[0].CallerID)
@@ -246,11 +273,13 @@ func TestP4m_AgreedCallbackRingsTheClerkFirst(t *testing.T) {
 // TestP4m_AbsentClerkGoesToTheSubstitute: Anna does not answer in three
 // rings; her substitute Piotr takes the callback.
 func TestP4m_AbsentClerkGoesToTheSubstitute(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{press(100*time.Millisecond, "1")}})
-	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
-	tk := agreedTask(t, e, time.Now())
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: []pbxsim.Action{press(agreedReadOut, "1")}})
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: talk(30 * time.Second)})
+	tk := agreedTask(t, e, e.clk.Now())
+	e.advance(t, 3*time.Minute)
 	e.closed(t, tk.ID)
 	atts, _ := e.db.CallbackAttempts(context.Background(), tk.ID)
 	if len(atts) != 1 || atts[0].Clerk != "pwisniewski" {
@@ -263,23 +292,15 @@ func TestP4m_AbsentClerkGoesToTheSubstitute(t *testing.T) {
 // TestP4m_NobodyTakesItIsOverdue: nobody answers: the task is marked
 // overdue for the report and waits in the queue; no citizen is dialed.
 func TestP4m_NobodyTakesItIsOverdue(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Unavailable})
-	tk := agreedTask(t, e, time.Now())
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, _ := e.db.Callback(context.Background(), tk.ID)
-		if got.Overdue && got.ClaimedBy == "" { // marked, then released
-			if got.Status != callcare.CallbackOpen {
-				t.Errorf("overdue task %+v, want open", got)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("never overdue: %+v", got)
-		}
-		time.Sleep(5 * time.Millisecond)
+	tk := agreedTask(t, e, e.clk.Now())
+	e.advance(t, 2*time.Minute)
+	got, _ := e.db.Callback(context.Background(), tk.ID)
+	if !got.Overdue || got.ClaimedBy != "" || got.Status != callcare.CallbackOpen { // marked, then released
+		t.Errorf("task %+v, want overdue, released and open", got)
 	}
 	if len(offersTo(e, citizen)) != 0 {
 		t.Error("a citizen was dialed")
@@ -291,6 +312,7 @@ func TestP4m_NobodyTakesItIsOverdue(t *testing.T) {
 // hears when the office opens, presses 1, says a few words ended by #; the
 // task carries the note.
 func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
+	t.Parallel()
 	e := startEnvWith(t, func(s *ari.Settings) {
 		closed := callcare.OfficeHours{Location: time.UTC}
 		for d := range closed.Week {
@@ -299,7 +321,8 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 		s.Inbound.Rules.Hours = closed
 	})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101",
-		Script: []pbxsim.Action{press(200*time.Millisecond, "1"), press(2500*time.Millisecond, "#")}})
+		Script: []pbxsim.Action{press(8*time.Second, "1"), press(20*time.Second, "#")}})
+	e.advance(t, time.Minute)
 	rec := e.record(t, call)
 	if rec.Outcome != callcare.OutcomeAfterHours {
 		t.Errorf("outcome %s", rec.Outcome)
@@ -319,19 +342,12 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	}
 	// ...until the task has been closed longer than the retention (1 h):
 	// then it is deleted from Asterisk and forgotten.
-	if err := e.db.MarkDone(ctx, tk.ID, callcare.ResolvedReached, "anowak", time.Now().Add(-2*time.Hour)); err != nil {
+	if err := e.db.MarkDone(ctx, tk.ID, callcare.ResolvedReached, "anowak", e.clk.Now().Add(-2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, _ := e.db.Callback(ctx, tk.ID)
-		if got.Note == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the note outlived its retention: %+v", got)
-		}
-		time.Sleep(10 * time.Millisecond)
+	e.advance(t, 2*time.Second) // a tick of the scheduler
+	if got, _ := e.db.Callback(ctx, tk.ID); got.Note != "" {
+		t.Fatalf("the note outlived its retention: %+v", got)
 	}
 	if _, err := client.RecordingFile(ctx, tk.Note); !ari.IsNotFound(err) {
 		t.Errorf("the note is still on Asterisk: %v", err)
@@ -343,13 +359,17 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 // TestP4m_ClerkAgreesATimeFromThePhone: after talking with the citizen the
 // clerk presses 4 and keys in 14:30; the task waits for that time.
 func TestP4m_ClerkAgreesATimeFromThePhone(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	ctx := context.Background()
-	now := time.Now()
+	now := e.clk.Now()
 	tk := e.openTask(t, "48600100200", forAnna, 1)
-	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
-	clerk := e.call(t, deskPhone("PJSIP/101", press(300*time.Millisecond, "1"), press(900*time.Millisecond, "4"), press(1100*time.Millisecond, "1430")))
-	<-clerk.Done()
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: talk(10 * time.Second)})
+	// 1 after the read-out; the citizen answers 5 s later and talks for
+	// 10 s; 4 during the outcome question; the time after "enter the time".
+	clerk := e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), press(40*time.Second, "4"), press(45*time.Second, "1430")))
+	e.advance(t, 2*time.Minute)
+	ended(t, clerk)
 	got, _ := e.db.Callback(ctx, tk.ID)
 	if got.Status != callcare.CallbackOpen || got.AgreedAt.UTC().Format("15:04") != "14:30" || !got.AgreedAt.After(now) {
 		t.Errorf("task %+v, want open with an agreed time of 14:30 ahead", got)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/url"
 	"sync/atomic"
@@ -16,16 +15,21 @@ import (
 
 	"github.com/CyCoreSystems/ari/v5"
 	"golang.org/x/net/websocket"
+
+	"github.com/callcare/callcare/clock"
 )
 
 // Link holds the event WebSocket to Asterisk: it dials, reads and decodes
-// frames, and redials with a capped, jittered backoff when the socket drops.
+// frames, and redials when the socket drops: at once, then with a capped,
+// jittered backoff.
 type Link struct {
 	url      string // ws://host:8088/ari/events
 	user     string
 	password string
 	app      string
 	log      *slog.Logger
+	clock    clock.Clock   // waits between tries (the service's sleepClock)
+	work     *atomic.Int64 // the service's work: the link's count is Run's
 
 	// OnUp is called after each (re)connect, before any frame is read.
 	OnUp func(ctx context.Context)
@@ -38,33 +42,49 @@ type Link struct {
 	frames  atomic.Int64
 	unknown atomic.Int64 // frames of a type the event model does not know
 	bad     atomic.Int64 // frames that could not be decoded at all
+
+	socket       atomic.Pointer[string] // local address of the open socket
+	socketFrames atomic.Int64           // frames read from it and routed
 }
 
 // LinkStats counts what came over the socket.
-type LinkStats struct{ Frames, Unknown, Undecodable int64 }
+type LinkStats struct {
+	Frames, Unknown, Undecodable int64
+	// Socket is the local address of the event socket while it is open
+	// and read ("127.0.0.1:53211"; "" while not), the address Asterisk
+	// (or pbxsim's Activity) sees the connection from; SocketFrames counts
+	// the frames read from it and routed to their calls.
+	Socket       string
+	SocketFrames int64
+}
 
 // Stats reports the counters.
 func (l *Link) Stats() LinkStats {
-	return LinkStats{Frames: l.frames.Load(), Unknown: l.unknown.Load(), Undecodable: l.bad.Load()}
+	st := LinkStats{Frames: l.frames.Load(), Unknown: l.unknown.Load(), Undecodable: l.bad.Load(), SocketFrames: l.socketFrames.Load()}
+	if p := l.socket.Load(); p != nil {
+		st.Socket = *p
+	}
+	return st
 }
 
-// Run keeps the link up until ctx ends.
+// Run keeps the link up until ctx ends. A drop is redialed at once, then
+// at most a second apart: every second without events is a second in
+// which no call's timer may decide (see policy's LinkLost).
 func (l *Link) Run(ctx context.Context) {
-	backoff := newBackoff(100*time.Millisecond, 10*time.Second)
+	backoff := clock.Backoff{Clock: l.clock, Min: 0, Max: time.Second}
 	for ctx.Err() == nil {
-		ws, err := l.dial(ctx)
+		ws, local, err := l.dial(ctx)
 		if err != nil {
-			wait := backoff.next()
-			l.log.Warn("cannot reach Asterisk events", "err", err, "retry_in", wait)
-			sleep(ctx, wait)
+			l.log.Warn("cannot reach Asterisk events", "err", err, "failures", backoff.Failures()+1)
+			backoff.BackOff(ctx, err)
 			continue
 		}
-		backoff.reset()
+		backoff.BackOff(ctx, nil)
 		l.log.Info("connected to Asterisk events", "app", l.app)
 		if l.OnUp != nil {
 			l.OnUp(ctx)
 		}
-		err = l.read(ctx, ws)
+		err = l.read(ctx, ws, local)
 		if ctx.Err() != nil {
 			return
 		}
@@ -72,14 +92,14 @@ func (l *Link) Run(ctx context.Context) {
 		if l.OnDown != nil {
 			l.OnDown(err)
 		}
-		sleep(ctx, backoff.next())
+		backoff.BackOff(ctx, err)
 	}
 }
 
-func (l *Link) dial(ctx context.Context) (*websocket.Conn, error) {
+func (l *Link) dial(ctx context.Context) (*websocket.Conn, string, error) {
 	u, err := url.Parse(l.url)
 	if err != nil {
-		return nil, fmt.Errorf("websocket url: %w", err)
+		return nil, "", fmt.Errorf("websocket url: %w", err)
 	}
 	q := u.Query()
 	q.Set("app", l.app)
@@ -87,22 +107,23 @@ func (l *Link) dial(ctx context.Context) (*websocket.Conn, error) {
 	origin := "http://" + u.Host + "/"
 	cfg, err := websocket.NewConfig(u.String(), origin)
 	if err != nil {
-		return nil, fmt.Errorf("websocket config: %w", err)
+		return nil, "", fmt.Errorf("websocket config: %w", err)
 	}
 	cfg.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(l.user+":"+l.password)))
-	ws, err := handshake(ctx, cfg)
+	ws, local, err := handshake(ctx, cfg)
 	if err != nil {
 		if errors.Is(err, websocket.ErrBadStatus) {
-			return nil, fmt.Errorf("dial %s: the WebSocket handshake was refused (wrong user or password, a bad app name, or a proxy in the way): %w", u.Redacted(), err)
+			return nil, "", fmt.Errorf("dial %s: the WebSocket handshake was refused (wrong user or password, a bad app name, or a proxy in the way): %w", u.Redacted(), err)
 		}
-		return nil, fmt.Errorf("dial %s: %w", u.Redacted(), err)
+		return nil, "", fmt.Errorf("dial %s: %w", u.Redacted(), err)
 	}
-	return ws, nil
+	return ws, local, nil
 }
 
 // handshake dials and upgrades with a deadline on both, since a server that
-// accepts TCP and then says nothing must not hang the service.
-func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, error) {
+// accepts TCP and then says nothing must not hang the service. It returns
+// the connection's local address too.
+func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, string, error) {
 	port := cfg.Location.Port()
 	if port == "" {
 		port = map[string]string{"ws": "80", "wss": "443"}[cfg.Location.Scheme]
@@ -116,7 +137,7 @@ func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, err
 	d := net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 10 * time.Second, Interval: 5 * time.Second, Count: 3}}
 	conn, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if cfg.Location.Scheme == "wss" {
 		conn = tls.Client(conn, &tls.Config{ServerName: cfg.Location.Hostname()})
@@ -126,16 +147,25 @@ func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, err
 	ws, err := websocket.NewClient(cfg, conn)
 	if err != nil {
 		conn.Close()
-		return nil, err
+		return nil, "", err
 	}
 	conn.SetDeadline(time.Time{})
-	return ws, nil
+	return ws, conn.LocalAddr().String(), nil
 }
 
-func (l *Link) read(ctx context.Context, ws *websocket.Conn) error {
+// read routes frames until the socket ends. Waiting for a frame is no
+// work: a frame on its way shows as SocketFrames behind what the PBX wrote.
+func (l *Link) read(ctx context.Context, ws *websocket.Conn, local string) error {
 	stop := context.AfterFunc(ctx, func() { ws.Close() })
 	defer stop()
 	defer ws.Close()
+	l.socketFrames.Store(0)
+	l.socket.Store(&local)
+	l.work.Add(-1)
+	defer func() {
+		l.work.Add(1) // before the socket is seen gone
+		l.socket.Store(nil)
+	}()
 	for {
 		var data []byte
 		if err := websocket.Message.Receive(ws, &data); err != nil {
@@ -145,6 +175,7 @@ func (l *Link) read(ctx context.Context, ws *websocket.Conn) error {
 		if ev := l.decode(data); ev != nil && l.OnEvent != nil {
 			l.OnEvent(ev)
 		}
+		l.socketFrames.Add(1)
 	}
 }
 
@@ -188,30 +219,3 @@ var knownTypes = func() map[string]struct{} {
 	}
 	return m
 }()
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
-}
-
-// backoff doubles from min to max, with jitter so a restarted Asterisk is
-// not hit by every client at once.
-type backoff struct{ min, max, cur time.Duration }
-
-func newBackoff(min, max time.Duration) *backoff { return &backoff{min: min, max: max} }
-
-func (b *backoff) reset() { b.cur = 0 }
-
-func (b *backoff) next() time.Duration {
-	switch {
-	case b.cur == 0:
-		b.cur = b.min
-	case b.cur < b.max:
-		b.cur = min(2*b.cur, b.max)
-	}
-	return b.cur/2 + rand.N(b.cur/2+1)
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,8 +17,9 @@ import (
 // client has no struct for; they are counted and skipped, mid-call, and the
 // call goes on as if nothing happened.
 func TestUnknownEventTypesAreSkipped(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 100 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	for _, raw := range []string{
 		`{"type":"ApplicationRegistered","application":"callcare","timestamp":"2026-11-24T09:00:00.000+0000","asterisk_id":"x"}`,
@@ -29,6 +29,7 @@ func TestUnknownEventTypesAreSkipped(t *testing.T) {
 	} {
 		e.pbx.InjectEvent("callcare", []byte(raw))
 	}
+	e.advance(t, 30*time.Second)
 	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
 		t.Errorf("answered by %q", rec.AnsweredBy)
 	}
@@ -38,27 +39,38 @@ func TestUnknownEventTypesAreSkipped(t *testing.T) {
 	e.settled(t)
 }
 
-// TestWebSocketDropDuringRinging: the socket drops while Anna rings and she
-// answers during the gap. The service notices, reconnects, looks at the
-// channels again and bridges the call it would otherwise have lost.
+// TestWebSocketDropDuringRinging: the socket drops while Anna rings, and
+// Asterisk refuses the redials for a second: she answers in that gap. The
+// service notices, reconnects, looks at the channels again and bridges the
+// call it would otherwise have lost.
 func TestWebSocketDropDuringRinging(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	// Piotr, the overflow, has no phone: without the resync the call
 	// would end missed.
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 60 * time.Millisecond, Script: []pbxsim.Action{{At: 300 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 6 * time.Second, Script: talk(30 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
-	time.Sleep(30 * time.Millisecond)
-	e.pbx.DropWebSocket() // the service redials after 50 ms at least
+	e.advance(t, 5500*time.Millisecond)
+	// At once, then about 62, 125, 250 and 500 ms apart (each between
+	// half and all of that): back after 6.47 s at the earliest.
+	e.pbx.FailRequests("GET", "/events", 503, 5)
+	e.pbx.DropWebSocket()
+	e.advance(t, time.Minute)
 	rec := e.record(t, call)
 	if rec.Outcome != callcare.OutcomeAnswered || rec.AnsweredBy != "anowak" {
 		t.Errorf("after the drop: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	if st := e.pbx.Stats(); st.RequestsByPath["GET /channels/{channelId}"] == 0 {
+		t.Errorf("the service did not look at the channels again: %v", st.RequestsByPath)
 	}
 	e.settled(t)
 }
 
 // TestRESTRequestsHaveADeadline: an Asterisk that accepts a request and
-// never answers does not hang the call.
+// never answers does not hang the call. The deadline is on the wall
+// clock, as a socket's is.
 func TestRESTRequestsHaveADeadline(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
 	defer srv.Close()
@@ -77,6 +89,7 @@ func TestRESTRequestsHaveADeadline(t *testing.T) {
 // TestNotFoundIsRecognised: Asterisk's 404 for a channel already gone is
 // told apart from real failures.
 func TestNotFoundIsRecognised(t *testing.T) {
+	t.Parallel()
 	pbx := pbxsim.NewServer(pbxsim.Options{})
 	defer pbx.Close()
 	c := ari.NewClient(pbx.URL(), "callcare", "callcare", "callcare", time.Second)
@@ -93,15 +106,19 @@ func TestNotFoundIsRecognised(t *testing.T) {
 // TestManyCallsAtOnce: calls are independent: fifty at once all end as
 // they should, none waits for another.
 func TestManyCallsAtOnce(t *testing.T) {
-	// Fifty calls at once on a loaded machine: rings of a second, so the
-	// test is about independence, not speed.
-	e := startEnvWith(t, func(s *ari.Settings) { s.Inbound.Procedure.RingCycle = time.Second })
+	t.Parallel()
+	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
-	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(20 * time.Second)})
 	var calls []*pbxsim.Call
 	for range 50 {
-		calls = append(calls, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"}))
+		c, err := e.pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "101", App: "callcare"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls = append(calls, c)
 	}
+	e.advance(t, time.Minute)
 	for _, c := range calls {
 		if rec := e.record(t, c); rec.AnsweredBy != "pwisniewski" {
 			t.Errorf("call %s: %s by %q", c.ChannelID(), rec.Outcome, rec.AnsweredBy)
@@ -130,32 +147,35 @@ func (s *slowStore) SaveCall(ctx context.Context, rec callcare.CallRecord) error
 // others are served, and the stuck call loses none of the events that
 // arrived meanwhile: once free it ends as it should.
 func TestSlowCallDoesNotHoldUpOthers(t *testing.T) {
-	pbx := pbxsim.NewServer(pbxOptions)
-	defer pbx.Close()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
+	t.Parallel()
+	e := newEnv(t)
+	store := &slowStore{DB: e.db, slowCaller: "48600999999", release: make(chan struct{})}
+	e.run(t, testSettings(), ari.Stores{Calls: store, Callbacks: e.db, Queue: e.db})
+
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
+	stuck, err := e.pbx.Call(pbxsim.Caller{Number: "48600999999", Exten: "101", App: "callcare"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	store := &slowStore{DB: db, slowCaller: "48600999999", release: make(chan struct{})}
-	svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"},
-		testSettings(), ari.Stores{Calls: store, Callbacks: db, Queue: db})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { svc.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	e := &env{pbx: pbx, svc: svc, db: db}
-
-	pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 20 * time.Millisecond, Do: pbxsim.Hangup}}})
-	stuck := e.call(t, pbxsim.Caller{Number: "48600999999", Exten: "101"})
+	// The stuck call is behind from now on: time passes for the others.
 	for range 5 {
-		if rec := e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})); rec.AnsweredBy != "anowak" {
+		call, err := e.pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "101", App: "callcare"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.advanceTo(t, e.clk.Now().Add(30*time.Second), stuck.ChannelID())
+		if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
 			t.Errorf("a call beside the stuck one: %s by %q", rec.Outcome, rec.AnsweredBy)
 		}
 	}
 	// The stuck call's citizen gives up meanwhile; its events wait in its inbox.
 	stuck.Hangup()
+	e.settleExcept(t, stuck.ChannelID())
+	if n := e.svc.Backlog()[stuck.ChannelID()]; n < 2 {
+		t.Errorf("the stuck call's backlog is %d, want its start and the hangup waiting", n)
+	}
 	close(store.release)
+	e.advance(t, 10*time.Second)
 	if rec := e.record(t, stuck); rec.Outcome != callcare.OutcomeAbandoned {
 		t.Errorf("the stuck call ended %s, want abandoned", rec.Outcome)
 	}
@@ -166,12 +186,14 @@ func TestSlowCallDoesNotHoldUpOthers(t *testing.T) {
 // earlier calls (the callback trace starts with one); they change nothing
 // and alarm nobody.
 func TestEventsOfUnknownChannelsAreIgnored(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	for _, typ := range []string{"ChannelDestroyed", "StasisEnd", "StasisStart"} {
 		e.pbx.InjectEvent("callcare", []byte(`{"type":"`+typ+`","application":"callcare","timestamp":"2026-11-24T09:00:00.000+0000","cause":16,"cause_txt":"Normal Clearing","args":["dialed"],"channel":{"id":"1795000000.99","name":"PJSIP/101-00000063","state":"Up","caller":{"name":"","number":""},"connected":{"name":"","number":""},"accountcode":"","dialplan":{"context":"from-clerks","exten":"","priority":1,"app_name":"","app_data":""},"creationtime":"2026-11-24T09:00:00.000+0000","language":"en"}}`))
 	}
+	e.advance(t, 30*time.Second)
 	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
 		t.Errorf("answered by %q", rec.AnsweredBy)
 	}
@@ -185,18 +207,23 @@ func TestEventsOfUnknownChannelsAreIgnored(t *testing.T) {
 // TestEventsOutOfOrder: events about different channels arrive swapped, as
 // a busy Asterisk's threads can send them; calls still end as they should.
 func TestEventsOutOfOrder(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetEventReorder(true)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
-	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
 	for range 5 {
-		if rec := e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})); rec.AnsweredBy != "pwisniewski" {
+		call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+		e.advance(t, 30*time.Second)
+		if rec := e.record(t, call); rec.AnsweredBy != "pwisniewski" {
 			t.Errorf("%s by %q; attempts %+v", rec.Outcome, rec.AnsweredBy, rec.Attempts)
 		}
 	}
 	e.pbx.SetPhone("PJSIP/103", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/104", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	if rec := e.record(t, e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "300", HangupAfter: 30 * time.Millisecond})); rec.Outcome != callcare.OutcomeAbandoned {
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "300", HangupAfter: 8 * time.Second})
+	e.advance(t, 30*time.Second)
+	if rec := e.record(t, call); rec.Outcome != callcare.OutcomeAbandoned {
 		t.Errorf("abandoned call ended %s", rec.Outcome)
 	}
 	e.settled(t)
@@ -208,42 +235,55 @@ func TestEventsOutOfOrder(t *testing.T) {
 // sends the citizen to the dialplan's fallback, which rings a person, and
 // hangs up the clerk's leg nobody owns.
 func TestCallsLeftByAnEarlierRun(t *testing.T) {
-	pbx := pbxsim.NewServer(pbxOptions)
-	defer pbx.Close()
-	pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	run := func() (*ari.Service, func()) {
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc := ari.New(ari.Options{URL: pbx.URL(), User: "callcare", Password: "callcare"}, testSettings(), ari.Stores{Calls: db, Callbacks: db, Queue: db})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { svc.Run(ctx); close(done) }()
-		return svc, func() { cancel(); <-done; db.Close() }
-	}
-	_, stop := run()
-	e := &env{pbx: pbx}
+	t.Parallel()
+	e := newEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	stores := ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db}
+	e.run(t, testSettings(), stores)
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
-	for len(pbx.Channels()) < 2 { // the clerk's phone rings
-		time.Sleep(5 * time.Millisecond)
+	e.advance(t, 2*time.Second) // the clerk's phone rings
+	if n := len(e.pbx.Channels()); n != 2 {
+		t.Fatalf("%d channels, want the caller's and the clerk's", n)
 	}
-	stop()
-	_, stop = run()
-	defer stop()
-	select {
-	case <-call.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the citizen was left in the application: %+v", pbx.Channels())
-	}
-	if n := pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+	e.stop()
+	e.run(t, testSettings(), stores)
+	e.advance(t, 10*time.Second)
+	ended(t, call)
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
 		t.Errorf("%d continues, want the citizen sent to the fallback once", n)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(pbx.Channels()) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if chans := pbx.Channels(); len(chans) > 0 {
+	if chans := e.pbx.Channels(); len(chans) > 0 {
 		t.Errorf("left behind: %+v", chans)
+	}
+}
+
+// TestLinkRedialsAtOnceThenAtMostASecondApart: a dropped socket is dialed
+// again at once; refused, the link tries again after about 62, 125, 250,
+// 500 ms, then every second (each wait between half and all of that).
+func TestLinkRedialsAtOnceThenAtMostASecondApart(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	before, at := e.svc.Stats().Link.Socket, e.clk.Now()
+	e.pbx.DropWebSocket()
+	e.settle(t)
+	if st := e.svc.Stats(); !st.Linked || st.Link.Socket == before || !e.clk.Now().Equal(at) {
+		t.Fatalf("after a drop: linked %v on %q (was %q), %s later; want a new socket at once",
+			st.Linked, st.Link.Socket, before, e.clk.Now().Sub(at))
+	}
+	e.pbx.FailRequests("GET", "/events", 503, 10)
+	e.pbx.DropWebSocket()
+	start := e.clk.Now()
+	e.settle(t)
+	for !e.svc.Stats().Linked {
+		next, ok := e.clk.Next()
+		if !ok || next.Sub(start) > 10*time.Second {
+			t.Fatalf("not back after %s", e.clk.Now().Sub(start))
+		}
+		e.advanceTo(t, next, "")
+	}
+	// Eleven tries: at once, then 62.5, 125, 250, 500 ms and six times a
+	// second, nominally.
+	if took := e.clk.Now().Sub(start); took < 3468*time.Millisecond || took > 6938*time.Millisecond {
+		t.Errorf("back after %s, want 3.47 s to 6.94 s, the sums of the shortest and the longest waits", took)
 	}
 }

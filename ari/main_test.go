@@ -2,50 +2,50 @@ package ari_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"runtime"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/clock"
 	"github.com/callcare/callcare/pbxsim"
 	"github.com/callcare/callcare/policy"
 	"github.com/callcare/callcare/sqlite"
 )
 
-// Short rings: three rings of 100 ms stand for the procedure's 15 s.
-var testProc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 100 * time.Millisecond}
+// TestMain fails the package if any goroutine outlives the tests: each
+// test checks what it started (the simulator's leftovers, the service's
+// work, the clock's timers); this catches what escaped them all.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// Short prompts keep the tests quick.
+// The tests run on a fake clock, in the procedure's real durations: three
+// rings of 5 s, prompts as long as the office's, keys given 10 s. Time
+// passes only when a test lets it (env.advance), timer by timer, each
+// fired on a system that has settled (env.settle).
+var testProc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 5 * time.Second}
+
+// epoch is when every test starts: a Tuesday morning at the office.
+var epoch = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+// pbxOptions: the office's own prompts last what the demo says they do.
 // Channels enter the application after the reply to create, as a busy
 // real Asterisk often has them.
-var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds: shortSounds(map[string]time.Duration{
-	"vm-nobodyavail": 50 * time.Millisecond, "ss-noservice": 50 * time.Millisecond, "vm-goodbye": 50 * time.Millisecond,
-	"callcare/office-closed": 50 * time.Millisecond, "callcare/press-1-callback": 50 * time.Millisecond,
-	"vm-intro": 50 * time.Millisecond, "auth-thankyou": 50 * time.Millisecond, "vm-nomore": 50 * time.Millisecond,
-	"vm-youhave": 50 * time.Millisecond, "vm-from-phonenumber": 50 * time.Millisecond, "vm-received": 50 * time.Millisecond, "callcare/tries": 50 * time.Millisecond,
-	"callcare/callback-menu": 50 * time.Millisecond, "callcare/agreed-callback": 50 * time.Millisecond,
-	"callcare/press-1-to-call": 50 * time.Millisecond, "callcare/callback-outcome": 400 * time.Millisecond,
-	"callcare/enter-time": 50 * time.Millisecond, "callcare/agreed-for": 50 * time.Millisecond,
-})}
-
-// shortSounds adds the said numbers, short too.
-func shortSounds(m map[string]time.Duration) map[string]time.Duration {
-	for n := 0; n <= 90; n++ {
-		m["digits/"+strconv.Itoa(n)] = 20 * time.Millisecond
-	}
-	for d := range 7 {
-		m["digits/day-"+strconv.Itoa(d)] = 20 * time.Millisecond
-	}
-	m["digits/hundred"] = 20 * time.Millisecond
-	m["digits/oh"] = 20 * time.Millisecond
-	return m
-}
+var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds: map[string]time.Duration{
+	"callcare/office-closed": 3 * time.Second, "callcare/press-1-callback": 3 * time.Second,
+	"callcare/callback-menu": 4 * time.Second, "callcare/tries": time.Second,
+	"callcare/agreed-callback": 2 * time.Second, "callcare/press-1-to-call": 2 * time.Second,
+	"callcare/callback-outcome": 4 * time.Second, "callcare/enter-time": 3 * time.Second,
+	"callcare/agreed-for": 2 * time.Second, "callcare/not-reached": 2 * time.Second,
+}}
 
 // testPrompts: the defaults, but a beep while the citizen is dialed, and
 // "nobody available" for a citizen not reached.
@@ -66,19 +66,18 @@ var alwaysOpen = callcare.OfficeHours{Location: time.UTC, Week: func() (w [7][]c
 var testRules = policy.CallbackRules{Hours: alwaysOpen, Promise: 2 * time.Hour, SpecialNeedsPromise: time.Hour,
 	Retry: []policy.Retry{{After: 15 * time.Minute}}, MaxAttempts: 3}
 
-// testSettings: the service as the tests run it, with short rings and key
-// timeouts.
+// testSettings: the service as the office runs it (callcare.example.yaml).
 func testSettings() ari.Settings {
 	return ari.Settings{
 		Directory: office(),
 		Inbound: policy.InboundSettings{Procedure: testProc, Prompts: testPrompts, Rules: testRules,
-			KeyTimeout: 300 * time.Millisecond, NoteMax: 2 * time.Second, FlagKey: "*"},
-		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 600 * time.Millisecond,
+			KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"},
+		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 10 * time.Second,
 			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100", Prompts: testPrompts},
 		Needs:         policy.SpecialNeeds{Numbers: []callcare.Number{"48600555555"}, Lines: []string{"500"}},
 		Lines:         map[string]callcare.Target{"500": {Kind: callcare.TargetDepartment, ID: "200"}},
-		ClaimFor:      time.Minute,
-		SchedulerTick: 20 * time.Millisecond,
+		ClaimFor:      10 * time.Minute,
+		SchedulerTick: time.Second,
 		NoteRetention: time.Hour,
 	}
 }
@@ -101,11 +100,13 @@ func office() *callcare.Directory {
 }
 
 // env is the service running against a simulated Asterisk, with a real
-// SQLite store in a temporary directory.
+// SQLite store in a temporary directory, both on one fake clock.
 type env struct {
+	clk  *clock.Fake
 	pbx  *pbxsim.Server
-	svc  *ari.Service
 	db   *sqlite.DB
+	svc  *ari.Service // the one running; nil between runs
+	stop func()       // stops svc and checks it left nothing
 	logs *logRecorder
 }
 
@@ -114,94 +115,213 @@ func startEnv(t testing.TB) *env { t.Helper(); return startEnvWith(t, nil) }
 // startEnvWith starts the service with settings changed by change.
 func startEnvWith(t testing.TB, change func(*ari.Settings)) *env {
 	t.Helper()
-	goroutines := runtime.NumGoroutine()
-	pbx := pbxsim.NewServer(pbxOptions)
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &logRecorder{}
+	e := newEnv(t)
 	set := testSettings()
 	if change != nil {
 		change(&set)
 	}
-	svc := ari.New(ari.Options{
-		URL: pbx.URL(), WebsocketURL: pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
-		RequestTimeout: 2 * time.Second, Logger: slog.New(logs),
-	}, set, ari.Stores{Calls: db, Callbacks: db, Queue: db})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { svc.Run(ctx); close(done) }()
-	e := &env{pbx: pbx, svc: svc, db: db, logs: logs}
+	e.run(t, set, ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	return e
+}
+
+// newEnv starts the simulator and opens the store. At the end of the test
+// it checks that nothing was left: no channel, bridge, playback or timer
+// in the simulator, no timer on the clock, the service stopped with no
+// work.
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	clk := clock.NewFake(epoch)
+	opts := pbxOptions
+	opts.Clock = clk
+	pbx := pbxsim.NewServer(opts)
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = clk.Now
+	e := &env{clk: clk, pbx: pbx, db: db, logs: &logRecorder{}}
 	t.Cleanup(func() {
-		cancel()
-		<-done
+		if e.stop != nil {
+			e.stop()
+		}
 		if err := pbx.Close(); err != nil {
 			t.Errorf("simulator left: %v", err)
 		}
-		db.Close()
-		// Every goroutine of the service and the simulator has ended.
-		deadline := time.Now().Add(2 * time.Second)
-		for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
+		if n := clk.Pending(); n > 0 {
+			t.Errorf("%d timers still pending on the clock", n)
 		}
-		if n := runtime.NumGoroutine(); n > goroutines {
-			t.Errorf("%d goroutines after the test, %d before", n, goroutines)
+		db.Close()
+		if t.Failed() {
+			t.Logf("service log:\n%s", e.logs)
 		}
 	})
 	return e
 }
 
-// call places a citizen's call once the service holds the application.
-func (e *env) call(t testing.TB, c pbxsim.Caller) *pbxsim.Call {
+// run starts a service and lets it connect.
+func (e *env) run(t testing.TB, set ari.Settings, stores ari.Stores) {
 	t.Helper()
-	c.App = "callcare"
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		call, err := e.pbx.Call(c)
-		if err == nil {
-			return call
+	svc := ari.New(ari.Options{
+		URL: e.pbx.URL(), WebsocketURL: e.pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
+		RequestTimeout: 2 * time.Second, Clock: e.clk, Logger: slog.New(e.logs),
+	}, set, stores)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { svc.Run(ctx); close(done) }()
+	e.svc = svc
+	e.stop = func() {
+		e.svc, e.stop = nil, nil
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Errorf("the service did not stop")
+			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("place call: %v", err)
+		if w := svc.Stats().Work; w != 0 {
+			t.Errorf("the service stopped with %d work counted: its count is off", w)
 		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	e.settle(t)
+	if !svc.Stats().Linked {
+		t.Fatalf("the service did not connect:\n%s", e.logs)
 	}
 }
 
-// record waits for the call's record to be final.
-func (e *env) record(t testing.TB, call *pbxsim.Call) callcare.CallRecord {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		rec, err := e.db.Call(context.Background(), call.ChannelID())
-		if err == nil && !rec.EndedAt.IsZero() {
-			return rec
+// busy says what is still under way, "" when nothing is: the service has
+// no work (but the backlog of the call except) and has read every event
+// the simulator wrote to its socket; the simulator serves no request and
+// has written every event. The service is read first: it is the one whose
+// work makes the simulator's, so a simulator found idle after it cannot
+// have been given anything new.
+func (e *env) busy(except string) string {
+	var link ari.LinkStats
+	if e.svc != nil {
+		behind := 0
+		if except != "" {
+			behind = e.svc.Backlog()[except]
 		}
-		if err != nil && callcare.ErrorCode(err) != callcare.ENOTFOUND {
-			t.Fatal(err)
+		st := e.svc.Stats()
+		if st.Work != int64(behind) {
+			return fmt.Sprintf("the service has %d inputs or tasks under way", st.Work-int64(behind))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("call %s not recorded as ended (last: %+v, %v)", call.ChannelID(), rec, err)
-		}
-		time.Sleep(5 * time.Millisecond)
+		link = st.Link
 	}
+	a := e.pbx.Activity()
+	if !a.Idle() {
+		return fmt.Sprintf("the simulator serves %d requests and has %d events to write", a.Requests, a.Unsent)
+	}
+	var ours []string
+	if link.Socket != "" {
+		ours = []string{link.Socket}
+	}
+	if socks := a.Sockets(); !slices.Equal(socks, ours) {
+		return fmt.Sprintf("the simulator has sockets %v open, the service reads %v", socks, ours)
+	}
+	if len(ours) == 1 && a.Sent[ours[0]] != link.SocketFrames {
+		return fmt.Sprintf("%d events on the wire", a.Sent[ours[0]]-link.SocketFrames)
+	}
+	return ""
 }
 
-// settled waits until the simulator has no channel or bridge left and the
-// service no call: nothing leaks from a scenario.
-func (e *env) settled(t testing.TB) {
+// waitIdle waits (a few milliseconds of real time) until nothing is under
+// way but what waits for the clock.
+func (e *env) waitIdle(t testing.TB, except string) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
-	for {
-		chans, bridges, calls := len(e.pbx.Channels()), len(e.pbx.Bridges()), e.svc.Stats().ActiveCalls
-		if chans == 0 && bridges == 0 && calls == 0 {
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; ; i++ {
+		why := e.busy(except)
+		if why == "" {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("left behind: %d channels %v, %d bridges, %d calls", chans, e.pbx.Channels(), bridges, calls)
+			t.Fatalf("never settled at %s: %s", e.clk.Now().Format("15:04:05.000"), why)
 		}
-		time.Sleep(5 * time.Millisecond)
+		if i < 50 {
+			runtime.Gosched()
+		} else {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+}
+
+// settle lets everything under way finish, and the timers due now fire,
+// one at a time, each on a settled system.
+func (e *env) settle(t testing.TB) { t.Helper(); e.settleExcept(t, "") }
+
+// settleExcept settles all but the call named, which is stuck.
+func (e *env) settleExcept(t testing.TB, except string) {
+	t.Helper()
+	for {
+		e.waitIdle(t, except)
+		if !e.clk.Step(e.clk.Now()) {
+			return
+		}
+	}
+}
+
+// advance lets d pass: the timers due meanwhile fire in their order, one
+// at a time, each on a settled system.
+func (e *env) advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	e.advanceTo(t, e.clk.Now().Add(d), "")
+}
+
+// advanceTo lets time pass until end, as advance does, settling all but
+// the call except.
+func (e *env) advanceTo(t testing.TB, end time.Time, except string) {
+	t.Helper()
+	e.settleExcept(t, except)
+	for e.clk.Step(end) {
+		e.settleExcept(t, except)
+	}
+	e.clk.AdvanceTo(end)
+}
+
+// call places a citizen's call, and lets what it causes at once happen.
+func (e *env) call(t testing.TB, c pbxsim.Caller) *pbxsim.Call {
+	t.Helper()
+	c.App = "callcare"
+	e.settle(t)
+	call, err := e.pbx.Call(c)
+	if err != nil {
+		t.Fatalf("place call: %v", err)
+	}
+	e.settle(t)
+	return call
+}
+
+// record is the call's record, which must be final by now.
+func (e *env) record(t testing.TB, call *pbxsim.Call) callcare.CallRecord {
+	t.Helper()
+	rec, err := e.db.Call(context.Background(), call.ChannelID())
+	if err != nil {
+		t.Fatalf("call %s: %v", call.ChannelID(), err)
+	}
+	if rec.EndedAt.IsZero() {
+		t.Fatalf("call %s not recorded as ended by %s: %+v", call.ChannelID(), e.clk.Now().Format("15:04:05"), rec)
+	}
+	return rec
+}
+
+// ended fails the test unless the caller's line has ended.
+func ended(t testing.TB, call *pbxsim.Call) {
+	t.Helper()
+	select {
+	case <-call.Done():
+	default:
+		t.Fatalf("the caller's line %s is still up", call.ChannelID())
+	}
+}
+
+// settled checks that the simulator has no channel or bridge left and the
+// service no call: nothing leaks from a scenario.
+func (e *env) settled(t testing.TB) {
+	t.Helper()
+	e.settle(t)
+	chans, bridges, calls := e.pbx.Channels(), e.pbx.Bridges(), e.svc.Stats().ActiveCalls
+	if len(chans) > 0 || len(bridges) > 0 || calls > 0 {
+		t.Fatalf("left behind: %d channels %+v, %d bridges, %d calls", len(chans), chans, len(bridges), calls)
 	}
 }
 

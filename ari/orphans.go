@@ -19,25 +19,12 @@ const FallbackContext = "callcare-fallback"
 // StasisStart of calls arriving right now be read first: what is still
 // nobody's after it was there before.
 func (s *Service) adoptOrphansLater(ctx context.Context) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.spawn(func() {
 		s.pause(ctx, time.Second)
 		if ctx.Err() == nil {
 			s.adoptOrphans(ctx)
 		}
-	}()
-}
-
-// pause waits d on the service's clock, or until ctx ends.
-func (s *Service) pause(ctx context.Context, d time.Duration) {
-	done := make(chan struct{})
-	t := s.clock.AfterFunc(d, func() { close(done) })
-	select {
-	case <-ctx.Done():
-		t.Stop()
-	case <-done:
-	}
+	})
 }
 
 // adoptOrphans: two parties talking in a bridge are left to talk. A citizen

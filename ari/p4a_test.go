@@ -10,14 +10,19 @@ import (
 	"github.com/callcare/callcare/pbxsim"
 )
 
-const limit = 300 * time.Millisecond // three rings of testProc
+const limit = 15 * time.Second // three rings of testProc
+
+// talk is a person hanging up after d on the line.
+func talk(d time.Duration) []pbxsim.Action { return []pbxsim.Action{{At: d, Do: pbxsim.Hangup}} }
 
 // TestP4a_AnswerOnSecondRing: the clerk picks up on the 2nd ring; caller and
 // clerk are bridged until the caller hangs up, then everything is removed.
 func TestP4a_AnswerOnSecondRing(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{RingAfter: 10 * time.Millisecond, AnswerAfter: 150 * time.Millisecond})
-	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", HangupAfter: 400 * time.Millisecond})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{RingAfter: 500 * time.Millisecond, AnswerAfter: 7 * time.Second})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", HangupAfter: time.Minute})
+	e.advance(t, 90*time.Second)
 	rec := e.record(t, call)
 	if rec.Outcome != callcare.OutcomeAnswered || rec.AnsweredBy != "anowak" || rec.AnsweredRing != 2 || rec.HungUpBy != callcare.PartyCaller {
 		t.Errorf("record: outcome %s by %s on ring %d, hung up by %s", rec.Outcome, rec.AnsweredBy, rec.AnsweredRing, rec.HungUpBy)
@@ -33,22 +38,23 @@ func TestP4a_AnswerOnSecondRing(t *testing.T) {
 // never answers; the overflow comes three rings after her first RINGING,
 // never before, and Piotr takes the call.
 func TestP4a_OverflowCountsFromRinging(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	ringAfter := 200 * time.Millisecond
+	ringAfter := 4 * time.Second
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers, RingAfter: ringAfter})
-	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 50 * time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 5 * time.Second, Script: talk(30 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 2*time.Minute)
 	rec := e.record(t, call)
 	if len(rec.Attempts) != 2 {
 		t.Fatalf("attempts %+v, want Anna then Piotr", rec.Attempts)
 	}
 	anna := rec.Attempts[0]
-	rang := anna.EndedAt.Sub(anna.RingingAt)
 	if anna.RingingAt.Sub(anna.DialedAt) < ringAfter {
 		t.Errorf("Anna rang %s after the dial, want >= %s", anna.RingingAt.Sub(anna.DialedAt), ringAfter)
 	}
-	if rang < limit || rang > limit+50*time.Millisecond {
-		t.Errorf("Anna was left %s after her first ring, want within 50 ms after %s", rang, limit)
+	if rang := anna.EndedAt.Sub(anna.RingingAt); rang != limit {
+		t.Errorf("Anna was left %s after her first ring, want %s", rang, limit)
 	}
 	if anna.Result != "noanswer" || anna.Rings != 3 {
 		t.Errorf("Anna: %s at ring %d, want noanswer at ring 3", anna.Result, anna.Rings)
@@ -56,7 +62,7 @@ func TestP4a_OverflowCountsFromRinging(t *testing.T) {
 	if rec.AnsweredBy != "pwisniewski" || rec.HungUpBy != callcare.PartyClerk {
 		t.Errorf("answered by %q, hung up by %s; want Piotr, clerk", rec.AnsweredBy, rec.HungUpBy)
 	}
-	<-call.Done()
+	ended(t, call)
 	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:vm-goodbye"}) {
 		t.Errorf("after Piotr hung up the caller heard %v, want goodbye (P4l)", heard)
 	}
@@ -67,10 +73,12 @@ func TestP4a_OverflowCountsFromRinging(t *testing.T) {
 // TestP4a_AnswerInTheLastMomentWins: Anna answers 20 ms before the third
 // ring ends. She gets the call; Piotr is never rung; one bridge, no drop.
 func TestP4a_AnswerInTheLastMomentWins(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: limit - 20*time.Millisecond, Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: limit - 20*time.Millisecond, Script: talk(30 * time.Second)})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
 	rec := e.record(t, call)
 	if rec.AnsweredBy != "anowak" || len(rec.Attempts) != 1 || rec.AnsweredRing != 3 {
 		t.Errorf("answered by %q on ring %d after %d attempts; want Anna on ring 3, alone", rec.AnsweredBy, rec.AnsweredRing, len(rec.Attempts))
@@ -81,15 +89,17 @@ func TestP4a_AnswerInTheLastMomentWins(t *testing.T) {
 
 // TestP4a_BusyOverflowsAtOnce: a busy phone does not cost the caller rings.
 func TestP4a_BusyOverflowsAtOnce(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
-	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(30 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
 	rec := e.record(t, call)
 	if rec.Attempts[0].Result != "busy" || rec.AnsweredBy != "pwisniewski" {
 		t.Errorf("attempts %+v", rec.Attempts)
 	}
-	if wait := rec.Attempts[1].DialedAt.Sub(rec.Attempts[0].DialedAt); wait > limit/2 {
+	if wait := rec.Attempts[1].DialedAt.Sub(rec.Attempts[0].DialedAt); wait > 100*time.Millisecond {
 		t.Errorf("Piotr was dialed %s after Anna's busy phone", wait)
 	}
 	e.settled(t)
@@ -99,11 +109,13 @@ func TestP4a_BusyOverflowsAtOnce(t *testing.T) {
 // TestP4a_DepartmentRingsTogetherThenOverflows: department 300 rings Ewa and
 // Jan at once, neither answers in three rings, Anna (its overflow) does.
 func TestP4a_DepartmentRingsTogetherThenOverflows(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/103", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/104", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 10 * time.Millisecond})
-	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "300", HangupAfter: 600 * time.Millisecond})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "300", HangupAfter: time.Minute})
+	e.advance(t, 90*time.Second)
 	rec := e.record(t, call)
 	var who []callcare.ClerkID
 	for _, a := range rec.Attempts {
@@ -122,16 +134,18 @@ func TestP4a_DepartmentRingsTogetherThenOverflows(t *testing.T) {
 // TestP4a_ChainExhaustedIsMissed: nobody answers; the caller is told so
 // before the line ends, and the call is kept for the callback queue.
 func TestP4a_ChainExhaustedIsMissed(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Unavailable})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
 	rec := e.record(t, call)
 	if rec.Outcome != callcare.OutcomeMissed || rec.CallerID != "48600100200" || rec.Dialed != "101" ||
 		rec.Target != (callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}) || rec.RingsHeard < 3 {
 		t.Errorf("missed call kept as %+v", rec)
 	}
-	<-call.Done()
+	ended(t, call)
 	if heard := call.Heard(); !slices.Contains(heard, "sound:vm-nobodyavail") {
 		t.Errorf("caller heard %v, want the nobody-available message", heard)
 	}
@@ -142,9 +156,11 @@ func TestP4a_ChainExhaustedIsMissed(t *testing.T) {
 // TestP4a_CallerGivesUp: the caller hangs up while Anna rings: abandoned,
 // Anna's phone stops ringing.
 func TestP4a_CallerGivesUp(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", HangupAfter: 150 * time.Millisecond})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", HangupAfter: 8 * time.Second})
+	e.advance(t, 30*time.Second)
 	rec := e.record(t, call)
 	if rec.Outcome != callcare.OutcomeAbandoned || rec.HungUpBy != callcare.PartyCaller || rec.Attempts[0].Result != "cancelled" {
 		t.Errorf("record %+v", rec)
@@ -154,13 +170,19 @@ func TestP4a_CallerGivesUp(t *testing.T) {
 }
 
 // TestP4a_CallerHangsUpDuringOverflow: the caller gives up just as the call
-// moves to the next clerk; the new leg is not left ringing.
+// moves to the next clerk; the new leg is not left ringing. Anna's three
+// rings end limit+3ms after the caller entered (her leg enters the
+// application 2 ms after it is created, and rings a millisecond later):
+// the caller hangs up before, at that instant, once Piotr's leg is created
+// and before it enters, as it enters, and as it rings.
 func TestP4a_CallerHangsUpDuringOverflow(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	for _, after := range []time.Duration{limit - 2*time.Millisecond, limit, limit + 2*time.Millisecond} {
+	for _, after := range []time.Duration{limit - 2*time.Millisecond, limit + 3*time.Millisecond, limit + 4*time.Millisecond, limit + 5*time.Millisecond, limit + 6*time.Millisecond} {
 		call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", HangupAfter: after})
+		e.advance(t, time.Minute)
 		if rec := e.record(t, call); rec.Outcome != callcare.OutcomeAbandoned {
 			t.Errorf("hang up after %s: outcome %s", after, rec.Outcome)
 		}
@@ -169,19 +191,22 @@ func TestP4a_CallerHangsUpDuringOverflow(t *testing.T) {
 	e.quiet(t)
 }
 
-// TestP4a_BothHangUpAtOnce: clerk and caller hang up in the same instant.
+// TestP4a_BothHangUpAtOnce: clerk and caller hang up in the same instant,
+// before the service hears of either.
 func TestP4a_BothHangUpAtOnce(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Script: []pbxsim.Action{{At: 100 * time.Millisecond, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{RingAfter: time.Second, AnswerAfter: 4 * time.Second, Script: talk(30 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
-	// Hang up the caller the moment the clerk answers plus the same 100 ms.
-	go func() {
-		for len(e.pbx.Bridges()) == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(100 * time.Millisecond)
-		call.Hangup()
-	}()
+	e.advance(t, 100*time.Millisecond)
+	offered := e.pbx.Offers()[0].At
+	e.advanceTo(t, offered.Add(35*time.Second-time.Millisecond), "")
+	if len(e.pbx.Bridges()) != 1 {
+		t.Fatalf("not talking: %+v", e.pbx.Channels())
+	}
+	e.clk.AdvanceTo(offered.Add(35 * time.Second)) // Anna hangs up, and no settling before:
+	call.Hangup()
+	e.advance(t, 10*time.Second)
 	if rec := e.record(t, call); rec.Outcome != callcare.OutcomeAnswered {
 		t.Errorf("outcome %s", rec.Outcome)
 	}
@@ -192,8 +217,10 @@ func TestP4a_BothHangUpAtOnce(t *testing.T) {
 // TestP4a_UnknownNumberHearsAMessage: a number that reaches nobody gets a
 // short message, never silence, and the call is logged.
 func TestP4a_UnknownNumberHearsAMessage(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	call := e.call(t, pbxsim.Caller{Number: "anonymous", Exten: "999"})
+	e.advance(t, 10*time.Second)
 	rec := e.record(t, call)
 	if rec.Outcome != callcare.OutcomeUnrouted || rec.Dialed != "999" || rec.CallerID != "anonymous" {
 		t.Errorf("record %+v", rec)
@@ -208,11 +235,13 @@ func TestP4a_UnknownNumberHearsAMessage(t *testing.T) {
 // TestHostileCallerIDIsKeptAsGiven: caller-controlled text reaches the store
 // as given, and the logs only masked.
 func TestHostileCallerIDIsKeptAsGiven(t *testing.T) {
+	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Busy})
 	hostile := `48600100200'); DROP TABLE calls;--,"x"` + "\n$"
 	call := e.call(t, pbxsim.Caller{Number: hostile, Name: `Robert"; Hangup()`, Exten: "101"})
+	e.advance(t, 30*time.Second)
 	rec := e.record(t, call)
 	if string(rec.CallerID) != hostile || rec.CallerName != `Robert"; Hangup()` {
 		t.Errorf("caller id stored as %q / %q", rec.CallerID, rec.CallerName)

@@ -100,6 +100,9 @@ type Service struct {
 	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
 	everUp atomic.Bool  // a later link up is a return, which the flows hear of
 	linked atomic.Bool  // the event stream is up
+
+	work    atomic.Int64 // work under way (see work.go)
+	sleeper sleepClock   // the clock for goroutines that wait on it
 }
 
 // New makes a service; Run starts it.
@@ -127,8 +130,11 @@ func New(opts Options, s Settings, store Stores) *Service {
 		busy:    map[callcare.ClerkID]int{},
 	}
 	svc.client.log = opts.Logger
+	svc.work.Add(1) // Run's, which the link holds
+	svc.sleeper = sleepClock{opts.Clock, &svc.work}
 	svc.link = &Link{
 		url: opts.WebsocketURL, user: opts.User, password: opts.Password, app: opts.App, log: opts.Logger,
+		clock: svc.sleeper, work: &svc.work,
 		OnUp: svc.linkUp,
 		OnDown: func(error) {
 			svc.linked.Store(false)
@@ -146,15 +152,13 @@ func (s *Service) SetSettings(set Settings) { s.settings.Store(&set) }
 // Run serves calls and runs the callback scheduler until ctx ends, then
 // waits for the owners to stop. Calls stay up in Asterisk.
 func (s *Service) Run(ctx context.Context) {
+	defer s.work.Add(-1)
 	s.ctx = ctx
 	s.recover(ctx)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.schedule(ctx)
-	}()
+	s.spawn(func() { s.schedule(ctx) })
 	s.link.Run(ctx)
 	s.wg.Wait()
+	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 }
 
 // Stats is what the service has seen and done.
@@ -163,25 +167,34 @@ type Stats struct {
 	Link        LinkStats
 	Stray       int64 // events for nobody
 	ActiveCalls int   // calls and clerks' sessions under way
+	Linked      bool  // the event stream is up, and the calls know it
+	// Work counts what is under way: inputs calls and sessions have not
+	// finished handling, helpers at work, the link connecting (see
+	// work.go). 0 means every goroutine waits for the clock or for the
+	// socket; after Run it is 0.
+	Work int64
 }
 
 func (s *Service) Stats() Stats {
 	s.mu.Lock()
 	n := len(s.flows)
 	s.mu.Unlock()
-	return Stats{Requests: s.client.Requests(), Link: s.link.Stats(), Stray: s.stray.Load(), ActiveCalls: n}
+	return Stats{Requests: s.client.Requests(), Link: s.link.Stats(), Stray: s.stray.Load(), ActiveCalls: n,
+		Linked: s.linked.Load(), Work: s.work.Load()}
 }
 
 func (s *Service) linkUp(ctx context.Context) {
 	// The filter belongs to the registration, which a reconnect renews.
 	// Asterisk registers the application just after the handshake, so the
-	// first try can find no application yet.
+	// first try can find no application yet. That wait is on the wall
+	// clock whatever the service's: it is Asterisk's own moment, not a
+	// time of the procedure.
+	retry := clock.Backoff{Min: 10 * time.Millisecond, Max: 640 * time.Millisecond}
 	var err error
-	for wait := 10 * time.Millisecond; wait < time.Second; wait *= 2 {
-		if err = s.client.AllowEvents(ctx, eventsNeeded); !IsNotFound(err) {
+	for range 8 {
+		if err = s.client.AllowEvents(ctx, eventsNeeded); !IsNotFound(err) || retry.BackOff(ctx, err) != nil {
 			break
 		}
-		sleep(ctx, wait)
 	}
 	if err != nil {
 		s.log.Warn("cannot set the event filter; receiving every event", "err", err)
@@ -223,11 +236,9 @@ func (s *Service) dispatch(ev ari.Event) {
 // hangupLater hangs a channel up off the reading goroutine.
 func (s *Service) hangupLater(id string) {
 	s.stray.Add(1)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.spawn(func() {
 		s.logErr("hang up a stray channel", s.client.Hangup(s.ctx, id, "normal"))
-	}()
+	})
 }
 
 // subject is the id an event is about: the dialed channel for Dial (which
@@ -272,6 +283,7 @@ func (set *Settings) resolve(a *policy.Arrival) error {
 
 // start registers a flow under its first ids and runs it.
 func (s *Service) start(f *flow, ids ...string) {
+	f.in.track(&s.work)
 	s.mu.Lock()
 	for _, id := range ids {
 		s.route[id] = f
@@ -300,6 +312,7 @@ func (s *Service) forget(f *flow, ids []string) {
 	}
 	delete(s.flows, f)
 	s.mu.Unlock()
+	f.in.close()
 }
 
 func (s *Service) broadcast(ev policy.Event) {

@@ -1,6 +1,7 @@
 // Package clock makes time a dependency. The service and the simulated PBX
-// take a Clock, so the demo can run faster than real time and tests never
-// sleep for a 15-second ring limit.
+// take a Clock: Real in production, Scaled for the demo (a morning in
+// seconds), Fake in tests, which move it by hand and never sleep for a
+// 15-second ring limit. Backoff spaces out retries on any of them.
 package clock
 
 import "time"

@@ -17,6 +17,8 @@ import (
 //	POST /sim/restart?down=2s  like core restart now
 //	GET  /sim/channels, GET /sim/bridges
 func (s *Server) serveSim(w http.ResponseWriter, r *http.Request) {
+	s.busy.Add(1)
+	defer s.busy.Add(-1)
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Asterisk REST Interface"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Authentication required"})
@@ -86,8 +88,10 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		if !s.closed {
 			s.wg.Add(1)
+			s.busy.Add(1)
 			go func() {
 				defer s.wg.Done()
+				defer s.busy.Add(-1)
 				s.Restart(down)
 			}()
 		}

@@ -35,8 +35,9 @@
 //   - desk phones (Phone: answers, never answers, busy, unavailable,
 //     rejects, congested; a script of hangup, hold, unhold and keys) and
 //     citizens calling in (Caller, Call), on the injectable clock.
-//   - misbehaviour: DropWebSocket, Restart, SetEventDelay, FailRequests,
-//     InjectEvent (for event types a client library does not know).
+//   - misbehaviour: DropWebSocket, Restart, SetEventDelay, FailRequests
+//     (the WebSocket handshake too), InjectEvent (for event types a client
+//     library does not know).
 //
 // Every mistake gets the status and JSON message Asterisk gives (the errors
 // table of the traces' README); a path outside the specification is 404
@@ -52,6 +53,16 @@
 // resources, and most ChannelVarset noise (it sends STASISSTATUS,
 // BRIDGEPEER, BRIDGEPVTCALLID and variables the app sets, not RTP QoS).
 //
+// # Time
+//
 // All state sits behind one mutex; every timer runs on Options.Clock, so a
-// scaled clock runs a 15-second ring limit in milliseconds.
+// scaled clock runs a 15-second ring limit in milliseconds, and a
+// clock.Fake runs it when a test says so. A test that moves a fake clock
+// fires the next timer only once the simulator has nothing under way
+// (Activity: no request being served, every event written to its socket)
+// and its client has read what was written (Activity.Sent, by the
+// client's address): then every consequence of one timer, over real
+// sockets, comes before the next. Close reports what is left (channels,
+// bridges, playbacks, timers); WaitApp waits for a client to hold an
+// application, or to be gone.
 package pbxsim

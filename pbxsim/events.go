@@ -65,11 +65,12 @@ func (s *Server) swap(c *wsClient, data []byte) {
 	held := s.held
 	if held == nil || held.c != c {
 		if held != nil {
+			s.stop(held.timer)
 			held.c.enqueue(held.data, s.clock.Now(), s.delay)
 		}
 		h := &heldEvent{c: c, data: data}
 		s.held = h
-		s.after(5*time.Millisecond, func() {
+		h.timer = s.after(5*time.Millisecond, func() {
 			if s.held == h {
 				s.held = nil
 				c.enqueue(data, s.clock.Now(), s.delay)
@@ -78,13 +79,15 @@ func (s *Server) swap(c *wsClient, data []byte) {
 		return
 	}
 	s.held = nil
+	s.stop(held.timer)
 	c.enqueue(data, s.clock.Now(), s.delay)
 	c.enqueue(held.data, s.clock.Now(), s.delay)
 }
 
 type heldEvent struct {
-	c    *wsClient
-	data []byte
+	c     *wsClient
+	data  []byte
+	timer *simTimer
 }
 
 // emitChannel sends a channel event to the channel's application.
@@ -102,6 +105,7 @@ type wsClient struct {
 	apps []string
 	ws   *websocket.Conn
 	raw  net.Conn // for a cut without a close frame
+	addr string   // the client's address, as Activity reports it
 
 	mu       sync.Mutex
 	queue    []frame
@@ -109,6 +113,7 @@ type wsClient struct {
 	sent     uint64
 	progress chan struct{} // closed and replaced whenever sent advances
 	closing  bool          // drain the queue, then cut
+	holding  bool          // the writer waits for the clock (SetEventDelay)
 	closed   bool
 	wake     chan struct{}
 	done     chan struct{}
@@ -160,7 +165,17 @@ func (c *wsClient) writeLoop() {
 		if f.hold > 0 {
 			if wait := f.at.Add(f.hold).Sub(c.s.clock.Now()); wait > 0 {
 				fired := make(chan struct{})
-				t := c.s.clock.AfterFunc(wait, func() { close(fired) })
+				// Holding only once the timer is set (a test that sees
+				// the writer hold must find it), and before it can fire.
+				c.mu.Lock()
+				t := c.s.clock.AfterFunc(wait, func() {
+					c.mu.Lock()
+					c.holding = false
+					c.mu.Unlock()
+					close(fired)
+				})
+				c.holding = true
+				c.mu.Unlock()
 				select {
 				case <-fired:
 				case <-c.done:
@@ -304,6 +319,7 @@ func (s *Server) session(ws *websocket.Conn, remote string, names []string) {
 		apps:     names,
 		ws:       ws,
 		raw:      s.connFor(remote),
+		addr:     remote,
 		progress: make(chan struct{}),
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
@@ -323,6 +339,7 @@ func (s *Server) session(ws *websocket.Conn, remote string, names []string) {
 		}
 		s.apps[n] = &app{name: n, client: c}
 	}
+	s.appsChangedLocked()
 	s.mu.Unlock()
 	s.log.Info("pbxsim: websocket connected", "apps", names)
 
@@ -340,6 +357,7 @@ func (s *Server) session(ws *websocket.Conn, remote string, names []string) {
 			delete(s.apps, n)
 		}
 	}
+	s.appsChangedLocked()
 	s.mu.Unlock()
 	s.log.Info("pbxsim: websocket closed", "apps", names)
 }

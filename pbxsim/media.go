@@ -80,6 +80,7 @@ type playback struct {
 	b                 *bridge
 	state             string
 	lang              string
+	timer             *simTimer // the end of the current item
 }
 
 func (p *playback) json() playbackJSON {
@@ -206,14 +207,15 @@ func (s *Server) playItem(p *playback) {
 	}
 	d, playable, schemeKnown := s.mediaLength(p.media)
 	idx := p.idx
+	s.stop(p.timer) // an item cut short (a stop during digits)
 	switch {
 	case !schemeKnown:
 		delete(s.playbacks, p.id)
-		s.after(0, func() { s.nextPlayback(p) })
+		p.timer = s.after(0, func() { s.nextPlayback(p) })
 	case !playable:
-		s.after(5*time.Millisecond, func() { s.finishPlayback(p, "failed") })
+		p.timer = s.after(5*time.Millisecond, func() { s.finishPlayback(p, "failed") })
 	default:
-		s.after(d, func() { s.itemDone(p, idx) })
+		p.timer = s.after(d, func() { s.itemDone(p, idx) })
 	}
 }
 
@@ -239,6 +241,7 @@ func (s *Server) finishPlayback(p *playback, state string) {
 		return
 	}
 	p.state = state
+	s.stop(p.timer)
 	delete(s.playbacks, p.id)
 	s.emitPlayback(p, "PlaybackFinished")
 	s.nextPlayback(p)

@@ -41,6 +41,7 @@ func (s *Server) Restart(downFor time.Duration) {
 	s.liveRecs = map[string]*recording{}
 	clients := s.allClientsLocked()
 	s.apps = map[string]*app{}
+	s.appsChangedLocked()
 	s.started = s.clock.Now()
 	s.mu.Unlock()
 
@@ -60,6 +61,7 @@ func (s *Server) Restart(downFor time.Duration) {
 	s.mu.Lock()
 	s.after(downFor, func() {
 		s.wg.Add(1)
+		s.busy.Add(1)
 		go s.relisten(addr)
 	})
 	s.mu.Unlock()
@@ -83,6 +85,7 @@ func (s *Server) closeIdle() {
 
 func (s *Server) relisten(addr string) {
 	defer s.wg.Done()
+	defer s.busy.Add(-1)
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()

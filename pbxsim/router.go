@@ -167,6 +167,10 @@ func (s *Server) countSent() { atomic.AddInt64(&s.eventsSent, 1) }
 
 // serveARI is every request under /ari.
 func (s *Server) serveARI(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/ari/events" { // a WebSocket session is not a request under way
+		s.busy.Add(1)
+		defer s.busy.Add(-1)
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -184,6 +188,14 @@ func (s *Server) serveARI(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/ari")
 	if path == "/events" && r.Method == http.MethodGet {
+		s.mu.Lock()
+		var rep reply
+		refused := s.takeFailure(r.Method, path, &rep)
+		s.mu.Unlock()
+		if refused {
+			writeJSON(w, rep.status, rep.body)
+			return
+		}
 		s.serveEvents(w, r)
 		return
 	}
@@ -279,7 +291,8 @@ type failRule struct {
 
 // FailRequests makes the next n requests with method (empty: any) whose
 // path (after /ari) starts with pathPrefix answer status with a JSON
-// message, without any effect.
+// message, without any effect. The WebSocket handshake (GET /events) is
+// one of them: a client's redial can be refused for a while.
 func (s *Server) FailRequests(method, pathPrefix string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -54,7 +54,8 @@ type Server struct {
 	ln         net.Listener
 	addr       string
 	connStates map[net.Conn]http.ConnState
-	eventsSent int64 // atomic
+	eventsSent int64        // atomic
+	busy       atomic.Int64 // requests being served, a restart's return: see Activity
 
 	// mu guards all simulated state below: one lock, held by every REST
 	// request and every timer for the whole of its work.
@@ -80,9 +81,10 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
-	offered    []Offer    // calls offered to phones, for tests
-	reorder    bool       // SetEventReorder
-	held       *heldEvent // an event held back to be swapped
+	offered    []Offer       // calls offered to phones, for tests
+	reorder    bool          // SetEventReorder
+	held       *heldEvent    // an event held back to be swapped
+	appsMoved  chan struct{} // closed and replaced when an application comes or goes
 
 	onNewChannel func(id string) // tests: learn ids in creation order
 }
@@ -137,6 +139,7 @@ func NewUnstartedServer(opts Options) *Server {
 		phones:     map[string]*phoneState{},
 		sounds:     map[string]time.Duration{},
 		stats:      Stats{RequestsByPath: map[string]int{}},
+		appsMoved:  make(chan struct{}),
 	}
 	for name, d := range knownSounds {
 		s.sounds[name] = d
@@ -235,8 +238,9 @@ func (s *Server) WebsocketURL() string { return "ws://" + s.Addr() + "/ari/event
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the server, cuts every WebSocket, stops every timer and
-// waits for its goroutines. The error lists channels and bridges still
-// alive, which usually means a test forgot to hang up.
+// waits for its goroutines. The error lists channels, bridges and
+// playbacks still alive and timers still pending, which usually means a
+// test forgot to hang up, or its client left something behind.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -250,6 +254,12 @@ func (s *Server) Close() error {
 	}
 	for _, b := range s.bridges {
 		leftovers = append(leftovers, fmt.Sprintf("bridge %s (%d channels)", b.id, len(b.members)))
+	}
+	for _, p := range s.playbacks {
+		leftovers = append(leftovers, fmt.Sprintf("playback %s (%s)", p.id, p.media))
+	}
+	if n := len(s.timers); n > 0 {
+		leftovers = append(leftovers, fmt.Sprintf("%d timers", n))
 	}
 	for t := range s.timers {
 		t.t.Stop()

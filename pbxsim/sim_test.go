@@ -2,6 +2,7 @@ package pbxsim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/websocket"
+
+	"github.com/callcare/callcare/clock"
 )
 
 // rest calls the simulator's ARI through its Handler, no socket.
@@ -411,4 +416,78 @@ func TestServer_StopDuringSaidDigits(t *testing.T) {
 	}
 	call.Hangup()
 	<-call.Done()
+}
+
+// newFakeClock is a fake clock at the time the traces were recorded.
+func newFakeClock() *clock.Fake {
+	return clock.NewFake(time.Date(2026, 11, 23, 23, 56, 10, 0, time.UTC))
+}
+
+// TestServer_Activity: what is under way is reported for a test that moves
+// a fake clock: events written to each open socket, none counted as unsent
+// while SetEventDelay holds them for the clock; a refused handshake.
+func TestServer_Activity(t *testing.T) {
+	clk := newFakeClock()
+	s := NewServer(Options{Clock: clk})
+	defer s.Close()
+	s.FailRequests("GET", "/events", 503, 1)
+	cfg, _ := websocket.NewConfig(s.WebsocketURL()+"?app=callcare", "http://localhost/")
+	cfg.Header.Set("Authorization", basicAuth("callcare", "callcare"))
+	if ws, err := websocket.DialConfig(cfg); err == nil {
+		ws.Close()
+		t.Fatal("a refused handshake succeeded")
+	}
+	if a := s.Activity(); !a.Idle() || len(a.Sent) != 0 {
+		t.Fatalf("before any socket: %+v", a)
+	}
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	s.SetEventDelay(time.Second)
+	call, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForCond(t, func() bool { return s.Activity().Idle() }) // the writer holds the event
+	if a := s.Activity(); len(a.Sent) != 1 || a.Sockets()[0] == "" || a.Sent[a.Sockets()[0]] != 0 {
+		t.Fatalf("while the event is held: %+v", a)
+	}
+	clk.Advance(time.Second)
+	waitForCond(t, func() bool { a := s.Activity(); return a.Idle() && a.Sent[a.Sockets()[0]] == 1 })
+	s.SetEventDelay(0)
+	call.Hangup()
+	log.sync(t, s, "callcare")
+	s.DropWebSocket()
+	if a := s.Activity(); len(a.Sent) != 0 {
+		t.Errorf("a cut socket is still open: %+v", a)
+	}
+}
+
+// TestServer_WaitApp: a wait for an application ends when a client's
+// socket holds it, and when none does any more.
+func TestServer_WaitApp(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	held := make(chan error, 1)
+	go func() { held <- s.WaitApp(ctx, "callcare", true) }()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	if err := <-held; err != nil {
+		t.Fatalf("held: %v", err)
+	}
+	if _, err := s.Call(Caller{Number: "1", Exten: "100", App: "callcare"}); err != nil {
+		t.Errorf("a call once the application is held: %v", err)
+	}
+	s.DropWebSocket()
+	if err := s.WaitApp(ctx, "callcare", false); err != nil {
+		t.Fatalf("gone: %v", err)
+	}
+	short, stop := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer stop()
+	if err := s.WaitApp(short, "callcare", true); err == nil {
+		t.Error("held again without a client")
+	}
 }

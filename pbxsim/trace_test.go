@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callcare/callcare/clock"
 	"github.com/callcare/callcare/internal/arispec"
 	"github.com/callcare/callcare/internal/aritrace"
 )
@@ -212,7 +213,7 @@ func eventChannelID(raw []byte) (typ, id string) {
 type replay struct {
 	tb        testing.TB
 	s         *Server
-	clk       *fakeClock
+	clk       *clock.Fake
 	log       *eventLog
 	apps      string
 	start     time.Time

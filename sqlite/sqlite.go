@@ -23,6 +23,7 @@ import (
 	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/clock"
 )
 
 // BusyTimeout is how long a connection waits for another connection or
@@ -115,19 +116,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // forever. Backing off and trying again resolves it.
 func pingWhileBusy(ctx context.Context, pool *sql.DB) error {
 	deadline := time.Now().Add(BusyTimeout)
-	wait := time.Millisecond
+	retry := clock.Backoff{Min: time.Millisecond, Max: 50 * time.Millisecond}
 	for {
 		err := pool.PingContext(ctx)
 		var se sqlite3.Error
 		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
 			return err
 		}
-		select {
-		case <-ctx.Done():
+		if retry.BackOff(ctx, err) != nil {
 			return err
-		case <-time.After(wait):
 		}
-		wait = min(2*wait, 50*time.Millisecond)
 	}
 }
 

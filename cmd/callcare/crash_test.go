@@ -70,7 +70,7 @@ func newCrashEnv(t *testing.T) *crashEnv {
 		t.Fatalf("test config: %v", err)
 	}
 	t.Cleanup(func() {
-		e.kill()
+		e.kill(t)
 		if t.Failed() {
 			t.Logf("service logs:\n%s", e.logs.String())
 		}
@@ -99,29 +99,11 @@ func (e *crashEnv) start(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.cmd = cmd
-	deadline := time.Now().Add(10 * time.Second)
-	for !e.registered() {
-		if time.Now().After(deadline) {
-			t.Fatalf("the service never registered:\n%s", e.logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// registered tells whether a service holds the application.
-func (e *crashEnv) registered() bool {
-	req, _ := http.NewRequest("GET", e.pbx.URL()+"/applications/callcare", nil)
-	req.SetBasicAuth("callcare", "callcare")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == 200
+	waitApp(t, e.pbx, true, e.logs.String)
 }
 
 // kill is SIGKILL: no deferred function, no last write.
-func (e *crashEnv) kill() {
+func (e *crashEnv) kill(t *testing.T) {
 	if e.cmd == nil {
 		return
 	}
@@ -129,9 +111,7 @@ func (e *crashEnv) kill() {
 	e.cmd.Wait()
 	e.cmd = nil
 	// Asterisk notices the socket is gone; wait until it has.
-	for i := 0; i < 200 && e.registered(); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitApp(t, e.pbx, false, e.logs.String)
 }
 
 func (e *crashEnv) open(t *testing.T) *sqlite.DB {
@@ -147,6 +127,7 @@ func (e *crashEnv) open(t *testing.T) *sqlite.DB {
 // missed calls pour in. Every caller who heard the promise of a callback
 // has a task, and no number has two.
 func TestCrash_NoTaskIsLost(t *testing.T) {
+	t.Parallel()
 	e := newCrashEnv(t)
 	for _, ep := range []string{"PJSIP/111", "PJSIP/112", "PJSIP/101", "PJSIP/102"} {
 		e.pbx.SetPhone(ep, pbxsim.Phone{Mode: pbxsim.Busy})
@@ -157,8 +138,8 @@ func TestCrash_NoTaskIsLost(t *testing.T) {
 		killed := make(chan struct{})
 		// At a different moment each round, calls under way or not.
 		time.AfterFunc(400*time.Millisecond+time.Duration(round)*53*time.Millisecond, func() {
-			e.kill()
-			close(killed)
+			defer close(killed)
+			e.cmd.Process.Signal(syscall.SIGKILL)
 		})
 		for i := 0; ; i++ {
 			number := fmt.Sprintf("48600%03d%03d", round, i)
@@ -170,6 +151,7 @@ func TestCrash_NoTaskIsLost(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		<-killed
+		e.kill(t)
 	}
 	db := e.open(t)
 	promised := 0
@@ -207,6 +189,7 @@ func numberOf(t *testing.T, e *crashEnv, c *pbxsim.Call) callcare.Number {
 // for an agreed callback. Started again, it hangs up that call, records the
 // attempt as interrupted and does not dial the citizen again for it.
 func TestCrash_NoCitizenDialedTwice(t *testing.T) {
+	t.Parallel()
 	e := newCrashEnv(t)
 	const citizenPhone = "PJSIP/48600100200@trunk"
 	e.pbx.SetPhone("PJSIP/111", pbxsim.Phone{AnswerAfter: 50 * time.Millisecond,
@@ -232,19 +215,14 @@ func TestCrash_NoCitizenDialedTwice(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	e.kill()
+	e.kill(t)
 	e.start(t)
-	defer e.kill()
-	// The restarted service settles the attempt; give it time to misbehave.
-	var atts []callcare.CallbackAttempt
-	for time.Now().Before(deadline) {
-		atts, _ = db.CallbackAttempts(ctx, tk.ID)
-		if len(atts) == 1 && atts[0].Result != callcare.AttemptPending {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(500 * time.Millisecond)
+	defer e.kill(t)
+	// The restarted service settles the attempt at once (recover runs
+	// before it connects); then ten scheduler ticks give it the chance to
+	// misbehave.
+	atts, _ := db.CallbackAttempts(ctx, tk.ID)
+	time.Sleep(10 * 20 * time.Millisecond)
 	if len(atts) != 1 || atts[0].Result != callcare.AttemptInterrupted {
 		t.Fatalf("attempts %+v, want one, interrupted", atts)
 	}

@@ -25,12 +25,15 @@ import (
 // clerk's outside call was answered closes that citizen's callbacks, over
 // the real wire protocol, whatever form the clerk dialed the number in.
 func TestOutboundAnsweredClosesCallbacks(t *testing.T) {
+	t.Parallel()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	now := time.Now()
+	clk := clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	db.Now = clk.Now
+	now := clk.Now()
 	tk, _, _ := db.MissedCall(context.Background(), callcare.CallbackTask{Number: "48600100200", Dialed: "111",
 		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, Reason: callcare.ReasonMissed,
 		FirstAt: now, LastAt: now, Tries: 1, Due: now.Add(time.Hour), Status: callcare.CallbackOpen})
@@ -42,9 +45,8 @@ func TestOutboundAnsweredClosesCallbacks(t *testing.T) {
 	dir := &callcare.Directory{Clerks: []callcare.Clerk{{ID: "anowak", Endpoint: "PJSIP/111"}}}
 	done := make(chan error, 1)
 	go func() {
-		done <- agi.NewServer(hooks{db: db, dir: dir, clock: clock.Real{}, log: slog.New(slog.DiscardHandler)}, nil).Serve(ctx, ln)
+		done <- agi.NewServer(hooks{db: db, dir: dir, clock: clk, log: slog.New(slog.DiscardHandler)}, nil).Serve(ctx, ln)
 	}()
-	defer func() { cancel(); <-done }()
 
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
@@ -55,21 +57,15 @@ func TestOutboundAnsweredClosesCallbacks(t *testing.T) {
 		"agi_channel: PJSIP/trunk-00000007\nagi_language: en\nagi_type: PJSIP\nagi_uniqueid: 1795478171.7\n"+
 		"agi_callerid: 600100200\nagi_context: callcare-outbound-answered\nagi_extension: s\nagi_priority: 1\n"+
 		"agi_arg_1: 600100200\nagi_arg_2: PJSIP/111\n\n")
-	io.ReadAll(conn) // the service ends the session
+	io.ReadAll(conn) // the service ends the session, then runs the hook
 	conn.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, _ := db.Callback(context.Background(), tk.ID)
-		if got.Status == callcare.CallbackDone {
-			if got.Resolution != callcare.ResolvedOutbound || got.ClosedBy != "anowak" {
-				t.Errorf("closed as %q by %q", got.Resolution, got.ClosedBy)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("still open: %+v", got)
-		}
-		time.Sleep(5 * time.Millisecond)
+	cancel() // Serve returns once the sessions under way, the hook's, are done
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.Callback(context.Background(), tk.ID)
+	if got.Status != callcare.CallbackDone || got.Resolution != callcare.ResolvedOutbound || got.ClosedBy != "anowak" || !got.ClosedAt.Equal(now) {
+		t.Errorf("task %+v, want closed now as outbound by anowak", got)
 	}
 }
 

@@ -89,7 +89,8 @@ func TestConfigCheck(t *testing.T) {
 // TestServe runs the whole program against the simulated Asterisk: a call
 // is rung by the procedure and lands in the log that `calls list` prints.
 func TestServe(t *testing.T) {
-	pbx := pbxsim.NewServer(pbxsim.Options{User: "callcare", Password: "s3cret"})
+	// On the wall clock: a short goodbye keeps the call short.
+	pbx := pbxsim.NewServer(pbxsim.Options{User: "callcare", Password: "s3cret", Sounds: map[string]time.Duration{"vm-goodbye": 20 * time.Millisecond}})
 	defer pbx.Close()
 	pbx.SetPhone("PJSIP/111", pbxsim.Phone{Mode: pbxsim.Busy})
 	pbx.SetPhone("PJSIP/112", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})
@@ -111,18 +112,16 @@ func TestServe(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--config", path}, &logs, &logs) }()
 
-	var call *pbxsim.Call
-	for i := 0; ; i++ {
-		var err error
-		if call, err = pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "111", App: "callcare"}); err == nil {
-			break
-		}
-		if i == 500 {
-			t.Fatalf("the service never registered: %v\n%s", err, logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	waitApp(t, pbx, true, logs.String)
+	call, err := pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "111", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	<-call.Done()
+	select {
+	case <-call.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the call never ended\n%s", logs.String())
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v\n%s", err, logs.String())
@@ -137,6 +136,17 @@ func TestServe(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "anowak busy@0, pwisniewska answered@1") || !strings.Contains(out.String(), `"48600100200"`) {
 		t.Errorf("calls list:\n%s", out.String())
+	}
+}
+
+// waitApp waits until a service holds the application (held), or until
+// none does; logs tells what the service said if it never happens.
+func waitApp(t *testing.T, pbx *pbxsim.Server, held bool, logs func() string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := pbx.WaitApp(ctx, "callcare", held); err != nil {
+		t.Fatalf("the service never came (or went): %v\n%s", err, logs())
 	}
 }
 
