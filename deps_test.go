@@ -29,6 +29,8 @@ func TestDependencies(t *testing.T) {
 		{mod + "/ari", without(adapters, mod+"/ari"), "adapters never import each other; only cmd wires them"},
 		{mod + "/agi", without(adapters, mod+"/agi"), "adapters never import each other; only cmd wires them"},
 		{mod + "/config", without(adapters, mod+"/config"), "adapters never import each other; only cmd wires them"},
+		{mod + "/prompts", append([]string{"net", "net/http", "database/sql", "github.com/CyCoreSystems/ari/v5", "github.com/mattn/go-sqlite3"}, adapters...),
+			"the prompts' words and their building (espeak-ng, sox) know the domain's list of prompts, nothing of the service"},
 		{mod + "/pbxsim", []string{mod, mod + "/policy", mod + "/ari", mod + "/sqlite", mod + "/config", mod + "/agi", mod + "/dialplan"},
 			"the simulator tests the client honestly only if it shares none of its code (the clock is time, not callcare)"},
 	} {

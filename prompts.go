@@ -37,26 +37,29 @@ type Prompts struct {
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
-// Asterisk's stock core sounds where one fits, callcare/... where none does.
+// the office's own, under callcare/, built in Polish (the default) and
+// English by `callcare prompts build` from prompts/texts.yaml. Asterisk has
+// no Polish core sounds, so no default is a stock one; the office may
+// replace any with a recording of the same name.
 var DefaultPrompts = Prompts{
-	UnknownNumber:   "ss-noservice",
-	NobodyAvailable: "vm-nobodyavail",
-	Goodbye:         "vm-goodbye",
+	UnknownNumber:   "callcare/unknown-number",
+	NobodyAvailable: "callcare/nobody-available",
+	Goodbye:         "callcare/goodbye",
 
 	OfficeClosed:   "callcare/office-closed",
 	Press1Callback: "callcare/press-1-callback",
-	RecordNote:     "vm-intro",
-	CallbackThanks: "auth-thankyou",
+	RecordNote:     "callcare/record-note",
+	CallbackThanks: "callcare/callback-thanks",
 
-	CallbacksNone:    "vm-nomore",
-	CallbacksWaiting: "vm-youhave",
+	CallbacksNone:    "callcare/callbacks-none",
+	CallbacksWaiting: "callcare/callbacks-waiting",
 	CallbackMenu:     "callcare/callback-menu",
-	CallbackFrom:     "vm-from-phonenumber",
-	CallbackReceived: "vm-received",
+	CallbackFrom:     "callcare/callback-from",
+	CallbackReceived: "callcare/callback-received",
 	CallbackTries:    "callcare/tries",
 	CallbackAgreed:   "callcare/agreed-callback",
 	CallbackPress1:   "callcare/press-1-to-call",
-	PleaseHold:       "pls-hold-while-try",
+	PleaseHold:       "callcare/please-hold",
 	CallbackOutcome:  "callcare/callback-outcome",
 	EnterTime:        "callcare/enter-time",
 	AgreedFor:        "callcare/agreed-for",

@@ -331,7 +331,7 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	if tk.Reason != callcare.ReasonRequested || tk.Note == "" {
 		t.Errorf("task %+v, want a requested callback with a note", tk)
 	}
-	if heard := call.Heard(); !slices.Contains(heard, "sound:callcare/office-closed") || !slices.Contains(heard, "sound:auth-thankyou") {
+	if heard := call.Heard(); !slices.Contains(heard, "sound:callcare/office-closed") || !slices.Contains(heard, "sound:callcare/callback-thanks") {
 		t.Errorf("caller heard %v", heard)
 	}
 	// The note can be fetched for the clerk or the CLI...

@@ -45,13 +45,17 @@ var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds:
 	"callcare/agreed-callback": 2 * time.Second, "callcare/press-1-to-call": 2 * time.Second,
 	"callcare/callback-outcome": 4 * time.Second, "callcare/enter-time": 3 * time.Second,
 	"callcare/agreed-for": 2 * time.Second, "callcare/not-reached": 2 * time.Second,
+	"callcare/unknown-number": 2500 * time.Millisecond, "callcare/nobody-available": 2 * time.Second,
+	"callcare/goodbye": 820 * time.Millisecond, "callcare/record-note": 3 * time.Second,
+	"callcare/callback-thanks": 870 * time.Millisecond, "callcare/callbacks-none": 1500 * time.Millisecond,
+	"callcare/callbacks-waiting": 700 * time.Millisecond, "callcare/callback-from": 1200 * time.Millisecond,
+	"callcare/callback-received": 800 * time.Millisecond, "callcare/please-hold": 2550 * time.Millisecond,
 }}
 
-// testPrompts: the defaults, but a beep while the citizen is dialed, and
-// "nobody available" for a citizen not reached.
+// testPrompts: the defaults, but a beep while the citizen is dialed.
 var testPrompts = func() callcare.Prompts {
 	p := callcare.DefaultPrompts
-	p.PleaseHold, p.NotReached = "beep", "vm-nobodyavail"
+	p.PleaseHold = "beep"
 	return p
 }()
 

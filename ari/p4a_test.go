@@ -63,7 +63,7 @@ func TestP4a_OverflowCountsFromRinging(t *testing.T) {
 		t.Errorf("answered by %q, hung up by %s; want Piotr, clerk", rec.AnsweredBy, rec.HungUpBy)
 	}
 	ended(t, call)
-	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:vm-goodbye"}) {
+	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:callcare/goodbye"}) {
 		t.Errorf("after Piotr hung up the caller heard %v, want goodbye (P4l)", heard)
 	}
 	e.settled(t)
@@ -146,7 +146,7 @@ func TestP4a_ChainExhaustedIsMissed(t *testing.T) {
 		t.Errorf("missed call kept as %+v", rec)
 	}
 	ended(t, call)
-	if heard := call.Heard(); !slices.Contains(heard, "sound:vm-nobodyavail") {
+	if heard := call.Heard(); !slices.Contains(heard, "sound:callcare/nobody-available") {
 		t.Errorf("caller heard %v, want the nobody-available message", heard)
 	}
 	e.settled(t)
@@ -225,7 +225,7 @@ func TestP4a_UnknownNumberHearsAMessage(t *testing.T) {
 	if rec.Outcome != callcare.OutcomeUnrouted || rec.Dialed != "999" || rec.CallerID != "anonymous" {
 		t.Errorf("record %+v", rec)
 	}
-	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:ss-noservice"}) {
+	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:callcare/unknown-number"}) {
 		t.Errorf("caller heard %v", heard)
 	}
 	e.settled(t)

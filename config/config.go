@@ -64,9 +64,13 @@ import (
 
 // Config is a valid callcare.yaml, in domain types.
 type Config struct {
-	Asterisk  Asterisk
-	Database  string         // path of the SQLite database
-	TimeZone  *time.Location // the office's time zone
+	Asterisk Asterisk
+	Database string         // path of the SQLite database
+	TimeZone *time.Location // the office's time zone
+	// Language is the office's: how numbers and times are said ("pl" or
+	// "en"). The prompts themselves play in the channel's language, which
+	// Asterisk takes from the phone's or the trunk's settings.
+	Language  string
 	Procedure callcare.Procedure
 	Prompts   callcare.Prompts // the sounds: section
 	Directory callcare.Directory
@@ -176,6 +180,7 @@ const (
 	DefaultRequestTimeout = 5 * time.Second
 	DefaultAGIListen      = "127.0.0.1:4573"
 	DefaultTimeZone       = "Europe/Warsaw"
+	DefaultLanguage       = "pl"
 )
 
 // Words of callbacks.

@@ -147,7 +147,7 @@ func TestParse_Values(t *testing.T) {
 	if c.TimeZone.String() != "Europe/London" || c.Procedure.AnswerWithinRings != 2 || c.Procedure.RingCycle != 40*time.Millisecond {
 		t.Errorf("tz %v procedure %+v", c.TimeZone, c.Procedure)
 	}
-	if c.Prompts.Goodbye != "custom/do-widzenia" || c.Prompts.UnknownNumber != "ss-noservice" {
+	if c.Prompts.Goodbye != "custom/do-widzenia" || c.Prompts.UnknownNumber != "callcare/unknown-number" {
 		t.Errorf("sounds: %+v", c.Prompts)
 	}
 	if c.Directory.Clerks[2].Extension != "111" {
@@ -476,4 +476,14 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("config %v and error %v", c, err)
 		}
 	})
+}
+
+func TestParse_Language(t *testing.T) {
+	if c := mustParse(t, base); c.Language != "pl" {
+		t.Errorf("default language %q, want pl", c.Language)
+	}
+	if c := mustParse(t, "language: en\n"+base); c.Language != "en" {
+		t.Errorf("language %q, want en", c.Language)
+	}
+	wantProblem(t, "language: de\n"+base, "language", 1, "pl or en")
 }

@@ -24,6 +24,7 @@ type File struct {
 	Asterisk     FileAsterisk     `yaml:"asterisk" jsonschema:"required"`
 	Database     string           `yaml:"database" jsonschema:"required"` // path of the SQLite database
 	TimeZone     string           `yaml:"timezone"`                       // IANA name, such as Europe/Warsaw
+	Language     string           `yaml:"language"`                       // pl or en: how numbers and times are said
 	Procedure    FileProcedure    `yaml:"procedure"`
 	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
@@ -160,6 +161,7 @@ func DefaultFile() File {
 			AGIListen:      DefaultAGIListen,
 		},
 		TimeZone: DefaultTimeZone,
+		Language: DefaultLanguage,
 		Procedure: FileProcedure{
 			AnswerWithinRings: callcare.DefaultProcedure.AnswerWithinRings,
 			RingCycle:         Duration(callcare.DefaultProcedure.RingCycle),

@@ -67,6 +67,15 @@ func (p *parser) build(f *File) *Config {
 		}
 	}
 
+	if p.usable("language") {
+		switch v := strings.TrimSpace(f.Language); v {
+		case "pl", "en":
+			c.Language = v
+		default:
+			p.add("language", p.lineOf("language"), "%q: the service says numbers and times in pl or en", v)
+		}
+	}
+
 	c.Procedure = callcare.Procedure{
 		AnswerWithinRings: f.Procedure.AnswerWithinRings,
 		RingCycle:         time.Duration(f.Procedure.RingCycle),

@@ -65,6 +65,17 @@ func init() {
 	for n := 30; n <= 90; n += 10 {
 		knownSounds["digits/"+strconv.Itoa(n)] = 500 * time.Millisecond
 	}
+	// Polish: hours as ordinals, minutes in the feminine, hundreds as
+	// words (the files callcare prompts build makes; Asterisk's say.c
+	// asks for the same).
+	for h := 1; h <= 24; h++ {
+		knownSounds["digits/t-"+strconv.Itoa(h)] = 700 * time.Millisecond
+	}
+	for n := 100; n <= 900; n += 100 {
+		knownSounds["digits/"+strconv.Itoa(n)] = 600 * time.Millisecond
+	}
+	knownSounds["digits/1z"] = 450 * time.Millisecond
+	knownSounds["digits/2z"] = 450 * time.Millisecond
 }
 
 // otherMediaLength is the length of tone:, digits:, number: media.

@@ -14,7 +14,7 @@ func (c *Inbound) closedOffice(now time.Time) []Action {
 	c.rec.Outcome = callcare.OutcomeAfterHours
 	c.playing = c.rec.ID + "-closed"
 	media := []string{"sound:" + c.set.Prompts.OfficeClosed}
-	media = append(media, readTime(c.set.Rules.Hours.NextOpening(now), now)...)
+	media = append(media, c.set.Say.Time(c.set.Rules.Hours.NextOpening(now), now)...)
 	media = append(media, "sound:"+c.set.Prompts.Press1Callback)
 	return []Action{Answer{}, Say{Playback: c.playing, Media: media}}
 }

@@ -17,6 +17,7 @@ type SessionSettings struct {
 	Procedure  callcare.Procedure
 	Rules      CallbackRules
 	Prompts    callcare.Prompts
+	Say        Saying        // numbers and times in the office's language
 	KeyTimeout time.Duration // P5.1: long, so nobody is rushed
 	Dial       string        // dial string for a citizen, with {number}
 	CallerID   string        // the office's number, shown to citizens
@@ -167,9 +168,9 @@ func (d *desk) present() []Action {
 	media = append(media, sayDigits(string(t.Number))...)
 	if !t.FirstAt.IsZero() {
 		media = append(media, "sound:"+d.set.Prompts.CallbackReceived)
-		media = append(media, readTime(t.FirstAt.In(d.zone()), d.now)...)
+		media = append(media, d.set.Say.Time(t.FirstAt.In(d.zone()), d.now)...)
 	}
-	media = append(media, sayNumber(t.Tries)...)
+	media = append(media, d.set.Say.Number(t.Tries)...)
 	media = append(media, "sound:"+d.set.Prompts.CallbackTries)
 	if t.Note != "" {
 		media = append(media, "recording:"+t.Note)
@@ -337,7 +338,7 @@ func (d *desk) timeKey(k string) ([]Action, turn) {
 	// The new time first: the task must never be due and free in between.
 	done := FinishAttempt{Task: d.task.ID, Seq: d.attempt.Seq, Result: callcare.AttemptReached}
 	acts := []Action{Schedule{Task: d.task.ID, At: at}, done}
-	acts = append(acts, d.say(append([]string{"sound:" + d.set.Prompts.AgreedFor}, readTime(at, d.now)...)...)...)
+	acts = append(acts, d.say(append([]string{"sound:" + d.set.Prompts.AgreedFor}, d.set.Say.Time(at, d.now)...)...)...)
 	return acts, turnTaskOver
 }
 

@@ -18,6 +18,7 @@ var sessionSet = policy.SessionSettings{
 		Retry: []policy.Retry{{After: 15 * time.Minute}, {After: time.Hour}}, MaxAttempts: 3,
 	},
 	Prompts:    prompts,
+	Say:        policy.Saying{Lang: "en"},
 	KeyTimeout: 10 * time.Second,
 	Dial:       "PJSIP/{number}@trunk",
 	CallerID:   "856822102",
@@ -312,37 +313,39 @@ func TestCallbackRules(t *testing.T) {
 	}
 }
 
-func TestSayNumbers(t *testing.T) {
+func TestSaying(t *testing.T) {
+	now := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC) // a Tuesday
+	day := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
+	en, pl := policy.Saying{Lang: "en"}, policy.Saying{Lang: "pl"}
 	for _, tc := range []struct {
-		n    int
-		want string
-	}{{0, "0"}, {7, "7"}, {20, "20"}, {24, "20 4"}, {30, "30"}, {59, "50 9"}, {105, "1 hundred 5"}, {300, "3 hundred"}} {
-		var got []string
-		for _, m := range policy.SayNumber(tc.n) {
-			got = append(got, strings.TrimPrefix(m, "sound:digits/"))
-		}
-		if strings.Join(got, " ") != tc.want {
-			t.Errorf("%d said as %v, want %s", tc.n, got, tc.want)
-		}
-	}
-}
-
-func TestReadTime(t *testing.T) {
-	now := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		at   time.Time
+		name string
+		got  []string
 		want string
 	}{
-		{time.Date(2026, 11, 24, 9, 3, 0, 0, time.UTC), "9 oh 3"},
-		{time.Date(2026, 11, 24, 14, 30, 0, 0, time.UTC), "14 30"},
-		{time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC), "day-3 7"},
+		{"en/0", en.Number(0), "0"}, {"en/7", en.Number(7), "7"}, {"en/20", en.Number(20), "20"},
+		{"en/24", en.Number(24), "20 4"}, {"en/30", en.Number(30), "30"}, {"en/59", en.Number(59), "50 9"},
+		{"en/105", en.Number(105), "1 hundred 5"}, {"en/300", en.Number(300), "3 hundred"},
+		{"pl/105: sto pięć", pl.Number(105), "100 5"}, {"pl/340: trzysta czterdzieści", pl.Number(340), "300 40"},
+		{"pl/24", pl.Number(24), "20 4"},
+		{"en/nine oh three", en.Time(day(24, 9, 3), now), "9 oh 3"},
+		{"en/fourteen thirty", en.Time(day(24, 14, 30), now), "14 30"},
+		{"en/tomorrow at seven", en.Time(day(25, 7, 0), now), "day-3 7"},
+		{"pl/siódma trzydzieści", pl.Time(day(24, 7, 30), now), "t-7 30"},
+		{"pl/czternasta (full hour)", pl.Time(day(24, 14, 0), now), "t-14"},
+		{"pl/dziewiąta zero jedna", pl.Time(day(24, 9, 1), now), "t-9 oh 1z"},
+		{"pl/dziesiąta dwie", pl.Time(day(24, 10, 2), now), "t-10 oh 2z"},
+		{"pl/piętnasta dwadzieścia dwie", pl.Time(day(24, 15, 22), now), "t-15 20 2z"},
+		{"pl/dwadzieścia jeden", pl.Time(day(24, 15, 21), now), "t-15 20 1"},
+		{"pl/północ is t-24", pl.Time(day(24, 0, 15), now), "t-24 15"},
+		{"pl/środa ósma", pl.Time(day(25, 8, 0), now), "day-3 t-8"},
+		{"empty is Polish", policy.Saying{}.Time(day(24, 7, 30), now), "t-7 30"},
 	} {
 		var got []string
-		for _, m := range policy.ReadTime(tc.at, now) {
+		for _, m := range tc.got {
 			got = append(got, strings.TrimPrefix(m, "sound:digits/"))
 		}
 		if strings.Join(got, " ") != tc.want {
-			t.Errorf("%s read as %v, want %s", tc.at.Format("Mon 15:04"), got, tc.want)
+			t.Errorf("%s: said as %v, want %s", tc.name, got, tc.want)
 		}
 	}
 }

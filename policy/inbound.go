@@ -11,6 +11,7 @@ import (
 type InboundSettings struct {
 	Procedure  callcare.Procedure
 	Prompts    callcare.Prompts
+	Say        Saying // numbers and times in the office's language
 	Rules      CallbackRules
 	KeyTimeout time.Duration // P5.1: long
 	NoteMax    time.Duration // the longest voice note

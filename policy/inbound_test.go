@@ -27,7 +27,7 @@ var (
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"}
 
 	// inboundSet: an office open around the clock unless a test says not.
-	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Rules: sessionSet.Rules,
+	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
 		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"}
 )
 

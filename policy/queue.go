@@ -79,7 +79,7 @@ func (q *QueueSession) counted(ev QueueCounted) []Action {
 		return q.end(q.set.Prompts.CallbacksNone)
 	}
 	q.phase = phClaiming
-	acts := q.say(append([]string{"sound:" + q.set.Prompts.CallbacksWaiting}, sayNumber(n)...)...)
+	acts := q.say(append([]string{"sound:" + q.set.Prompts.CallbacksWaiting}, q.set.Say.Number(n)...)...)
 	return append(acts, q.claimNext())
 }
 

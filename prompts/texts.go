@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -211,4 +212,20 @@ func parseTone(v string) (Tone, error) {
 		return Tone{}, fmt.Errorf("%w (100 to 3400 Hz, up to 5 s: a phone line carries no more)", bad)
 	}
 	return Tone{Hz: hz, Seconds: sec}, nil
+}
+
+// Lengths is about how long each sound lasts in lang when built at the
+// default rate: what a simulated PBX plays for it (the demo), so a prompt
+// takes the time the office's would.
+func (c *Catalogue) Lengths(lang string) map[string]time.Duration {
+	perWord := time.Minute / DefaultRate
+	out := map[string]time.Duration{}
+	for _, s := range c.In(lang) {
+		if s.IsTone() {
+			out[s.Name] = time.Duration(s.Tone.Seconds * float64(time.Second))
+			continue
+		}
+		out[s.Name] = time.Duration(len(strings.Fields(s.Texts[lang])))*perWord + 300*time.Millisecond
+	}
+	return out
 }

@@ -158,7 +158,7 @@ func TestCrash_NoTaskIsLost(t *testing.T) {
 	for _, c := range calls {
 		c.Hangup() // calls in flight when the service died stay in Asterisk
 		<-c.Done()
-		if !slices.Contains(c.Heard(), "sound:vm-nobodyavail") {
+		if !slices.Contains(c.Heard(), "sound:callcare/nobody-available") {
 			continue
 		}
 		promised++

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/callcare/callcare/prompts"
 	"io"
 	"log/slog"
 	"os"
@@ -68,9 +69,12 @@ func demo(ctx context.Context, speed float64, stdout io.Writer) error {
 
 	morning := time.Date(2026, 11, 24, 8, 0, 0, 0, c.TimeZone)
 	clk := clock.NewScaled(morning, speed)
-	// The office has recorded its own prompts (callcare/...), as the README
-	// asks; the simulator knows how long each lasts.
-	pbx := pbxsim.NewServer(pbxsim.Options{Clock: clk, StasisAfterCreate: 5 * time.Millisecond, Sounds: officePrompts})
+	texts, err := prompts.Texts()
+	if err != nil {
+		return err
+	}
+	// The office's prompts last as long as their Polish words take.
+	pbx := pbxsim.NewServer(pbxsim.Options{Clock: clk, StasisAfterCreate: 5 * time.Millisecond, Sounds: texts.Lengths("pl")})
 	defer pbx.Close()
 
 	tl := &timeline{w: stdout, dir: &c.Directory, loc: c.TimeZone, rings: c.Procedure.AnswerWithinRings, legs: map[string]callcare.ClerkID{}}
@@ -99,14 +103,6 @@ func demo(ctx context.Context, speed float64, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "\nWhat the call log kept (callcare calls list):\n")
 	printCalls(stdout, calls, c.TimeZone)
 	return nil
-}
-
-var officePrompts = map[string]time.Duration{
-	"callcare/office-closed": 3 * time.Second, "callcare/press-1-callback": 3 * time.Second,
-	"callcare/callback-menu": 4 * time.Second, "callcare/tries": time.Second,
-	"callcare/agreed-callback": 2 * time.Second, "callcare/press-1-to-call": 2 * time.Second,
-	"callcare/callback-outcome": 4 * time.Second, "callcare/enter-time": 3 * time.Second,
-	"callcare/agreed-for": 2 * time.Second, "callcare/not-reached": 2 * time.Second,
 }
 
 // scene is one citizen's call of the morning.

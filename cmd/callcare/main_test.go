@@ -44,7 +44,7 @@ func TestDemo(t *testing.T) {
 		"Tomasz Lewandowski's line is busy",
 		"3 rings and no answer (P4a): the call moves on",
 		"abandoned after 2 rings: kept for a callback",
-		`hears "ss-noservice"`,
+		`hears "callcare/unknown-number"`,
 		"What the call log kept",
 		"kwojcik noanswer@3, ekaminska answered@2",
 		"Joanna Kowalska dials the callback queue (*70)",
@@ -90,7 +90,7 @@ func TestConfigCheck(t *testing.T) {
 // is rung by the procedure and lands in the log that `calls list` prints.
 func TestServe(t *testing.T) {
 	// On the wall clock: a short goodbye keeps the call short.
-	pbx := pbxsim.NewServer(pbxsim.Options{User: "callcare", Password: "s3cret", Sounds: map[string]time.Duration{"vm-goodbye": 20 * time.Millisecond}})
+	pbx := pbxsim.NewServer(pbxsim.Options{User: "callcare", Password: "s3cret", Sounds: map[string]time.Duration{"callcare/goodbye": 20 * time.Millisecond}})
 	defer pbx.Close()
 	pbx.SetPhone("PJSIP/111", pbxsim.Phone{Mode: pbxsim.Busy})
 	pbx.SetPhone("PJSIP/112", pbxsim.Phone{AnswerAfter: 20 * time.Millisecond, Script: []pbxsim.Action{{At: 50 * time.Millisecond, Do: pbxsim.Hangup}}})

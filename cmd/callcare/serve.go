@@ -103,12 +103,12 @@ func settings(c *config.Config) ari.Settings {
 		Directory: &c.Directory,
 		Inbound: policy.InboundSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
-			Prompts: c.Prompts,
+			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
 			Dial: cb.Dial, CallerID: cb.CallerID,
-			Prompts: c.Prompts,
+			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
 		Lines:          map[string]callcare.Target{},
