@@ -64,6 +64,7 @@ func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.
 }
 
 func (f *flow) run(ctx context.Context) {
+	ctx = withLogger(ctx, f.log) // the requests of this flow log with its id
 	defer f.cleanup()
 	defer f.settle(ctx)
 	now := f.svc.clock.Now()

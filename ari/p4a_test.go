@@ -1,6 +1,7 @@
 package ari_test
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -248,6 +249,34 @@ func TestHostileCallerIDIsKeptAsGiven(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), "48600100200") {
 		t.Errorf("a caller's number reached the log unmasked:\n%s", e.logs)
+	}
+	e.settled(t)
+}
+
+// TestDebugLogsEveryStep: --debug shows each step of a call with its id:
+// the event in, the decision, and the requests out, numbers masked.
+func TestDebugLogsEveryStep(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", HangupAfter: 10 * time.Second})
+	e.advance(t, 30*time.Second)
+	e.record(t, call)
+	log := e.logs.String()
+	for _, want := range []string{
+		"step event=nil actions=[Save{", "RingCaller", "DialClerk{Leg=",
+		"step event=LegAnswered{Leg=", "Connect{Leg=",
+		"request method=POST path=/channels/create status=",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the debug log lacks %q:\n%s", want, log)
+		}
+	}
+	if !regexp.MustCompile(`request method=POST path=/channels/create status=\d+ took=\S+ flow=` + regexp.QuoteMeta(call.ChannelID())).MatchString(log) {
+		t.Errorf("a request is not logged with its call's id:\n%s", log)
+	}
+	if strings.Contains(log, "600100") {
+		t.Errorf("a number reached the debug log unmasked:\n%s", log)
 	}
 	e.settled(t)
 }

@@ -103,7 +103,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	defer resp.Body.Close()
 	// The path names channels and bridges by id; the query, which can hold
 	// a citizen's number in a dial string, is left out.
-	c.log.Debug("request", "method", method, "path", path, "status", resp.StatusCode, "took", time.Since(start).Round(time.Microsecond))
+	loggerFrom(ctx, c.log).Debug("request", "method", method, "path", path, "status", resp.StatusCode, "took", time.Since(start).Round(time.Microsecond))
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
@@ -256,4 +256,19 @@ type rawBody []byte
 // DeleteRecording deletes a stored recording.
 func (c *Client) DeleteRecording(ctx context.Context, name string) error {
 	return c.do(ctx, http.MethodDelete, "/recordings/stored/"+url.PathEscape(name), nil, nil, nil)
+}
+
+type loggerKey struct{}
+
+// withLogger makes requests made with ctx log to l: a flow's logger, which
+// names the call.
+func withLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, l)
+}
+
+func loggerFrom(ctx context.Context, def *slog.Logger) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return def
 }

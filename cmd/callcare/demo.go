@@ -139,6 +139,10 @@ func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morni
 			Script: []pbxsim.Action{{At: 13 * s, Do: pbxsim.PressKeys, Digits: "1"}, {At: 40 * s, Do: pbxsim.PressKeys, Digits: "1"}}}},
 	}
 	pbx.SetPhone("PJSIP/48600700800@trunk", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 4 * s, Script: talk(15 * s)})
+	// The morning starts once the service holds the application.
+	if err := pbx.WaitApp(ctx, "callcare", true); err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(scenes))
 	for _, sc := range scenes {
@@ -146,7 +150,7 @@ func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morni
 		wg.Add(1)
 		clk.AfterFunc(morning.Add(sc.at).Sub(clk.Now()), func() {
 			defer wg.Done()
-			call, err := placeWhenReady(ctx, pbx, sc.caller)
+			call, err := pbx.Call(sc.caller)
 			if err != nil {
 				errs <- err
 				return
@@ -160,17 +164,6 @@ func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morni
 	wg.Wait()
 	close(errs)
 	return <-errs
-}
-
-// placeWhenReady places a call once the service holds the application.
-func placeWhenReady(ctx context.Context, pbx *pbxsim.Server, c pbxsim.Caller) (*pbxsim.Call, error) {
-	for i := 0; ; i++ {
-		call, err := pbx.Call(c)
-		if err == nil || i == 500 || ctx.Err() != nil {
-			return call, err
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // timeline prints each step of each call as a sentence.
