@@ -22,9 +22,9 @@ import (
 // ("key:") is as good as absent, unless it is required.
 type File struct {
 	Asterisk     FileAsterisk     `yaml:"asterisk" jsonschema:"required"`
-	Database     string           `yaml:"database" jsonschema:"required"` // path of the SQLite database
-	TimeZone     string           `yaml:"timezone"`                       // IANA name, such as Europe/Warsaw
-	Language     string           `yaml:"language"`                       // pl or en: how numbers and times are said
+	Database     string           `yaml:"database" jsonschema:"required"`        // path of the SQLite database
+	TimeZone     string           `yaml:"timezone"`                              // IANA name, such as Europe/Warsaw
+	Language     string           `yaml:"language" jsonschema:"enum=pl,enum=en"` // pl or en: how numbers and times are said
 	Procedure    FileProcedure    `yaml:"procedure"`
 	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
@@ -89,7 +89,7 @@ type FileCallbacks struct {
 	ClaimFor            Duration `yaml:"claim_for"`
 	NoteMax             Duration `yaml:"note_max"`
 	NoteRetention       Duration `yaml:"note_retention"`
-	EscalateTo          string   `yaml:"escalate_to"`
+	EscalateTo          string   `yaml:"escalate_to" jsonschema:"enum=head,enum=report"`
 	SchedulerTick       Duration `yaml:"scheduler_tick"`
 }
 
@@ -110,7 +110,7 @@ type FileDepartment struct {
 	Number   string   `yaml:"number" jsonschema:"required"`
 	Name     string   `yaml:"name" jsonschema:"required"`
 	Members  []string `yaml:"members"` // clerk ids
-	Ring     string   `yaml:"ring"`
+	Ring     string   `yaml:"ring" jsonschema:"enum=together,enum=in_order"`
 	Overflow string   `yaml:"overflow"`
 	Head     string   `yaml:"head"`
 }
