@@ -66,7 +66,10 @@ type CallbackFilter struct {
 	Clerk      ClerkID
 	Department string
 	Number     Number // exactly this number
-	Limit      int    // at most this many, the first in queue order; 0 for all
+	// Since and Until select the tasks first missed in [Since, Until): the
+	// callbacks of a report's period. Zero for no bound.
+	Since, Until time.Time
+	Limit        int // at most this many, the first in queue order; 0 for all
 }
 
 // CallbackQueue is how clerks' phones work the callbacks: claims that keep
@@ -94,4 +97,33 @@ type CallbackQueue interface {
 	PendingAttempts(ctx context.Context) ([]CallbackAttempt, error)
 	// DueAgreed lists the open tasks whose agreed time has come.
 	DueAgreed(ctx context.Context, now time.Time) ([]CallbackTask, error)
+}
+
+// ArchiveService keeps the figures of the compliance report for the days
+// whose records the retention purged (GDPR), and purges. A day is archived
+// whole: its figures are stored and its call records deleted in one
+// transaction, so a report reads either a day's figures or its records,
+// never a day counted twice or lost.
+type ArchiveService interface {
+	// ArchiveDay stores the figures of day (YYYY-MM-DD), which spans
+	// [start, end), replacing any stored before for it, and deletes the
+	// calls that started in it, in one transaction; it says how many calls
+	// it deleted.
+	ArchiveDay(ctx context.Context, day string, start, end time.Time, figs []DayFigure) (int, error)
+	// ArchivedDays lists the archived days from..to (YYYY-MM-DD, both
+	// included), in order.
+	ArchivedDays(ctx context.Context, from, to string) ([]string, error)
+	// DayFigures lists the figures of the archived days from..to.
+	DayFigures(ctx context.Context, from, to string) ([]DayFigure, error)
+	// Oldest is the start of the oldest call, or first missed call of a
+	// callback task, the store holds; zero when it holds none.
+	Oldest(ctx context.Context) (time.Time, error)
+	// DeleteClosedCallbacks deletes the closed tasks first missed before
+	// before that no longer name a voice note, with their attempts; dry
+	// only counts them.
+	DeleteClosedCallbacks(ctx context.Context, before time.Time, dry bool) (int, error)
+	// EraseNumbers replaces callers' numbers and names by ErasedNumber in
+	// the calls started before before, and in the tasks closed before it,
+	// except numbers that have an open task; dry only counts them.
+	EraseNumbers(ctx context.Context, before time.Time, dry bool) (int, error)
 }

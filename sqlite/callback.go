@@ -228,6 +228,12 @@ func (db *DB) Callbacks(ctx context.Context, f callcare.CallbackFilter) ([]callc
 	if f.Number != "" {
 		where, args = append(where, "number = :number"), append(args, sql.Named("number", f.Number))
 	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "first_at >= :since"), append(args, sql.Named("since", formatTime(f.Since)))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "first_at < :until"), append(args, sql.Named("until", formatTime(f.Until)))
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1
