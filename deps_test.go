@@ -29,6 +29,10 @@ func TestDependencies(t *testing.T) {
 		{mod + "/ari", without(adapters, mod+"/ari"), "adapters never import each other; only cmd wires them"},
 		{mod + "/agi", without(adapters, mod+"/agi"), "adapters never import each other; only cmd wires them"},
 		{mod + "/config", without(adapters, mod+"/config"), "adapters never import each other; only cmd wires them"},
+		{mod + "/report", append(io, append(adapters, mod+"/policy", mod+"/clock", mod+"/retention", mod+"/dialplan")...),
+			"the compliance report is counted and written purely: records in, figures and pages out; only the root and the standard library"},
+		{mod + "/retention", append(io, append(adapters, mod+"/policy", mod+"/clock")...),
+			"the purge speaks the root's contracts and the report's figures; the store behind them is the caller's"},
 		{mod + "/prompts", append([]string{"net", "net/http", "database/sql", "github.com/CyCoreSystems/ari/v5", "github.com/mattn/go-sqlite3"}, adapters...),
 			"the prompts' words and their building (espeak-ng, sox) know the domain's list of prompts, nothing of the service"},
 		{mod + "/pbxsim", []string{mod, mod + "/policy", mod + "/ari", mod + "/sqlite", mod + "/config", mod + "/agi", mod + "/dialplan"},
@@ -45,7 +49,18 @@ func TestDependencies(t *testing.T) {
 			}
 		}
 	}
-	for _, pkg := range []string{mod, mod + "/policy", mod + "/dialplan"} {
+	// The report imports nothing beyond the root and the standard library:
+	// its figures must mean the same wherever they are counted.
+	out, err := exec.Command("go", "list", "-deps", mod+"/report").Output()
+	if err != nil {
+		t.Fatalf("go list -deps report: %v", err)
+	}
+	for _, d := range strings.Fields(string(out)) {
+		if first, _, _ := strings.Cut(d, "/"); strings.Contains(first, ".") && d != mod && d != mod+"/report" {
+			t.Errorf("%s/report depends on %s: only the root and the standard library", mod, d)
+		}
+	}
+	for _, pkg := range []string{mod, mod + "/policy", mod + "/dialplan", mod + "/report", mod + "/retention"} {
 		out, err := exec.Command("go", "list", "-f", "{{join .Imports \" \"}}", pkg).Output()
 		if err != nil {
 			t.Fatalf("go list %s: %v", pkg, err)

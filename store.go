@@ -123,7 +123,9 @@ type ArchiveService interface {
 	// only counts them.
 	DeleteClosedCallbacks(ctx context.Context, before time.Time, dry bool) (int, error)
 	// EraseNumbers replaces callers' numbers and names by ErasedNumber in
-	// the calls started before before, and in the tasks closed before it,
-	// except numbers that have an open task; dry only counts them.
-	EraseNumbers(ctx context.Context, before time.Time, dry bool) (int, error)
+	// the calls started in [since, before), and in the closed tasks first
+	// missed from since on and closed before before; an open task keeps
+	// its number. since is where the records a purge deletes end (zero for
+	// no bound), so a dry run counts only what stays. dry only counts them.
+	EraseNumbers(ctx context.Context, since, before time.Time, dry bool) (int, error)
 }

@@ -147,17 +147,22 @@ func (db *DB) DeleteClosedCallbacks(ctx context.Context, before time.Time, dry b
 }
 
 // EraseNumbers replaces the callers' numbers by callcare.ErasedNumber, and
-// the names their phones sent by "", in the calls started before before
-// and in the closed tasks closed before it. An open task keeps its number:
-// the office still owes that call. It says how many records it changed;
-// dry only counts them.
-func (db *DB) EraseNumbers(ctx context.Context, before time.Time, dry bool) (int, error) {
+// the names their phones sent by "", in the calls started in [since,
+// before), and in the closed tasks first missed from since on and closed
+// before before; since zero is no lower bound. An open task keeps its
+// number: the office still owes that call. It says how many records it
+// changed; dry only counts them.
+func (db *DB) EraseNumbers(ctx context.Context, since, before time.Time, dry bool) (int, error) {
 	fail := func(err error) (int, error) { return 0, fmt.Errorf("sqlite: erase numbers: %w", err) }
 	const (
-		calls = `started_at < :before AND (caller_id NOT IN ('', :erased) OR caller_name <> '')`
-		tasks = `status = 'done' AND closed_at < :before AND number <> :erased`
+		calls = `started_at >= :since AND started_at < :before AND (caller_id NOT IN ('', :erased) OR caller_name <> '')`
+		tasks = `status = 'done' AND first_at >= :since AND closed_at < :before AND number <> :erased`
 	)
-	args := []any{sql.Named("before", formatTime(before)), sql.Named("erased", string(callcare.ErasedNumber))}
+	from := formatTime(since)
+	if since.IsZero() {
+		from = ""
+	}
+	args := []any{sql.Named("since", from), sql.Named("before", formatTime(before)), sql.Named("erased", string(callcare.ErasedNumber))}
 	if dry {
 		var n int
 		if err := db.read.QueryRowContext(ctx, `

@@ -173,13 +173,13 @@ func TestDB_EraseNumbers(t *testing.T) {
 	if err := db.MarkDone(ctx, closedNew.ID, callcare.ResolvedByClerk, "anowak", before); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.EraseNumbers(ctx, before, true); err != nil || n != 2 {
+	if n, err := db.EraseNumbers(ctx, time.Time{}, before, true); err != nil || n != 2 {
 		t.Fatalf("dry: %d, %v; want the old call and the task closed before", n, err)
 	}
 	if got := MustCall(t, db, "old"); got.CallerID == callcare.ErasedNumber {
 		t.Fatal("dry run erased")
 	}
-	if n, err := db.EraseNumbers(ctx, before, false); err != nil || n != 2 {
+	if n, err := db.EraseNumbers(ctx, time.Time{}, before, false); err != nil || n != 2 {
 		t.Fatalf("erase: %d, %v", n, err)
 	}
 	if got := MustCall(t, db, "old"); got.CallerID != callcare.ErasedNumber || got.CallerName != "" {
@@ -196,7 +196,7 @@ func TestDB_EraseNumbers(t *testing.T) {
 			t.Errorf("task %d: number %q, want %q", id, got.Number, want)
 		}
 	}
-	if n, err := db.EraseNumbers(ctx, before, false); err != nil || n != 0 {
+	if n, err := db.EraseNumbers(ctx, time.Time{}, before, false); err != nil || n != 0 {
 		t.Fatalf("again: %d, %v; want nothing left", n, err)
 	}
 }
@@ -224,5 +224,29 @@ func TestDB_Callbacks_FirstMissedIn(t *testing.T) {
 		if !reflect.DeepEqual(ids(ts), tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, ids(ts), tc.want)
 		}
+	}
+}
+
+func TestDB_EraseNumbers_Since(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	MustSaveCall(t, db, answeredCall("purged", cb0))
+	MustSaveCall(t, db, answeredCall("kept", cb0.Add(time.Hour)))
+	task := MustMissedCall(t, db, missed("600000001", dept200, cb0))
+	if err := db.MarkDone(ctx, task.ID, callcare.ResolvedByClerk, "anowak", cb0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// Only what the purge keeps: the call from since on.
+	if n, err := db.EraseNumbers(ctx, cb0.Add(time.Hour), cb0.Add(2*time.Hour), false); err != nil || n != 1 {
+		t.Fatalf("erase: %d, %v", n, err)
+	}
+	if got := MustCall(t, db, "purged"); got.CallerID == callcare.ErasedNumber {
+		t.Error("erased a call before since")
+	}
+	if got := MustCall(t, db, "kept"); got.CallerID != callcare.ErasedNumber {
+		t.Error("kept call not erased")
+	}
+	if got := MustCallback(t, db, task.ID); got.Number == callcare.ErasedNumber {
+		t.Error("erased a task first missed before since")
 	}
 }
