@@ -79,6 +79,9 @@ type Config struct {
 	OfficeHours  callcare.OfficeHours
 	Callbacks    Callbacks
 	SpecialNeeds SpecialNeeds
+	// Retention is how long personal data is kept (GDPR); its Notes is
+	// Callbacks.NoteRetention.
+	Retention callcare.Retention
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 

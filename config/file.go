@@ -28,6 +28,7 @@ type File struct {
 	Procedure    FileProcedure    `yaml:"procedure"`
 	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
+	Retention    FileRetention    `yaml:"retention"` // how long personal data is kept (GDPR)
 	SpecialNeeds FileSpecialNeeds `yaml:"special_needs"`
 	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts
 	Departments  []FileDepartment `yaml:"departments" jsonschema:"required"`
@@ -182,6 +183,8 @@ func DefaultFile() File {
 			EscalateTo:          cb.EscalateTo,
 			SchedulerTick:       Duration(cb.SchedulerTick),
 		},
+		Retention: defaultFileRetention(),
+
 		Sounds: callcare.DefaultPrompts,
 	}
 }

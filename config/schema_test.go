@@ -139,6 +139,7 @@ func TestSchema_RefusesWhatConfigCheckRefuses(t *testing.T) {
 		{"PasswordInTheFile", edit(t, "  user: callcare", "  user: callcare\n  password: secret")},
 		{"BadOpeningHours", edit(t, "database:", "office_hours:\n  monday: all day\ndatabase:")},
 		{"DepartmentsNotAList", edit(t, "database:", "sounds: loud\ndatabase:")},
+		{"RetentionInDays", edit(t, "database:", "retention:\n  calls: 90d\ndatabase:")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := config.Parse("callcare.yaml", []byte(tc.yaml), noEnv); err == nil {
