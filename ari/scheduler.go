@@ -10,6 +10,7 @@ import (
 // schedule looks for agreed callbacks whose time has come (P4m), and for
 // voice notes past their retention, until ctx ends.
 func (s *Service) schedule(ctx context.Context) {
+	s.spawn(func() { s.purgeDaily(ctx) })
 	for ctx.Err() == nil {
 		set := s.settings.Load()
 		tick := set.SchedulerTick

@@ -32,6 +32,9 @@ type Settings struct {
 	ClaimFor       time.Duration // a session's hold on a task
 	SchedulerTick  time.Duration // how often agreed callbacks are looked for
 	NoteRetention  time.Duration // a voice note outlives its closed task this long
+	// Retention is how long records are kept; the daily purge (purge.go)
+	// archives the report's figures of a day before its records go.
+	Retention callcare.Retention
 }
 
 // Stores are the parts of the store the shell uses (the sqlite package in
@@ -41,6 +44,7 @@ type Stores struct {
 	Calls     callcare.CallService
 	Callbacks callcare.CallbackService
 	Queue     callcare.CallbackQueue
+	Archive   callcare.ArchiveService // the report's figures of purged days; nil: no purge
 }
 
 // Options say how to reach Asterisk.

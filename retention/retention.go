@@ -99,8 +99,8 @@ type Result struct {
 	callcare.Purge
 	// Days are the days archived, their calls deleted.
 	Days []string
-	// Notes are the voice notes past their retention: the service deletes
-	// them from Asterisk (a purge from the command line cannot).
+	// Notes are, in a dry run, the voice notes past their retention: the
+	// service deletes them from Asterisk; a purge does not.
 	Notes int
 }
 
@@ -133,7 +133,7 @@ func Purge(ctx context.Context, s Store, r callcare.Retention, o report.Options,
 		}
 		res.Numbers = n
 	}
-	if r.Notes >= 0 {
+	if dry {
 		notes, err := s.NotesToDelete(ctx, o.Now.Add(-r.Notes))
 		if err != nil {
 			return res, err

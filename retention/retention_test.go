@@ -263,7 +263,7 @@ func TestPurge_KeepsTheReport(t *testing.T) {
 func TestPurge_NothingToKeepForEver(t *testing.T) {
 	db := knownOffice(t)
 	o := reporttest.Options()
-	res, err := retention.Purge(context.Background(), db, callcare.Retention{Notes: -1}, o, false)
+	res, err := retention.Purge(context.Background(), db, callcare.Retention{}, o, false)
 	if err != nil {
 		t.Fatal(err)
 	}
