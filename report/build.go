@@ -74,7 +74,7 @@ func Build(src Source, from, to string, o Options) (*Report, error) {
 	for _, d := range src.ArchivedDays {
 		archived[d] = true
 	}
-	r := &Report{From: from, To: to, Made: o.Now, RingLimit: o.ringLimit()}
+	r := &Report{From: from, To: to, Made: o.Now.In(o.loc()), RingLimit: o.ringLimit()}
 	sums := map[Scope]*Figures{}
 	for day := first; !day.After(last); day = nextDay(day) {
 		key := day.Format(time.DateOnly)

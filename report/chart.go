@@ -75,7 +75,11 @@ func columns(id, title, desc string, labels []string, stacks [][]segment, legend
 		most = max(most, total)
 	}
 	top1 := niceMax(float64(most))
-	for _, v := range []float64{0, top1 / 2, top1} {
+	ticks := []float64{0, top1}
+	if half := top1 / 2; half == math.Trunc(half) {
+		ticks = []float64{0, half, top1} // counts: no tick between whole numbers
+	}
+	for _, v := range ticks {
 		y := top + plotH - plotH*v/top1
 		c.Lines = append(c.Lines, line{left, y, w - right, y})
 		c.Labels = append(c.Labels, label{X: left - 4, Y: y + 4, Anchor: "end", Class: "axis", Text: f.num(int64(math.Round(v)))})
@@ -83,8 +87,9 @@ func columns(id, title, desc string, labels []string, stacks [][]segment, legend
 	n := float64(max(len(labels), 1))
 	slot := plotW / n
 	every := int(math.Ceil(float64(len(labels)) / maxLabelsShow))
+	barW := min(slot*0.7, 48)
 	for i, st := range stacks {
-		x := left + slot*float64(i) + slot*0.15
+		mid := left + slot*(float64(i)+0.5)
 		y := top + plotH
 		for _, s := range st {
 			if s.Value == 0 {
@@ -92,10 +97,10 @@ func columns(id, title, desc string, labels []string, stacks [][]segment, legend
 			}
 			hh := plotH * float64(s.Value) / top1
 			y -= hh
-			c.Rects = append(c.Rects, rect{X: x, Y: y, W: slot * 0.7, H: hh, Class: s.Class, Title: s.Title})
+			c.Rects = append(c.Rects, rect{X: mid - barW/2, Y: y, W: barW, H: hh, Class: s.Class, Title: s.Title})
 		}
 		if i%max(every, 1) == 0 {
-			c.Labels = append(c.Labels, label{X: x + slot*0.35, Y: h - 8, Anchor: "middle", Class: "axis", Text: labels[i]})
+			c.Labels = append(c.Labels, label{X: mid, Y: h - 8, Anchor: "middle", Class: "axis", Text: labels[i]})
 		}
 	}
 	return c

@@ -95,10 +95,10 @@ func (r *Report) page(t Texts) page {
 		{Rule: "P4c", Title: t.NotAnswered, Value: f.num(o.NotAnswered()), Figure: "office.not_answered",
 			Details: []string{fmt.Sprintf(t.NotAnsweredF, f.num(o.Missed), f.num(o.Abandoned), f.num(o.AfterHours))}},
 		{Rule: "P4c", Title: t.CalledBack, Value: f.pct(o.P4c()), Figure: "office.p4c",
-			Details: []string{fmt.Sprintf(t.CalledBackF, f.mean(o.CallbackTime), f.longest(o.CallbackTime)),
-				fmt.Sprintf(t.CalledBackOpenF, f.num(o.CallbackOverdue), f.num(o.CallbackPending))}},
+			Details: when(o.Callbacks > 0, fmt.Sprintf(t.CalledBackF, f.mean(o.CallbackTime), f.longest(o.CallbackTime)),
+				fmt.Sprintf(t.CalledBackOpenF, f.num(o.CallbackOverdue), f.num(o.CallbackPending)))},
 		{Rule: "P4m", Title: t.AgreedOnTime, Value: f.pct(o.P4m()), Figure: "office.p4m",
-			Details: []string{fmt.Sprintf(t.AgreedOfF, f.num(o.AgreedOnTime), f.num(o.P4m().Den), f.mean(o.AgreedLateness))}},
+			Details: when(o.Agreed > 0, fmt.Sprintf(t.AgreedOfF, f.num(o.AgreedOnTime), f.num(o.P4m().Den), f.mean(o.AgreedLateness)))},
 		{Rule: "P4l", Title: t.HungUpFirst, Value: f.num(o.ClerkHungUp), Figure: "office.p4l",
 			Details: []string{fmt.Sprintf(t.HungUpOfF, f.num(o.ClerkHungUp), f.num(o.Answered)) + " (" + f.pct(o.P4l()) + ")"}},
 		laterCard("P4h", t.LongestHold, "office.hold", o.HoldCalls, o.Hold, f),
@@ -110,12 +110,20 @@ func (r *Report) page(t Texts) page {
 	p.RingChart = r.ringChart(f)
 	p.ClerkChart = r.clerkChart(f)
 	p.CallbackChart = r.callbackChart(f)
-	p.Tables = []table{r.depAnswering(f), r.depCallbacks(f), r.clerkTable(f), r.daysTable(f)}
+	p.Tables = []table{r.withoutUnknown(r.depAnswering(f), f), r.depCallbacks(f), r.withoutUnknown(r.clerkTable(f), f), r.daysTable(f)}
 	rep := strings.NewReplacer("{rings}", strconv.Itoa(limit), "{grace}", f.dur(AgreedGrace))
 	for _, d := range t.Definitions {
 		p.Definitions = append(p.Definitions, rep.Replace(d))
 	}
 	return p
+}
+
+// when gives lines if ok, else none.
+func when(ok bool, lines ...string) []string {
+	if !ok {
+		return nil
+	}
+	return lines
 }
 
 // spans writes consecutive days as one span: 01.11.2026–05.11.2026, 09.11.2026.
@@ -300,6 +308,38 @@ func (r *Report) daysTable(f format) table {
 			{Text: src, Figure: id + "source", Left: true},
 		})
 	}
+	return tb
+}
+
+// withoutUnknown drops the columns of figures no call of the period could
+// say (later.go): the summary says "no data yet" once, the tables need not
+// say it on every row.
+func (r *Report) withoutUnknown(tb table, f format) table {
+	unknown := map[string]bool{
+		f.t.LongestHold: r.Office.HoldCalls == 0,
+		f.t.LongestLine: r.Office.LineCalls == 0,
+		f.t.CameBack:    r.Office.TransferCalls == 0,
+	}
+	keep := func(cells []cell, head []string) []cell {
+		var out []cell
+		for i, c := range cells {
+			if !unknown[head[i]] {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	var head []string
+	for _, h := range tb.Head {
+		if !unknown[h] {
+			head = append(head, h)
+		}
+	}
+	rows := make([][]cell, len(tb.Rows))
+	for i, row := range tb.Rows {
+		rows[i] = keep(row, tb.Head)
+	}
+	tb.Head, tb.Rows = head, rows
 	return tb
 }
 

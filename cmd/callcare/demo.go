@@ -24,6 +24,7 @@ import (
 
 func newDemoCmd() *cobra.Command {
 	var speed float64
+	var keep string
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "a scripted morning at the Town Hall, on a simulated PBX",
@@ -35,33 +36,42 @@ gives up (kept as a callback), a clerk works that callback from the desk
 phone (*70); then the call log as calls list prints it. No PBX and no
 configuration needed.`,
 		Example: `  callcare demo
-  callcare demo --speed 1    # in real time, about two minutes`,
+  callcare demo --speed 1    # in real time, about two minutes
+  callcare demo --db demo.db # keep the morning's database, for callcare report`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if !(speed > 0 && speed <= 1000) { // NaN too
 				return usagef("--speed %g: want a number above 0, at most 1000", speed)
 			}
-			return demo(c.Context(), speed, c.OutOrStdout())
+			return demo(c.Context(), speed, keep, c.OutOrStdout())
 		},
 	}
 	c.Flags().Float64Var(&speed, "speed", 8, "how many times faster than real time")
+	c.Flags().StringVar(&keep, "db", "", "keep the morning's database in this new `file` (default: a temporary one, removed)")
 	return c
 }
 
 // demo lives a short morning at the example Town Hall on a simulated
 // Asterisk, faster than real time, printing what happens as the caller
 // would live it.
-func demo(ctx context.Context, speed float64, stdout io.Writer) error {
+func demo(ctx context.Context, speed float64, keep string, stdout io.Writer) error {
 	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
 	if err != nil {
 		return fmt.Errorf("the example configuration: %w", err)
 	}
-	dir, err := os.MkdirTemp("", "callcare-demo-")
-	if err != nil {
-		return err
+	path := keep
+	if keep == "" {
+		dir, err := os.MkdirTemp("", "callcare-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "callcare.db")
+	} else if _, err := os.Lstat(keep); err == nil {
+		// Never the office's own database by a slip of the hand.
+		return usagef("--db %s exists: the demo writes a new database; remove it or name another", keep)
 	}
-	defer os.RemoveAll(dir)
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "callcare.db"))
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -102,6 +112,11 @@ func demo(ctx context.Context, speed float64, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nWhat the call log kept (callcare calls list):\n")
 	printCalls(stdout, calls, c.TimeZone)
+	if keep != "" {
+		day := morning.Format(time.DateOnly)
+		fmt.Fprintf(stdout, "\nThe morning's database is %s. Its compliance report:\n"+
+			"  callcare report --config callcare.example.yaml --db %s --from %s --to %s --out report.html\n", keep, keep, day, day)
+	}
 	return nil
 }
 

@@ -11,6 +11,8 @@
 //	callcare callbacks done ID     close a task, as a clerk would
 //	callcare callbacks schedule ID agree a time with the citizen (P4m)
 //	callcare callbacks note ID     export the caller's voice note from Asterisk
+//	callcare report                the compliance report for the Town Secretary
+//	callcare purge                 delete what the retention no longer allows to keep
 //	callcare completion SHELL      a completion script for bash, zsh, fish or powershell
 //
 // Every command takes --help. The command line is parsed by
@@ -137,6 +139,8 @@ keeps the record that shows it was done.`,
 		newConfigCmd(),
 		newCallsCmd(),
 		newCallbacksCmd(),
+		newReportCmd(),
+		newPurgeCmd(),
 		newPromptsCmd(),
 	)
 	// Made now rather than at Execute, so the tree is whole for its tests

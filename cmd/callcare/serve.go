@@ -116,6 +116,7 @@ func settings(c *config.Config) ari.Settings {
 		ClaimFor:       cb.ClaimFor,
 		SchedulerTick:  cb.SchedulerTick,
 		NoteRetention:  cb.NoteRetention,
+		Retention:      c.Retention,
 	}
 	for _, l := range c.SpecialNeeds.Lines {
 		set.Needs.Lines = append(set.Needs.Lines, l.Number)
@@ -126,5 +127,5 @@ func settings(c *config.Config) ari.Settings {
 
 // stores gives the shell the store's contracts, all kept by one database.
 func stores(db *sqlite.DB) ari.Stores {
-	return ari.Stores{Calls: db, Callbacks: db, Queue: db}
+	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db}
 }
