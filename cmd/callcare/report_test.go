@@ -95,7 +95,7 @@ var shown = map[string]string{
 	"clerk.jkowalska.busy": "1 / 0", "clerk.jkowalska.p4l": "0", "clerk.jkowalska.callbacks": "0", "clerk.jkowalska.p4m": "0%",
 	"clerk.mzielinski.rung": "9", "clerk.mzielinski.p4a": "14,3%", "clerk.mzielinski.not_answered": "6", "clerk.mzielinski.p4l": "1",
 	"clerk.mzielinski.p4m": "100%",
-	"clerk.anowak.rung": "7", "clerk.anowak.p4a": "16,7%", "clerk.anowak.p4l": "1", "clerk.anowak.callbacks": "2", "clerk.anowak.p4c": "0%",
+	"clerk.anowak.rung":    "7", "clerk.anowak.p4a": "16,7%", "clerk.anowak.p4l": "1", "clerk.anowak.callbacks": "2", "clerk.anowak.p4c": "0%",
 	"clerk.pwisniewska.rung": "5", "clerk.pwisniewska.p4a": "20%", "clerk.pwisniewska.not_answered": "4",
 	"clerk.xformer.rung": "1", "clerk.xformer.p4a": "100%",
 
