@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -259,12 +260,25 @@ func TestFigures_Aggregate(t *testing.T) {
 	if _, err := FromArchive([]callcare.DayFigure{{Day: "2026-11-24", Scope: "office", Measure: "calls_by_magic"}}); err == nil {
 		t.Error("an unknown measure read silently")
 	}
-	seen := map[string]bool{}
-	for _, m := range Measures() {
-		if seen[m] {
-			t.Errorf("measure %s twice", m)
-		}
-		seen[m] = true
+}
+
+// The measures' names are stored in archives: a name changed would make
+// an archived day's figure unreadable. Add names; never change one.
+func TestMeasures_Names(t *testing.T) {
+	want := "calls answered due in_rings missed abandoned after_hours unrouted failed unfinished " +
+		"answered_on_ring.1 answered_on_ring.2 answered_on_ring.3 answered_on_ring.4 answered_on_ring.5 " +
+		"answered_on_ring.6 answered_on_ring.7 answered_on_ring.8 answered_on_ring.9 answered_on_ring.10 " +
+		"answer_wait.n answer_wait.sum_ns answer_wait.max_ns clerk_hung_up " +
+		"rung rung.answered rung.in_rings rung.not_answered rung.busy rung.unreachable " +
+		"callbacks callbacks.on_time callbacks.late callbacks.overdue callbacks.pending callbacks.gave_up " +
+		"callback_time.n callback_time.sum_ns callback_time.max_ns callback_time.le_15m callback_time.le_30m " +
+		"callback_time.le_1h callback_time.le_2h callback_time.le_4h callback_time.le_8h callback_time.over_8h " +
+		"agreed agreed.on_time agreed.late agreed.missed agreed.pending " +
+		"agreed_lateness.n agreed_lateness.sum_ns agreed_lateness.max_ns " +
+		"hold.calls hold.n hold.sum_ns hold.max_ns line.calls line.n line.sum_ns line.max_ns " +
+		"transfers.calls transfers transfers.back"
+	if got := strings.Join(Measures(), " "); got != want {
+		t.Errorf("measures:\n got %s\nwant %s", got, want)
 	}
 }
 
