@@ -18,6 +18,10 @@ type RingCaller struct{}
 type DialClerk struct {
 	Leg   string
 	Clerk callcare.Clerk
+	// Forward says the clerk is rung in place of an absent colleague, and
+	// why (P4d): the seam for what the desk phone shows. Zero when the
+	// clerk is rung as the chain has it.
+	Forward callcare.Forwarding
 }
 
 // HangupLeg ends a clerk's channel. A channel already gone is fine.

@@ -157,7 +157,7 @@ func (db *DB) SaveStatus(ctx context.Context, s callcare.ServiceStatus) error {
 // Status reads what the service last saved; ENOTFOUND when no service has.
 func (db *DB) Status(ctx context.Context) (callcare.ServiceStatus, error) {
 	var (
-		s                         callcare.ServiceStatus
+		s                          callcare.ServiceStatus
 		started, reloaded, stopped sql.NullString
 	)
 	err := db.read.QueryRowContext(ctx, `
