@@ -79,6 +79,13 @@ type Config struct {
 	OfficeHours  callcare.OfficeHours
 	Callbacks    Callbacks
 	SpecialNeeds SpecialNeeds
+	// Absences are the rules of absences: (P4c), in file order, in the
+	// office's zone; forwards set by phone are the store's.
+	Absences   []callcare.Absence
+	Forwarding Forwarding
+	// Secretariat is the department that answers when the service is
+	// down and may change others' forwards.
+	Secretariat string
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 
