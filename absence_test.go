@@ -10,7 +10,9 @@ import (
 var officeHours = callcare.DefaultOfficeHours()
 var warsaw = officeHours.Location
 
-func local(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, warsaw) }
+func local(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, warsaw)
+}
 
 func weekly(from, to int, days ...time.Weekday) *callcare.Weekly {
 	w := &callcare.Weekly{From: from, To: to}
