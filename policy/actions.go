@@ -97,6 +97,7 @@ type Join struct{ Leg string }
 type CountQueue struct {
 	Clerk      callcare.ClerkID
 	Department string
+	Covering   []callcare.ClerkID // absent clerks whose callbacks count as the clerk's own (P4c)
 }
 
 // ClaimNext takes the next callback for a clerk, skipping those skipped.
@@ -104,6 +105,7 @@ type ClaimNext struct {
 	Clerk      callcare.ClerkID
 	Department string
 	Skip       []int64
+	Covering   []callcare.ClerkID // absent clerks whose callbacks are the clerk's own (P4c)
 }
 
 // ReleaseTask gives a claimed task back to the queue, unchanged.

@@ -110,6 +110,12 @@ func settings(c *config.Config) ari.Settings {
 			Dial: cb.Dial, CallerID: cb.CallerID,
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 		},
+		Absences: callcare.Absences{Rules: c.Absences, Hours: c.OfficeHours},
+		Forwarding: policy.ForwardSettings{
+			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language}, Hours: c.OfficeHours,
+			SetCode: c.Forwarding.SetCode, ClearCode: c.Forwarding.ClearCode, MaxDays: c.Forwarding.MaxDays,
+			Secretariat: c.Secretariat,
+		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
 		Lines:          map[string]callcare.Target{},
 		EscalateToHead: cb.EscalateTo == config.EscalateHead,
@@ -126,5 +132,5 @@ func settings(c *config.Config) ari.Settings {
 
 // stores gives the shell the store's contracts, all kept by one database.
 func stores(db *sqlite.DB) ari.Stores {
-	return ari.Stores{Calls: db, Callbacks: db, Queue: db}
+	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Forwards: db}
 }
