@@ -191,7 +191,7 @@ func untilText(a callcare.Absence, loc *time.Location) string {
 		return "-"
 	}
 	u := a.Until.In(loc)
-	if u.Hour() == 0 && u.Minute() == 0 && a.Source == callcare.SetInFile {
+	if u.Hour() == 0 && u.Minute() == 0 {
 		return u.AddDate(0, 0, -1).Format("2006-01-02") + " (whole day)"
 	}
 	return u.Format("2006-01-02 15:04")
