@@ -3,7 +3,6 @@ package dialplan
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"sort"
 	"strings"
 	"unicode"
@@ -139,6 +138,14 @@ func (r *renderer) phone() string {
 	return "PJSIP/${CHANNEL(endpoint)}"
 }
 
+// phoneDoc says in a comment how the desk phone is found.
+func (r *renderer) phoneDoc() string {
+	if r.mixed {
+		return "PJSIP/${CHANNEL(endpoint)} or SIP/${CHANNEL(peername)}: callcare-desk-phone"
+	}
+	return r.phone()
+}
+
 // findPhone is the priority that finds the desk phone first, when needed.
 func (r *renderer) findPhone() {
 	if r.mixed {
@@ -146,15 +153,21 @@ func (r *renderer) findPhone() {
 	}
 }
 
+// agiURL is where the dialplan reaches a FastAGI script: the service's
+// agi_listen, or loopback when it listens on every address.
 func (r *renderer) agiURL(script string) string {
-	host, port, err := net.SplitHostPort(r.p.AGI)
-	if err != nil {
-		host, port = "127.0.0.1", "4573"
+	i := strings.LastIndex(r.p.AGI, ":")
+	host, port := "127.0.0.1", "4573"
+	if i >= 0 {
+		host, port = strings.Trim(r.p.AGI[:i], "[]"), r.p.AGI[i+1:]
 	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
+	switch {
+	case host == "" || host == "0.0.0.0" || host == "::":
 		host = "127.0.0.1" // the service listens everywhere; Asterisk is beside it
+	case strings.Contains(host, ":"):
+		host = "[" + host + "]"
 	}
-	return "agi://" + net.JoinHostPort(host, port) + "/" + script
+	return "agi://" + host + ":" + port + "/" + script
 }
 
 func (r *renderer) endpoints(ids []callcare.ClerkID) string {
@@ -308,7 +321,7 @@ include => callcare-numbers
 ; never a caller id a phone can set. This context is the desk phones' only:
 ; a citizen's call (from-outside) cannot reach it.
 exten => %s,1,NoOp(callcare: callback queue for %s)
-`, p.QueueCode, r.phone(), p.QueueCode, who)
+`, p.QueueCode, r.phoneDoc(), p.QueueCode, who)
 	r.findPhone()
 	r.printf(` same => n,Stasis(%s,clerk,%s)
  same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?unavailable)

@@ -144,6 +144,10 @@ func TestServe_Reload(t *testing.T) {
 		t.Errorf("after the reload: answered by %s, forwarded %+v; want Paulina, Anna on leave", rec.AnsweredBy, rec.Forwarded)
 	}
 
+	if _, out, _ := runArgs(t, "calls", "list", "--db", e.db); !strings.Contains(out, "111 (anowak away: leave, yaml; to pwisniewska)") {
+		t.Errorf("calls list does not say why the call went to Paulina:\n%s", out)
+	}
+
 	// An invalid file is refused; the rules stay.
 	e.write(t, strings.Replace(away, "{clerk: anowak, substitute: pwisniewska", "{clerk: anowak, substitute: nobody", 1))
 	e.waitLog(t, "configuration refused", 1)
