@@ -1,7 +1,10 @@
 // Package config reads callcare.yaml, the office's configuration: the
 // Asterisk connection, the database, the procedure's settings, office hours,
-// callbacks, the special-needs registry and lines (P5.3), the sounds and the
-// staff directory (P3.3: the one source of truth about who takes calls).
+// callbacks, the special-needs registry and lines (P5.3), the sounds, the
+// staff directory (P3.3: the one source of truth about who takes calls),
+// the secretariat, absences and the forward codes (P4c). Absences that would
+// send a call round in a loop while they hold at once are refused, naming
+// both lines and a moment it happens.
 //
 // # One description, one decode
 //
