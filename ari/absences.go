@@ -2,6 +2,7 @@ package ari
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"time"
@@ -39,6 +40,18 @@ func logForwarded(log *slog.Logger, fwd callcare.Forwarding) {
 	log.Info("the clerk is away: the call goes to who covers them", "meant_for", fwd.For.String(),
 		"rings", fwd.To.String(), "set_by", fwd.By, "reason", fwd.Reason, "loop", fwd.Loop)
 }
+
+// dialedForLog is what a log line may show of the number dialed: a Stasis
+// argument, the dialplan's ${EXTEN}, which a trunk or a phone may fill with
+// anything. An office number is digits; anything else shows as its length.
+func dialedForLog(s string) string {
+	if officeNumber.MatchString(s) {
+		return s
+	}
+	return fmt.Sprintf("(%d bytes, not digits)", len(s))
+}
+
+var officeNumber = regexp.MustCompile(`^[0-9]{1,20}$`)
 
 // featureDigits is what the dialplan passes of a forward code: digits, *
 // and #, as FILTER(0-9*#,...) leaves them. Anything else is not a code.

@@ -341,3 +341,38 @@ func TestP4c_ReloadMidCall(t *testing.T) {
 	}
 	e.settled(t)
 }
+
+// TestP4c_HostileCallerData: what a caller controls (the caller id number
+// and name, the number dialed as the dialplan passes it) never reaches a
+// log line raw, whatever it holds.
+func TestP4c_HostileCallerData(t *testing.T) {
+	t.Parallel()
+	e := startAbsenceEnv(t, annaOnLeave)
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: time.Second, Script: talk(5 * time.Second)})
+	long := strings.Repeat("A", 2048)
+	for _, c := range []pbxsim.Caller{
+		{Number: `100&SIP/x"`, Name: "Jan\nKowalski \"" + long, Exten: "101"},
+		{Number: "48600100200", Name: long, Exten: "100&SIP/x", Args: []string{"inbound", "100&SIP/x\n\"" + long}},
+	} {
+		call := e.call(t, c)
+		e.advance(t, time.Minute)
+		ended(t, call)
+	}
+	for _, r := range e.logs.records(slog.LevelDebug) {
+		var text strings.Builder
+		text.WriteString(r.Message)
+		r.Attrs(func(a slog.Attr) bool { text.WriteString(" " + a.Key + "=" + a.Value.Resolve().String()); return true })
+		line := text.String()
+		switch {
+		case strings.Contains(line, "\n"):
+			t.Errorf("a caller's newline reached a log line: %q", line)
+		case strings.Contains(line, strings.Repeat("A", 100)):
+			t.Errorf("a caller's 2 KB reached a log line whole: %.200q", line)
+		case strings.Contains(line, "600100"):
+			t.Errorf("a caller's number reached a log line unmasked: %q", line)
+		case r.Level >= slog.LevelInfo && strings.Contains(line, "dialed=100&SIP"):
+			t.Errorf("the number dialed reached a log line raw: %q", line)
+		}
+	}
+	e.settled(t)
+}

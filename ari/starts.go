@@ -32,11 +32,11 @@ func (s *Service) startCall(st *ari.StasisStart) {
 			f.log.Warn("forwards loop at call time", "why", w)
 		}
 		if a.Found {
-			f.log.Info("call arrives", "caller", a.CallerID, "dialed", a.Dialed,
+			f.log.Info("call arrives", "caller", a.CallerID, "dialed", dialedForLog(a.Dialed),
 				"target", a.Target.String(), "steps", len(a.Steps), "needs", a.Needs)
 			logForwarded(f.log, a.Forwarded)
 		} else {
-			f.log.Info("call for a number that reaches nobody", "caller", a.CallerID, "dialed", a.Dialed)
+			f.log.Info("call for a number that reaches nobody", "caller", a.CallerID, "dialed", dialedForLog(a.Dialed))
 		}
 		return policy.Start(a, f.set.Inbound, now)
 	}
