@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -21,17 +20,21 @@ import (
 // with); an invalid one is refused, logged with the problems config check
 // prints, and the running rules stay. Each outcome goes to the database,
 // where `callcare status` reads it.
+//
+// The watch starts before the first read of the file, so no change falls
+// between the two; what it reports before the service is up waits for it
+// (start).
 type reloader struct {
-	path  string
-	log   *slog.Logger
-	db    *sqlite.DB
-	svc   *ari.Service
-	hooks *hooks
+	path string
 
-	mu      sync.Mutex // guards running and status
+	mu      sync.Mutex // guards everything below
+	log     *slog.Logger
+	db      *sqlite.DB
+	svc     *ari.Service
+	hooks   *hooks
 	running *config.Config
 	status  callcare.ServiceStatus
-	initial bool // the first load Watch reports is the file as read at the start
+	pending func() // a result reported before start
 }
 
 // watch reloads on changes and on SIGHUP until ctx ends; the function it
@@ -39,14 +42,13 @@ type reloader struct {
 func (r *reloader) watch(ctx context.Context, hup <-chan os.Signal) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	r.initial = true
 	w, err := config.Watch(ctx, r.path, r.apply)
 	if err != nil {
 		// Without a watch (no inotify left), SIGHUP still reloads.
-		r.log.Warn("cannot watch the configuration; it is read again on SIGHUP only", "err", err)
-		r.initial = false
-	} else {
-		w.Reload() // a change between the start's read and the watch is seen
+		r.pending = func() {
+			r.log.Warn("cannot watch the configuration; it is read again on SIGHUP only", "err", err)
+		}
+		w = nil
 	}
 	wg.Go(func() {
 		for {
@@ -54,7 +56,11 @@ func (r *reloader) watch(ctx context.Context, hup <-chan os.Signal) func() {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				r.log.Info("SIGHUP: reading the configuration again", "config", r.path)
+				r.mu.Lock()
+				if r.log != nil {
+					r.log.Info("SIGHUP: reading the configuration again", "config", r.path)
+				}
+				r.mu.Unlock()
 				if w != nil {
 					w.Reload()
 					continue
@@ -64,12 +70,25 @@ func (r *reloader) watch(ctx context.Context, hup <-chan os.Signal) func() {
 			}
 		}
 	})
-	return func() {
+	return sync.OnceFunc(func() {
 		cancel()
 		if w != nil {
 			w.Close()
 		}
 		wg.Wait()
+	})
+}
+
+// start hands the reloader the running service, and applies what was
+// reported meanwhile.
+func (r *reloader) start(log *slog.Logger, db *sqlite.DB, svc *ari.Service, h *hooks, c *config.Config, st callcare.ServiceStatus) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.log, r.db, r.svc, r.hooks, r.running, r.status = log, db, svc, h, c, st
+	r.saveLocked()
+	if p := r.pending; p != nil {
+		r.pending = nil
+		p()
 	}
 }
 
@@ -77,8 +96,14 @@ func (r *reloader) watch(ctx context.Context, hup <-chan os.Signal) func() {
 func (r *reloader) apply(c *config.Config, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	initial := r.initial
-	r.initial = false
+	if r.svc == nil { // not started: the latest result waits
+		r.pending = func() { r.applyLocked(c, err) }
+		return
+	}
+	r.applyLocked(c, err)
+}
+
+func (r *reloader) applyLocked(c *config.Config, err error) {
 	if err != nil {
 		msg := err.Error()
 		r.log.Error("configuration refused; the running rules stay", "config", r.path,
@@ -94,20 +119,11 @@ func (r *reloader) apply(c *config.Config, err error) {
 	r.running = c
 	r.svc.SetSettings(settings(c))
 	r.hooks.cfg.Store(c)
-	if initial && reflect.DeepEqual(old.Directory, c.Directory) && reflect.DeepEqual(old.Absences, c.Absences) {
-		return // the file as it was read at the start
-	}
 	r.status.ReloadedAt, r.status.ReloadOK, r.status.ReloadError = time.Now(), true, ""
 	r.status.Reloads++
 	r.saveLocked()
 	r.log.Info("configuration reloaded: new calls follow it, calls in progress keep their rules", "config", r.path,
 		"clerks", len(c.Directory.Clerks), "departments", len(c.Directory.Departments), "absences", len(c.Absences))
-}
-
-func (r *reloader) save(ctx context.Context) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.saveLocked()
 }
 
 func (r *reloader) saveLocked() {

@@ -57,6 +57,10 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	started := time.Now()
+	r := &reloader{path: path}
+	stopWatch := r.watch(ctx, hup) // before the first read: no change falls between
+	defer stopWatch()
 	c, err := config.LoadContext(ctx, path)
 	var problems config.Problems
 	if errors.As(err, &problems) {
@@ -90,10 +94,7 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	agiServer.HandleCalls(h)
 	go func() { hooksDone <- agiServer.Serve(ctx, ln) }()
 
-	r := &reloader{path: path, log: log, db: db, svc: svc, hooks: h, running: c,
-		status: callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: time.Now()}}
-	r.save(ctx)
-	stopWatch := r.watch(ctx, hup)
+	r.start(log, db, svc, h, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
 	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
 	svc.Run(ctx)
 	stopWatch()
