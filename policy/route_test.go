@@ -331,3 +331,14 @@ func TestCovering(t *testing.T) {
 		t.Errorf("pwisniewska covers %v, want nobody", got)
 	}
 }
+
+// TestRoute_EveryoneAway: when everyone who could take a call is away, the
+// caller is told nobody can answer now, and is called back (P4c, P4p):
+// never "this number is not in use".
+func TestRoute_EveryoneAway(t *testing.T) {
+	a := policy.Arrival{CallID: "c", CallerID: "48600100200", Dialed: "200", Found: true, Target: deptT("200")}
+	_, acts := policy.Start(a, inboundSet, t0)
+	if got := brief(acts); got != "save task:missed/48600100200/p0 play:vm-nobodyavail" {
+		t.Errorf("everyone away: %s", got)
+	}
+}
