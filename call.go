@@ -54,8 +54,11 @@ type CallRecord struct {
 	HungUpBy   Party
 	// Needs says whether and how the caller is known to have special needs
 	// (P5.3): registry, dedicated line, or a clerk's key during the call.
-	Needs    NeedsSource
-	Attempts []Attempt
+	Needs NeedsSource
+	// Forwarded says why the call rang somebody other than Target: the
+	// clerk was away (P4c); zero when it was not forwarded.
+	Forwarded Forwarding
+	Attempts  []Attempt
 }
 
 // WaitToAnswer is how long the caller waited before a clerk picked up.

@@ -107,6 +107,9 @@ func (d *Directory) TargetOf(ref string) (Target, bool) {
 type Step struct {
 	Clerks []Clerk
 	Via    Target // the target this step comes from, for the call log
+	// Forward says the step rings a substitute in an absent clerk's
+	// place, and why (P4d); zero for a step rung as the chain has it.
+	Forward Forwarding
 }
 
 // Chain expands a target into the steps a call rings through: the target

@@ -34,6 +34,14 @@ type Prompts struct {
 	EnterTime        string `yaml:"callback_enter_time"`  // key in the agreed time: hour and minutes
 	AgreedFor        string `yaml:"callback_agreed_for"`  // "the callback is agreed for" (then the time)
 	NotReached       string `yaml:"callback_not_reached"` // to the clerk: the citizen did not answer
+
+	// Clerks forwarding their calls from the desk phone (P4c: *21, *20).
+	ForwardSet        string `yaml:"forward_set"`         // "calls are forwarded to the number" (then its digits)
+	ForwardUntil      string `yaml:"forward_until"`       // "until" (then when)
+	ForwardOff        string `yaml:"forward_off"`         // forwarding is off: calls ring this phone
+	ForwardFor        string `yaml:"forward_for"`         // the secretariat sets another's: "for the number" (then its digits)
+	ForwardRefused    string `yaml:"forward_refused"`     // the code named nobody, or cannot be set; nothing changed
+	ForwardNotAllowed string `yaml:"forward_not_allowed"` // only one's own forward may be changed; nothing changed
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -64,6 +72,13 @@ var DefaultPrompts = Prompts{
 	EnterTime:        "callcare/enter-time",
 	AgreedFor:        "callcare/agreed-for",
 	NotReached:       "callcare/not-reached",
+
+	ForwardSet:        "callcare/forward-set",
+	ForwardUntil:      "callcare/forward-until",
+	ForwardOff:        "callcare/forward-off",
+	ForwardFor:        "callcare/forward-for",
+	ForwardRefused:    "callcare/forward-refused",
+	ForwardNotAllowed: "callcare/forward-not-allowed",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

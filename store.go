@@ -77,11 +77,13 @@ type CallbackFilter struct {
 // dialed, so a restart never dials one twice.
 type CallbackQueue interface {
 	// CountWaiting counts the tasks ready for a clerk: own, and the
-	// department's.
-	CountWaiting(ctx context.Context, clerk ClerkID, department string, now time.Time) (own, dept int, err error)
+	// department's. The tasks of the clerks in covering (absent, with this
+	// clerk taking their calls: P4c) count as the clerk's own.
+	CountWaiting(ctx context.Context, clerk ClerkID, department string, now time.Time, covering ...ClerkID) (own, dept int, err error)
 	// ClaimNext claims the first ready task of the clerk's queue, skipping
-	// those in skip; ok is false when none waits.
-	ClaimNext(ctx context.Context, clerk ClerkID, department string, skip []int64, now time.Time, lease time.Duration) (t CallbackTask, ok bool, err error)
+	// those in skip; ok is false when none waits. The tasks of the clerks
+	// in covering are in the clerk's queue as their own.
+	ClaimNext(ctx context.Context, clerk ClerkID, department string, skip []int64, now time.Time, lease time.Duration, covering ...ClerkID) (t CallbackTask, ok bool, err error)
 	// ClaimTask claims one task; ok is false when it is closed or claimed.
 	ClaimTask(ctx context.Context, id int64, by ClerkID, now time.Time, lease time.Duration) (t CallbackTask, ok bool, err error)
 	// Release gives a task back, unchanged, if clerk holds it.
@@ -128,4 +130,43 @@ type ArchiveService interface {
 	// its number. since is where the records a purge deletes end (zero for
 	// no bound), so a dry run counts only what stays. dry only counts them.
 	EraseNumbers(ctx context.Context, since, before time.Time, dry bool) (int, error)
+}
+
+// ForwardService keeps the forwards set from desk phones and from the
+// command line (P4c): each is an Absence with Source SetByPhone or
+// SetByCLI, and wins over callcare.yaml's absences while it is in force.
+// A clerk has at most one; setting another ends the one before.
+type ForwardService interface {
+	// SetForward records f from f.SetAt, ending the clerk's forward
+	// before it (ended by f.SetBy).
+	SetForward(ctx context.Context, f Absence) error
+	// ClearForward ends the clerk's forward at at; it tells whether there
+	// was one in force or to come.
+	ClearForward(ctx context.Context, clerk ClerkID, by string, at time.Time) (bool, error)
+	// Forwards lists the forwards not ended at at: in force, or to come.
+	Forwards(ctx context.Context, at time.Time) ([]Absence, error)
+}
+
+// ServiceStatus is what the running service tells the command line
+// (`callcare status`) through the store: when it started, and how its last
+// reload of the configuration went.
+type ServiceStatus struct {
+	PID       int
+	Config    string // the configuration's path
+	StartedAt time.Time
+	// ReloadedAt is the last reload, zero for none yet; ReloadOK says
+	// whether it was taken, ReloadError why it was refused.
+	ReloadedAt  time.Time
+	ReloadOK    bool
+	ReloadError string
+	Reloads     int // reloads taken since the start
+	StoppedAt   time.Time
+}
+
+// StatusService keeps the service's status.
+type StatusService interface {
+	SaveStatus(ctx context.Context, s ServiceStatus) error
+	// Status is the last status saved; ENOTFOUND when no service ever
+	// saved one.
+	Status(ctx context.Context) (ServiceStatus, error)
 }

@@ -45,8 +45,22 @@ type Server struct {
 	SessionTimeout time.Duration
 
 	hooks   Hooks
+	calls   CallHooks // nil: no route and missed scripts
 	log     *slog.Logger
 	scripts map[string]script
+	talkers map[string]talker
+}
+
+// talker runs one agi_network_script that sends commands: the connection
+// stays open until it returns (the route script).
+type talker func(ctx context.Context, req *request, sess *session) error
+
+// HandleCalls serves the route and missed scripts with c (issue 9: offices
+// that keep their own dialplan). Call it before Serve.
+func (s *Server) HandleCalls(c CallHooks) {
+	s.calls = c
+	s.scripts[ScriptMissed] = s.missed
+	s.talkers[ScriptRoute] = s.route
 }
 
 // script runs one agi_network_script. The connection is already closed:
@@ -68,6 +82,7 @@ func NewServer(h Hooks, log *slog.Logger) *Server {
 	s.scripts = map[string]script{
 		ScriptOutboundAnswered: s.outboundAnswered,
 	}
+	s.talkers = map[string]talker{}
 	return s
 }
 
@@ -133,9 +148,21 @@ func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	}()
 
 	conn.SetDeadline(start.Add(s.HeaderTimeout))
-	req, err := readHeader(bufio.NewReaderSize(conn, maxHeaderLine))
+	r := bufio.NewReaderSize(conn, maxHeaderLine)
+	req, err := readHeader(r)
 	if err != nil {
 		s.log.Warn("agi: session dropped", "remote", remote, "err", err)
+		return
+	}
+	if talk, ok := s.talkers[req.Script]; ok {
+		// The commands and their replies, the hook included, within the
+		// session's bound: Asterisk's AGI() waits as long as it is open.
+		conn.SetDeadline(start.Add(s.SessionTimeout))
+		hctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), start.Add(s.SessionTimeout))
+		defer cancel()
+		if err := talk(hctx, req, &session{conn: conn, r: r}); err != nil {
+			s.log.Warn("agi: script failed", "script", req.Script, "uniqueid", req.Env["uniqueid"], "err", err)
+		}
 		return
 	}
 	// End the session before the script runs: AGI() in the dialplan sees

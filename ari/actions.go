@@ -77,11 +77,11 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 	case policy.FlagNeeds:
 		f.check("flag special needs", cb.RaisePriority(ctx, a.Number, callcare.NeedsClerk))
 	case policy.CountQueue:
-		own, dept, err := q.CountWaiting(ctx, a.Clerk, a.Department, now)
+		own, dept, err := q.CountWaiting(ctx, a.Clerk, a.Department, now, a.Covering...)
 		f.check("count callbacks", err)
 		f.in.push(policy.QueueCounted{Own: own, Department: dept})
 	case policy.ClaimNext:
-		t, ok, err := q.ClaimNext(ctx, a.Clerk, a.Department, a.Skip, now, f.set.ClaimFor)
+		t, ok, err := q.ClaimNext(ctx, a.Clerk, a.Department, a.Skip, now, f.set.ClaimFor, a.Covering...)
 		f.check("claim a callback", err)
 		f.in.push(policy.TaskClaimed{Task: t, OK: ok && err == nil})
 	case policy.ReleaseTask:
@@ -103,6 +103,8 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		if f.check("agree a callback time", cb.Schedule(ctx, a.Task, a.At)) {
 			f.log.Info("callback time agreed", "task", a.Task, "at", a.At)
 		}
+	case policy.SetForward, policy.ClearForward:
+		f.executeForward(ctx, a)
 	case policy.MarkOverdue:
 		f.log.Warn("agreed callback overdue: nobody took it", "task", a.Task)
 		var escalated time.Time // the report only, unless the head was rung

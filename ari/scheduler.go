@@ -40,7 +40,7 @@ func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
 		// service, cannot take the same task meanwhile.
 		// Long enough to ring every step, busy clerks again and again,
 		// and to talk: a second flow for the same task must never start.
-		steps := set.agreedSteps(t)
+		steps := s.agreedSteps(set, t, now)
 		ringing := 8 * set.Session.Procedure.RingLimit() * time.Duration(len(steps))
 		claimed, ok, err := s.store.Queue.ClaimTask(ctx, t.ID, scheduler, now, ringing+set.ClaimFor)
 		if err != nil {

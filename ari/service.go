@@ -26,6 +26,11 @@ type Settings struct {
 	// Lines are the dedicated lines for people with special needs (P5.3):
 	// dialed number to what it rings.
 	Lines map[string]callcare.Target
+	// Absences are the file's absences and the office's hours (P4c); the
+	// forwards set by phone come from the store when a call starts.
+	Absences callcare.Absences
+	// Forwarding is what the desk phone's forward codes need.
+	Forwarding policy.ForwardSettings
 	// EscalateToHead rings the department's head for an agreed callback
 	// nobody else took.
 	EscalateToHead bool
@@ -45,6 +50,7 @@ type Stores struct {
 	Callbacks callcare.CallbackService
 	Queue     callcare.CallbackQueue
 	Archive   callcare.ArchiveService // the report's figures of purged days; nil: no purge
+	Forwards  callcare.ForwardService // nil: no forwards by phone
 }
 
 // Options say how to reach Asterisk.
@@ -227,6 +233,8 @@ func (s *Service) dispatch(ev ari.Event) {
 			s.startCall(st)
 		case len(st.Args) > 0 && st.Args[0] == "clerk":
 			s.startQueue(st)
+		case len(st.Args) > 0 && st.Args[0] == "forward":
+			s.startForward(st)
 		default:
 			// A leg of a call nobody owns any more (an earlier run's
 			// callback answered late): nobody would be on the line.
@@ -269,20 +277,23 @@ func subject(ev ari.Event) string {
 	return ""
 }
 
-// resolve finds who a dialed number reaches and the chain it rings through;
-// a dedicated line marks the caller as having special needs (P5.3).
-func (set *Settings) resolve(a *policy.Arrival) error {
+// resolve finds who a dialed number reaches and the chain it rings through
+// at now, with the absences in book (P4c); a dedicated line marks the
+// caller as having special needs (P5.3). It returns the warnings of
+// forwards that looped at call time.
+func (set *Settings) resolve(a *policy.Arrival, book *callcare.Absences, now time.Time) ([]string, error) {
 	a.Needs = set.Needs.NeedsOf(a.CallerID, a.Dialed)
 	t, ok := set.Lines[a.Dialed]
 	if !ok {
 		t, ok = dialplan.Resolve(set.Directory, a.Dialed)
 	}
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	steps, err := set.Directory.Chain(t)
-	a.Target, a.Found, a.Steps = t, true, steps
-	return err
+	r, err := policy.RouteCall(set.Directory, book, t, now)
+	a.Target, a.Found, a.Steps = t, true, r.Steps
+	a.Forwarded, a.OnDuty = r.Forwarded, r.OnDuty
+	return r.Warnings, err
 }
 
 // start registers a flow under its first ids and runs it.

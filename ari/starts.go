@@ -23,15 +23,20 @@ func (s *Service) startCall(st *ari.StasisStart) {
 	}
 	f := s.newFlow(st.Channel.ID, st.Channel.ID, policy.CallerGone{}, nil)
 	f.start = func(now time.Time) (machine, []policy.Action) {
-		if err := f.set.resolve(&a); err != nil {
+		warnings, err := f.set.resolve(&a, s.book(f.set, now), now)
+		if err != nil {
 			// Config validation refuses broken chains; ring what could be expanded.
 			f.log.Error("overflow chain", "err", err)
 		}
+		for _, w := range warnings {
+			f.log.Warn("forwards loop at call time", "why", w)
+		}
 		if a.Found {
-			f.log.Info("call arrives", "caller", a.CallerID, "dialed", a.Dialed,
+			f.log.Info("call arrives", "caller", a.CallerID, "dialed", dialedForLog(a.Dialed),
 				"target", a.Target.String(), "steps", len(a.Steps), "needs", a.Needs)
+			logForwarded(f.log, a.Forwarded)
 		} else {
-			f.log.Info("call for a number that reaches nobody", "caller", a.CallerID, "dialed", a.Dialed)
+			f.log.Info("call for a number that reaches nobody", "caller", a.CallerID, "dialed", dialedForLog(a.Dialed))
 		}
 		return policy.Start(a, f.set.Inbound, now)
 	}
@@ -56,7 +61,11 @@ func (s *Service) startQueue(st *ari.StasisStart) {
 		return
 	}
 	f := s.newFlow(id, id, policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
-		return policy.StartQueue(id, clerk, set.Session, now)
+		covering := policy.Covering(set.Directory, s.book(set, now), clerk, now)
+		if len(covering) > 0 {
+			s.log.Info("the clerk's queue holds the callbacks of absent colleagues", "clerk", clerk.ID, "covering", covering)
+		}
+		return policy.StartQueueCovering(id, clerk, covering, set.Session, now)
 	})
 	f.claimer = clerk.ID
 	f.log.Info("clerk works the callback queue", "clerk", clerk.ID)
@@ -81,34 +90,9 @@ func (s *Service) startAgreed(set *Settings, t callcare.CallbackTask, steps [][]
 	s.start(f)
 }
 
-// agreedSteps: who is rung for an agreed callback, in turn; each clerk once.
-func (set *Settings) agreedSteps(t callcare.CallbackTask) [][]callcare.Clerk {
-	dir := set.Directory
-	rung := map[callcare.ClerkID]bool{}
-	var steps [][]callcare.Clerk
-	add := func(ids ...callcare.ClerkID) {
-		var step []callcare.Clerk
-		for _, id := range ids {
-			if c, ok := dir.Clerk(id); ok && !rung[id] {
-				rung[id] = true
-				step = append(step, c)
-			}
-		}
-		if len(step) > 0 {
-			steps = append(steps, step)
-		}
-	}
-	dept := t.Target.ID
-	if t.Target.Kind == callcare.TargetClerk {
-		c, _ := dir.Clerk(callcare.ClerkID(t.Target.ID))
-		add(c.ID)
-		add(c.Substitute)
-		dept = c.Department
-	}
-	d, _ := dir.Department(dept)
-	add(d.Members...)
-	if set.EscalateToHead {
-		add(d.Head)
-	}
-	return steps
+// agreedSteps: who is rung for an agreed callback at now, in turn; each
+// clerk once, and nobody who is away: who covers an absent clerk first
+// (P4c, P4m).
+func (s *Service) agreedSteps(set *Settings, t callcare.CallbackTask, now time.Time) [][]callcare.Clerk {
+	return policy.AgreedSteps(set.Directory, s.book(set, now), t, set.EscalateToHead, now)
 }

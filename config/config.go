@@ -1,7 +1,10 @@
 // Package config reads callcare.yaml, the office's configuration: the
 // Asterisk connection, the database, the procedure's settings, office hours,
-// callbacks, the special-needs registry and lines (P5.3), the sounds and the
-// staff directory (P3.3: the one source of truth about who takes calls).
+// callbacks, the special-needs registry and lines (P5.3), the sounds, the
+// staff directory (P3.3: the one source of truth about who takes calls),
+// the secretariat, absences and the forward codes (P4c). Absences that would
+// send a call round in a loop while they hold at once are refused, naming
+// both lines and a moment it happens.
 //
 // # One description, one decode
 //
@@ -82,6 +85,13 @@ type Config struct {
 	// Retention is how long personal data is kept (GDPR); its Notes is
 	// Callbacks.NoteRetention.
 	Retention callcare.Retention
+	// Absences are the rules of absences: (P4c), in file order, in the
+	// office's zone; forwards set by phone are the store's.
+	Absences   []callcare.Absence
+	Forwarding Forwarding
+	// Secretariat is the department that answers when the service is
+	// down and may change others' forwards.
+	Secretariat string
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 

@@ -146,6 +146,7 @@ var (
 	durationType = reflect.TypeFor[Duration]()
 	dateType     = reflect.TypeFor[Date]()
 	dayType      = reflect.TypeFor[Day]()
+	whenType     = reflect.TypeFor[When]()
 )
 
 // decode decodes node n (nil when absent) at path into v, whose type says
@@ -186,6 +187,16 @@ func (p *parser) decode(path string, line int, n *yaml.Node, v reflect.Value) {
 		}
 	case t == dayType:
 		p.day(path, n, v)
+	case t == whenType:
+		// A date alone reads as a YAML timestamp, a date and time as
+		// text: both are taken as written; validation reads them.
+		if n, ok := p.scalar(path, n, "must be a date such as 2026-07-01, or a date and time such as \"2026-07-01 13:00\""); ok {
+			if n.Tag != "!!str" && n.Tag != "!!timestamp" {
+				p.wrongType(path, n, "must be a date such as 2026-07-01, or a date and time such as \"2026-07-01 13:00\"")
+				return
+			}
+			v.SetString(n.Value)
+		}
 	case t.Kind() == reflect.Struct:
 		p.mapping(path, line, n, v)
 	case t.Kind() == reflect.Slice:

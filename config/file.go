@@ -12,13 +12,13 @@ import (
 // unknown), DefaultFile fills what the file leaves out, and validation turns
 // a File into a Config. A JSON Schema can be reflected from it
 // (invopop/jsonschema with FieldNameTag "yaml" and
-// RequiredFromJSONSchemaTags; Duration, Date and Day are the types that
-// need a JSONSchema method). A new section is one field here, its type, and
+// RequiredFromJSONSchemaTags; Duration, Date, Day and When are the types
+// that need a JSONSchema method). A new section is one field here, its type, and
 // its validation.
 //
 // Scalars: a string field takes text (a plain whole number such as 101 is
 // taken as written), an int a whole number, a bool true or false; Duration,
-// Date and Day are described at their types. A key written with no value
+// Date, Day and When are described at their types. A key written with no value
 // ("key:") is as good as absent, unless it is required.
 type File struct {
 	Asterisk     FileAsterisk     `yaml:"asterisk" jsonschema:"required"`
@@ -33,6 +33,12 @@ type File struct {
 	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts
 	Departments  []FileDepartment `yaml:"departments" jsonschema:"required"`
 	Clerks       []FileClerk      `yaml:"clerks" jsonschema:"required"`
+	// Secretariat is the department number that answers when the service
+	// is down, and whose clerks may change others' forwards; the first
+	// department when left out.
+	Secretariat string         `yaml:"secretariat"`
+	Absences    []FileAbsence  `yaml:"absences"`
+	Forwarding  FileForwarding `yaml:"forwarding"`
 }
 
 // FileAsterisk is the asterisk: section. The password itself is refused
@@ -185,6 +191,7 @@ func DefaultFile() File {
 		},
 		Retention: defaultFileRetention(),
 
-		Sounds: callcare.DefaultPrompts,
+		Sounds:     callcare.DefaultPrompts,
+		Forwarding: FileForwarding{SetCode: DefaultSetCode, ClearCode: DefaultClearCode, MaxDays: DefaultMaxDays},
 	}
 }

@@ -37,6 +37,9 @@ func reflectSchema(t *testing.T) []byte {
 					Description: "a duration with its unit, as Go reads it: 5s, 1500ms, 2h30m", Examples: []any{"5s", "2h"}}
 			case reflect.TypeFor[config.Date]():
 				return &jsonschema.Schema{Type: "string", Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}`, Description: "a day, YYYY-MM-DD"}
+			case reflect.TypeFor[config.When]():
+				return &jsonschema.Schema{Type: "string", Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2})?`,
+					Description: "a day (YYYY-MM-DD) or a day and a time (YYYY-MM-DD HH:MM), in the office's time zone"}
 			case reflect.TypeFor[config.Day]():
 				span := &jsonschema.Schema{Type: "string", Pattern: `^\s*([0-9]{1,2}:[0-9]{2}\s*-\s*[0-9]{1,2}:[0-9]{2}|closed)\s*$`}
 				return &jsonschema.Schema{Description: `opening hours of a day: "07:30-15:30", a list of such spans, or "closed"`,

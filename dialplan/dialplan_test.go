@@ -2,6 +2,7 @@ package dialplan_test
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,16 +129,38 @@ func TestExtensionsConf(t *testing.T) {
 			t.Errorf("no context [%s]", name)
 			continue
 		}
-		if !strings.Contains(strings.Join(lines, "\n"), stasis) {
-			t.Errorf("[%s] never runs %s", name, stasis)
+		if !contains(lines, "include => callcare-numbers") {
+			t.Errorf("[%s] does not include the office's numbers", name)
 		}
+	}
+	if !strings.Contains(strings.Join(ctx["callcare-inbound"], "\n"), stasis) {
+		t.Errorf("[callcare-inbound] never runs %s", stasis)
+	}
+	// Every office number goes to callcare-inbound, and has a fallback.
+	numbers := 0
+	for _, l := range ctx["callcare-numbers"] {
+		n, ok := strings.CutPrefix(l, "exten => ")
+		if !ok || strings.HasPrefix(n, "_") {
+			continue
+		}
+		numbers++
+		num, _, _ := strings.Cut(n, ",")
+		if !strings.HasSuffix(l, ",1,Goto(callcare-inbound,${EXTEN},1)") {
+			t.Errorf("[callcare-numbers] %q does not enter the service", l)
+		}
+		if !slices.ContainsFunc(ctx["callcare-fallback"], func(f string) bool { return strings.HasPrefix(f, "exten => "+num+",1,") }) {
+			t.Errorf("number %s has no fallback", num)
+		}
+	}
+	if numbers != 13 {
+		t.Errorf("%d office numbers, want the example's 4 departments, 8 clerks and 1 line", numbers)
 	}
 	fallback := regexp.MustCompile(`GotoIf\(\$\["\$\{STASISSTATUS\}" != "SUCCESS"\]\?([a-z-]+),\$\{EXTEN\},1\)`)
 	n := 0
 	for name, lines := range ctx {
 		for i, l := range lines {
-			if !strings.Contains(l, "Stasis(") || strings.Contains(l, "Stasis(callcare,clerk,") {
-				continue // the feature code: TestExtensionsConf_FeatureCode
+			if !strings.Contains(l, "Stasis(") || strings.Contains(l, "Stasis(callcare,clerk,") || strings.Contains(l, "Stasis(callcare,forward,") {
+				continue // the feature codes: TestExtensionsConf_FeatureCode
 			}
 			n++
 			if !strings.Contains(l, stasis) {
@@ -158,8 +181,15 @@ func TestExtensionsConf(t *testing.T) {
 			}
 		}
 	}
-	if n < 2 {
-		t.Errorf("%d Stasis() calls, want one per entry context", n)
+	if n != 1 {
+		t.Errorf("%d Stasis(inbound) calls, want one, in callcare-inbound", n)
+	}
+	// The fallback ends with the prompts a caller hears when nobody answers.
+	fb := strings.Join(ctx["callcare-fallback"], "\n")
+	for _, want := range []string{"Dial(${CALLCARE_SECRETARIAT},120)", "Playback(callcare/nobody-available)", "Playback(callcare/goodbye)"} {
+		if !strings.Contains(fb, want) {
+			t.Errorf("[callcare-fallback] lacks %s", want)
+		}
 	}
 }
 
@@ -257,9 +287,29 @@ func TestExtensionsConf_FeatureCode(t *testing.T) {
 	if !strings.Contains(clerks, "exten => *70,1,") || !strings.Contains(clerks, "Stasis(callcare,clerk,PJSIP/${CHANNEL(endpoint)})\n same => n,GotoIf($[\"${STASISSTATUS}\" != \"SUCCESS\"]") {
 		t.Errorf("[from-clerks] lacks the feature code sending the authenticated endpoint, with a fallback")
 	}
-	outside := conf[strings.Index(conf, "[from-outside]"):]
-	outside = outside[:strings.Index(outside[1:], "\n[")+1]
-	if strings.Contains(outside, "*70") || strings.Contains(outside, "callcare,clerk") {
-		t.Errorf("a citizen's call could reach the feature code:\n%s", outside)
+	// What a citizen's call can reach: from-outside and what it includes.
+	ctx := contexts(conf)
+	reach := append(slices.Clone(ctx["from-outside"]), ctx["callcare-numbers"]...)
+	for _, l := range reach {
+		for _, bad := range []string{"*70", "*21", "*20", "callcare,clerk", "callcare-forward", "callcare,forward", "from-clerks", "_0XX"} {
+			if strings.Contains(l, bad) {
+				t.Errorf("a citizen's call could reach a desk phone's code: %q", l)
+			}
+		}
+	}
+	for _, inc := range reach {
+		if name, ok := strings.CutPrefix(inc, "include => "); ok && name != "callcare-numbers" {
+			t.Errorf("from-outside includes %s", name)
+		}
+	}
+	// The forward codes: from the desk phones, with the authenticated
+	// endpoint and only digits, * and # of what was dialed.
+	for _, want := range []string{"exten => _*21.,1,Goto(callcare-forward,${EXTEN},1)", "exten => *20,1,Goto(callcare-forward,${EXTEN},1)"} {
+		if !contains(ctx["from-clerks"], want) {
+			t.Errorf("[from-clerks] lacks %q", want)
+		}
+	}
+	if !contains(ctx["callcare-forward"], "same => n,Stasis(callcare,forward,PJSIP/${CHANNEL(endpoint)},${FILTER(0-9*#,${EXTEN})})") {
+		t.Errorf("[callcare-forward] does not pass the endpoint and the filtered code:\n%s", strings.Join(ctx["callcare-forward"], "\n"))
 	}
 }

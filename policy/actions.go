@@ -18,6 +18,10 @@ type RingCaller struct{}
 type DialClerk struct {
 	Leg   string
 	Clerk callcare.Clerk
+	// Forward says the clerk is rung in place of an absent colleague, and
+	// why (P4d): the seam for what the desk phone shows. Zero when the
+	// clerk is rung as the chain has it.
+	Forward callcare.Forwarding
 }
 
 // HangupLeg ends a clerk's channel. A channel already gone is fine.
@@ -93,6 +97,7 @@ type Join struct{ Leg string }
 type CountQueue struct {
 	Clerk      callcare.ClerkID
 	Department string
+	Covering   []callcare.ClerkID // absent clerks whose callbacks count as the clerk's own (P4c)
 }
 
 // ClaimNext takes the next callback for a clerk, skipping those skipped.
@@ -100,6 +105,7 @@ type ClaimNext struct {
 	Clerk      callcare.ClerkID
 	Department string
 	Skip       []int64
+	Covering   []callcare.ClerkID // absent clerks whose callbacks are the clerk's own (P4c)
 }
 
 // ReleaseTask gives a claimed task back to the queue, unchanged.

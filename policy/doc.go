@@ -18,6 +18,14 @@
 //     agreed time) share desk.go, which reads a task out, calls the citizen
 //     back and records how it went. Where the two differ, desk hands a turn
 //     back to its owner.
+//   - P4c, absences: route.go decides where a call goes from the directory,
+//     the absences in force (callcare.yaml's and the forwards set by phone)
+//     and the time: an absent clerk is never rung, who covers them is rung
+//     in their place for the same rings, with the same overflow after;
+//     forwards that loop at call time go on to the department. It also
+//     decides who an absent clerk's agreed callback rings and whose
+//     callbacks a substitute's queue holds. forward.go is the desk phone's
+//     forward codes (*21, *20): set or clear, and say what is in force.
 //
 // Every machine has the same three methods: Step(event, now) returns the
 // actions to carry out in order, Deadline says when it wants a TimerFired,

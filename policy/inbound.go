@@ -26,8 +26,14 @@ type Arrival struct {
 	Dialed     string
 	Target     callcare.Target
 	Found      bool            // false when the dialed number reaches nobody
-	Steps      []callcare.Step // the overflow chain, expanded
+	Steps      []callcare.Step // the overflow chain, expanded (RouteCall)
 	Needs      callcare.NeedsSource
+	// Forwarded: the clerk the call was meant for is away, and the first
+	// step rings who covers them (RouteCall); OnDuty: outside office
+	// hours too, so the call rings instead of hearing that the office is
+	// closed.
+	Forwarded callcare.Forwarding
+	OnDuty    bool
 }
 
 type phase int
@@ -95,15 +101,21 @@ func Start(a Arrival, set InboundSettings, now time.Time) (*Inbound, []Action) {
 			Target:     a.Target,
 			StartedAt:  now,
 			Needs:      a.Needs,
+			Forwarded:  a.Forwarded,
 		},
 	}
-	if !a.Found || len(a.Steps) == 0 {
+	if !a.Found {
 		// Never silence: the caller is told the number reaches nobody.
 		c.rec.Outcome = callcare.OutcomeUnrouted
 		return c, append([]Action{Save{c.rec}}, c.close(c.set.Prompts.UnknownNumber, now)...)
 	}
-	if !set.Rules.Hours.IsOpen(now) {
+	if !a.OnDuty && !set.Rules.Hours.IsOpen(now) {
 		return c, append([]Action{Save{c.rec}}, c.closedOffice(now)...)
+	}
+	if len(a.Steps) == 0 {
+		// Everyone who could take the call is away (P4c): it is missed,
+		// and called back.
+		return c, append([]Action{Save{c.rec}}, c.next(now)...)
 	}
 	return c, append([]Action{Save{c.rec}, RingCaller{}}, c.dialStep(now)...)
 }
@@ -205,7 +217,7 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 		}
 		c.legs = append(c.legs, l)
 		c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: clerk.ID, Via: s.Via, DialedAt: now})
-		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk})
+		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk, Forward: s.Forward})
 	}
 	return acts
 }

@@ -15,15 +15,24 @@ import (
 type QueueSession struct {
 	desk
 	skip []int64 // tasks skipped this session: not offered again
+	// covering are absent clerks whose calls this clerk takes (P4c):
+	// their callbacks are in this clerk's queue as their own.
+	covering []callcare.ClerkID
 }
 
 // StartQueue begins the session of a clerk who dialed the feature code on
 // the channel id. The clerk is known by the desk phone's endpoint Asterisk
 // authenticated.
 func StartQueue(id string, clerk callcare.Clerk, set SessionSettings, now time.Time) (*QueueSession, []Action) {
+	return StartQueueCovering(id, clerk, nil, set, now)
+}
+
+// StartQueueCovering is StartQueue for a clerk who covers absent
+// colleagues (Covering): their callbacks come first with the clerk's own.
+func StartQueueCovering(id string, clerk callcare.Clerk, covering []callcare.ClerkID, set SessionSettings, now time.Time) (*QueueSession, []Action) {
 	q := &QueueSession{desk: desk{id: id, own: id, set: set, clerk: clerk, phase: phGreeting, now: now,
-		menu: set.Prompts.CallbackMenu}}
-	return q, []Action{OwnChannel{Channel: id, Clerk: clerk.ID}, Answer{}, CountQueue{Clerk: clerk.ID, Department: clerk.Department}}
+		menu: set.Prompts.CallbackMenu}, covering: covering}
+	return q, []Action{OwnChannel{Channel: id, Clerk: clerk.ID}, Answer{}, CountQueue{Clerk: clerk.ID, Department: clerk.Department, Covering: covering}}
 }
 
 // Step feeds one event to the session.
@@ -86,7 +95,7 @@ func (q *QueueSession) counted(ev QueueCounted) []Action {
 func (q *QueueSession) claimNext() Action {
 	q.phase = phClaiming
 	q.hasTask = false
-	return ClaimNext{Clerk: q.clerk.ID, Department: q.clerk.Department, Skip: append([]int64(nil), q.skip...)}
+	return ClaimNext{Clerk: q.clerk.ID, Department: q.clerk.Department, Skip: append([]int64(nil), q.skip...), Covering: q.covering}
 }
 
 func (q *QueueSession) claimed(ev TaskClaimed) []Action {

@@ -44,8 +44,9 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		INSERT INTO calls (
 			id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, needs, created_at, updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			rings_heard, outcome, hung_up_by, needs, created_at, updated_at,
+			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			caller_id     = excluded.caller_id,
 			caller_name   = excluded.caller_name,
@@ -61,12 +62,19 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 			outcome       = excluded.outcome,
 			hung_up_by    = excluded.hung_up_by,
 			needs         = excluded.needs,
-			updated_at    = excluded.updated_at`,
+			updated_at    = excluded.updated_at,
+			forwarded_kind = excluded.forwarded_kind,
+			forwarded_id   = excluded.forwarded_id,
+			forwarded_by   = excluded.forwarded_by,
+			absence_reason = excluded.absence_reason,
+			forward_loop   = excluded.forward_loop`,
 		rec.ID, rec.CallerID, rec.CallerName, rec.Dialed,
 		string(rec.Target.Kind), rec.Target.ID,
 		formatTime(rec.StartedAt), formatTime(rec.AnsweredAt), formatTime(rec.EndedAt),
 		string(rec.AnsweredBy), rec.AnsweredRing, rec.RingsHeard,
 		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), now, now,
+		string(rec.Forwarded.To.Kind), rec.Forwarded.To.ID, string(rec.Forwarded.By),
+		string(rec.Forwarded.Reason), rec.Forwarded.Loop,
 	); err != nil {
 		return err
 	}
@@ -150,7 +158,8 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, needs
+			rings_heard, outcome, hung_up_by, needs,
+			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop
 		FROM calls
 		WHERE `+where+`
 		ORDER BY started_at DESC, id DESC
@@ -169,11 +178,21 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			answeredBy, outcome, hung string
 			needs                     string
 			started, answered, ended  sql.NullString
+			fwdKind, fwdBy, fwdReason string
+			fwd                       = &r.Forwarded
 		)
 		if err := rows.Scan(&r.ID, &r.CallerID, &r.CallerName, &r.Dialed, &targetKind, &r.Target.ID,
 			&started, &answered, &ended, &answeredBy, &r.AnsweredRing,
-			&r.RingsHeard, &outcome, &hung, &needs); err != nil {
+			&r.RingsHeard, &outcome, &hung, &needs,
+			&fwdKind, &fwd.To.ID, &fwdBy, &fwdReason, &fwd.Loop); err != nil {
 			return nil, err
+		}
+		if fwdKind != "" || fwd.Loop {
+			// The call was meant for its target: that is whom it was for.
+			fwd.For = callcare.Target{Kind: callcare.TargetKind(targetKind), ID: r.Target.ID}
+			fwd.To.Kind = callcare.TargetKind(fwdKind)
+			fwd.By = callcare.ForwardSource(fwdBy)
+			fwd.Reason = callcare.AbsenceReason(fwdReason)
 		}
 		r.Target.Kind = callcare.TargetKind(targetKind)
 		r.AnsweredBy = callcare.ClerkID(answeredBy)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,10 +27,24 @@ const readyCond = `status = 'open'
 	AND (claimed_by = '' OR claimed_by = :clerk OR claimed_until IS NULL OR claimed_until <= :now)
 	AND NOT EXISTS (SELECT 1 FROM callback_attempts a WHERE a.task_id = callbacks.id AND a.result = '')`
 
-// queueCond selects the tasks for :clerk (own) and for :dept (their
-// department's). An empty clerk or department matches nothing.
-const queueCond = `((:clerk <> '' AND target_kind = 'clerk' AND target_id = :clerk)
+// ownCond selects the tasks of :clerk, and of the clerks in :covering (a
+// JSON array of ids: absent clerks whose calls :clerk takes, P4c).
+const ownCond = `(:clerk <> '' AND target_kind = 'clerk'
+	AND (target_id = :clerk OR target_id IN (SELECT value FROM json_each(:covering))))`
+
+// queueCond selects the tasks for :clerk (own, see ownCond) and for :dept
+// (their department's). An empty clerk or department matches nothing.
+const queueCond = `(` + ownCond + `
 	OR (:dept <> '' AND target_kind = 'department' AND target_id = :dept))`
+
+// jsonIDs is ids as a JSON array, one query parameter whatever its length.
+func jsonIDs(ids []callcare.ClerkID) string {
+	b, _ := json.Marshal(ids)
+	if ids == nil {
+		return "[]"
+	}
+	return string(b)
+}
 
 // queueOrder is the order tasks are worked in: special needs first (P5.3),
 // then the earliest promise (the agreed time, else the due time; none last),
@@ -223,7 +238,7 @@ func (db *DB) Callbacks(ctx context.Context, f callcare.CallbackFilter) ([]callc
 	}
 	if f.Clerk != "" || f.Department != "" {
 		where = append(where, queueCond)
-		args = append(args, sql.Named("clerk", string(f.Clerk)), sql.Named("dept", f.Department))
+		args = append(args, sql.Named("clerk", string(f.Clerk)), sql.Named("dept", f.Department), sql.Named("covering", "[]"))
 	}
 	if f.Number != "" {
 		where, args = append(where, "number = :number"), append(args, sql.Named("number", f.Number))
@@ -251,18 +266,19 @@ func (db *DB) Callbacks(ctx context.Context, f callcare.CallbackFilter) ([]callc
 // be worked: no retry wait left (NextAttemptAt <= now), no agreed time still
 // ahead, not claimed by another clerk (ClaimedUntil > now), no attempt under
 // way. It counts what ClaimNext could hand out, skip list aside.
-func (db *DB) CountWaiting(ctx context.Context, clerk callcare.ClerkID, department string, now time.Time) (own, dept int, err error) {
+func (db *DB) CountWaiting(ctx context.Context, clerk callcare.ClerkID, department string, now time.Time, covering ...callcare.ClerkID) (own, dept int, err error) {
 	if now.IsZero() {
 		return 0, 0, errors.New("sqlite: count waiting callbacks: time required")
 	}
 	err = db.read.QueryRowContext(ctx, `
 		SELECT
-			coalesce(sum(:clerk <> '' AND target_kind = 'clerk' AND target_id = :clerk), 0),
+			coalesce(sum(`+ownCond+`), 0),
 			coalesce(sum(:dept <> '' AND target_kind = 'department' AND target_id = :dept), 0)
 		FROM callbacks
 		WHERE `+readyCond+` AND `+queueCond,
 		sql.Named("clerk", string(clerk)),
 		sql.Named("dept", department),
+		sql.Named("covering", jsonIDs(covering)),
 		sql.Named("now", formatTime(now)),
 	).Scan(&own, &dept)
 	if err != nil {
@@ -281,7 +297,7 @@ func (db *DB) CountWaiting(ctx context.Context, clerk callcare.ClerkID, departme
 // The choice and the claim are one UPDATE in a write transaction, which holds
 // SQLite's write lock: two clerks, in one process or two, never get the same
 // task. ok is false when nothing waits.
-func (db *DB) ClaimNext(ctx context.Context, clerk callcare.ClerkID, department string, skip []int64, now time.Time, lease time.Duration) (t callcare.CallbackTask, ok bool, err error) {
+func (db *DB) ClaimNext(ctx context.Context, clerk callcare.ClerkID, department string, skip []int64, now time.Time, lease time.Duration, covering ...callcare.ClerkID) (t callcare.CallbackTask, ok bool, err error) {
 	fail := func(err error) (callcare.CallbackTask, bool, error) {
 		return callcare.CallbackTask{}, false, fmt.Errorf("sqlite: claim next callback for %s: %w", clerk, err)
 	}
@@ -321,6 +337,7 @@ func (db *DB) ClaimNext(ctx context.Context, clerk callcare.ClerkID, department 
 		RETURNING `+callbackColumns,
 		sql.Named("clerk", string(clerk)),
 		sql.Named("dept", department),
+		sql.Named("covering", jsonIDs(covering)),
 		sql.Named("now", formatTime(now)),
 		sql.Named("until", formatTime(now.Add(lease))),
 		sql.Named("skip", b.String()),

@@ -103,8 +103,20 @@ func printCalls(w io.Writer, calls []callcare.CallRecord, loc *time.Location) {
 		if caller == "" {
 			caller = "(none)"
 		}
+		dialed := c.Dialed
+		if f := c.Forwarded; f.Forwarded() {
+			// P4c: for whom it was meant, and why it rang somebody else.
+			why := string(f.By)
+			if f.Reason != "" {
+				why = string(f.Reason) + ", " + why
+			}
+			if f.Loop {
+				why += ", forwards looped"
+			}
+			dialed += fmt.Sprintf(" (%s away: %s; to %s)", f.For.ID, why, f.To.ID)
+		}
 		fmt.Fprintf(tw, "%s\t%q\t%s\t%s\t%s\t%s\t%s\n", c.StartedAt.In(loc).Format("2006-01-02 15:04:05"),
-			caller, c.Dialed, strings.Join(rung, ", "), outcome, wait, c.HungUpBy)
+			caller, dialed, strings.Join(rung, ", "), outcome, wait, c.HungUpBy)
 	}
 	tw.Flush()
 }

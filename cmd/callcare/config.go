@@ -27,8 +27,11 @@ func newConfigCheckCmd() *cobra.Command {
 		Short: "validate the configuration; every problem with its line",
 		Long: `Validate the configuration and list every problem with its YAML path and line
 (unknown keys, wrong types, duplicate extensions, an overflow naming nobody, a
-chain that loops), so they are all fixed in one go. Nothing is changed. A
-missing ARI password is a warning: serve refuses to start until it is set.`,
+chain that loops, absences that send calls round in a loop), so they are all
+fixed in one go. Nothing is changed. A missing ARI password is a warning:
+serve refuses to start until it is set. The forwards set by phone or with
+absences set, which win over the file while they last, are listed as
+current overrides (read from the configuration's database, if it exists).`,
 		Example: `  callcare config check --config /etc/callcare/callcare.yaml`,
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -55,7 +58,8 @@ func configCheck(ctx context.Context, path string, stdout, stderr io.Writer) err
 	if perr := c.PasswordProblem(); perr != nil {
 		fmt.Fprintf(stderr, "warning (serve will refuse to start until it is set):\n%s\n", perr)
 	}
-	fmt.Fprintf(stdout, "%s: valid: %d clerks, %d departments, answer within %d rings of %s\n",
-		path, len(c.Directory.Clerks), len(c.Directory.Departments), c.Procedure.AnswerWithinRings, c.Procedure.RingCycle)
+	fmt.Fprintf(stdout, "%s: valid: %d clerks, %d departments, %d absences, answer within %d rings of %s\n",
+		path, len(c.Directory.Clerks), len(c.Directory.Departments), len(c.Absences), c.Procedure.AnswerWithinRings, c.Procedure.RingCycle)
+	overrides(ctx, c, stdout)
 	return nil
 }

@@ -4,25 +4,33 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/agi"
 	"github.com/callcare/callcare/clock"
+	"github.com/callcare/callcare/config"
+	"github.com/callcare/callcare/dialplan"
+	"github.com/callcare/callcare/policy"
 	"github.com/callcare/callcare/sqlite"
 )
 
-// hooks answers the dialplan's FastAGI hooks with the store.
+// hooks answers the dialplan's FastAGI hooks with the store and the
+// configuration in force (replaced on reload).
 type hooks struct {
 	db    *sqlite.DB
-	dir   *callcare.Directory
+	cfg   atomic.Pointer[config.Config]
 	clock clock.Clock
 	log   *slog.Logger
 }
 
 // OutboundAnswered: a clerk's own call to a citizen was answered, so the
 // citizen's callbacks are settled (P4c).
-func (h hooks) OutboundAnswered(ctx context.Context, number callcare.Number, endpoint string) error {
+func (h *hooks) OutboundAnswered(ctx context.Context, number callcare.Number, endpoint string) error {
 	by := endpoint
-	for _, c := range h.dir.Clerks {
+	for _, c := range h.cfg.Load().Directory.Clerks {
 		if c.Endpoint == endpoint {
 			by = string(c.ID)
 		}
@@ -33,6 +41,89 @@ func (h hooks) OutboundAnswered(ctx context.Context, number callcare.Number, end
 	}
 	if n > 0 {
 		h.log.Info("callbacks closed: a clerk's call reached the citizen", "tasks", n, "by", by)
+	}
+	return nil
+}
+
+// Route: whom a call for dialed rings first, after absences and forwards
+// (P4c), for an office that keeps its own dialplan.
+func (h *hooks) Route(ctx context.Context, dialed string) (agi.Route, error) {
+	c := h.cfg.Load()
+	now := h.clock.Now()
+	fwds, err := h.db.Forwards(ctx, now)
+	if err != nil {
+		h.log.Warn("read the forwards set by phone; routing by the file's absences alone", "err", err)
+	}
+	book := &callcare.Absences{Rules: c.Absences, Forwards: fwds, Hours: c.OfficeHours}
+	t, ok := lineTarget(c, dialed)
+	if !ok {
+		t, ok = dialplan.Resolve(&c.Directory, dialed)
+	}
+	if !ok {
+		return agi.Route{}, nil
+	}
+	r, err := policy.RouteCall(&c.Directory, book, t, now)
+	if err != nil {
+		return agi.Route{}, err
+	}
+	for _, w := range r.Warnings {
+		h.log.Warn("forwards loop at call time", "why", w)
+	}
+	ring := c.Procedure.RingLimit()
+	out := agi.Route{RingSeconds: int((ring + time.Second - 1) / time.Second), Reason: r.Forwarded.Reason}
+	if len(r.Steps) > 0 {
+		var eps []string
+		for _, cl := range r.Steps[0].Clerks {
+			eps = append(eps, cl.Endpoint)
+		}
+		out.Dial = strings.Join(eps, "&")
+	}
+	return out, nil
+}
+
+func lineTarget(c *config.Config, dialed string) (callcare.Target, bool) {
+	for _, l := range c.SpecialNeeds.Lines {
+		if l.Number == dialed {
+			return l.Target, true
+		}
+	}
+	return callcare.Target{}, false
+}
+
+// Missed: a call the office's own dialplan rang and nobody answered is
+// called back (P4c): it goes into the call log and the callback queue, as
+// a call through the service would.
+func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
+	c := h.cfg.Load()
+	now := h.clock.Now()
+	t, ok := lineTarget(c, m.Dialed)
+	if !ok {
+		t, ok = dialplan.Resolve(&c.Directory, m.Dialed)
+	}
+	if !ok {
+		return fmt.Errorf("%s is no office number", m.Dialed)
+	}
+	outcome, reason := callcare.OutcomeMissed, callcare.ReasonMissed
+	if m.Status == "CANCEL" || m.Status == "" {
+		outcome, reason = callcare.OutcomeAbandoned, callcare.ReasonAbandoned
+	}
+	id := "agi-" + m.UniqueID
+	if m.UniqueID == "" {
+		id = fmt.Sprintf("agi-%d", now.UnixNano())
+	}
+	set := settings(c)
+	rec := callcare.CallRecord{ID: id, CallerID: m.CallerID, CallerName: m.CallerName, Dialed: m.Dialed, Target: t,
+		StartedAt: now, EndedAt: now, Outcome: outcome, HungUpBy: callcare.PartyCaller,
+		Needs: set.Needs.NeedsOf(m.CallerID, m.Dialed)}
+	if err := h.db.SaveCall(ctx, rec); err != nil {
+		return fmt.Errorf("save the missed call: %w", err)
+	}
+	task, ok := set.Inbound.Rules.TaskFor(rec, reason, rec.Needs, now)
+	if !ok {
+		return nil // anonymous: nobody to call back
+	}
+	if _, _, err := h.db.MissedCall(ctx, task); err != nil {
+		return fmt.Errorf("record the callback task: %w", err)
 	}
 	return nil
 }

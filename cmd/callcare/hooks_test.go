@@ -42,10 +42,11 @@ func TestOutboundAnsweredClosesCallbacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	dir := &callcare.Directory{Clerks: []callcare.Clerk{{ID: "anowak", Endpoint: "PJSIP/111"}}}
+	h := &hooks{db: db, clock: clk, log: slog.New(slog.DiscardHandler)}
+	h.cfg.Store(&config.Config{Directory: callcare.Directory{Clerks: []callcare.Clerk{{ID: "anowak", Endpoint: "PJSIP/111"}}}})
 	done := make(chan error, 1)
 	go func() {
-		done <- agi.NewServer(hooks{db: db, dir: dir, clock: clk, log: slog.New(slog.DiscardHandler)}, nil).Serve(ctx, ln)
+		done <- agi.NewServer(h, nil).Serve(ctx, ln)
 	}()
 
 	conn, err := net.Dial("tcp", ln.Addr().String())

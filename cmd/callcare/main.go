@@ -13,6 +13,11 @@
 //	callcare callbacks note ID     export the caller's voice note from Asterisk
 //	callcare report                the compliance report for the Town Secretary
 //	callcare purge                 delete what the retention no longer allows to keep
+//	callcare absences list         who is away, who takes their calls (P4c)
+//	callcare absences set|clear    forward a clerk's calls, as *21 and *20 do
+//	callcare status                the service's start and last reload
+//	callcare directory export      the staff list for the website (P3.3)
+//	callcare dialplan render       the Asterisk dialplan for the configured numbers
 //	callcare completion SHELL      a completion script for bash, zsh, fish or powershell
 //
 // Every command takes --help. The command line is parsed by
@@ -141,6 +146,10 @@ keeps the record that shows it was done.`,
 		newCallbacksCmd(),
 		newReportCmd(),
 		newPurgeCmd(),
+		newAbsencesCmd(),
+		newStatusCmd(),
+		newDirectoryCmd(),
+		newDialplanCmd(),
 		newPromptsCmd(),
 	)
 	// Made now rather than at Execute, so the tree is whole for its tests

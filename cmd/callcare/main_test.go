@@ -150,13 +150,18 @@ func waitApp(t *testing.T, pbx *pbxsim.Server, held bool, logs func() string) {
 	}
 }
 
-// alwaysOpen makes the example's office answer at any hour, so a test of
-// the call path does not depend on when it runs.
+// alwaysOpen makes the example's office answer at any hour, with nobody
+// away, so a test of the call path does not depend on when it runs.
 func alwaysOpen(cfg string) string {
 	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
 		cfg = regexp.MustCompile(`(?m)^  `+day+`: .*$`).ReplaceAllString(cfg, "  "+day+`: "00:00-24:00"`)
 	}
 	cfg = strings.Replace(cfg, "polish_holidays: true", "polish_holidays: false", 1)
+	// Nobody is away either, whatever the date.
+	if i := strings.Index(cfg, "\nabsences:\n"); i >= 0 {
+		end := strings.Index(cfg[i+1:], "\n\n") + i + 1
+		cfg = cfg[:i] + "\nabsences: []" + cfg[end:]
+	}
 	return regexp.MustCompile(`(?m)^  closed: .*$`).ReplaceAllString(cfg, "  closed: []")
 }
 

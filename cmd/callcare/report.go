@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -163,30 +161,6 @@ func makeReport(ctx context.Context, fs *pflag.FlagSet, where officeFlags, from,
 	})
 }
 
-// writeOut writes with write to stdout ("-") or to the file out, whole or
-// not at all: a report half written is never left where the last one was.
-func writeOut(out string, stdout io.Writer, write func(io.Writer) error) error {
-	if out == "-" || out == "" {
-		return write(stdout)
-	}
-	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), out)
-}
 
 func nextDay(day string) string {
 	d, err := time.Parse(time.DateOnly, day)

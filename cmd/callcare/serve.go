@@ -7,6 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +32,13 @@ func newServeCmd() *cobra.Command {
 		Long: `Run the Stasis application against the office's Asterisk until stopped
 (SIGINT or SIGTERM), with the FastAGI hooks of the dialplan. An invalid
 configuration is refused with the same list of problems as config check.
-The ARI password comes from the environment or a file, never the YAML.`,
+The ARI password comes from the environment or a file, never the YAML.
+
+The configuration is read again when it is saved and on SIGHUP (systemctl
+reload): a valid file takes effect for new calls within a second, calls in
+progress finish under the rules they started with; an invalid one is
+refused with the same problems as config check, the running rules stay,
+and callcare status shows why.`,
 		Example: `  CALLCARE_ARI_PASSWORD=... callcare serve --config /etc/callcare/callcare.yaml`,
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -42,6 +52,15 @@ The ARI password comes from the environment or a file, never the YAML.`,
 
 // serve runs the Stasis application against Asterisk until ctx ends.
 func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error {
+	// First of all: SIGHUP ends a process that has not asked for it, and
+	// `systemctl reload` sends it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	started := time.Now()
+	r := &reloader{path: path}
+	stopWatch := r.watch(ctx, hup) // before the first read: no change falls between
+	defer stopWatch()
 	c, err := config.LoadContext(ctx, path)
 	var problems config.Problems
 	if errors.As(err, &problems) {
@@ -68,16 +87,21 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 		return fmt.Errorf("FastAGI hooks: %w", err)
 	}
 	svc := ari.New(ariOptions(c, log), settings(c), stores(db))
+	h := &hooks{db: db, clock: clock.Real{}, log: log}
+	h.cfg.Store(c)
 	hooksDone := make(chan error, 1)
-	go func() {
-		h := hooks{db: db, dir: &c.Directory, clock: clock.Real{}, log: log}
-		hooksDone <- agi.NewServer(h, log).Serve(ctx, ln)
-	}()
+	agiServer := agi.NewServer(h, log)
+	agiServer.HandleCalls(h)
+	go func() { hooksDone <- agiServer.Serve(ctx, ln) }()
+
+	r.start(log, db, svc, h, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
 	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
 	svc.Run(ctx)
+	stopWatch()
 	if err := <-hooksDone; err != nil {
 		log.Error("FastAGI hooks", "err", err)
 	}
+	r.stopped()
 	log.Info("callcare stopped")
 	return nil
 }
@@ -110,6 +134,12 @@ func settings(c *config.Config) ari.Settings {
 			Dial: cb.Dial, CallerID: cb.CallerID,
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 		},
+		Absences: callcare.Absences{Rules: c.Absences, Hours: c.OfficeHours},
+		Forwarding: policy.ForwardSettings{
+			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language}, Hours: c.OfficeHours,
+			SetCode: c.Forwarding.SetCode, ClearCode: c.Forwarding.ClearCode, MaxDays: c.Forwarding.MaxDays,
+			Secretariat: c.Secretariat,
+		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
 		Lines:          map[string]callcare.Target{},
 		EscalateToHead: cb.EscalateTo == config.EscalateHead,
@@ -127,5 +157,5 @@ func settings(c *config.Config) ari.Settings {
 
 // stores gives the shell the store's contracts, all kept by one database.
 func stores(db *sqlite.DB) ari.Stores {
-	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db}
+	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db, Forwards: db}
 }
