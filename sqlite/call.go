@@ -124,6 +124,9 @@ func (db *DB) Calls(ctx context.Context, f callcare.CallFilter) ([]callcare.Call
 	if f.Outcome != "" {
 		where, args = append(where, "outcome = ?"), append(args, string(f.Outcome))
 	}
+	if f.InProgress {
+		where = append(where, "outcome = ''")
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit

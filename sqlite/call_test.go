@@ -328,6 +328,8 @@ func TestDB_Calls(t *testing.T) {
 		{"NoneMatch", callcare.CallFilter{Since: at(10)}, nil},
 		{"EmptyWindow", callcare.CallFilter{Since: at(4), Until: at(1)}, nil},
 		{"HostileOutcome", callcare.CallFilter{Outcome: "' OR 1=1 --"}, nil},
+		{"InProgress", callcare.CallFilter{InProgress: true}, []string{"c5"}},
+		{"InProgressWindow", callcare.CallFilter{InProgress: true, Until: at(5)}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls, err := db.Calls(context.Background(), tc.filter)
