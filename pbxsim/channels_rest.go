@@ -346,9 +346,11 @@ func (s *Server) answer(r *request) reply {
 }
 
 func (s *Server) ring(r *request) reply {
-	if _, rep := s.stasisChannel(r); rep != nil {
+	ch, rep := s.stasisChannel(r)
+	if rep != nil {
 		return *rep
 	}
+	ch.rung = r.method == http.MethodPost
 	return noContent()
 }
 

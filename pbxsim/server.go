@@ -336,6 +336,7 @@ func (s *Server) after(d time.Duration, f func()) *simTimer {
 		}
 		delete(s.timers, st)
 		f()
+		s.trackSilence()
 	})
 	return st
 }
