@@ -125,7 +125,7 @@ func (db *DB) Calls(ctx context.Context, f callcare.CallFilter) ([]callcare.Call
 		where, args = append(where, "outcome = ?"), append(args, string(f.Outcome))
 	}
 	if f.InProgress {
-		where = append(where, "outcome = ''")
+		where = append(where, "ended_at IS NULL")
 	}
 	limit := f.Limit
 	if limit <= 0 {
