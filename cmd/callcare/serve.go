@@ -68,15 +68,23 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 		return fmt.Errorf("FastAGI hooks: %w", err)
 	}
 	svc := ari.New(ariOptions(c, log), settings(c), stores(db))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	hooksDone := make(chan error, 1)
 	go func() {
 		h := hooks{db: db, dir: &c.Directory, clock: clock.Real{}, log: log}
 		hooksDone <- agi.NewServer(h, log).Serve(ctx, ln)
 	}()
 	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
-	svc.Run(ctx)
+	runErr := svc.Run(ctx) // a refused ARI password ends it at once
+	if runErr != nil {
+		cancel() // the hooks stop too
+	}
 	if err := <-hooksDone; err != nil {
 		log.Error("FastAGI hooks", "err", err)
+	}
+	if runErr != nil {
+		return runErr
 	}
 	log.Info("callcare stopped")
 	return nil
