@@ -473,3 +473,36 @@ func TestFault_PanicEndsOnlyThatCall(t *testing.T) {
 	heardNoSilence(t, bad, good)
 	e.settled(t)
 }
+
+// TestCrash_CallbackConversationGoesOn: the service dies while a clerk
+// talks with a citizen called back. Started again, it leaves them
+// talking, records the citizen as reached (the task closes), watches the
+// pair, and ends the clerk's line when the citizen hangs up.
+func TestCrash_CallbackConversationGoesOn(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	ctx := context.Background()
+	tk := e.openTask(t, "48600100200", forAnna, 1)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(40 * time.Second)})
+	clerk := e.call(t, deskPhone("PJSIP/101", press(readOut, "1")))
+	e.advance(t, readOut+15*time.Second)
+	if len(e.pbx.Bridges()) != 1 {
+		t.Fatalf("not talking: %+v", e.pbx.Channels())
+	}
+	e.crash(t, 5*time.Second)
+	if len(e.pbx.Bridges()) != 1 {
+		t.Fatalf("the restart cut the conversation: %+v", e.pbx.Channels())
+	}
+	e.advance(t, time.Minute)
+	if got := e.closed(t, tk.ID); got.Resolution != callcare.ResolvedReached {
+		t.Errorf("closed as %q, want reached", got.Resolution)
+	}
+	if atts, _ := e.db.CallbackAttempts(ctx, tk.ID); len(atts) != 1 || atts[0].Result != callcare.AttemptReached {
+		t.Errorf("attempts %+v, want one, reached", atts)
+	}
+	if n := len(offersTo(e, citizen)); n != 1 {
+		t.Errorf("the citizen was dialed %d times", n)
+	}
+	ended(t, clerk)
+	e.settled(t)
+}
