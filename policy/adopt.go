@@ -60,10 +60,34 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		}
 	}
 	c := &Inbound{set: set, proc: set.Procedure, steps: a.Steps, rec: rec}
-	c.rec.Outcome, c.rec.EndedAt, c.rec.HungUpBy = "", time.Time{}, ""
+	if !rec.EndedAt.IsZero() {
+		// The call's story is told (its end was refused, or lost): end
+		// what Asterisk still has of it, as the record says.
+		c.phase = phaseDone
+		var acts []Action
+		for _, fl := range f.Legs {
+			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
+		}
+		if rec.Outcome == callcare.OutcomeFallback {
+			acts = append(acts, Fallback{Exten: rec.Dialed})
+		} else {
+			acts = append(acts, HangupCaller{Reason: "normal"})
+		}
+		return c, append(acts, Finish{})
+	}
+	c.rec.Outcome, c.rec.HungUpBy = "", ""
 	var acts []Action
 	if f.Record.ID == "" {
 		acts = append(acts, Save{c.rec})
+	}
+	if !a.Found || len(a.Steps) == 0 {
+		// A number that reaches nobody: the caller is told so, as at the
+		// start (P4p), wherever the message had got to.
+		for _, fl := range f.Legs {
+			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
+		}
+		c.rec.Outcome = callcare.OutcomeUnrouted
+		return c, append(acts, c.close(c.set.Prompts.UnknownNumber, now)...)
 	}
 
 	// The legs Asterisk has, numbered as the earlier run numbered them,
@@ -71,7 +95,10 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	var live []*leg
 	for _, fl := range f.Legs {
 		l := &leg{id: fl.ID, step: -1, attempt: -1, state: legGone}
-		if step, ok := c.stepOf(fl.Clerk); ok && fl.State != "" {
+		// A leg not ringing a ring cycle after it was made never will (a
+		// busy phone leaves its channel so): nobody to wait for.
+		dead := fl.State == "" || fl.State == "Down" && now.Sub(fl.Created) > c.proc.RingCycle
+		if step, ok := c.stepOf(fl.Clerk); ok && !dead {
 			l.step = step
 			l.state = legDialing
 			l.attempt = len(c.rec.Attempts)
@@ -85,7 +112,7 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 			}
 			live = append(live, l)
 		} else {
-			// A leg of no step of today's chain: nobody to wait for.
+			// A dead leg, or one of no step of today's chain.
 			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
 		}
 		c.placeLeg(l, fl.ID)

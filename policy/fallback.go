@@ -60,7 +60,8 @@ func orParty(by, def callcare.Party) callcare.Party {
 
 // Interrupted closes the record of a call a previous run left in progress
 // and Asterisk no longer has: an answered call ends "interrupted"; one
-// nobody answered is missed, with the callback task it is owed (P4c). It
+// nobody answered is missed, with the callback task it is owed (P4c).
+// Who hung up is not known (the service was away): it stays empty. It
 // returns the record to save and, when one is owed, the task.
 func Interrupted(rec callcare.CallRecord, rules CallbackRules, now time.Time) (callcare.CallRecord, *callcare.CallbackTask) {
 	rec.EndedAt = now

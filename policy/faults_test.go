@@ -98,11 +98,11 @@ func TestInboundFaults(t *testing.T) {
 			hungUpBy: callcare.PartyPBX,
 		},
 		{
-			rule: "P4c", name: "a caller gone while ringing by the PBX: abandoned, ended by the PBX",
+			rule: "P4c", name: "a caller cut off by the PBX while ringing did not give up: failed, a callback owed",
 			steps: []step{
-				{at: time.Second, ev: policy.CallerGone{By: callcare.PartyPBX}, want: "hangup:c-1/normal task:abandoned/48600100200/p0 save finish"},
+				{at: time.Second, ev: policy.CallerGone{By: callcare.PartyPBX}, want: "hangup:c-1/normal task:missed/48600100200/p0 save finish"},
 			},
-			outcome: callcare.OutcomeAbandoned, hungUpBy: callcare.PartyPBX,
+			outcome: callcare.OutcomeFailed, hungUpBy: callcare.PartyPBX,
 		},
 	} {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
@@ -180,6 +180,12 @@ func TestAdopt(t *testing.T) {
 			},
 		},
 		{
+			rule: "P4p", name: "a leg that never rang (a busy phone) is not waited for",
+			found:   policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-6 * time.Second), State: "Down"}}},
+			start:   "hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			outcome: callcare.OutcomeFallback,
+		},
+		{
 			rule: "P4a", name: "a clerk who answered while nobody watched is connected at once",
 			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-5 * time.Second), State: "Up"}}},
 			start: "connect:c-1 save close-tasks:48600100200",
@@ -212,10 +218,39 @@ func TestAdopt(t *testing.T) {
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
 		},
 		{
+			rule: "P4p", name: "a call whose end was refused is ended as its record says",
+			found: policy.Found{Record: func() callcare.CallRecord {
+				r := saved
+				r.Outcome, r.EndedAt = callcare.OutcomeMissed, at(-time.Second)
+				return r
+			}(), Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "pwisniewski", State: "Ringing"}}},
+			start:   "hangup:c-2/normal hangup-caller finish",
+			outcome: callcare.OutcomeMissed,
+		},
+		{
+			rule: "P4p", name: "a call handed to the fallback that did not leave is handed again",
+			found: policy.Found{Record: func() callcare.CallRecord {
+				r := saved
+				r.Outcome, r.EndedAt = callcare.OutcomeFallback, at(-time.Second)
+				return r
+			}()},
+			start:   "fallback:101 finish",
+			outcome: callcare.OutcomeFallback,
+		},
+		{
 			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so",
 			found:   policy.Found{Record: saved},
 			start:   "task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback, hungUpBy: callcare.PartyService,
+		},
+		{
+			rule: "P4p", name: "a number that reaches nobody is told so again",
+			found: policy.Found{Record: saved, Arrival: policy.Arrival{CallID: "c", Dialed: "999"}},
+			start: "play:ss-noservice",
+			steps: []step{
+				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeUnrouted, hungUpBy: callcare.PartyService,
 		},
 		{
 			rule: "P4p", name: "without a record, one is made from what Asterisk shows",
@@ -230,7 +265,9 @@ func TestAdopt(t *testing.T) {
 		},
 	} {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
-			tc.found.Arrival = arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr})
+			if tc.found.Arrival.CallID == "" {
+				tc.found.Arrival = arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr})
+			}
 			call, acts := policy.Adopt(tc.found, inboundSet, t0)
 			if got := fbrief(acts); got != tc.start {
 				t.Fatalf("adopt: actions %q, want %q", got, tc.start)
@@ -273,5 +310,26 @@ func TestInterrupted(t *testing.T) {
 	rec.AnsweredAt, rec.AnsweredBy, rec.CallerID = time.Time{}, "", "anonymous"
 	if got, task := policy.Interrupted(rec, inboundSet.Rules, at(time.Minute)); got.Outcome != callcare.OutcomeMissed || task != nil {
 		t.Errorf("anonymous: %+v, task %+v; want missed, no task", got, task)
+	}
+}
+
+// TestWatch: two parties a dead run left talking are watched: the one
+// left hears goodbye (P4l).
+func TestWatch(t *testing.T) {
+	w := policy.StartWatch("w", "citizen", "clerk", prompts)
+	if got := fbrief(w.Step(policy.LegGone{Leg: "clerk"}, t0)); got != "play:vm-goodbye" {
+		t.Fatalf("the clerk hangs up: %q", got)
+	}
+	if got := fbrief(w.Step(policy.PlaybackDone{Playback: "w-goodbye"}, at(time.Second))); got != "hangup-caller finish" || !w.Done() {
+		t.Fatalf("goodbye ends: %q, done %v", got, w.Done())
+	}
+	w = policy.StartWatch("w", "citizen", "clerk", prompts)
+	if got := fbrief(w.Step(policy.CallerGone{}, t0)); got != "hangup:clerk/normal finish" {
+		t.Fatalf("the citizen hangs up: %q", got)
+	}
+	w = policy.StartWatch("w", "citizen", "clerk", prompts)
+	w.Step(policy.LegGone{Leg: "clerk"}, t0)
+	if got := fbrief(w.Step(policy.TimerFired{}, w.Deadline())); got != "hangup-caller finish" {
+		t.Fatalf("a goodbye never heard of: %q", got)
 	}
 }

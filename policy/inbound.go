@@ -295,10 +295,15 @@ func (c *Inbound) legGone(ev LegGone, now time.Time) []Action {
 func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 	switch c.phase {
 	case phaseRinging:
+		reason := callcare.ReasonAbandoned
 		c.rec.Outcome = callcare.OutcomeAbandoned
+		if by == callcare.PartyPBX {
+			// Asterisk ended it (a restart): the caller gave up nothing.
+			c.rec.Outcome, reason = callcare.OutcomeFailed, callcare.ReasonMissed
+		}
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
-		acts = append(acts, c.task(callcare.ReasonAbandoned, "", now)...)
+		acts = append(acts, c.task(reason, "", now)...)
 		return c.finish(by, now, acts...)
 	case phaseAfterHours, phaseRecording:
 		// The missed call of someone who hangs up becomes a task too; a
