@@ -206,6 +206,9 @@ func TestCrash_ConversationGoesOn(t *testing.T) {
 	if rec.Outcome != callcare.OutcomeAnswered || rec.AnsweredBy != "anowak" || rec.HungUpBy != callcare.PartyClerk {
 		t.Errorf("record %+v; want answered by Anna, who hung up first", rec)
 	}
+	if len(rec.Attempts) != 1 || rec.Attempts[0].EndedAt.IsZero() {
+		t.Errorf("attempts %+v; want Anna's one, ended", rec.Attempts)
+	}
 	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:callcare/goodbye"}) {
 		t.Errorf("the caller heard %v, want goodbye", heard)
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,12 +102,19 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		if step, ok := c.stepOf(fl.Clerk); ok && !dead {
 			l.step = step
 			l.state = legDialing
-			l.attempt = len(c.rec.Attempts)
-			c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: fl.Clerk, Via: c.steps[step].Via, DialedAt: fl.Created})
+			// The record may have the attempt already (saved when the
+			// clerk answered): it goes on.
+			l.attempt = slices.IndexFunc(c.rec.Attempts, func(a callcare.Attempt) bool { return a.Clerk == fl.Clerk && a.EndedAt.IsZero() })
+			if l.attempt < 0 {
+				l.attempt = len(c.rec.Attempts)
+				c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: fl.Clerk, Via: c.steps[step].Via, DialedAt: fl.Created})
+			}
 			switch fl.State {
 			case "Ringing":
 				l.state = legRinging
-				c.rec.Attempts[l.attempt].RingingAt = fl.Created
+				if c.rec.Attempts[l.attempt].RingingAt.IsZero() {
+					c.rec.Attempts[l.attempt].RingingAt = fl.Created
+				}
 			case "Up":
 				l.state = legAnswered
 			}

@@ -141,6 +141,10 @@ func TestAdopt(t *testing.T) {
 		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, StartedAt: started}
 	answered := saved
 	answered.AnsweredAt, answered.AnsweredBy, answered.Outcome = at(-10*time.Second), "pwisniewski", callcare.OutcomeAnswered
+	answered.Attempts = []callcare.Attempt{
+		{Clerk: "anowak", DialedAt: started, RingingAt: started, EndedAt: at(-5 * time.Second), Result: "noanswer", Rings: 3},
+		{Clerk: "pwisniewski", DialedAt: at(-15 * time.Second), RingingAt: at(-14 * time.Second), Result: "answered", Rings: 1},
+	}
 	for _, tc := range []struct {
 		rule, name string
 		found      policy.Found
@@ -203,8 +207,9 @@ func TestAdopt(t *testing.T) {
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
 			check: func(t *testing.T, r callcare.CallRecord) {
-				if r.AnsweredBy != "pwisniewski" || !r.AnsweredAt.Equal(answered.AnsweredAt) {
-					t.Errorf("record %+v", r)
+				if r.AnsweredBy != "pwisniewski" || !r.AnsweredAt.Equal(answered.AnsweredAt) || len(r.Attempts) != 2 ||
+					r.Attempts[1].EndedAt.IsZero() || r.Attempts[1].Result != "answered" {
+					t.Errorf("record %+v; want the two attempts it had, the answered one ended", r)
 				}
 			},
 		},
