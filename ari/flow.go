@@ -231,8 +231,11 @@ func (f *flow) translate(item any) policy.Event {
 		if f.originated[ev.Peer.ID] && ev.Dialstatus == "ANSWER" {
 			return nil // StasisStart follows: only then can it be bridged
 		}
-		if ev.Dialstatus == "RINGING" {
+		switch ev.Dialstatus {
+		case "RINGING":
 			return policy.LegRinging{Leg: ev.Peer.ID, At: f.stamp(ev.Timestamp, "Dial RINGING")}
+		case "ANSWER":
+			return policy.LegAnswered{Leg: ev.Peer.ID, At: f.stamp(ev.Timestamp, "Dial ANSWER")}
 		}
 		return dialEvent(ev)
 	case *ari.ChannelHangupRequest:

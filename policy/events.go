@@ -19,7 +19,11 @@ type LegRinging struct {
 }
 
 // LegAnswered: the clerk picked up (ARI Dial ANSWER, or found Up on resync).
-type LegAnswered struct{ Leg string }
+// At is when Asterisk says it happened; zero when unknown.
+type LegAnswered struct {
+	Leg string
+	At  time.Time
+}
 
 // LegFailed: the leg will not be answered: the phone is busy, unreachable or
 // congested (ARI Dial BUSY, CHANUNAVAIL, CONGESTION), or creating or dialing

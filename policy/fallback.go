@@ -50,6 +50,15 @@ func (c *Inbound) toFallback(now time.Time) []Action {
 	return c.finish(callcare.PartyService, now, acts...)
 }
 
+// eventTime is when Asterisk says an event happened, or now when it does
+// not say or says a time still to come.
+func eventTime(at, now time.Time) time.Time {
+	if at.IsZero() || at.After(now) {
+		return now
+	}
+	return at
+}
+
 // orParty is by, or def when by is empty.
 func orParty(by, def callcare.Party) callcare.Party {
 	if by == "" {

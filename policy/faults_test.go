@@ -45,6 +45,19 @@ func TestInboundFaults(t *testing.T) {
 			},
 		},
 		{
+			rule: "P4a", name: "the ring a clerk answered on is counted by Asterisk's time of the answer",
+			steps: []step{
+				{at: 2500 * time.Millisecond, ev: policy.LegRinging{Leg: "c-1", At: at(500 * time.Millisecond)}},
+				{at: 9 * time.Second, ev: policy.LegAnswered{Leg: "c-1", At: at(5 * time.Second)}, want: "connect:c-1 save close-tasks:48600100200"},
+			},
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.AnsweredRing != 1 || !r.AnsweredAt.Equal(at(5*time.Second)) {
+					t.Errorf("answered on ring %d at %s; want ring 1 at 5 s", r.AnsweredRing, r.AnsweredAt.Sub(t0))
+				}
+			},
+		},
+		{
 			rule: "P4a", name: "a RINGING stamped in the future is counted from now",
 			steps: []step{
 				{at: time.Second, ev: policy.LegRinging{Leg: "c-1", At: at(time.Hour)}, deadline: 16 * time.Second},

@@ -132,7 +132,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	case LegRinging:
 		return c.legRinging(ev, now)
 	case LegAnswered:
-		return c.legAnswered(ev.Leg, now)
+		return c.legAnswered(ev.Leg, eventTime(ev.At, now))
 	case LegFailed:
 		return c.legFailed(ev, now)
 	case LegGone:
@@ -220,10 +220,7 @@ func (c *Inbound) legRinging(ev LegRinging, now time.Time) []Action {
 	l.state = legRinging
 	// P4a counts rings as the phone rang, by Asterisk's own time: an event
 	// that came late does not give the clerk more rings.
-	at := ev.At
-	if at.IsZero() || at.After(now) {
-		at = now
-	}
+	at := eventTime(ev.At, now)
 	c.rec.Attempts[l.attempt].RingingAt = at
 	if c.ringingAt.IsZero() {
 		// P4a: the count starts at the step's first ring.
