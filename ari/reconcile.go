@@ -147,14 +147,14 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 	}
 	// A citizen's call is adopted with its legs and its bridge.
 	taken := map[string]bool{}
+	legsOf := s.legsByCall(ctx, found)
 	for id, l := range found {
 		if l.info.args().kind == "inbound" {
-			legs := s.legsOf(ctx, id, found)
-			for _, leg := range legs {
+			for _, leg := range legsOf[id] {
 				taken[leg.info.ID] = true
 			}
 			taken[id] = true
-			s.adoptCall(ctx, l, legs, members[l.bridge])
+			s.adoptCall(ctx, l, legsOf[id], members[l.bridge])
 		}
 	}
 	// Two parties talking, no call of ours: watch them.
@@ -188,24 +188,24 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 	}
 }
 
-// legsOf finds the clerk legs of a found citizen's call among the found
-// channels: the ones the call made carry its id (CALLCARE_CALL), or, made
-// by an older run, its id before "-".
-func (s *Service) legsOf(ctx context.Context, call string, found map[string]*leftOver) []*leftOver {
-	var legs []*leftOver
+// legsByCall finds the calls of the clerk legs among the found channels:
+// a leg carries its call's id (CALLCARE_CALL), or, made by an older run,
+// has it before its last "-".
+func (s *Service) legsByCall(ctx context.Context, found map[string]*leftOver) map[string][]*leftOver {
+	legs := map[string][]*leftOver{}
 	for id, l := range found {
-		if id == call || l.info.args().kind != "dialed" {
+		if l.info.args().kind != "dialed" {
 			continue
 		}
-		owner, err := s.client.Variable(ctx, id, legCallVar)
-		if err != nil {
-			owner = id[:max(strings.LastIndexByte(id, '-'), 0)]
+		call, err := s.client.Variable(ctx, id, legCallVar)
+		if err != nil || call == "" {
+			call = id[:max(strings.LastIndexByte(id, '-'), 0)]
 		}
-		if owner == call {
-			legs = append(legs, l)
-		}
+		legs[call] = append(legs[call], l)
 	}
-	slices.SortFunc(legs, func(a, b *leftOver) int { return strings.Compare(a.info.ID, b.info.ID) })
+	for _, ls := range legs {
+		slices.SortFunc(ls, func(a, b *leftOver) int { return strings.Compare(a.info.ID, b.info.ID) })
+	}
 	return legs
 }
 
