@@ -360,6 +360,7 @@ func TestFault_LateEvents(t *testing.T) {
 	if !strings.Contains(e.logs.String(), "an event came late") {
 		t.Errorf("the lateness is not logged:\n%s", e.logs)
 	}
+	heardNoSilence(t, call)
 	e.pbx.SetEventDelay(0)
 	e.advance(t, 5*time.Second)
 	e.settled(t)
@@ -394,6 +395,7 @@ func TestFault_HungAsterisk(t *testing.T) {
 	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
 		t.Errorf("after the hang: %s by %q", rec.Outcome, rec.AnsweredBy)
 	}
+	heardNoSilence(t, call)
 	e.settled(t)
 }
 
@@ -417,6 +419,7 @@ func TestFault_SecondInstance(t *testing.T) {
 	if rec := e.record(t, call); rec.AnsweredBy != "pwisniewski" {
 		t.Errorf("the call under way: %s by %q; want Piotr, through the second", rec.Outcome, rec.AnsweredBy)
 	}
+	heardNoSilence(t, call)
 	if first.Ready() || !strings.Contains(firstLogs.String(), "another client took the Stasis application") {
 		t.Errorf("the first did not stand by:\n%s", firstLogs)
 	}
