@@ -67,7 +67,7 @@ func (f *flow) rescue(ctx context.Context, p any) {
 		}
 	}
 	if f.own != "" {
-		if _, citizen := f.m.(recorder); citizen {
+		if _, citizen := f.ownGone.(policy.CallerGone); citizen {
 			f.svc.fallbackLater(f.own, "")
 		} else {
 			f.svc.hangupUntilGone(f.own, "hang up a failed session")
