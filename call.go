@@ -12,6 +12,15 @@ const (
 	OutcomeAfterHours Outcome = "after_hours" // the office was closed
 	OutcomeUnrouted   Outcome = "unrouted"    // the dialed number reaches nobody
 	OutcomeFailed     Outcome = "failed"      // the PBX failed us (lost link, errors)
+	// OutcomeFallback: the service could not carry the call on (Asterisk
+	// refused its requests, or it found the call after its own crash) and
+	// handed it to the dialplan's fallback, which rings a person without
+	// it. Whether somebody answered there is not known: a callback task
+	// is kept.
+	OutcomeFallback Outcome = "fallback"
+	// OutcomeInterrupted: an answered call the service lost track of (it
+	// crashed, and the call had ended by the time it was back).
+	OutcomeInterrupted Outcome = "interrupted"
 )
 
 // Party names who hung up first.
@@ -21,6 +30,9 @@ const (
 	PartyCaller  Party = "caller"
 	PartyClerk   Party = "clerk"
 	PartyService Party = "service"
+	// PartyPBX: Asterisk ended the call itself (a restart or shutdown, an
+	// administrator's hangup, a dial's own timeout), not a person.
+	PartyPBX Party = "pbx"
 )
 
 // Attempt is one clerk rung during a call.

@@ -27,6 +27,9 @@ type CallFilter struct {
 	Until   time.Time // started before; zero for no upper bound
 	Limit   int       // at most this many, the newest; 0 for all
 	Outcome Outcome   // only calls that ended so; empty for any, in progress included
+	// InProgress selects only the calls not recorded as ended: after a
+	// crash, the ones the previous run left open.
+	InProgress bool
 }
 
 // CallbackService keeps the callback tasks (P4c, P4m): created from missed

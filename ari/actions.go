@@ -19,13 +19,16 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.Save:
 			f.check("save the call record", f.svc.store.Calls.SaveCall(ctx, a.Record))
 		case policy.RingCaller:
-			f.check("ring caller", f.svc.client.Ring(ctx, f.own))
+			f.stuckUnless("ring the caller", f.svc.client.Ring(ctx, f.own))
 		case policy.DialClerk:
 			f.dialClerk(ctx, a)
 		case policy.HangupLeg:
 			delete(f.created, a.Leg) // never dial a leg given up before it entered
 			f.log.Info("leaving leg", "leg", a.Leg, "reason", a.Reason)
-			f.check("hang up leg", f.svc.client.Hangup(ctx, a.Leg, a.Reason))
+			f.asked[a.Leg] = true
+			if err := f.svc.client.Hangup(ctx, a.Leg, a.Reason); !f.check("hang up leg", err) && !IsNotFound(err) {
+				f.svc.hangupUntilGone(a.Leg, "hang up a clerk's leg")
+			}
 		case policy.Connect:
 			f.join(ctx, a.Leg, true)
 		case policy.Join:
@@ -39,7 +42,12 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.StopPlayback:
 			f.check("stop playback", f.svc.client.StopPlayback(ctx, a.Playback))
 		case policy.HangupCaller:
-			f.check("hang up", f.svc.client.Hangup(ctx, f.own, a.Reason))
+			f.asked[f.own] = true
+			if err := f.svc.client.Hangup(ctx, f.own, a.Reason); !f.check("hang up", err) && !IsNotFound(err) {
+				f.svc.hangupUntilGone(f.own, "hang up the caller")
+			}
+		case policy.Fallback:
+			f.fallback(ctx, a.Exten)
 		case policy.Originate:
 			f.originate(ctx, a)
 		case policy.Record:
@@ -121,12 +129,40 @@ func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
 	f.route(a.Leg)
 	f.legClerk[a.Leg] = a.Clerk.ID
 	f.log.Info("ringing clerk", "clerk", a.Clerk.ID, "endpoint", a.Clerk.Endpoint, "leg", a.Leg)
-	if err := f.svc.client.Create(ctx, a.Leg, a.Clerk.Endpoint, f.own, "dialed"); err != nil {
-		f.log.Warn("cannot ring clerk", "clerk", a.Clerk.ID, "err", err)
-		f.in.push(policy.LegFailed{Leg: a.Leg, Result: "failed"})
+	// The leg names its call and clerk: a later run adopts it by them.
+	vars := map[string]string{legCallVar: f.id, legClerkVar: string(a.Clerk.ID)}
+	if err := f.svc.client.Create(ctx, a.Leg, a.Clerk.Endpoint, f.own, "dialed", vars); err != nil {
+		if IsAllocationFailed(err) {
+			// The phone cannot be reached (not registered): skipped.
+			f.log.Info("the clerk's phone cannot be reached", "clerk", a.Clerk.ID, "err", err)
+			f.in.push(policy.LegFailed{Leg: a.Leg, Result: "unavailable"})
+			return
+		}
+		f.stuckUnless("ring clerk "+string(a.Clerk.ID), err)
 		return
 	}
 	f.created[a.Leg] = true // dialed on its StasisStart
+}
+
+// stuckUnless: a request the call cannot do without failed for good (it
+// was tried again meanwhile): the call goes to the dialplan's fallback. A
+// channel already gone says nothing: its end is on its way.
+func (f *flow) stuckUnless(what string, err error) {
+	if err == nil || IsNotFound(err) {
+		return
+	}
+	f.log.Warn(what+": Asterisk refused; the call goes to the dialplan's fallback", "err", err)
+	f.in.push(policy.Stuck{Why: what + ": " + err.Error()})
+}
+
+// fallback hands the caller to the dialplan's fallback, which rings a
+// person without the service.
+func (f *flow) fallback(ctx context.Context, exten string) {
+	f.log.Info("the call goes to the dialplan's fallback", "context", FallbackContext, "exten", exten)
+	err := f.svc.client.Continue(ctx, f.own, FallbackContext, exten)
+	if err != nil && !IsNotFound(err) && !isConflict(err) {
+		f.svc.fallbackLater(f.own, exten)
+	}
 }
 
 // dialCreated dials a created leg that has entered the application.
@@ -137,8 +173,10 @@ func (f *flow) dialCreated(ctx context.Context, leg string) {
 	limit := 2*f.set.Inbound.Procedure.RingLimit() + 5*time.Second
 	if err := f.svc.client.Dial(ctx, leg, f.own, limit); err != nil {
 		if !IsNotFound(err) {
-			f.log.Warn("cannot ring clerk", "clerk", f.legClerk[leg], "err", err)
+			f.stuckUnless("ring clerk "+string(f.legClerk[leg]), err)
+			return
 		}
+		// The leg is gone already: its end is on its way.
 		f.in.push(policy.LegFailed{Leg: leg, Result: "failed"})
 	}
 }
@@ -186,8 +224,11 @@ func clerkAt(dir *callcare.Directory, endpoint string) (callcare.Clerk, bool) {
 // join bridges the flow's channel with a leg; connect answers the caller
 // first (a citizen's call) and marks the clerk of the leg busy.
 func (f *flow) join(ctx context.Context, leg string, connect bool) {
-	if connect && f.answer(ctx) != nil {
-		return // the caller is gone: StasisEnd is on its way
+	if connect {
+		if err := f.answer(ctx); err != nil {
+			f.stuckUnless("answer the caller", err) // gone: StasisEnd is on its way
+			return
+		}
 	}
 	if c := f.legClerk[leg]; c != "" {
 		f.markBusy(c)
@@ -197,21 +238,21 @@ func (f *flow) join(ctx context.Context, leg string, connect bool) {
 	if f.bridge == "" {
 		if err = f.svc.client.CreateBridge(ctx, bridge); err == nil {
 			f.bridge = bridge
+			f.route(bridge) // the reconciliation sees it is a call's
 		}
 	}
 	if err == nil {
 		err = f.svc.client.AddChannels(ctx, f.bridge, f.own, leg)
 	}
 	if err != nil && !IsNotFound(err) {
-		f.log.Error("cannot bridge", "err", err)
 		if !connect { // a callback: the clerk stays, the attempt failed
+			f.log.Warn("cannot bridge", "err", err)
 			f.in.push(policy.LegFailed{Leg: leg, Result: "failed"})
 			return
 		}
-		// Without a bridge the two cannot talk: end the call rather than
-		// leave both on a dead line.
-		f.check("hang up", f.svc.client.Hangup(ctx, f.own, "normal"))
-		f.in.push(f.ownGone)
+		// Without a bridge the two cannot talk: the caller goes to the
+		// fallback rather than stay on a dead line.
+		f.stuckUnless("bridge the caller with the clerk", err)
 		return
 	}
 	f.log.Info("connected", "leg", leg)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/pbxsim"
 )
 
@@ -29,7 +30,11 @@ func BenchmarkCallPath(b *testing.B) {
 		{"unknown-number", nil, pbxsim.Caller{Exten: "999"}},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
-			e := startEnv(b)
+			e := newEnv(b)
+			// The reconciliation's look every few seconds is the
+			// service's, not a call's.
+			e.options = func(o *ari.Options) { o.ReconcileEvery = -1 }
+			e.run(b, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 			for ep, p := range sc.phones {
 				e.pbx.SetPhone(ep, p)
 			}

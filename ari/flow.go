@@ -53,6 +53,11 @@ type flow struct {
 	busy    []callcare.ClerkID // clerks this flow counts as on a call
 	timer   clock.Timer
 	armed   time.Time
+	// endedByPBX are channels Asterisk itself asked to hang up (a soft
+	// hangup the service did not request: a restart, an admin); asked
+	// are those the service asked to hang up.
+	endedByPBX, asked map[string]bool
+	skewWarned        bool // Asterisk's clock and ours disagree: said once
 }
 
 func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.Time) (machine, []policy.Action)) *flow {
@@ -60,13 +65,22 @@ func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.
 		svc: s, id: id, own: own, ownGone: ownGone, start: start,
 		set: s.settings.Load(), in: newInbox(), log: s.log.With("flow", id),
 		originated: map[string]bool{}, legClerk: map[string]callcare.ClerkID{}, created: map[string]bool{},
+		endedByPBX: map[string]bool{}, asked: map[string]bool{},
 	}
 }
 
 func (f *flow) run(ctx context.Context) {
 	ctx = withLogger(ctx, f.log) // the requests of this flow log with its id
+	// What Asterisk refuses for a moment is tried again, within the
+	// silence a caller may hear.
+	ctx = withRetry(ctx, f.svc.retryFor)
 	defer f.cleanup()
 	defer f.settle(ctx)
+	defer func() {
+		if p := recover(); p != nil {
+			f.rescue(ctx, p)
+		}
+	}()
 	now := f.svc.clock.Now()
 	m, acts := f.start(now)
 	f.m = m
@@ -78,6 +92,13 @@ func (f *flow) run(ctx context.Context) {
 			return // the service stops; Asterisk keeps the call
 		}
 		for _, item := range items {
+			switch it := item.(type) {
+			case abandon:
+				return // another instance holds the application: its call now
+			case recheck:
+				f.recheckOwn(ctx, it)
+				continue
+			}
 			if st, ok := item.(*ari.StasisStart); ok && f.created[st.Channel.ID] {
 				f.dialCreated(ctx, st.Channel.ID)
 				continue
@@ -210,7 +231,21 @@ func (f *flow) translate(item any) policy.Event {
 		if f.originated[ev.Peer.ID] && ev.Dialstatus == "ANSWER" {
 			return nil // StasisStart follows: only then can it be bridged
 		}
+		switch ev.Dialstatus {
+		case "RINGING":
+			return policy.LegRinging{Leg: ev.Peer.ID, At: f.stamp(ev.Timestamp, "Dial RINGING")}
+		case "ANSWER":
+			return policy.LegAnswered{Leg: ev.Peer.ID, At: f.stamp(ev.Timestamp, "Dial ANSWER")}
+		}
 		return dialEvent(ev)
+	case *ari.ChannelHangupRequest:
+		// Soft: Asterisk's own hangup flag, not a person's BYE. Cause 4
+		// is Asterisk shutting down; any other soft hangup the service
+		// did not ask for is Asterisk's (an admin, a dial's timeout).
+		if ev.Soft && (ev.Cause == 4 || !f.asked[ev.Channel.ID]) {
+			f.endedByPBX[ev.Channel.ID] = true
+		}
+		return nil
 	case *ari.StasisStart:
 		if f.originated[ev.Channel.ID] {
 			return policy.LegAnswered{Leg: ev.Channel.ID}
@@ -262,8 +297,16 @@ func dialEvent(ev *ari.Dial) policy.Event {
 }
 
 func (f *flow) gone(channel string) policy.Event {
+	var by callcare.Party
+	if f.endedByPBX[channel] {
+		by = callcare.PartyPBX
+	}
 	if channel == f.own && channel != "" {
+		if g, ok := f.ownGone.(policy.CallerGone); ok {
+			g.By = by
+			return g
+		}
 		return f.ownGone
 	}
-	return policy.LegGone{Leg: channel}
+	return policy.LegGone{Leg: channel, By: by}
 }

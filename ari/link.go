@@ -9,19 +9,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/CyCoreSystems/ari/v5"
-	"golang.org/x/net/websocket"
+	"github.com/coder/websocket"
 
 	"github.com/callcare/callcare/clock"
 )
 
 // Link holds the event WebSocket to Asterisk: it dials, reads and decodes
-// frames, and redials when the socket drops: at once, then with a capped,
-// jittered backoff.
+// frames, pings Asterisk to notice when it hangs, and redials when the
+// socket drops: at once, then at most a second apart.
 type Link struct {
 	url      string // ws://host:8088/ari/events
 	user     string
@@ -31,6 +32,15 @@ type Link struct {
 	clock    clock.Clock   // waits between tries (the service's sleepClock)
 	work     *atomic.Int64 // the service's work: the link's count is Run's
 
+	// pingEvery and pongWait are on the wall clock: a ping unanswered
+	// for pongWait is a hung Asterisk (process alive, socket open,
+	// nothing answered), handled as a drop.
+	pingEvery, pongWait time.Duration
+
+	// Hold, if set, is called before each dial and may wait (on the
+	// service's clock) until the link may dial: an instance whose
+	// application another client took stands by there.
+	Hold func(ctx context.Context)
 	// OnUp is called after each (re)connect, before any frame is read.
 	OnUp func(ctx context.Context)
 	// OnDown is called when a connected socket is lost.
@@ -42,14 +52,18 @@ type Link struct {
 	frames  atomic.Int64
 	unknown atomic.Int64 // frames of a type the event model does not know
 	bad     atomic.Int64 // frames that could not be decoded at all
+	hung    atomic.Int64 // sockets given up because Asterisk stopped answering pings
 
 	socket       atomic.Pointer[string] // local address of the open socket
 	socketFrames atomic.Int64           // frames read from it and routed
+	drop         atomic.Pointer[websocket.Conn]
 }
 
 // LinkStats counts what came over the socket.
 type LinkStats struct {
 	Frames, Unknown, Undecodable int64
+	// Hung counts the sockets given up because Asterisk answered no ping.
+	Hung int64
 	// Socket is the local address of the event socket while it is open
 	// and read ("127.0.0.1:53211"; "" while not), the address Asterisk
 	// (or pbxsim's Activity) sees the connection from; SocketFrames counts
@@ -60,24 +74,67 @@ type LinkStats struct {
 
 // Stats reports the counters.
 func (l *Link) Stats() LinkStats {
-	st := LinkStats{Frames: l.frames.Load(), Unknown: l.unknown.Load(), Undecodable: l.bad.Load(), SocketFrames: l.socketFrames.Load()}
+	st := LinkStats{Frames: l.frames.Load(), Unknown: l.unknown.Load(), Undecodable: l.bad.Load(),
+		Hung: l.hung.Load(), SocketFrames: l.socketFrames.Load()}
 	if p := l.socket.Load(); p != nil {
 		st.Socket = *p
 	}
 	return st
 }
 
+// CredentialsError is Asterisk refusing the ARI user or password: no retry
+// can mend it, so the service stops and says which settings to check.
+type CredentialsError struct {
+	User   string
+	Status int
+}
+
+func (e *CredentialsError) Error() string {
+	return fmt.Sprintf("Asterisk refused the ARI user %q (HTTP %d): check asterisk.user in the configuration and the ARI password "+
+		"(asterisk.password_env or asterisk.password_file) against the user in Asterisk's ari.conf", e.User, e.Status)
+}
+
+// unreachableEvery: while Asterisk cannot be reached, the log says so at
+// the first failure and then about this often, not at every try.
+const unreachableEvery = 30 * time.Second
+
 // Run keeps the link up until ctx ends. A drop is redialed at once, then
-// at most a second apart: every second without events is a second in
-// which no call's timer may decide (see policy's LinkLost).
-func (l *Link) Run(ctx context.Context) {
+// at most a second apart, however long the outage: every second without
+// events is a second in which no call's timer may decide (see policy's
+// LinkLost). It returns a *CredentialsError when Asterisk refuses the
+// credentials, nil when ctx ends.
+func (l *Link) Run(ctx context.Context) error {
 	backoff := clock.Backoff{Clock: l.clock, Min: 0, Max: time.Second}
+	var downSince, lastSaid time.Time
 	for ctx.Err() == nil {
+		if l.Hold != nil {
+			l.Hold(ctx)
+			if ctx.Err() != nil {
+				return nil
+			}
+		}
 		ws, local, err := l.dial(ctx)
 		if err != nil {
-			l.log.Warn("cannot reach Asterisk events", "err", err, "failures", backoff.Failures()+1)
+			var cred *CredentialsError
+			if errors.As(err, &cred) {
+				l.log.Error("not ready: "+cred.Error(), "url", l.url)
+				return err
+			}
+			now := l.clock.Now()
+			switch {
+			case backoff.Failures() == 0:
+				downSince, lastSaid = now, now
+				l.log.Warn("not ready: cannot reach Asterisk events; trying again at most a second apart", "err", err)
+			case now.Sub(lastSaid) >= unreachableEvery:
+				lastSaid = now
+				l.log.Warn("not ready: still cannot reach Asterisk events", "for", now.Sub(downSince).Round(time.Second),
+					"tries", backoff.Failures()+1, "err", err)
+			}
 			backoff.BackOff(ctx, err)
 			continue
+		}
+		if backoff.Failures() > 0 {
+			l.log.Info("Asterisk events reachable again", "after", l.clock.Now().Sub(downSince).Round(time.Millisecond), "tries", backoff.Failures()+1)
 		}
 		backoff.BackOff(ctx, nil)
 		l.log.Info("connected to Asterisk events", "app", l.app)
@@ -86,13 +143,22 @@ func (l *Link) Run(ctx context.Context) {
 		}
 		err = l.read(ctx, ws, local)
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
-		l.log.Warn("lost Asterisk events; calls go on, events in the gap are lost", "err", err)
+		l.log.Warn("not ready: lost Asterisk events; calls go on, no decision is taken on a timer until they are back", "err", err)
 		if l.OnDown != nil {
 			l.OnDown(err)
 		}
+		downSince, lastSaid = l.clock.Now(), l.clock.Now()
 		backoff.BackOff(ctx, err)
+	}
+	return nil
+}
+
+// Drop closes the open socket, if any: the link redials (after Hold).
+func (l *Link) Drop() {
+	if c := l.drop.Load(); c != nil {
+		c.CloseNow()
 	}
 }
 
@@ -104,61 +170,60 @@ func (l *Link) dial(ctx context.Context) (*websocket.Conn, string, error) {
 	q := u.Query()
 	q.Set("app", l.app)
 	u.RawQuery = q.Encode()
-	origin := "http://" + u.Host + "/"
-	cfg, err := websocket.NewConfig(u.String(), origin)
-	if err != nil {
-		return nil, "", fmt.Errorf("websocket config: %w", err)
+	// A server that accepts TCP and then says nothing must not hang the
+	// service: the handshake has a deadline of its own.
+	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
+	defer cancel()
+	var local string
+	// TCP keepalive notices a peer that vanished without closing (a
+	// half-open connection); pings notice one that hangs.
+	d := net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 10 * time.Second, Interval: 5 * time.Second, Count: 3}}
+	transport := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := d.DialContext(ctx, network, addr)
+			if err == nil {
+				local = c.LocalAddr().String()
+			}
+			return c, err
+		},
+		TLSClientConfig: &tls.Config{ServerName: u.Hostname()},
 	}
-	cfg.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(l.user+":"+l.password)))
-	ws, local, err := handshake(ctx, cfg)
+	header := http.Header{}
+	header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(l.user+":"+l.password)))
+	ws, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: &http.Client{Transport: transport}, HTTPHeader: header})
 	if err != nil {
-		if errors.Is(err, websocket.ErrBadStatus) {
-			return nil, "", fmt.Errorf("dial %s: the WebSocket handshake was refused (wrong user or password, a bad app name, or a proxy in the way): %w", u.Redacted(), err)
+		transport.CloseIdleConnections()
+		if resp != nil {
+			switch resp.StatusCode {
+			case http.StatusUnauthorized, http.StatusForbidden:
+				return nil, "", &CredentialsError{User: l.user, Status: resp.StatusCode}
+			}
+			return nil, "", fmt.Errorf("dial %s: the WebSocket handshake was refused (%s): %w", u.Redacted(), resp.Status, err)
 		}
 		return nil, "", fmt.Errorf("dial %s: %w", u.Redacted(), err)
 	}
+	// Asterisk's events can be large (a bridge lists its channels).
+	ws.SetReadLimit(4 << 20)
 	return ws, local, nil
 }
 
-// handshake dials and upgrades with a deadline on both, since a server that
-// accepts TCP and then says nothing must not hang the service. It returns
-// the connection's local address too.
-func handshake(ctx context.Context, cfg *websocket.Config) (*websocket.Conn, string, error) {
-	port := cfg.Location.Port()
-	if port == "" {
-		port = map[string]string{"ws": "80", "wss": "443"}[cfg.Location.Scheme]
-	}
-	host := net.JoinHostPort(cfg.Location.Hostname(), port)
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	// TCP keepalive notices a peer that vanished without closing (a
-	// half-open connection): Asterisk sends nothing on a quiet socket, and
-	// the WebSocket library hides pongs, so a read deadline cannot.
-	d := net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 10 * time.Second, Interval: 5 * time.Second, Count: 3}}
-	conn, err := d.DialContext(ctx, "tcp", host)
-	if err != nil {
-		return nil, "", err
-	}
-	if cfg.Location.Scheme == "wss" {
-		conn = tls.Client(conn, &tls.Config{ServerName: cfg.Location.Hostname()})
-	}
-	deadline, _ := ctx.Deadline()
-	conn.SetDeadline(deadline)
-	ws, err := websocket.NewClient(cfg, conn)
-	if err != nil {
-		conn.Close()
-		return nil, "", err
-	}
-	conn.SetDeadline(time.Time{})
-	return ws, conn.LocalAddr().String(), nil
-}
+// handshakeTimeout bounds a dial and its handshake (wall clock).
+const handshakeTimeout = 5 * time.Second
 
 // read routes frames until the socket ends. Waiting for a frame is no
 // work: a frame on its way shows as SocketFrames behind what the PBX wrote.
 func (l *Link) read(ctx context.Context, ws *websocket.Conn, local string) error {
-	stop := context.AfterFunc(ctx, func() { ws.Close() })
-	defer stop()
-	defer ws.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer ws.CloseNow()
+	l.drop.Store(ws)
+	defer l.drop.Store(nil)
+	done := make(chan struct{})
+	defer func() { cancel(); <-done }()
+	go func() {
+		defer close(done)
+		l.keepAlive(ctx, ws)
+	}()
 	l.socketFrames.Store(0)
 	l.socket.Store(&local)
 	l.work.Add(-1)
@@ -167,8 +232,8 @@ func (l *Link) read(ctx context.Context, ws *websocket.Conn, local string) error
 		l.socket.Store(nil)
 	}()
 	for {
-		var data []byte
-		if err := websocket.Message.Receive(ws, &data); err != nil {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
 			return err
 		}
 		l.frames.Add(1)
@@ -176,6 +241,37 @@ func (l *Link) read(ctx context.Context, ws *websocket.Conn, local string) error
 			l.OnEvent(ev)
 		}
 		l.socketFrames.Add(1)
+	}
+}
+
+// keepAlive pings Asterisk every pingEvery and closes the socket when a
+// pong does not come within pongWait: Asterisk sends nothing on a quiet
+// socket, so only a ping tells a hung Asterisk from a quiet one. The pings
+// are on the wall clock (they measure Asterisk, not the procedure) and
+// are no work: they change nothing the service decides.
+func (l *Link) keepAlive(ctx context.Context, ws *websocket.Conn) {
+	if l.pingEvery <= 0 {
+		return
+	}
+	t := time.NewTicker(l.pingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, l.pongWait)
+		err := ws.Ping(pctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() == nil {
+				l.hung.Add(1)
+				l.log.Warn("Asterisk answers no ping: the event socket is given up as lost", "waited", l.pongWait)
+				ws.CloseNow()
+			}
+			return
+		}
 	}
 }
 
@@ -191,7 +287,7 @@ func (l *Link) decode(data []byte) ari.Event {
 		l.log.Debug("undecodable ARI frame", "err", err)
 		return nil
 	}
-	ev, err := ari.DecodeEvent(data)
+	ev, err := decodeEvent(data)
 	if err != nil || ev == nil {
 		if _, known := knownTypes[head.Type]; known {
 			l.bad.Add(1)
@@ -203,6 +299,17 @@ func (l *Link) decode(data []byte) ari.Event {
 		return nil
 	}
 	return ev
+}
+
+// decodeEvent is ari.DecodeEvent made safe: the library must never take
+// the process down on a frame Asterisk (or anyone on the socket) sends.
+func decodeEvent(data []byte) (ev ari.Event, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ev, err = nil, fmt.Errorf("the event model panicked: %v", p)
+		}
+	}()
+	return ari.DecodeEvent(data)
 }
 
 // knownTypes are the event types the v5 model decodes.

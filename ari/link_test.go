@@ -230,33 +230,6 @@ func TestEventsOutOfOrder(t *testing.T) {
 	e.quiet(t)
 }
 
-// TestCallsLeftByAnEarlierRun: the service stops while a call is being put
-// through; Asterisk keeps the channels in the application. The next run
-// sends the citizen to the dialplan's fallback, which rings a person, and
-// hangs up the clerk's leg nobody owns.
-func TestCallsLeftByAnEarlierRun(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
-	stores := ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db}
-	e.run(t, testSettings(), stores)
-	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
-	e.advance(t, 2*time.Second) // the clerk's phone rings
-	if n := len(e.pbx.Channels()); n != 2 {
-		t.Fatalf("%d channels, want the caller's and the clerk's", n)
-	}
-	e.stop()
-	e.run(t, testSettings(), stores)
-	e.advance(t, 10*time.Second)
-	ended(t, call)
-	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
-		t.Errorf("%d continues, want the citizen sent to the fallback once", n)
-	}
-	if chans := e.pbx.Channels(); len(chans) > 0 {
-		t.Errorf("left behind: %+v", chans)
-	}
-}
-
 // TestLinkRedialsAtOnceThenAtMostASecondApart: a dropped socket is dialed
 // again at once; refused, the link tries again after about 62, 125, 250,
 // 500 ms, then every second (each wait between half and all of that).

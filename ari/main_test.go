@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -112,6 +113,12 @@ type env struct {
 	svc  *ari.Service // the one running; nil between runs
 	stop func()       // stops svc and checks it left nothing
 	logs *logRecorder
+	// options, if set, changes the service's options at each run.
+	options func(*ari.Options)
+	runErr  error // what the last run's Run returned, once stopped
+	// others are services running beside svc (a second instance): the
+	// system has settled only when they have too.
+	others []*ari.Service
 }
 
 func startEnv(t testing.TB) *env { t.Helper(); return startEnvWith(t, nil) }
@@ -165,13 +172,27 @@ func newEnv(t testing.TB) *env {
 // run starts a service and lets it connect.
 func (e *env) run(t testing.TB, set ari.Settings, stores ari.Stores) {
 	t.Helper()
-	svc := ari.New(ari.Options{
+	e.start(t, set, stores)
+	e.settle(t)
+	if !e.svc.Stats().Linked {
+		t.Fatalf("the service did not connect:\n%s", e.logs)
+	}
+}
+
+// start starts a service, connected or not.
+func (e *env) start(t testing.TB, set ari.Settings, stores ari.Stores) {
+	t.Helper()
+	opts := ari.Options{
 		URL: e.pbx.URL(), WebsocketURL: e.pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
 		RequestTimeout: 2 * time.Second, Clock: e.clk, Logger: slog.New(e.logs),
-	}, set, stores)
+	}
+	if e.options != nil {
+		e.options(&opts)
+	}
+	svc := ari.New(opts, set, stores)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { svc.Run(ctx); close(done) }()
+	go func() { e.runErr = svc.Run(ctx); close(done) }()
 	e.svc = svc
 	e.stop = func() {
 		e.svc, e.stop = nil, nil
@@ -186,10 +207,6 @@ func (e *env) run(t testing.TB, set ari.Settings, stores ari.Stores) {
 			t.Errorf("the service stopped with %d work counted: its count is off", w)
 		}
 	}
-	e.settle(t)
-	if !svc.Stats().Linked {
-		t.Fatalf("the service did not connect:\n%s", e.logs)
-	}
 }
 
 // busy says what is still under way, "" when nothing is: the service has
@@ -199,7 +216,7 @@ func (e *env) run(t testing.TB, set ari.Settings, stores ari.Stores) {
 // work makes the simulator's, so a simulator found idle after it cannot
 // have been given anything new.
 func (e *env) busy(except string) string {
-	var link ari.LinkStats
+	read := map[string]int64{} // the services' sockets: frames read
 	if e.svc != nil {
 		behind := 0
 		if except != "" {
@@ -209,21 +226,31 @@ func (e *env) busy(except string) string {
 		if st.Work != int64(behind) {
 			return fmt.Sprintf("the service has %d inputs or tasks under way", st.Work-int64(behind))
 		}
-		link = st.Link
+		if st.Link.Socket != "" {
+			read[st.Link.Socket] = st.Link.SocketFrames
+		}
+	}
+	for _, o := range e.others {
+		st := o.Stats()
+		if st.Work != 0 {
+			return fmt.Sprintf("another service has %d inputs or tasks under way", st.Work)
+		}
+		if st.Link.Socket != "" {
+			read[st.Link.Socket] = st.Link.SocketFrames
+		}
 	}
 	a := e.pbx.Activity()
 	if !a.Idle() {
 		return fmt.Sprintf("the simulator serves %d requests and has %d events to write", a.Requests, a.Unsent)
 	}
-	var ours []string
-	if link.Socket != "" {
-		ours = []string{link.Socket}
-	}
+	ours := slices.Sorted(maps.Keys(read))
 	if socks := a.Sockets(); !slices.Equal(socks, ours) {
-		return fmt.Sprintf("the simulator has sockets %v open, the service reads %v", socks, ours)
+		return fmt.Sprintf("the simulator has sockets %v open, the services read %v", socks, ours)
 	}
-	if len(ours) == 1 && a.Sent[ours[0]] != link.SocketFrames {
-		return fmt.Sprintf("%d events on the wire", a.Sent[ours[0]]-link.SocketFrames)
+	for _, sock := range ours {
+		if a.Sent[sock] != read[sock] {
+			return fmt.Sprintf("%d events on the wire", a.Sent[sock]-read[sock])
+		}
 	}
 	return ""
 }

@@ -71,7 +71,77 @@ func NewClient(baseURL, user, password, app string, timeout time.Duration) *Clie
 // Requests counts the requests made so far.
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
+// do makes a request. With a retry budget in ctx (withRetry), what
+// Asterisk may answer differently next time (a refused or broken
+// connection, a 5xx) is tried again, soon and then less often, until the
+// budget is spent; a 409 after a try whose fate is unknown (no answer)
+// means that try took effect, which is success. The service picks the ids
+// of what it creates, so every request it retries is idempotent so.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) error {
+	budget, _ := ctx.Value(retryKey{}).(time.Duration)
+	if budget <= 0 {
+		return c.once(ctx, method, path, q, body, out)
+	}
+	deadline := time.Now().Add(budget) // Asterisk's moment: the wall clock
+	wait := 20 * time.Millisecond
+	unknown := false // a try that got no answer may have taken effect
+	for tries := 1; ; tries++ {
+		err := c.once(ctx, method, path, q, body, out)
+		var e *Error
+		isErr := errors.As(err, &e)
+		switch {
+		case err == nil:
+			return nil
+		case unknown && isErr && e.Status == http.StatusConflict:
+			return nil
+		case !retriable(err) || ctx.Err() != nil || time.Now().Add(wait).After(deadline):
+			if tries > 1 {
+				err = fmt.Errorf("%w (after %d tries)", err, tries)
+			}
+			return err
+		}
+		unknown = unknown || !isErr
+		loggerFrom(ctx, c.log).Debug("retrying a request", "method", method, "path", path, "err", err, "tries", tries)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait = min(2*wait, 400*time.Millisecond)
+	}
+}
+
+// retriable tells the failures worth a second try: Asterisk unreachable
+// for a moment, or answering 5xx. A 4xx says the request itself is wrong
+// now (a channel gone, a state it is not in): trying again changes
+// nothing.
+func retriable(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status >= 500
+	}
+	return !errors.Is(err, context.Canceled)
+}
+
+// IsAllocationFailed tells Asterisk's answer for an endpoint it cannot
+// make a channel to (no such peer, an unregistered phone): the phone is
+// unavailable, which no retry changes for long.
+func IsAllocationFailed(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusInternalServerError && e.Message == "Allocation failed"
+}
+
+type retryKey struct{}
+
+// withRetry makes requests made with ctx retry transient failures for up
+// to budget (see do); zero turns retries off.
+func withRetry(ctx context.Context, budget time.Duration) context.Context {
+	return context.WithValue(ctx, retryKey{}, budget)
+}
+
+func (c *Client) once(ctx context.Context, method, path string, q url.Values, body, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u := c.base + path
@@ -140,13 +210,27 @@ func (c *Client) Ring(ctx context.Context, channel string) error {
 }
 
 // Create makes a channel to endpoint with the id the service chose, in the
-// application, linked to originator. Its StasisStart comes before the answer.
-func (c *Client) Create(ctx context.Context, id, endpoint, originator, appArgs string) error {
+// application, linked to originator, with channel variables (nil for
+// none). Its StasisStart may come before or after the answer.
+func (c *Client) Create(ctx context.Context, id, endpoint, originator, appArgs string, vars map[string]string) error {
 	q := url.Values{"endpoint": {endpoint}, "app": {c.app}, "appArgs": {appArgs}, "channelId": {id}}
 	if originator != "" {
 		q.Set("originator", originator)
 	}
-	return c.do(ctx, http.MethodPost, "/channels/create", q, nil, nil)
+	var body any
+	if len(vars) > 0 {
+		body = struct {
+			Variables map[string]string `json:"variables"`
+		}{vars}
+	}
+	return c.do(ctx, http.MethodPost, "/channels/create", q, body, nil)
+}
+
+// Variable reads a channel variable.
+func (c *Client) Variable(ctx context.Context, channel, name string) (string, error) {
+	var v struct{ Value string }
+	err := c.do(ctx, http.MethodGet, chanPath(channel, "/variable"), url.Values{"variable": {name}}, nil, &v)
+	return v.Value, err
 }
 
 // Dial dials a created channel. Asterisk hangs it up by itself after

@@ -76,10 +76,11 @@ func (s *Service) deleteOldNotes(ctx context.Context, set *Settings) {
 }
 
 // recover finishes the callback attempts a previous run left under way: it
-// died between journaling an attempt and recording its end. The citizen's
-// channel, if Asterisk still has it, is hung up; the attempt ends as
-// interrupted and is never dialed again. The next attempt follows the
-// retry schedule.
+// died between journaling an attempt and recording its end. A citizen who
+// answered is talking with the clerk: they talk on (the reconciliation
+// watches them) and the attempt is recorded as reached. A citizen's phone
+// still ringing is hung up; the attempt ends as interrupted and is never
+// dialed again. The next attempt follows the retry schedule.
 func (s *Service) recover(ctx context.Context) {
 	pending, err := s.store.Queue.PendingAttempts(ctx)
 	if err != nil {
@@ -89,7 +90,10 @@ func (s *Service) recover(ctx context.Context) {
 	set := s.settings.Load()
 	now := s.clock.Now()
 	for _, a := range pending {
-		if err := s.client.Hangup(ctx, a.Channel, "normal"); err != nil && !IsNotFound(err) {
+		result := callcare.AttemptInterrupted
+		if ch, err := s.client.Channel(ctx, a.Channel); err == nil && ch.State == "Up" {
+			result = callcare.AttemptReached
+		} else if err := s.client.Hangup(ctx, a.Channel, "normal"); err != nil && !IsNotFound(err) {
 			s.log.Warn("hang up an interrupted callback", "task", a.TaskID, "err", err)
 		}
 		t, err := s.store.Callbacks.Callback(ctx, a.TaskID)
@@ -97,12 +101,16 @@ func (s *Service) recover(ctx context.Context) {
 			s.log.Warn("read an interrupted callback", "task", a.TaskID, "err", err)
 			continue
 		}
-		next, close := set.Session.Rules.AfterAttempt(t, callcare.AttemptInterrupted, now)
-		if _, err := s.store.Queue.FinishAttempt(ctx, a.TaskID, a.Seq, callcare.AttemptInterrupted, now, next, close); err != nil {
+		next, close := set.Session.Rules.AfterAttempt(t, result, now)
+		if _, err := s.store.Queue.FinishAttempt(ctx, a.TaskID, a.Seq, result, now, next, close); err != nil {
 			s.log.Warn("finish an interrupted callback", "task", a.TaskID, "err", err)
 			continue
 		}
 		_ = s.store.Queue.Release(ctx, a.TaskID, t.ClaimedBy)
+		if result == callcare.AttemptReached {
+			s.log.Info("a callback conversation an earlier run left goes on: the citizen was reached", "task", a.TaskID, "attempt", a.Seq)
+			continue
+		}
 		s.log.Info("callback attempt interrupted by a restart; not dialed again", "task", a.TaskID, "attempt", a.Seq)
 	}
 }

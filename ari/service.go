@@ -65,6 +65,23 @@ type Options struct {
 	// Observe, if set, is told of every step of every call and session, on
 	// its goroutine: the demo's timeline, and later the metrics. Keep it quick.
 	Observe func(Step)
+
+	// PingEvery and PongWait (wall clock): Asterisk is pinged on the event
+	// socket every PingEvery, and one that answers no ping within
+	// PongWait hangs: the socket is given up as lost. Defaults 1 s and
+	// 2 s: a hung Asterisk is noticed within 3 s.
+	PingEvery, PongWait time.Duration
+	// ReconcileEvery is how often (on the service's clock) the service
+	// compares its calls with what Asterisk has; it does so after every
+	// (re)connect too. Default 5 s; negative: only after a (re)connect.
+	ReconcileEvery time.Duration
+	// RetryFor is how long a call's request is tried again when Asterisk
+	// refuses it for a moment (wall clock). Default 2 s: less than a ring
+	// cycle of silence for the caller.
+	RetryFor time.Duration
+	// StandbyPoll is how often an instance whose application another
+	// client took looks whether it is free again. Default 10 s.
+	StandbyPoll time.Duration
 }
 
 // Step is one step of a call or session: what happened (nil when it
@@ -81,10 +98,12 @@ type Step struct {
 
 // eventsNeeded are the only event types the service asks Asterisk for.
 // ChannelDestroyed is the only sign of an originated call nobody answered.
+// ChannelHangupRequest is the only sign that Asterisk itself ended a
+// channel (a restart: soft, cause 4): it costs about two events a call.
 var eventsNeeded = []string{
 	ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial, ari.Events.ChannelDestroyed,
 	ari.Events.PlaybackFinished, ari.Events.ChannelDtmfReceived, ari.Events.RecordingFinished, ari.Events.RecordingFailed,
-	ari.Events.ApplicationReplaced,
+	ari.Events.ApplicationReplaced, ari.Events.ChannelHangupRequest,
 }
 
 // Service runs the Stasis application: it starts one owner per call or
@@ -100,12 +119,22 @@ type Service struct {
 
 	ctx   context.Context
 	wg    sync.WaitGroup
-	mu    sync.Mutex       // guards route, flows and busy
+	mu    sync.Mutex       // guards route, flows, busy and ending
 	route map[string]*flow // channel, playback and recording ids to their owner
 	flows map[*flow]struct{}
 	// busy counts the clerks on a call through the service: a clerk on
 	// another call is not rung for a callback until free.
 	busy map[callcare.ClerkID]int
+	// ending are channels the service keeps trying to end (keeper.go).
+	ending map[string]bool
+
+	app            string
+	retryFor       time.Duration
+	reconcileEvery time.Duration
+	standbyPoll    time.Duration
+	reconciling    sync.Mutex           // one reconciliation at a time
+	unowned        map[string]time.Time // channels and bridges nobody owned, since when
+	standby        atomic.Bool          // another client took the application
 
 	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
 	everUp atomic.Bool  // a later link up is a return, which the flows hear of
@@ -129,6 +158,21 @@ func New(opts Options, s Settings, store Stores) *Service {
 	if opts.WebsocketURL == "" {
 		opts.WebsocketURL = strings.Replace(strings.TrimRight(opts.URL, "/"), "http", "ws", 1) + "/events"
 	}
+	if opts.PingEvery == 0 {
+		opts.PingEvery = time.Second
+	}
+	if opts.PongWait <= 0 {
+		opts.PongWait = 2 * time.Second
+	}
+	if opts.ReconcileEvery == 0 {
+		opts.ReconcileEvery = 5 * time.Second
+	}
+	if opts.RetryFor == 0 {
+		opts.RetryFor = 2 * time.Second
+	}
+	if opts.StandbyPoll <= 0 {
+		opts.StandbyPoll = 10 * time.Second
+	}
 	svc := &Service{
 		client:  NewClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout),
 		store:   store,
@@ -138,6 +182,13 @@ func New(opts Options, s Settings, store Stores) *Service {
 		route:   map[string]*flow{},
 		flows:   map[*flow]struct{}{},
 		busy:    map[callcare.ClerkID]int{},
+		ending:  map[string]bool{},
+		unowned: map[string]time.Time{},
+
+		app:            opts.App,
+		retryFor:       opts.RetryFor,
+		reconcileEvery: opts.ReconcileEvery,
+		standbyPoll:    opts.StandbyPoll,
 	}
 	svc.client.log = opts.Logger
 	svc.work.Add(1) // Run's, which the link holds
@@ -145,6 +196,8 @@ func New(opts Options, s Settings, store Stores) *Service {
 	svc.link = &Link{
 		url: opts.WebsocketURL, user: opts.User, password: opts.Password, app: opts.App, log: opts.Logger,
 		clock: svc.sleeper, work: &svc.work,
+		pingEvery: opts.PingEvery, pongWait: opts.PongWait,
+		Hold: svc.holdWhileReplaced,
 		OnUp: svc.linkUp,
 		OnDown: func(error) {
 			svc.linked.Store(false)
@@ -160,16 +213,27 @@ func New(opts Options, s Settings, store Stores) *Service {
 func (s *Service) SetSettings(set Settings) { s.settings.Store(&set) }
 
 // Run serves calls and runs the callback scheduler until ctx ends, then
-// waits for the owners to stop. Calls stay up in Asterisk.
-func (s *Service) Run(ctx context.Context) {
+// waits for the owners to stop. Calls stay up in Asterisk: the next run
+// adopts them. It returns a *CredentialsError, at once, when Asterisk
+// refuses the ARI user or password; nil when ctx ends.
+func (s *Service) Run(ctx context.Context) error {
 	defer s.work.Add(-1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	s.ctx = ctx
 	s.recover(ctx)
 	s.spawn(func() { s.schedule(ctx) })
-	s.link.Run(ctx)
+	s.spawn(func() { s.reconcileEveryFew(ctx) })
+	err := s.link.Run(ctx)
+	cancel()
 	s.wg.Wait()
 	s.client.http.CloseIdleConnections() // nothing of the run outlives it
+	return err
 }
+
+// Ready tells whether the service takes calls now: the event stream is up
+// and the application is its own.
+func (s *Service) Ready() bool { return s.linked.Load() && !s.standby.Load() }
 
 // Stats is what the service has seen and done.
 type Stats struct {
@@ -212,9 +276,9 @@ func (s *Service) linkUp(ctx context.Context) {
 	s.linked.Store(true)
 	if s.everUp.Swap(true) {
 		s.broadcast(policy.LinkBack{})
-	} else {
-		s.adoptOrphansLater(ctx)
 	}
+	s.log.Info("ready: taking calls", "app", s.app)
+	s.reconcileAfterConnect(ctx)
 }
 
 // dispatch runs on the link's reading goroutine: it only routes.
@@ -227,30 +291,28 @@ func (s *Service) dispatch(ev ari.Event) {
 		f.in.push(ev)
 		return
 	}
-	if st, ok := ev.(*ari.StasisStart); ok {
+	switch ev := ev.(type) {
+	case *ari.StasisStart:
 		switch {
-		case len(st.Args) > 0 && st.Args[0] == "inbound":
-			s.startCall(st)
-		case len(st.Args) > 0 && st.Args[0] == "clerk":
-			s.startQueue(st)
-		case len(st.Args) > 0 && st.Args[0] == "forward":
-			s.startForward(st)
+		case s.standby.Load():
+			// Another instance holds the application: its call.
+		case len(ev.Args) > 0 && ev.Args[0] == "inbound":
+			s.startCall(ev)
+		case len(ev.Args) > 0 && ev.Args[0] == "clerk":
+			s.startQueue(ev)
+		case len(ev.Args) > 0 && ev.Args[0] == "forward":
+			s.startForward(ev)
 		default:
 			// A leg of a call nobody owns any more (an earlier run's
 			// callback answered late): nobody would be on the line.
-			s.hangupLater(st.Channel.ID)
+			s.hangupLater(ev.Channel.ID)
 		}
+		return
+	case *ari.ApplicationReplaced:
+		s.replaced()
 		return
 	}
 	s.stray.Add(1)
-}
-
-// hangupLater hangs a channel up off the reading goroutine.
-func (s *Service) hangupLater(id string) {
-	s.stray.Add(1)
-	s.spawn(func() {
-		s.logErr("hang up a stray channel", s.client.Hangup(s.ctx, id, "normal"))
-	})
 }
 
 // subject is the id an event is about: the dialed channel for Dial (which
@@ -262,6 +324,8 @@ func subject(ev ari.Event) string {
 	case *ari.StasisStart:
 		return e.Channel.ID
 	case *ari.StasisEnd:
+		return e.Channel.ID
+	case *ari.ChannelHangupRequest:
 		return e.Channel.ID
 	case *ari.ChannelDestroyed:
 		return e.Channel.ID

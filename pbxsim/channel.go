@@ -41,6 +41,7 @@ type channel struct {
 
 	bridge  *bridge
 	moh     string
+	rung    bool // the app rang the channel (the caller hears ringing until answered)
 	held    bool
 	playing *playback
 	queued  []*playback
@@ -93,6 +94,7 @@ func (ch *channel) json() channelJSON {
 // finish marks the channel gone and tells the Call. Idempotent.
 func (ch *channel) finish() {
 	if ch.call != nil {
+		ch.call.hear(ch.call.s.clock.Now(), false) // the line ended: no silence any more
 		select {
 		case <-ch.call.done:
 		default:

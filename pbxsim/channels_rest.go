@@ -1,6 +1,7 @@
 package pbxsim
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -184,6 +185,11 @@ func (s *Server) newOutbound(r *request, id string) (*channel, *reply) {
 		rep := fail(http.StatusConflict, "Channel with given unique ID already exists")
 		return nil, &rep
 	}
+	vars, good := bodyVariables(r)
+	if !good {
+		rep := fail(http.StatusBadRequest, "Invalid variables")
+		return nil, &rep
+	}
 	phone, _, exists := s.phoneFor(ep)
 	if !exists {
 		rep := allocationFailed()
@@ -192,7 +198,24 @@ func (s *Server) newOutbound(r *request, id string) (*channel, *reply) {
 	ch := s.newChannel(ep, id)
 	ch.phone = phone
 	ch.dp = dialplanCEP{Context: "from-internal", Priority: 1}
+	for k, v := range vars {
+		ch.vars[k] = v // set before the channel is the app's: no ChannelVarset reaches it
+	}
 	return ch, nil
+}
+
+// bodyVariables reads the "variables" object of a create or originate
+// body ({"variables": {"NAME": "value"}}); false if it is not one.
+func bodyVariables(r *request) (map[string]string, bool) {
+	raw, has := r.body["variables"]
+	if !has || string(raw) == "null" {
+		return nil, true
+	}
+	var vars map[string]string
+	if err := json.Unmarshal(raw, &vars); err != nil {
+		return nil, false
+	}
+	return vars, true
 }
 
 // createChannel is POST /channels/create: a channel in Stasis, not dialed.
@@ -323,9 +346,11 @@ func (s *Server) answer(r *request) reply {
 }
 
 func (s *Server) ring(r *request) reply {
-	if _, rep := s.stasisChannel(r); rep != nil {
+	ch, rep := s.stasisChannel(r)
+	if rep != nil {
 		return *rep
 	}
+	ch.rung = r.method == http.MethodPost
 	return noContent()
 }
 

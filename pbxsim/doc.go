@@ -36,8 +36,11 @@
 //     rejects, congested; a script of hangup, hold, unhold and keys) and
 //     citizens calling in (Caller, Call), on the injectable clock.
 //   - misbehaviour: DropWebSocket, Restart, SetEventDelay, FailRequests
-//     (the WebSocket handshake too), InjectEvent (for event types a client
-//     library does not know).
+//     (a chosen request N times; the WebSocket handshake too), Freeze (a
+//     hung Asterisk: connections accepted, nothing answered, no pong),
+//     InjectEvent (for event types a client library does not know). A
+//     client that goes away without a word (a crash) leaves its channels
+//     in Stasis, as Asterisk does, for the next client to find.
 //
 // Every mistake gets the status and JSON message Asterisk gives (the errors
 // table of the traces' README); a path outside the specification is 404

@@ -179,6 +179,9 @@ type Call struct {
 	s    *Server
 	ch   *channel
 	done chan struct{}
+
+	silentSince time.Time     // the caller hears nothing since (zero: they hear something)
+	longest     time.Duration // the longest silence that ended
 }
 
 // ChannelID is the id of the caller's channel.
@@ -190,6 +193,7 @@ func (c *Call) Hangup() {
 	if !c.ch.gone {
 		c.s.personHangup(c.ch)
 	}
+	c.s.trackSilence()
 	c.s.mu.Unlock()
 	c.s.flush()
 }
@@ -213,6 +217,7 @@ func (c *Call) Heard() []string {
 func (s *Server) Call(c Caller) (*Call, error) {
 	s.mu.Lock()
 	call, err := s.placeCall(c)
+	s.trackSilence()
 	s.mu.Unlock()
 	s.flush()
 	return call, err

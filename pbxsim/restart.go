@@ -31,6 +31,7 @@ func (s *Server) Restart(downFor time.Duration) {
 		}
 		s.endChannel(ch, ending{cause: 16})
 	}
+	s.trackSilence()
 	s.epoch++
 	for t := range s.timers {
 		t.t.Stop()

@@ -219,6 +219,7 @@ func (s *Server) serveARI(w http.ResponseWriter, r *http.Request) {
 	default:
 		rep = s.call(rt, req)
 	}
+	s.trackSilence()
 	s.mu.Unlock()
 	s.flush()
 	writeJSON(w, rep.status, rep.body)
@@ -290,9 +291,11 @@ type failRule struct {
 }
 
 // FailRequests makes the next n requests with method (empty: any) whose
-// path (after /ari) starts with pathPrefix answer status with a JSON
-// message, without any effect. The WebSocket handshake (GET /events) is
-// one of them: a client's redial can be refused for a while.
+// path (after /ari) starts with pathPrefix, segment by segment, answer
+// status with a JSON message, without any effect: "/channels/c1" fails
+// "/channels/c1" and "/channels/c1/ring", not "/channels/c1-2". The
+// WebSocket handshake (GET /events) is one of them: a client's redial
+// can be refused for a while.
 func (s *Server) FailRequests(method, pathPrefix string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -300,9 +303,17 @@ func (s *Server) FailRequests(method, pathPrefix string, status, n int) {
 	s.failures = append(s.failures, &failRule{method, pathPrefix, status, n})
 }
 
+// ClearFailures forgets the failures FailRequests asked for and that have
+// not happened yet: Asterisk answers again.
+func (s *Server) ClearFailures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = nil
+}
+
 func (s *Server) takeFailure(method, path string, rep *reply) bool {
 	for i, f := range s.failures {
-		if (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
+		if (f.method == "" || f.method == method) && underPrefix(path, f.prefix) {
 			f.n--
 			if f.n <= 0 {
 				s.failures = append(s.failures[:i], s.failures[i+1:]...)
@@ -331,4 +342,12 @@ func intParam(r *request, name string, def int) (int, bool) {
 		n = int(f)
 	}
 	return n, true
+}
+
+// underPrefix tells whether path starts with prefix, whole segments only.
+func underPrefix(path, prefix string) bool {
+	if !strings.HasPrefix(path, prefix) {
+		return false
+	}
+	return len(path) == len(prefix) || strings.HasSuffix(prefix, "/") || path[len(prefix)] == '/' || path[len(prefix)] == '?'
 }

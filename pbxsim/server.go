@@ -54,8 +54,9 @@ type Server struct {
 	ln         net.Listener
 	addr       string
 	connStates map[net.Conn]http.ConnState
-	eventsSent int64        // atomic
-	busy       atomic.Int64 // requests being served, a restart's return: see Activity
+	eventsSent int64                         // atomic
+	busy       atomic.Int64                  // requests being served, a restart's return: see Activity
+	frozen     atomic.Pointer[chan struct{}] // Freeze: closed by Thaw
 
 	// mu guards all simulated state below: one lock, held by every REST
 	// request and every timer for the whole of its work.
@@ -180,7 +181,7 @@ func (s *Server) serve(ln net.Listener) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		err := s.srv.Serve(ln)
+		err := s.srv.Serve(freezeListener{ln, s})
 		if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			s.log.Warn("pbxsim serve", "err", err)
 		}
@@ -270,6 +271,7 @@ func (s *Server) Close() error {
 	}
 	clients := s.allClientsLocked()
 	s.mu.Unlock()
+	s.Thaw()
 
 	for _, c := range clients {
 		c.close(true)
@@ -334,6 +336,7 @@ func (s *Server) after(d time.Duration, f func()) *simTimer {
 		}
 		delete(s.timers, st)
 		f()
+		s.trackSilence()
 	})
 	return st
 }

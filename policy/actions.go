@@ -194,3 +194,9 @@ type OwnChannel struct {
 }
 
 func (OwnChannel) action() {}
+
+// Fallback hands the caller's channel to the dialplan's fallback context,
+// at the number the caller dialed: it rings a person without the service.
+type Fallback struct{ Exten string }
+
+func (Fallback) action() {}

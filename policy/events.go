@@ -1,16 +1,29 @@
 package policy
 
-import "github.com/callcare/callcare"
+import (
+	"time"
+
+	"github.com/callcare/callcare"
+)
 
 // Event is something that happened to a call: reported by the PBX, by the
 // shell's timer, or as the result of an action the shell carried out.
 type Event interface{ event() }
 
-// LegRinging: the clerk's phone is ringing (ARI Dial RINGING).
-type LegRinging struct{ Leg string }
+// LegRinging: the clerk's phone is ringing (ARI Dial RINGING). At is when
+// Asterisk says it began (the event's timestamp): rings are counted from
+// there however late the event arrives; zero when unknown.
+type LegRinging struct {
+	Leg string
+	At  time.Time
+}
 
 // LegAnswered: the clerk picked up (ARI Dial ANSWER, or found Up on resync).
-type LegAnswered struct{ Leg string }
+// At is when Asterisk says it happened; zero when unknown.
+type LegAnswered struct {
+	Leg string
+	At  time.Time
+}
 
 // LegFailed: the leg will not be answered: the phone is busy, unreachable or
 // congested (ARI Dial BUSY, CHANUNAVAIL, CONGESTION), or creating or dialing
@@ -21,10 +34,22 @@ type LegFailed struct {
 }
 
 // LegGone: the clerk's channel ended (hung up, or left the application).
-type LegGone struct{ Leg string }
+// By is callcare.PartyPBX when Asterisk ended it itself (a restart);
+// empty when a person did.
+type LegGone struct {
+	Leg string
+	By  callcare.Party
+}
 
-// CallerGone: the citizen's channel ended.
-type CallerGone struct{}
+// CallerGone: the citizen's channel ended. By as in LegGone.
+type CallerGone struct{ By callcare.Party }
+
+// Stuck: the shell cannot carry the call on (Asterisk keeps refusing what
+// the call needs, or the shell failed); the call goes to the dialplan's
+// fallback. Why is for the log.
+type Stuck struct{ Why string }
+
+func (Stuck) event() {}
 
 // PlaybackDone: what the service played to the caller has finished (or
 // failed, or the channel went away: either way it is no longer playing).

@@ -142,15 +142,17 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	}
 	switch ev := ev.(type) {
 	case LegRinging:
-		return c.legRinging(ev.Leg, now)
+		return c.legRinging(ev, now)
 	case LegAnswered:
-		return c.legAnswered(ev.Leg, now)
+		return c.legAnswered(ev.Leg, eventTime(ev.At, now))
 	case LegFailed:
 		return c.legFailed(ev, now)
 	case LegGone:
-		return c.legGone(ev.Leg, now)
+		return c.legGone(ev, now)
 	case CallerGone:
-		return c.callerGone(now)
+		return c.callerGone(orParty(ev.By, callcare.PartyCaller), now)
+	case Stuck:
+		return c.stuck(ev, now)
 	case PlaybackDone:
 		if ev.Playback != c.playing {
 			return nil
@@ -222,17 +224,20 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 	return acts
 }
 
-func (c *Inbound) legRinging(id string, now time.Time) []Action {
-	l := c.current(id)
+func (c *Inbound) legRinging(ev LegRinging, now time.Time) []Action {
+	l := c.current(ev.Leg)
 	if l == nil || l.state != legDialing {
 		return nil
 	}
 	l.state = legRinging
-	c.rec.Attempts[l.attempt].RingingAt = now
+	// P4a counts rings as the phone rang, by Asterisk's own time: an event
+	// that came late does not give the clerk more rings.
+	at := eventTime(ev.At, now)
+	c.rec.Attempts[l.attempt].RingingAt = at
 	if c.ringingAt.IsZero() {
 		// P4a: the count starts at the step's first ring.
-		c.ringingAt = now
-		c.deadline = now.Add(c.proc.RingLimit())
+		c.ringingAt = at
+		c.deadline = at.Add(c.proc.RingLimit())
 	}
 	return nil
 }
@@ -276,8 +281,8 @@ func (c *Inbound) legFailed(ev LegFailed, now time.Time) []Action {
 	return append(acts, c.nextIfStepOver(now)...)
 }
 
-func (c *Inbound) legGone(id string, now time.Time) []Action {
-	l := c.leg(id)
+func (c *Inbound) legGone(ev LegGone, now time.Time) []Action {
+	l := c.leg(ev.Leg)
 	if l == nil || l.state == legGone {
 		return nil
 	}
@@ -286,7 +291,7 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 		// clerk did not, the caller hears closing words, then the line ends.
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
-		c.rec.HungUpBy = callcare.PartyClerk
+		c.rec.HungUpBy = orParty(ev.By, callcare.PartyClerk)
 		return c.close(c.set.Prompts.Goodbye, now)
 	}
 	c.endLeg(l, "ended", now)
@@ -296,25 +301,30 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 	return c.nextIfStepOver(now)
 }
 
-func (c *Inbound) callerGone(now time.Time) []Action {
+func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 	switch c.phase {
 	case phaseRinging:
+		reason := callcare.ReasonAbandoned
 		c.rec.Outcome = callcare.OutcomeAbandoned
+		if by == callcare.PartyPBX {
+			// Asterisk ended it (a restart): the caller gave up nothing.
+			c.rec.Outcome, reason = callcare.OutcomeFailed, callcare.ReasonMissed
+		}
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
-		acts = append(acts, c.task(callcare.ReasonAbandoned, "", now)...)
-		return c.finish(callcare.PartyCaller, now, acts...)
+		acts = append(acts, c.task(reason, "", now)...)
+		return c.finish(by, now, acts...)
 	case phaseAfterHours, phaseRecording:
 		// The missed call of someone who hangs up becomes a task too; a
 		// note being recorded is kept by Asterisk.
 		acts := c.task(callcare.ReasonAfterHours, c.recordingNote(), now)
-		return c.finish(callcare.PartyCaller, now, acts...)
+		return c.finish(by, now, acts...)
 	case phaseConnected:
 		c.answered.state = legGone
 		c.rec.Attempts[c.answered.attempt].EndedAt = now
-		return c.finish(callcare.PartyCaller, now, HangupLeg{Leg: c.answered.id, Reason: "normal"})
+		return c.finish(by, now, HangupLeg{Leg: c.answered.id, Reason: "normal"})
 	default: // closing: the caller did not wait for the end of the message
-		return c.finish(callcare.PartyCaller, now)
+		return c.finish(by, now)
 	}
 }
 

@@ -352,6 +352,8 @@ func brief(acts []policy.Action) string {
 			out = append(out, "save")
 		case policy.RingCaller:
 			out = append(out, "ring")
+		case policy.Fallback:
+			out = append(out, "fallback:"+a.Exten)
 		case policy.DialClerk:
 			out = append(out, "dial:"+a.Leg)
 		case policy.HangupLeg:

@@ -132,6 +132,9 @@ func (db *DB) Calls(ctx context.Context, f callcare.CallFilter) ([]callcare.Call
 	if f.Outcome != "" {
 		where, args = append(where, "outcome = ?"), append(args, string(f.Outcome))
 	}
+	if f.InProgress {
+		where = append(where, "ended_at IS NULL")
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit

@@ -347,6 +347,39 @@ func TestDB_Calls(t *testing.T) {
 	}
 }
 
+// TestDB_CallsInProgress: the calls not recorded as ended, answered or
+// not: what a crash leaves open.
+func TestDB_CallsInProgress(t *testing.T) {
+	db := MustOpenDB(t)
+	MustSaveCall(t, db, inProgress("ringing", t0))
+	talking := answeredCall("talking", t0.Add(time.Minute))
+	talking.EndedAt, talking.HungUpBy = time.Time{}, ""
+	MustSaveCall(t, db, talking)
+	MustSaveCall(t, db, answeredCall("ended", t0.Add(2*time.Minute)))
+	for _, tc := range []struct {
+		name   string
+		filter callcare.CallFilter
+		want   []string
+	}{
+		{"All", callcare.CallFilter{InProgress: true}, []string{"talking", "ringing"}},
+		{"Until", callcare.CallFilter{InProgress: true, Until: t0.Add(time.Minute)}, []string{"ringing"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls, err := db.Calls(context.Background(), tc.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range calls {
+				got = append(got, c.ID)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("ids = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestDB_Concurrent runs the service's writes and the CLI's reads on the same
 // file at once, through separate handles and separate processes: nobody sees
 // "database is locked" and nothing is lost.

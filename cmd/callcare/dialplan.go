@@ -71,4 +71,3 @@ func dialplanOf(c *config.Config, source, prefix string) dialplan.Plan {
 	}
 	return p
 }
-

@@ -161,7 +161,6 @@ func makeReport(ctx context.Context, fs *pflag.FlagSet, where officeFlags, from,
 	})
 }
 
-
 func nextDay(day string) string {
 	d, err := time.Parse(time.DateOnly, day)
 	if err != nil {

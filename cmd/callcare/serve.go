@@ -89,6 +89,8 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	svc := ari.New(ariOptions(c, log), settings(c), stores(db))
 	h := &hooks{db: db, clock: clock.Real{}, log: log}
 	h.cfg.Store(c)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	hooksDone := make(chan error, 1)
 	agiServer := agi.NewServer(h, log)
 	agiServer.HandleCalls(h)
@@ -96,12 +98,18 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 
 	r.start(log, db, svc, h, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
 	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
-	svc.Run(ctx)
+	runErr := svc.Run(ctx) // a refused ARI password ends it at once
+	if runErr != nil {
+		cancel() // the hooks stop too
+	}
 	stopWatch()
 	if err := <-hooksDone; err != nil {
 		log.Error("FastAGI hooks", "err", err)
 	}
 	r.stopped()
+	if runErr != nil {
+		return runErr
+	}
 	log.Info("callcare stopped")
 	return nil
 }

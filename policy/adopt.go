@@ -1,0 +1,241 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// Found is a citizen's call the shell found in Asterisk with nobody
+// handling it: left by a run of the service that died, or lost track of.
+// Asterisk keeps such calls in the application and replays nothing; the
+// shell tells what it sees, the policy decides.
+type Found struct {
+	// Arrival is the call as it would arrive now: its number resolved
+	// with today's directory.
+	Arrival Arrival
+	// Record is the call as the store has it; a zero ID when it has none.
+	Record callcare.CallRecord
+	// Started is when Asterisk created the caller's channel.
+	Started time.Time
+	// Bridged is the leg the caller is bridged with: they are talking.
+	Bridged string
+	// Legs are the call's clerk legs Asterisk still has.
+	Legs []FoundLeg
+}
+
+// FoundLeg is a clerk's leg of a found call.
+type FoundLeg struct {
+	ID    string
+	Clerk callcare.ClerkID
+	// Created is when Asterisk created the channel: the ring count goes
+	// on from there, which never gives a clerk more rings than P4a allows.
+	Created time.Time
+	State   string // Asterisk's: Down, Ringing, Up...
+}
+
+// Adopt takes over a found call from where it stood:
+//   - a caller talking with a clerk is watched until one hangs up (P4l:
+//     goodbye to the one left);
+//   - a caller still being put through goes on ringing the step whose
+//     legs are up, counted from when they were created; a clerk who
+//     answered meanwhile is connected at once;
+//   - a caller left alone after a clerk hung up hears goodbye;
+//   - anything else (nobody rung, a number that reaches nobody, an
+//     after-hours menu) goes to the dialplan's fallback, recorded as such.
+//
+// The store's record goes on if it has one, else one is made from what
+// Asterisk shows.
+func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
+	a := f.Arrival
+	rec := f.Record
+	if rec.ID == "" {
+		rec = callcare.CallRecord{ID: a.CallID, CallerID: a.CallerID, CallerName: a.CallerName,
+			Dialed: a.Dialed, Target: a.Target, StartedAt: f.Started, Needs: a.Needs}
+		if rec.StartedAt.IsZero() || rec.StartedAt.After(now) {
+			rec.StartedAt = now
+		}
+	}
+	c := &Inbound{set: set, proc: set.Procedure, steps: a.Steps, rec: rec}
+	if !rec.EndedAt.IsZero() {
+		// The call's story is told (its end was refused, or lost): end
+		// what Asterisk still has of it, as the record says.
+		c.phase = phaseDone
+		var acts []Action
+		for _, fl := range f.Legs {
+			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
+		}
+		if rec.Outcome == callcare.OutcomeFallback {
+			acts = append(acts, Fallback{Exten: rec.Dialed})
+		} else {
+			acts = append(acts, HangupCaller{Reason: "normal"})
+		}
+		return c, append(acts, Finish{})
+	}
+	c.rec.Outcome, c.rec.HungUpBy = "", ""
+	var acts []Action
+	if f.Record.ID == "" {
+		acts = append(acts, Save{c.rec})
+	}
+	if !a.Found || len(a.Steps) == 0 {
+		// A number that reaches nobody: the caller is told so, as at the
+		// start (P4p), wherever the message had got to.
+		for _, fl := range f.Legs {
+			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
+		}
+		c.rec.Outcome = callcare.OutcomeUnrouted
+		return c, append(acts, c.close(c.set.Prompts.UnknownNumber, now)...)
+	}
+
+	// The legs Asterisk has, numbered as the earlier run numbered them,
+	// so a new leg never takes a used id.
+	var live []*leg
+	for _, fl := range f.Legs {
+		l := &leg{id: fl.ID, step: -1, attempt: -1, state: legGone}
+		// A leg not ringing a ring cycle after it was made never will (a
+		// busy phone leaves its channel so): nobody to wait for.
+		dead := fl.State == "" || fl.State == "Down" && now.Sub(fl.Created) > c.proc.RingCycle
+		if step, ok := c.stepOf(fl.Clerk); ok && !dead {
+			l.step = step
+			l.state = legDialing
+			// The record may have the attempt already (saved when the
+			// clerk answered): it goes on.
+			l.attempt = slices.IndexFunc(c.rec.Attempts, func(a callcare.Attempt) bool { return a.Clerk == fl.Clerk && a.EndedAt.IsZero() })
+			if l.attempt < 0 {
+				l.attempt = len(c.rec.Attempts)
+				c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: fl.Clerk, Via: c.steps[step].Via, DialedAt: fl.Created})
+			}
+			switch fl.State {
+			case "Ringing":
+				l.state = legRinging
+				if c.rec.Attempts[l.attempt].RingingAt.IsZero() {
+					c.rec.Attempts[l.attempt].RingingAt = fl.Created
+				}
+			case "Up":
+				l.state = legAnswered
+			}
+			live = append(live, l)
+		} else {
+			// A dead leg, or one of no step of today's chain.
+			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
+		}
+		c.placeLeg(l, fl.ID)
+	}
+	hangupOthers := func(keep func(*leg) bool) {
+		for _, l := range live {
+			if !keep(l) {
+				acts = append(acts, HangupLeg{Leg: l.id, Reason: "normal"})
+				if l.attempt >= 0 {
+					c.endLeg(l, "cancelled", now)
+				}
+				l.state = legGone
+			}
+		}
+	}
+
+	// Talking: watch them.
+	if f.Bridged != "" {
+		if l := c.leg(f.Bridged); l != nil && l.attempt >= 0 {
+			hangupOthers(func(o *leg) bool { return o == l })
+			l.state = legAnswered
+			c.answered, c.phase, c.step = l, phaseConnected, l.step
+			if c.rec.AnsweredAt.IsZero() {
+				at := &c.rec.Attempts[l.attempt]
+				at.Result = "answered"
+				c.rec.AnsweredAt, c.rec.AnsweredBy = now, at.Clerk
+				c.rec.Outcome = callcare.OutcomeAnswered
+				acts = append(acts, Save{c.rec})
+			}
+			c.rec.Outcome = callcare.OutcomeAnswered
+			return c, acts
+		}
+	}
+	// The clerk hung up while nobody watched: goodbye to the one left.
+	if !c.rec.AnsweredAt.IsZero() {
+		hangupOthers(func(*leg) bool { return false })
+		c.rec.Outcome = callcare.OutcomeAnswered
+		c.rec.HungUpBy = callcare.PartyClerk
+		return c, append(acts, c.close(c.set.Prompts.Goodbye, now)...)
+	}
+	// Still being put through: the step whose legs are up goes on.
+	if len(live) > 0 {
+		step := live[0].step
+		for _, l := range live {
+			step = min(step, l.step)
+		}
+		hangupOthers(func(l *leg) bool { return l.step == step && l.state != legGone })
+		c.step, c.phase = step, phaseRinging
+		c.deadline = time.Time{}
+		var answered *leg
+		for _, l := range live {
+			if l.step != step || l.state == legGone {
+				continue
+			}
+			created := c.rec.Attempts[l.attempt].DialedAt
+			if created.IsZero() || created.After(now) {
+				created = now
+			}
+			if l.state == legAnswered && answered == nil {
+				answered = l
+			}
+			if l.state == legRinging && (c.ringingAt.IsZero() || created.Before(c.ringingAt)) {
+				c.ringingAt = created
+			}
+			if d := created.Add(2 * c.proc.RingLimit()); c.deadline.IsZero() || d.Before(c.deadline) {
+				c.deadline = d
+			}
+		}
+		if !c.ringingAt.IsZero() {
+			c.deadline = c.ringingAt.Add(c.proc.RingLimit())
+		}
+		if answered != nil {
+			// The clerk picked up while nobody watched: connect at once.
+			answered.state = legRinging
+			return c, append(acts, c.legAnswered(answered.id, now)...)
+		}
+		return c, acts
+	}
+	hangupOthers(func(*leg) bool { return false })
+	return c, append(acts, c.toFallback(now)...)
+}
+
+// stepOf finds the step of the chain that rings clerk: each clerk rings
+// at most once per call.
+func (c *Inbound) stepOf(clerk callcare.ClerkID) (int, bool) {
+	for i, s := range c.steps {
+		for _, k := range s.Clerks {
+			if k.ID == clerk {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// placeLeg puts a found leg at the index its id names ("<call>-<n>"),
+// filling the numbers before it with legs long gone: new legs then get
+// new numbers.
+func (c *Inbound) placeLeg(l *leg, id string) {
+	n, err := strconv.Atoi(id[strings.LastIndexByte(id, '-')+1:])
+	if err != nil || n < 1 || n > 1000 {
+		c.legs = append(c.legs, l)
+		return
+	}
+	for len(c.legs) < n-1 {
+		c.legs = append(c.legs, &leg{id: fmt.Sprintf("%s-old%d", c.rec.ID, len(c.legs)+1), step: -1, attempt: -1, state: legGone})
+	}
+	if len(c.legs) >= n {
+		// The number is taken by a gone placeholder: replace it.
+		if old := c.legs[n-1]; old.step == -1 && old.attempt == -1 && old.state == legGone {
+			c.legs[n-1] = l
+			return
+		}
+		c.legs = append(c.legs, l)
+		return
+	}
+	c.legs = append(c.legs, l)
+}

@@ -1,0 +1,339 @@
+package policy_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/policy"
+)
+
+// TestInboundFaults: what a call does when Asterisk or the shell fails it,
+// and what it records.
+func TestInboundFaults(t *testing.T) {
+	for _, tc := range []struct {
+		rule, name string
+		steps      []step
+		outcome    callcare.Outcome
+		hungUpBy   callcare.Party
+		check      func(t *testing.T, r callcare.CallRecord)
+	}{
+		{
+			rule: "P4a", name: "rings are counted from Asterisk's time of the RINGING, however late it came",
+			steps: []step{
+				{at: 2500 * time.Millisecond, ev: policy.LegRinging{Leg: "c-1", At: at(500 * time.Millisecond)}, deadline: 15500 * time.Millisecond},
+				{at: 15500 * time.Millisecond, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+			},
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if a := r.Attempts[0]; !a.RingingAt.Equal(at(500*time.Millisecond)) || a.Rings != 3 {
+					t.Errorf("first attempt rang at %s, %d rings; want at 0.5 s, 3 rings", a.RingingAt.Sub(t0), a.Rings)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "the ring a clerk answered on is counted by Asterisk's time of the answer",
+			steps: []step{
+				{at: 2500 * time.Millisecond, ev: policy.LegRinging{Leg: "c-1", At: at(500 * time.Millisecond)}},
+				{at: 9 * time.Second, ev: policy.LegAnswered{Leg: "c-1", At: at(5 * time.Second)}, want: "connect:c-1 save close-tasks:48600100200"},
+			},
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.AnsweredRing != 1 || !r.AnsweredAt.Equal(at(5*time.Second)) {
+					t.Errorf("answered on ring %d at %s; want ring 1 at 5 s", r.AnsweredRing, r.AnsweredAt.Sub(t0))
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "a RINGING stamped in the future is counted from now",
+			steps: []step{
+				{at: time.Second, ev: policy.LegRinging{Leg: "c-1", At: at(time.Hour)}, deadline: 16 * time.Second},
+			},
+		},
+		{
+			rule: "P4p", name: "a call the shell cannot carry on goes to the fallback, with a task",
+			steps: []step{
+				{at: time.Second, ev: policy.LegRinging{Leg: "c-1"}},
+				{at: 2 * time.Second, ev: policy.Stuck{Why: "refused"}, want: "hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish", deadline: -1},
+				{at: 3 * time.Second, ev: policy.CallerGone{}, want: ""},
+			},
+			outcome: callcare.OutcomeFallback, hungUpBy: callcare.PartyService,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.Attempts[0].Result != "cancelled" || r.EndedAt.IsZero() {
+					t.Errorf("record %+v", r)
+				}
+			},
+		},
+		{
+			rule: "P4p", name: "a clerk who answered but could not be bridged: the caller goes to the fallback",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
+				{at: 2 * time.Second, ev: policy.Stuck{Why: "bridge refused"}, want: "hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish"},
+			},
+			outcome: callcare.OutcomeFallback,
+		},
+		{
+			rule: "P4l", name: "a last message that cannot be played is skipped",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
+				{at: time.Minute, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
+				{at: time.Minute, ev: policy.Stuck{Why: "play refused"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+		},
+		{
+			rule: "P4c", name: "a restart of Asterisk is recorded as the PBX ending the call",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
+				{at: time.Minute, ev: policy.CallerGone{By: callcare.PartyPBX}, want: "hangup:c-1/normal save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyPBX,
+		},
+		{
+			rule: "P4c", name: "the clerk's leg ended by the PBX is not the clerk hanging up",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
+				{at: time.Minute, ev: policy.LegGone{Leg: "c-1", By: callcare.PartyPBX}, want: "play:vm-goodbye"},
+			},
+			hungUpBy: callcare.PartyPBX,
+		},
+		{
+			rule: "P4c", name: "a caller cut off by the PBX while ringing did not give up: failed, a callback owed",
+			steps: []step{
+				{at: time.Second, ev: policy.CallerGone{By: callcare.PartyPBX}, want: "hangup:c-1/normal task:missed/48600100200/p0 save finish"},
+			},
+			outcome: callcare.OutcomeFailed, hungUpBy: callcare.PartyPBX,
+		},
+	} {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			call, _ := policy.Start(arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}), inboundSet, t0)
+			for i, s := range tc.steps {
+				acts := call.Step(s.ev, at(s.at))
+				if got := brief(acts); got != s.want {
+					t.Fatalf("step %d (%T at %s): actions %q, want %q", i, s.ev, s.at, got, s.want)
+				}
+				switch {
+				case s.deadline < 0 && !call.Deadline().IsZero():
+					t.Fatalf("step %d: deadline %s, want none", i, call.Deadline().Sub(t0))
+				case s.deadline > 0 && !call.Deadline().Equal(at(s.deadline)):
+					t.Fatalf("step %d: deadline %s, want %s", i, call.Deadline().Sub(t0), s.deadline)
+				}
+			}
+			rec := call.Record()
+			if tc.outcome != "" && rec.Outcome != tc.outcome {
+				t.Errorf("outcome %q, want %q", rec.Outcome, tc.outcome)
+			}
+			if tc.hungUpBy != "" && rec.HungUpBy != tc.hungUpBy {
+				t.Errorf("hung up by %q, want %q", rec.HungUpBy, tc.hungUpBy)
+			}
+			if tc.check != nil {
+				tc.check(t, rec)
+			}
+		})
+	}
+}
+
+// TestAdopt: a call found in Asterisk after a crash goes on from where it
+// stood.
+func TestAdopt(t *testing.T) {
+	started := at(-20 * time.Second)
+	saved := callcare.CallRecord{ID: "c", CallerID: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, StartedAt: started}
+	answered := saved
+	answered.AnsweredAt, answered.AnsweredBy, answered.Outcome = at(-10*time.Second), "pwisniewski", callcare.OutcomeAnswered
+	answered.Attempts = []callcare.Attempt{
+		{Clerk: "anowak", DialedAt: started, RingingAt: started, EndedAt: at(-5 * time.Second), Result: "noanswer", Rings: 3},
+		{Clerk: "pwisniewski", DialedAt: at(-15 * time.Second), RingingAt: at(-14 * time.Second), Result: "answered", Rings: 1},
+	}
+	for _, tc := range []struct {
+		rule, name string
+		found      policy.Found
+		start      string
+		steps      []step
+		outcome    callcare.Outcome
+		hungUpBy   callcare.Party
+		check      func(t *testing.T, r callcare.CallRecord)
+	}{
+		{
+			rule: "P4a", name: "ringing goes on: the count from the leg's creation",
+			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-8 * time.Second), State: "Ringing"}}},
+			steps: []step{
+				{at: 0, ev: policy.TimerFired{}, want: "", deadline: 7 * time.Second},
+				{at: 7 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "connect:c-2 save close-tasks:48600100200"},
+			},
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.StartedAt != started || len(r.Attempts) != 2 || r.Attempts[0].Rings != 3 || r.AnsweredBy != "pwisniewski" {
+					t.Errorf("record %+v", r)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "a ring count already past moves on at the first timer",
+			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-18 * time.Second), State: "Ringing"}}},
+			steps: []step{
+				{at: 0, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+			},
+		},
+		{
+			rule: "P4a", name: "new legs never take an earlier run's number",
+			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-3", Clerk: "anowak", Created: at(-time.Second), State: "Ringing"}}},
+			steps: []step{
+				{at: 14 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer dial:c-4"},
+			},
+		},
+		{
+			rule: "P4p", name: "a leg that never rang (a busy phone) is not waited for",
+			found:   policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-6 * time.Second), State: "Down"}}},
+			start:   "hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			outcome: callcare.OutcomeFallback,
+		},
+		{
+			rule: "P4a", name: "a clerk who answered while nobody watched is connected at once",
+			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-5 * time.Second), State: "Up"}}},
+			start: "connect:c-1 save close-tasks:48600100200",
+			steps: []step{
+				{at: time.Minute, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyCaller,
+		},
+		{
+			rule: "P4l", name: "a conversation is watched; the clerk hangs up, the caller hears goodbye",
+			found: policy.Found{Record: answered, Bridged: "c-2", Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "pwisniewski", Created: at(-15 * time.Second), State: "Up"}}},
+			steps: []step{
+				{at: time.Minute, ev: policy.LegGone{Leg: "c-2"}, want: "play:vm-goodbye"},
+				{at: time.Minute + time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.AnsweredBy != "pwisniewski" || !r.AnsweredAt.Equal(answered.AnsweredAt) || len(r.Attempts) != 2 ||
+					r.Attempts[1].EndedAt.IsZero() || r.Attempts[1].Result != "answered" {
+					t.Errorf("record %+v; want the two attempts it had, the answered one ended", r)
+				}
+			},
+		},
+		{
+			rule: "P4l", name: "a caller left alone after the clerk hung up hears goodbye",
+			found: policy.Found{Record: answered},
+			start: "play:vm-goodbye",
+			steps: []step{
+				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+		},
+		{
+			rule: "P4p", name: "a call whose end was refused is ended as its record says",
+			found: policy.Found{Record: func() callcare.CallRecord {
+				r := saved
+				r.Outcome, r.EndedAt = callcare.OutcomeMissed, at(-time.Second)
+				return r
+			}(), Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "pwisniewski", State: "Ringing"}}},
+			start:   "hangup:c-2/normal hangup-caller finish",
+			outcome: callcare.OutcomeMissed,
+		},
+		{
+			rule: "P4p", name: "a call handed to the fallback that did not leave is handed again",
+			found: policy.Found{Record: func() callcare.CallRecord {
+				r := saved
+				r.Outcome, r.EndedAt = callcare.OutcomeFallback, at(-time.Second)
+				return r
+			}()},
+			start:   "fallback:101 finish",
+			outcome: callcare.OutcomeFallback,
+		},
+		{
+			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so",
+			found:   policy.Found{Record: saved},
+			start:   "task:missed/48600100200/p0 fallback:101 save finish",
+			outcome: callcare.OutcomeFallback, hungUpBy: callcare.PartyService,
+		},
+		{
+			rule: "P4p", name: "a number that reaches nobody is told so again",
+			found: policy.Found{Record: saved, Arrival: policy.Arrival{CallID: "c", Dialed: "999"}},
+			start: "play:ss-noservice",
+			steps: []step{
+				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeUnrouted, hungUpBy: callcare.PartyService,
+		},
+		{
+			rule: "P4p", name: "without a record, one is made from what Asterisk shows",
+			found:   policy.Found{Started: started, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "nobody", State: "Ringing"}}},
+			start:   "save hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			outcome: callcare.OutcomeFallback,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.StartedAt != started || r.CallerID != "48600100200" || r.Dialed != "101" {
+					t.Errorf("record %+v", r)
+				}
+			},
+		},
+	} {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			if tc.found.Arrival.CallID == "" {
+				tc.found.Arrival = arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr})
+			}
+			call, acts := policy.Adopt(tc.found, inboundSet, t0)
+			if got := brief(acts); got != tc.start {
+				t.Fatalf("adopt: actions %q, want %q", got, tc.start)
+			}
+			for i, s := range tc.steps {
+				acts := call.Step(s.ev, at(s.at))
+				if got := brief(acts); got != s.want {
+					t.Fatalf("step %d (%T at %s): actions %q, want %q", i, s.ev, s.at, got, s.want)
+				}
+				if s.deadline > 0 && !call.Deadline().Equal(at(s.deadline)) {
+					t.Fatalf("step %d: deadline %s, want %s", i, call.Deadline().Sub(t0), s.deadline)
+				}
+			}
+			rec := call.Record()
+			if tc.outcome != "" && rec.Outcome != tc.outcome {
+				t.Errorf("outcome %q, want %q", rec.Outcome, tc.outcome)
+			}
+			if tc.hungUpBy != "" && rec.HungUpBy != tc.hungUpBy {
+				t.Errorf("hung up by %q, want %q", rec.HungUpBy, tc.hungUpBy)
+			}
+			if tc.check != nil {
+				tc.check(t, rec)
+			}
+		})
+	}
+}
+
+// TestInterrupted: records a dead run left in progress are closed.
+func TestInterrupted(t *testing.T) {
+	rec := callcare.CallRecord{ID: "c", CallerID: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, StartedAt: t0}
+	got, task := policy.Interrupted(rec, inboundSet.Rules, at(time.Minute))
+	if got.Outcome != callcare.OutcomeMissed || !got.EndedAt.Equal(at(time.Minute)) || task == nil || task.CallID != "c" || task.Reason != callcare.ReasonMissed {
+		t.Errorf("never answered: %+v, task %+v; want missed with a task", got, task)
+	}
+	rec.AnsweredAt, rec.AnsweredBy = at(5*time.Second), "anowak"
+	if got, task := policy.Interrupted(rec, inboundSet.Rules, at(time.Minute)); got.Outcome != callcare.OutcomeInterrupted || task != nil {
+		t.Errorf("answered: %+v, task %+v; want interrupted, no task", got, task)
+	}
+	rec.AnsweredAt, rec.AnsweredBy, rec.CallerID = time.Time{}, "", "anonymous"
+	if got, task := policy.Interrupted(rec, inboundSet.Rules, at(time.Minute)); got.Outcome != callcare.OutcomeMissed || task != nil {
+		t.Errorf("anonymous: %+v, task %+v; want missed, no task", got, task)
+	}
+}
+
+// TestWatch: two parties a dead run left talking are watched: the one
+// left hears goodbye (P4l).
+func TestWatch(t *testing.T) {
+	w := policy.StartWatch("w", "citizen", "clerk", prompts)
+	if got := brief(w.Step(policy.LegGone{Leg: "clerk"}, t0)); got != "play:vm-goodbye" {
+		t.Fatalf("the clerk hangs up: %q", got)
+	}
+	if got := brief(w.Step(policy.PlaybackDone{Playback: "w-goodbye"}, at(time.Second))); got != "hangup-caller finish" || !w.Done() {
+		t.Fatalf("goodbye ends: %q, done %v", got, w.Done())
+	}
+	w = policy.StartWatch("w", "citizen", "clerk", prompts)
+	if got := brief(w.Step(policy.CallerGone{}, t0)); got != "hangup:clerk/normal finish" {
+		t.Fatalf("the citizen hangs up: %q", got)
+	}
+	w = policy.StartWatch("w", "citizen", "clerk", prompts)
+	w.Step(policy.LegGone{Leg: "clerk"}, t0)
+	if got := brief(w.Step(policy.TimerFired{}, w.Deadline())); got != "hangup-caller finish" {
+		t.Fatalf("a goodbye never heard of: %q", got)
+	}
+}
