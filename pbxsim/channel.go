@@ -39,13 +39,19 @@ type channel struct {
 	timeout    *simTimer // dial or originate timeout
 	timers     map[*simTimer]struct{}
 
-	bridge  *bridge
-	moh     string
-	held    bool
-	playing *playback
-	queued  []*playback
-	rec     *recording
-	heard   []string
+	bridge *bridge
+	moh    string
+	held   bool // its phone holds the call
+	// holdMOH is the music Asterisk plays to ch by itself because heldBy,
+	// a member of its bridge, holds (hold.go); musicClass is ch's own
+	// CHANNEL(musicclass).
+	holdMOH    string
+	heldBy     *channel
+	musicClass string
+	playing    *playback
+	queued     []*playback
+	rec        *recording
+	heard      []string
 
 	call *Call
 	gone bool
@@ -214,7 +220,22 @@ func (s *Server) removeChannel(ch *channel) {
 		ch.bridge = nil
 	}
 	delete(s.channels, ch.id)
+	if len(ch.heard) > 0 && ch.call == nil {
+		s.endedHeard[ch.id] = ch.heard // a phone's: tests read it later
+	}
 	ch.finish()
+}
+
+// Heard lists the media played to a channel, live or ended, as Call.Heard
+// does for a caller: what a clerk's phone heard alone (a whisper, a
+// prompt).
+func (s *Server) Heard(channelID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch := s.channels[channelID]; ch != nil {
+		return append([]string(nil), ch.heard...)
+	}
+	return append([]string(nil), s.endedHeard[channelID]...)
 }
 
 // personHangup is the person on ch hanging up (a SIP BYE).

@@ -384,16 +384,11 @@ func (s *Server) hold(r *request) reply {
 	if r.method == http.MethodPost {
 		ch.held = true
 		s.emitChannel(ch, "ChannelHold", nil)
-		if b := ch.bridge; b != nil {
-			for _, m := range b.members {
-				if m != ch {
-					m.heard = append(m.heard, "moh:default")
-				}
-			}
-		}
+		s.holdPeers(ch, true)
 	} else {
 		ch.held = false
 		s.emitChannel(ch, "ChannelUnhold", nil)
+		s.holdPeers(ch, false)
 	}
 	return noContent()
 }
@@ -432,6 +427,10 @@ func (s *Server) setVariable(r *request) reply {
 	name := r.params["variable"]
 	if name == "" {
 		return fail(http.StatusBadRequest, "Variable name is required")
+	}
+	if strings.HasSuffix(name, ")") {
+		s.setFunction(ch, name, r.params["value"])
+		return noContent()
 	}
 	s.setVar(ch, name, r.params["value"])
 	return noContent()

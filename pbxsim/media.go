@@ -78,7 +78,8 @@ func init() {
 	knownSounds["digits/2z"] = 450 * time.Millisecond
 }
 
-// otherMediaLength is the length of tone:, digits:, number: media.
+// otherMediaLength is the length of digits:, number:, characters: media;
+// a tone: plays until stopped.
 const otherMediaLength = time.Second
 
 // playback is one ARI playback on a channel or a bridge. Its media may be a
@@ -225,6 +226,9 @@ func (s *Server) playItem(p *playback) {
 		p.timer = s.after(0, func() { s.nextPlayback(p) })
 	case !playable:
 		p.timer = s.after(5*time.Millisecond, func() { s.finishPlayback(p, "failed") })
+	case strings.HasPrefix(p.media, "tone:"):
+		// A tone plays until it is stopped (trace ring-early-media).
+		p.timer = nil
 	default:
 		p.timer = s.after(d, func() { s.itemDone(p, idx) })
 	}
@@ -241,7 +245,12 @@ func (s *Server) itemDone(p *playback, idx int) {
 	}
 	p.idx++
 	p.media = p.items[p.idx]
+	// Asterisk 20 reports the move, then the next item's start (trace
+	// ring-early-media).
+	p.state = "continuing"
 	s.emitPlayback(p, "PlaybackContinuing")
+	p.state = "playing"
+	s.emitPlayback(p, "PlaybackStarted")
 	s.playItem(p)
 }
 
@@ -274,9 +283,7 @@ func (s *Server) nextPlayback(p *playback) {
 			s.startPlayback(next)
 			return
 		}
-		if ch.moh != "" {
-			ch.heard = append(ch.heard, "moh:"+ch.moh)
-		}
+		ch.resumeMusic()
 		return
 	}
 	b := p.b
@@ -388,10 +395,7 @@ func (s *Server) channelMOH(r *request) reply {
 		return *rep
 	}
 	if r.method == http.MethodPost {
-		class := r.params["mohClass"]
-		if class == "" {
-			class = "default"
-		}
+		class := ch.mohClass(r.params["mohClass"])
 		ch.moh = class
 		if ch.playing == nil {
 			ch.heard = append(ch.heard, "moh:"+class)

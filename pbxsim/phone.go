@@ -273,11 +273,19 @@ func (s *Server) doAction(ch *channel, a Action) {
 	case Hangup:
 		s.personHangup(ch)
 	case Hold:
+		if ch.held {
+			return
+		}
 		ch.held = true
-		s.emitChannel(ch, "ChannelHold", event{"musicclass": "N/A"})
+		s.emitChannel(ch, "ChannelHold", event{"musicclass": holdClass(ch.tech)})
+		s.holdPeers(ch, true)
 	case Unhold:
+		if !ch.held {
+			return
+		}
 		ch.held = false
 		s.emitChannel(ch, "ChannelUnhold", nil)
+		s.holdPeers(ch, false)
 	}
 }
 

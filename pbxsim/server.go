@@ -81,10 +81,11 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
-	offered    []Offer       // calls offered to phones, for tests
-	reorder    bool          // SetEventReorder
-	held       *heldEvent    // an event held back to be swapped
-	appsMoved  chan struct{} // closed and replaced when an application comes or goes
+	offered    []Offer             // calls offered to phones, for tests
+	endedHeard map[string][]string // what ended phones' channels heard, for tests
+	reorder    bool                // SetEventReorder
+	held       *heldEvent          // an event held back to be swapped
+	appsMoved  chan struct{}       // closed and replaced when an application comes or goes
 
 	onNewChannel func(id string) // tests: learn ids in creation order
 }
@@ -137,6 +138,7 @@ func NewUnstartedServer(opts Options) *Server {
 		liveRecs:   map[string]*recording{},
 		storedRecs: map[string]storedRecording{},
 		phones:     map[string]*phoneState{},
+		endedHeard: map[string][]string{},
 		sounds:     map[string]time.Duration{},
 		stats:      Stats{RequestsByPath: map[string]int{}},
 		appsMoved:  make(chan struct{}),
