@@ -45,6 +45,9 @@ type Department struct {
 	Ring     RingStrategy
 	Overflow string  // clerk id or department number rung when no member answers
 	Head     ClerkID // who an overdue callback escalates to; empty for nobody
+	// MusicClass is what the department's callers hear on hold (P4h): a
+	// class of Asterisk's musiconhold.conf; empty for the office's.
+	MusicClass string
 }
 
 // TargetKind tells a clerk from a department.

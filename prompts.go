@@ -34,6 +34,11 @@ type Prompts struct {
 	EnterTime        string `yaml:"callback_enter_time"`  // key in the agreed time: hour and minutes
 	AgreedFor        string `yaml:"callback_agreed_for"`  // "the callback is agreed for" (then the time)
 	NotReached       string `yaml:"callback_not_reached"` // to the clerk: the citizen did not answer
+
+	// Whoever waits hears why (P4h, P4p).
+	HoldPatience string `yaml:"hold_patience"` // on hold: the clerk will be back, please be patient
+	HoldOffer    string `yaml:"hold_offer"`    // a long hold: press 1 to be called back, or keep waiting
+	CallerLeft   string `yaml:"caller_left"`   // to the clerk back from hold: the caller chose a callback
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -64,6 +69,10 @@ var DefaultPrompts = Prompts{
 	EnterTime:        "callcare/enter-time",
 	AgreedFor:        "callcare/agreed-for",
 	NotReached:       "callcare/not-reached",
+
+	HoldPatience: "callcare/hold-patience",
+	HoldOffer:    "callcare/hold-offer",
+	CallerLeft:   "callcare/caller-left",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

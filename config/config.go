@@ -79,6 +79,7 @@ type Config struct {
 	OfficeHours  callcare.OfficeHours
 	Callbacks    Callbacks
 	SpecialNeeds SpecialNeeds
+	Waiting      callcare.Waiting // how waiting callers are kept informed (P4h, P4p)
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 

@@ -29,6 +29,7 @@ type File struct {
 	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
 	SpecialNeeds FileSpecialNeeds `yaml:"special_needs"`
+	Waiting      FileWaiting      `yaml:"waiting"`
 	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts
 	Departments  []FileDepartment `yaml:"departments" jsonschema:"required"`
 	Clerks       []FileClerk      `yaml:"clerks" jsonschema:"required"`
@@ -99,6 +100,13 @@ type FileSpecialNeeds struct {
 	Lines   []FileLine `yaml:"lines"`
 }
 
+// FileWaiting is the waiting: section (P4h, P4p); see callcare.Waiting.
+type FileWaiting struct {
+	AnnounceEvery  Duration `yaml:"announce_every"`
+	HoldOfferAfter Duration `yaml:"hold_offer_after"`
+	MusicClass     string   `yaml:"music_class"`
+}
+
 // FileLine is one of special_needs.lines.
 type FileLine struct {
 	Number string `yaml:"number" jsonschema:"required"`
@@ -113,6 +121,7 @@ type FileDepartment struct {
 	Ring     string   `yaml:"ring"`
 	Overflow string   `yaml:"overflow"`
 	Head     string   `yaml:"head"`
+	Music    string   `yaml:"music_class"` // music on hold of its callers; "" for waiting.music_class
 }
 
 // FileClerk is one of clerks.
@@ -183,5 +192,10 @@ func DefaultFile() File {
 			SchedulerTick:       Duration(cb.SchedulerTick),
 		},
 		Sounds: callcare.DefaultPrompts,
+		Waiting: FileWaiting{
+			AnnounceEvery:  Duration(callcare.DefaultWaiting.AnnounceEvery),
+			HoldOfferAfter: Duration(callcare.DefaultWaiting.HoldOfferAfter),
+			MusicClass:     callcare.DefaultWaiting.MusicClass,
+		},
 	}
 }

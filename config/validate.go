@@ -95,6 +95,8 @@ func (p *parser) build(f *File) *Config {
 	c.OfficeHours = p.buildOfficeHours(&f.OfficeHours, c.TimeZone)
 	p.buildSpecialNeeds(f, c, idx)
 	c.Callbacks = p.buildCallbacks(&f.Callbacks, idx, len(c.heads) > 0)
+	c.Waiting = p.buildWaiting(&f.Waiting)
+	p.buildMusic(f, c)
 	return c
 }
 

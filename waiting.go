@@ -1,0 +1,42 @@
+package callcare
+
+import "time"
+
+// Waiting is how the office keeps a caller who waits informed (P4h, P4p):
+// on hold, while being transferred, in a department's waiting line. Nobody
+// waits longer than AnnounceEvery without hearing why, and a long wait
+// offers a callback instead.
+type Waiting struct {
+	// AnnounceEvery: a waiting caller hears why at once, then again after
+	// this long, and so on.
+	AnnounceEvery time.Duration
+	// HoldOfferAfter: a hold longer than this offers the caller a callback
+	// (press 1) between the music.
+	HoldOfferAfter time.Duration
+	// MusicClass is the music-on-hold class (Asterisk's musiconhold.conf)
+	// of the departments that name none of their own.
+	MusicClass string
+}
+
+// DefaultMusicClass is the class Asterisk plays when none is named.
+const DefaultMusicClass = "default"
+
+// DefaultWaiting is what the office does unless its configuration says
+// otherwise.
+var DefaultWaiting = Waiting{
+	AnnounceEvery:  30 * time.Second,
+	HoldOfferAfter: 2 * time.Minute,
+	MusicClass:     DefaultMusicClass,
+}
+
+// MusicOf is the music-on-hold class of a department: its own, else the
+// office's.
+func (w Waiting) MusicOf(d Department) string {
+	if d.MusicClass != "" {
+		return d.MusicClass
+	}
+	if w.MusicClass != "" {
+		return w.MusicClass
+	}
+	return DefaultMusicClass
+}
