@@ -51,7 +51,9 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.Finish:
 			f.finish(ctx)
 		default:
-			f.executeTask(ctx, a)
+			if !f.executeWaiting(ctx, a) {
+				f.executeTask(ctx, a)
+			}
 		}
 	}
 }

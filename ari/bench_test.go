@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/pbxsim"
 )
 
@@ -16,20 +17,30 @@ import (
 //	go test ./ari -run '^$' -bench CallPath -benchtime 50x
 func BenchmarkCallPath(b *testing.B) {
 	talk := talk(20 * time.Second)
+	held := []pbxsim.Action{hold(5 * time.Second), unhold(40 * time.Second), {At: 45 * time.Second, Do: pbxsim.Hangup}}
 	for _, sc := range []struct {
 		name   string
 		phones map[string]pbxsim.Phone
 		caller pbxsim.Caller
+		music  bool // Anna's department plays music of its own
 	}{
-		{"answered", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}},
-		{"busy-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}},
-		{"noanswer-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}},
-		{"abandoned", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}}, pbxsim.Caller{Exten: "101", HangupAfter: 8 * time.Second}},
-		{"missed", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101"}},
-		{"unknown-number", nil, pbxsim.Caller{Exten: "999"}},
+		{"answered", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, false},
+		{"busy-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, false},
+		{"noanswer-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, false},
+		{"abandoned", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}}, pbxsim.Caller{Exten: "101", HangupAfter: 8 * time.Second}, false},
+		{"missed", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101"}, false},
+		{"unknown-number", nil, pbxsim.Caller{Exten: "999"}, false},
+		// P4h: a 35 s hold (two announcements), with the department's
+		// music set on the caller's channel, and without.
+		{"held-35s", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, false},
+		{"held-35s-department-music", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, true},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
-			e := startEnv(b)
+			e := startEnvWith(b, func(s *ari.Settings) {
+				if !sc.music {
+					s.Inbound.Music = nil
+				}
+			})
 			for ep, p := range sc.phones {
 				e.pbx.SetPhone(ep, p)
 			}

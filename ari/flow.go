@@ -237,7 +237,7 @@ func (f *flow) translate(item any) policy.Event {
 		f.log.Warn("a voice note could not be recorded", "cause", ev.Recording.Cause)
 		return policy.RecordingDone{Name: ev.Recording.Name}
 	}
-	return nil
+	return f.translateWaiting(item)
 }
 
 // dialEvent reads a Dial event of a leg. The first Dial of a dial has an

@@ -50,6 +50,7 @@ var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds:
 	"callcare/callback-thanks": 870 * time.Millisecond, "callcare/callbacks-none": 1500 * time.Millisecond,
 	"callcare/callbacks-waiting": 700 * time.Millisecond, "callcare/callback-from": 1200 * time.Millisecond,
 	"callcare/callback-received": 800 * time.Millisecond, "callcare/please-hold": 2550 * time.Millisecond,
+	"callcare/hold-patience": 3 * time.Second, "callcare/hold-offer": 7 * time.Second, "callcare/caller-left": 3 * time.Second,
 }}
 
 // testPrompts: the defaults, but a beep while the citizen is dialed.
@@ -75,7 +76,8 @@ func testSettings() ari.Settings {
 	return ari.Settings{
 		Directory: office(),
 		Inbound: policy.InboundSettings{Procedure: testProc, Prompts: testPrompts, Rules: testRules,
-			KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"},
+			KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*",
+			Waiting: callcare.DefaultWaiting, Music: map[string]string{"200": "sekretariat"}},
 		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 10 * time.Second,
 			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100", Prompts: testPrompts},
 		Needs:         policy.SpecialNeeds{Numbers: []callcare.Number{"48600555555"}, Lines: []string{"500"}},

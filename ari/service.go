@@ -75,6 +75,8 @@ var eventsNeeded = []string{
 	ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial, ari.Events.ChannelDestroyed,
 	ari.Events.PlaybackFinished, ari.Events.ChannelDtmfReceived, ari.Events.RecordingFinished, ari.Events.RecordingFailed,
 	ari.Events.ApplicationReplaced,
+	// A clerk's hold key (P4h): rare, and nothing else says it.
+	ari.Events.ChannelHold, ari.Events.ChannelUnhold,
 }
 
 // Service runs the Stasis application: it starts one owner per call or
@@ -262,7 +264,7 @@ func subject(ev ari.Event) string {
 	case *ari.RecordingFailed:
 		return e.Recording.Name
 	}
-	return ""
+	return waitingSubject(ev)
 }
 
 // resolve finds who a dialed number reaches and the chain it rings through;

@@ -188,3 +188,19 @@ type OwnChannel struct {
 }
 
 func (OwnChannel) action() {}
+
+// SetMusicClass makes Class the music Asterisk plays to the caller on hold:
+// the caller's channel's own class wins over any other (CHANNEL(musicclass),
+// set over ARI), so the clerk's hold plays the department's music (P4h).
+type SetMusicClass struct{ Class string }
+
+// SayLeg plays prompts to a clerk's leg, as one playback (the clerk hears
+// something the caller must not); PlaybackDone comes back.
+type SayLeg struct {
+	Leg      string
+	Playback string
+	Media    []string
+}
+
+func (SetMusicClass) action() {}
+func (SayLeg) action()        {}

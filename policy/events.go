@@ -98,3 +98,14 @@ type LegKeyPressed struct {
 }
 
 func (LegKeyPressed) event() {}
+
+// LegHeld: the clerk put the call on hold with the desk phone's own key
+// (ARI ChannelHold on the clerk's channel). Asterisk itself plays music to
+// the other party meanwhile (P4h).
+type LegHeld struct{ Leg string }
+
+// LegUnheld: the clerk took the call back (ARI ChannelUnhold).
+type LegUnheld struct{ Leg string }
+
+func (LegHeld) event()   {}
+func (LegUnheld) event() {}

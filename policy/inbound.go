@@ -16,6 +16,11 @@ type InboundSettings struct {
 	KeyTimeout time.Duration // P5.1: long
 	NoteMax    time.Duration // the longest voice note
 	FlagKey    string        // the key a clerk presses during a call to flag special needs
+	// Waiting says how a waiting caller is kept informed (P4h, P4p).
+	Waiting callcare.Waiting
+	// Music is each department's music-on-hold class, by number; one not
+	// listed plays Waiting.MusicClass.
+	Music map[string]string
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -33,11 +38,12 @@ type Arrival struct {
 type phase int
 
 const (
-	phaseRinging    phase = iota // clerks are being rung (P4a)
-	phaseConnected               // a clerk took the call
-	phaseClosing                 // a last message plays before the service hangs up
-	phaseAfterHours              // the office is closed: the caller may ask for a callback
-	phaseRecording               // the caller records a voice note for the callback
+	phaseRinging      phase = iota // clerks are being rung (P4a)
+	phaseConnected                 // a clerk took the call
+	phaseClosing                   // a last message plays before the service hangs up
+	phaseAfterHours                // the office is closed: the caller may ask for a callback
+	phaseRecording                 // the caller records a voice note for the callback
+	phaseHoldCallback              // on hold, the caller took a callback: both sides are let go
 	phaseDone
 )
 
@@ -79,6 +85,11 @@ type Inbound struct {
 	// linkDown: events are being lost. A deadline that passes meanwhile
 	// waits for the resync: the clerk may have answered in the gap.
 	linkDown bool
+
+	hold        holdState // the clerk holds the call (hold.go)
+	music       string    // the music class set on the caller's channel; "" for Asterisk's default
+	clerkNotice string    // the prompt a clerk back from hold hears
+	callerLeft  bool      // phaseHoldCallback: the caller's side is over
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -128,7 +139,14 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	if c.phase == phaseDone {
 		return nil
 	}
+	if c.phase == phaseHoldCallback {
+		return c.holdCallbackStep(ev, now)
+	}
 	switch ev := ev.(type) {
+	case LegHeld:
+		return c.legHeld(ev.Leg, now)
+	case LegUnheld:
+		return c.legUnheld(ev.Leg, now)
 	case LegRinging:
 		return c.legRinging(ev.Leg, now)
 	case LegAnswered:
@@ -140,6 +158,10 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	case CallerGone:
 		return c.callerGone(now)
 	case PlaybackDone:
+		if ev.Playback == c.hold.playing && c.hold.playing != "" {
+			c.hold.playing = ""
+			return nil
+		}
 		if ev.Playback != c.playing {
 			return nil
 		}
@@ -167,10 +189,17 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
+		case phaseConnected:
+			if c.hold.on {
+				return c.announceHold(now)
+			}
 		}
 	case KeyPressed:
-		if c.phase == phaseAfterHours {
+		switch {
+		case c.phase == phaseAfterHours:
 			return c.afterHoursKey(ev.Digit, now)
+		case c.phase == phaseConnected && c.hold.on:
+			return c.holdKey(ev.Digit, now)
 		}
 	case LegKeyPressed:
 		return c.clerkKey(ev)
@@ -245,7 +274,9 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
-	acts = append(acts, Connect{Leg: l.id}, Save{c.rec})
+	acts = append(acts, Connect{Leg: l.id})
+	acts = append(acts, c.setMusic(a.Clerk)...)
+	acts = append(acts, Save{c.rec})
 	if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
 		// P4c: the citizen got through; what they were owed is settled.
 		acts = append(acts, CloseTasks{Number: n, Resolution: callcare.ResolvedGotThrough})
@@ -275,7 +306,10 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
 		c.rec.HungUpBy = callcare.PartyClerk
-		return c.close(c.set.Prompts.Goodbye, now)
+		// A hold announcement would play before the goodbye: stop it.
+		acts := c.stopHoldPrompt()
+		c.hold.on = false
+		return append(acts, c.close(c.set.Prompts.Goodbye, now)...)
 	}
 	c.endLeg(l, "ended", now)
 	if l.step != c.step || c.phase != phaseRinging {

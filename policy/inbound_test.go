@@ -15,20 +15,22 @@ var (
 	t0   = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	proc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 5 * time.Second}
 
-	anna  = callcare.Clerk{ID: "anowak", Endpoint: "PJSIP/101"}
-	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102"}
-	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103"}
+	anna  = callcare.Clerk{ID: "anowak", Endpoint: "PJSIP/101", Department: "100", Extension: "101"}
+	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102", Department: "200", Extension: "102"}
+	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103", Department: "200", Extension: "103"}
 
 	// prompts: short names the tables can read.
 	prompts = callcare.Prompts{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
 		OfficeClosed: "closed", Press1Callback: "press1", RecordNote: "note", CallbackThanks: "thanks",
 		CallbacksNone: "none", CallbacksWaiting: "waiting", CallbackFrom: "from", CallbackReceived: "received", CallbackTries: "tries",
 		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
-		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"}
+		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
+		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft"}
 
 	// inboundSet: an office open around the clock unless a test says not.
 	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
-		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"}
+		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*",
+		Waiting: callcare.DefaultWaiting}
 )
 
 func at(d time.Duration) time.Time { return t0.Add(d) }
@@ -377,6 +379,10 @@ func brief(acts []policy.Action) string {
 			out = append(out, "record")
 		case policy.FlagNeeds:
 			out = append(out, "flag:"+string(a.Number))
+		case policy.SetMusicClass:
+			out = append(out, "music:"+a.Class)
+		case policy.SayLeg:
+			out = append(out, "sayleg:"+a.Leg+"("+strings.Join(a.Media, ",")+")")
 		default:
 			out = append(out, sbrief([]policy.Action{a}))
 		}

@@ -104,6 +104,7 @@ func settings(c *config.Config) ari.Settings {
 		Inbound: policy.InboundSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
+			Waiting: c.Waiting, Music: map[string]string{},
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
@@ -116,6 +117,9 @@ func settings(c *config.Config) ari.Settings {
 		ClaimFor:       cb.ClaimFor,
 		SchedulerTick:  cb.SchedulerTick,
 		NoteRetention:  cb.NoteRetention,
+	}
+	for _, d := range c.Directory.Departments {
+		set.Inbound.Music[d.Number] = c.Waiting.MusicOf(d)
 	}
 	for _, l := range c.SpecialNeeds.Lines {
 		set.Needs.Lines = append(set.Needs.Lines, l.Number)

@@ -1,0 +1,60 @@
+package ari
+
+import (
+	"context"
+
+	"github.com/CyCoreSystems/ari/v5"
+
+	"github.com/callcare/callcare/policy"
+)
+
+// What a waiting caller needs of the shell (P4h, P4p): the clerks' hold
+// key reported, the department's music set on the caller's channel, and
+// prompts a clerk alone hears.
+
+// waitingSubject is the id the waiting events are about.
+func waitingSubject(ev ari.Event) string {
+	switch e := ev.(type) {
+	case *ari.ChannelHold:
+		return e.Channel.ID
+	case *ari.ChannelUnhold:
+		return e.Channel.ID
+	}
+	return ""
+}
+
+// translateWaiting reads the events of waiting: a clerk's hold and
+// resume. A citizen's own hold is the citizen's business.
+func (f *flow) translateWaiting(item any) policy.Event {
+	switch ev := item.(type) {
+	case *ari.ChannelHold:
+		if ev.Channel.ID != f.own {
+			return policy.LegHeld{Leg: ev.Channel.ID}
+		}
+	case *ari.ChannelUnhold:
+		if ev.Channel.ID != f.own {
+			return policy.LegUnheld{Leg: ev.Channel.ID}
+		}
+	}
+	return nil
+}
+
+// executeWaiting carries out the actions of waiting; false for others.
+func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
+	switch a := a.(type) {
+	case policy.SetMusicClass:
+		// The class Asterisk plays by itself on the clerk's hold: the
+		// held channel's own class wins (musiconhold.conf's
+		// preferchannelclass, the default).
+		f.check("set the music class", f.svc.client.SetVariable(ctx, f.own, "CHANNEL(musicclass)", a.Class))
+	case policy.SayLeg:
+		f.route(a.Playback)
+		if err := f.svc.client.Play(ctx, a.Leg, a.Playback, a.Media...); err != nil {
+			f.check("play to a clerk", err)
+			f.in.push(policy.PlaybackDone{Playback: a.Playback})
+		}
+	default:
+		return false
+	}
+	return true
+}
