@@ -39,6 +39,7 @@ type Prompts struct {
 	HoldPatience string `yaml:"hold_patience"` // on hold: the clerk will be back, please be patient
 	HoldOffer    string `yaml:"hold_offer"`    // a long hold: press 1 to be called back, or keep waiting
 	CallerLeft   string `yaml:"caller_left"`   // to the clerk back from hold: the caller chose a callback
+	Overflowing  string `yaml:"overflowing"`   // ringing moves on: connecting to another person (then ringing)
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -73,6 +74,7 @@ var DefaultPrompts = Prompts{
 	HoldPatience: "callcare/hold-patience",
 	HoldOffer:    "callcare/hold-offer",
 	CallerLeft:   "callcare/caller-left",
+	Overflowing:  "callcare/overflowing",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

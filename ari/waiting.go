@@ -53,6 +53,14 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 			f.check("play to a clerk", err)
 			f.in.push(policy.PlaybackDone{Playback: a.Playback})
 		}
+	case policy.EarlyMedia:
+		// Played before the caller is answered: Asterisk sends it as early
+		// media (trace ring-early-media).
+		f.route(a.Playback)
+		if err := f.svc.client.Play(ctx, f.own, a.Playback, a.Media...); err != nil {
+			f.check("play early media", err)
+			f.in.push(policy.PlaybackDone{Playback: a.Playback})
+		}
 	default:
 		return false
 	}

@@ -204,3 +204,13 @@ type SayLeg struct {
 
 func (SetMusicClass) action() {}
 func (SayLeg) action()        {}
+
+// EarlyMedia plays media to a caller who is still ringing, without
+// answering: Asterisk sends it as early media (SIP 183). A tone: item
+// plays until the playback is stopped. PlaybackDone comes back.
+type EarlyMedia struct {
+	Playback string
+	Media    []string
+}
+
+func (EarlyMedia) action() {}

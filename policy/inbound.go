@@ -90,6 +90,9 @@ type Inbound struct {
 	music       string    // the music class set on the caller's channel; "" for Asterisk's default
 	clerkNotice string    // the prompt a clerk back from hold hears
 	callerLeft  bool      // phaseHoldCallback: the caller's side is over
+
+	overflowing  string // the overflow announcement and tone playing now (overflow.go)
+	overflowSaid bool   // said once a call
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -274,6 +277,7 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
+	acts = append(acts, c.stopOverflow()...)
 	acts = append(acts, Connect{Leg: l.id})
 	acts = append(acts, c.setMusic(a.Clerk)...)
 	acts = append(acts, Save{c.rec})
@@ -361,7 +365,7 @@ func (c *Inbound) nextIfStepOver(now time.Time) []Action {
 func (c *Inbound) next(now time.Time) []Action {
 	c.step++
 	if c.step < len(c.steps) {
-		return c.dialStep(now)
+		return append(c.announceOverflow(), c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
@@ -375,11 +379,12 @@ const promptLimit = 2 * time.Minute
 
 // close plays a last message, then hangs up (on PlaybackDone).
 func (c *Inbound) close(sound string, now time.Time) []Action {
+	acts := c.stopOverflow()
 	c.phase = phaseClosing
 	// Should the end of the message never be heard of, the line still ends.
 	c.deadline = now.Add(promptLimit)
 	c.playing = c.rec.ID + "-closing"
-	return []Action{Play{Playback: c.playing, Sound: sound}}
+	return append(acts, Play{Playback: c.playing, Sound: sound})
 }
 
 // task records the call as a callback task (P4c), once per call.

@@ -25,7 +25,7 @@ var (
 		CallbacksNone: "none", CallbacksWaiting: "waiting", CallbackFrom: "from", CallbackReceived: "received", CallbackTries: "tries",
 		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
-		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft"}
+		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing"}
 
 	// inboundSet: an office open around the clock unless a test says not.
 	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
@@ -70,7 +70,7 @@ func TestInbound(t *testing.T) {
 			steps: []step{
 				{at: 4 * time.Second, ev: policy.LegRinging{Leg: "c-1"}, deadline: 19 * time.Second},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: ""},
-				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2", deadline: 49 * time.Second},
+				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2", deadline: 49 * time.Second},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
 				if a := r.Attempts[0]; a.Result != "noanswer" || a.Rings != 3 {
@@ -101,9 +101,9 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 15*time.Second + time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: ""},
-				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "connect:c-2 save close-tasks:48600100200"},
+				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 		},
 		{
@@ -111,7 +111,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal dial:c-2"},
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 20 * time.Millisecond, ev: policy.LegGone{Leg: "c-1"}, want: ""},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
@@ -125,7 +125,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 			},
 		},
 		{
@@ -151,9 +151,9 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 15 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 play:vm-nobodyavail", deadline: 30*time.Second + 2*time.Minute},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 stop play:vm-nobodyavail", deadline: 30*time.Second + 2*time.Minute},
 				{at: 33 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeMissed,
@@ -185,7 +185,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 15 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal task:abandoned/48600100200/p0 save finish"},
 			},
 			outcome: callcare.OutcomeAbandoned,
@@ -345,6 +345,9 @@ func TestInbound(t *testing.T) {
 	}
 }
 
+// inSbrief: brief asked sbrief, which must not ask back.
+var inSbrief bool
+
 // brief writes actions compactly so a table row reads like the call.
 func brief(acts []policy.Action) string {
 	var out []string
@@ -383,8 +386,16 @@ func brief(acts []policy.Action) string {
 			out = append(out, "music:"+a.Class)
 		case policy.SayLeg:
 			out = append(out, "sayleg:"+a.Leg+"("+strings.Join(a.Media, ",")+")")
+		case policy.EarlyMedia:
+			out = append(out, "early("+strings.Join(a.Media, ",")+")")
 		default:
+			if inSbrief {
+				out = append(out, fmt.Sprintf("%T", a)) // neither knows it
+				continue
+			}
+			inSbrief = true
 			out = append(out, sbrief([]policy.Action{a}))
+			inSbrief = false
 		}
 	}
 	return strings.Join(out, " ")
