@@ -12,6 +12,7 @@ const (
 	OutcomeAfterHours Outcome = "after_hours" // the office was closed
 	OutcomeUnrouted   Outcome = "unrouted"    // the dialed number reaches nobody
 	OutcomeFailed     Outcome = "failed"      // the PBX failed us (lost link, errors)
+	OutcomeCallback   Outcome = "callback"    // the clerk was busy; the caller chose a callback (P4b)
 )
 
 // Party names who hung up first.

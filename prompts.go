@@ -40,6 +40,11 @@ type Prompts struct {
 	HoldOffer    string `yaml:"hold_offer"`    // a long hold: press 1 to be called back, or keep waiting
 	CallerLeft   string `yaml:"caller_left"`   // to the clerk back from hold: the caller chose a callback
 	Overflowing  string `yaml:"overflowing"`   // ringing moves on: connecting to another person (then ringing)
+
+	// A busy clerk's caller (P4b).
+	ClerkBusy   string `yaml:"clerk_busy"`   // the clerk is talking with another client
+	BusyChoices string `yaml:"busy_choices"` // 2: a callback as soon as possible, 3: choose a time
+	Slots       string `yaml:"slots"`        // free times: press the key of one (then each key and time)
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -75,6 +80,10 @@ var DefaultPrompts = Prompts{
 	HoldOffer:    "callcare/hold-offer",
 	CallerLeft:   "callcare/caller-left",
 	Overflowing:  "callcare/overflowing",
+
+	ClerkBusy:   "callcare/clerk-busy",
+	BusyChoices: "callcare/busy-choices",
+	Slots:       "callcare/slots",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

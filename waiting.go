@@ -16,6 +16,10 @@ type Waiting struct {
 	// MusicClass is the music-on-hold class (Asterisk's musiconhold.conf)
 	// of the departments that name none of their own.
 	MusicClass string
+	// SlotLength is the length of the times a caller may pick for a
+	// callback when the clerk is busy (P4b): they start on its multiples
+	// of the day, within office hours.
+	SlotLength time.Duration
 }
 
 // DefaultMusicClass is the class Asterisk plays when none is named.
@@ -27,6 +31,7 @@ var DefaultWaiting = Waiting{
 	AnnounceEvery:  30 * time.Second,
 	HoldOfferAfter: 2 * time.Minute,
 	MusicClass:     DefaultMusicClass,
+	SlotLength:     30 * time.Minute,
 }
 
 // MusicOf is the music-on-hold class of a department: its own, else the

@@ -23,6 +23,9 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.DialClerk:
 			f.dialClerk(ctx, a)
 		case policy.HangupLeg:
+			if f.neverMade(a.Leg) {
+				continue // found busy before it was made: nothing to hang up
+			}
 			delete(f.created, a.Leg) // never dial a leg given up before it entered
 			f.log.Info("leaving leg", "leg", a.Leg, "reason", a.Reason)
 			f.check("hang up leg", f.svc.client.Hangup(ctx, a.Leg, a.Reason))
@@ -116,6 +119,9 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 }
 
 func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
+	if f.busyHere(a) {
+		return
+	}
 	// Route the leg before creating it: its StasisStart and Dial events can
 	// come before the answer to the request.
 	f.route(a.Leg)

@@ -22,23 +22,27 @@ func BenchmarkCallPath(b *testing.B) {
 		name   string
 		phones map[string]pbxsim.Phone
 		caller pbxsim.Caller
-		music  bool // Anna's department plays music of its own
+		set    func(*ari.Settings) // nil: no department has music of its own
 	}{
-		{"answered", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, false},
-		{"busy-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, false},
-		{"noanswer-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, false},
-		{"abandoned", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}}, pbxsim.Caller{Exten: "101", HangupAfter: 8 * time.Second}, false},
-		{"missed", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101"}, false},
-		{"unknown-number", nil, pbxsim.Caller{Exten: "999"}, false},
+		{"answered", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, nil},
+		{"busy-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, nil},
+		{"noanswer-overflow", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, nil},
+		{"abandoned", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}}, pbxsim.Caller{Exten: "101", HangupAfter: 8 * time.Second}, nil},
+		{"missed", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.NeverAnswers}, "PJSIP/102": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101"}, nil},
+		{"unknown-number", nil, pbxsim.Caller{Exten: "999"}, nil},
 		// P4h: a 35 s hold (two announcements), with the department's
 		// music set on the caller's channel, and without.
-		{"held-35s", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, false},
-		{"held-35s-department-music", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, true},
+		{"held-35s", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, nil},
+		{"held-35s-department-music", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, func(*ari.Settings) {}},
+		// P4b: Anna's phone answers 486; her caller asks for a callback.
+		{"busy-offer-callback", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101", Script: keys(9*time.Second, "2")}, offerWhenBusy},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
 			e := startEnvWith(b, func(s *ari.Settings) {
-				if !sc.music {
-					s.Inbound.Music = nil
+				s.Inbound.Music = nil
+				if sc.set != nil {
+					s.Inbound.Music = testSettings().Inbound.Music
+					sc.set(s)
 				}
 			})
 			for ep, p := range sc.phones {

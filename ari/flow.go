@@ -51,6 +51,7 @@ type flow struct {
 	// is refused.
 	created map[string]bool
 	busy    []callcare.ClerkID // clerks this flow counts as on a call
+	unmade  map[string]bool    // legs never made: their clerk was on a call through the service
 	timer   clock.Timer
 	armed   time.Time
 }
@@ -60,6 +61,7 @@ func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.
 		svc: s, id: id, own: own, ownGone: ownGone, start: start,
 		set: s.settings.Load(), in: newInbox(), log: s.log.With("flow", id),
 		originated: map[string]bool{}, legClerk: map[string]callcare.ClerkID{}, created: map[string]bool{},
+		unmade: map[string]bool{},
 	}
 }
 

@@ -2,9 +2,11 @@ package ari
 
 import (
 	"context"
+	"time"
 
 	"github.com/CyCoreSystems/ari/v5"
 
+	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/policy"
 )
 
@@ -53,6 +55,8 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 			f.check("play to a clerk", err)
 			f.in.push(policy.PlaybackDone{Playback: a.Playback})
 		}
+	case policy.ListAgreed:
+		f.listAgreed(ctx, a.Target)
 	case policy.EarlyMedia:
 		// Played before the caller is answered: Asterisk sends it as early
 		// media (trace ring-early-media).
@@ -65,4 +69,39 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 		return false
 	}
 	return true
+}
+
+// busyHere: a clerk on a call through the service is busy (P4b): the
+// phone is not rung at all, which costs Asterisk nothing.
+func (f *flow) busyHere(a policy.DialClerk) bool {
+	if !f.svc.isBusy(a.Clerk.ID) {
+		return false
+	}
+	f.log.Info("clerk is on another call", "clerk", a.Clerk.ID, "leg", a.Leg)
+	f.unmade[a.Leg] = true
+	f.in.push(policy.LegFailed{Leg: a.Leg, Result: "busy"})
+	return true
+}
+
+// neverMade tells a leg busyHere never made.
+func (f *flow) neverMade(leg string) bool { return f.unmade[leg] }
+
+// listAgreed reads the times agreed for a clerk's or department's open
+// callbacks: a caller picking a time is not offered those (P4b).
+func (f *flow) listAgreed(ctx context.Context, t callcare.Target) {
+	filter := callcare.CallbackFilter{Status: callcare.CallbackOpen}
+	if t.Kind == callcare.TargetClerk {
+		filter.Clerk = callcare.ClerkID(t.ID)
+	} else {
+		filter.Department = t.ID
+	}
+	tasks, err := f.svc.store.Callbacks.Callbacks(ctx, filter)
+	f.check("list agreed callbacks", err)
+	var times []time.Time
+	for _, tk := range tasks {
+		if !tk.AgreedAt.IsZero() {
+			times = append(times, tk.AgreedAt)
+		}
+	}
+	f.in.push(policy.AgreedListed{Times: times})
 }

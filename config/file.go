@@ -105,6 +105,7 @@ type FileWaiting struct {
 	AnnounceEvery  Duration `yaml:"announce_every"`
 	HoldOfferAfter Duration `yaml:"hold_offer_after"`
 	MusicClass     string   `yaml:"music_class"`
+	SlotLength     Duration `yaml:"slot_length"`
 }
 
 // FileLine is one of special_needs.lines.
@@ -122,6 +123,7 @@ type FileDepartment struct {
 	Overflow string   `yaml:"overflow"`
 	Head     string   `yaml:"head"`
 	Music    string   `yaml:"music_class"` // music on hold of its callers; "" for waiting.music_class
+	WhenBusy string   `yaml:"when_busy"`   // overflow or offer (P4b)
 }
 
 // FileClerk is one of clerks.
@@ -196,6 +198,7 @@ func DefaultFile() File {
 			AnnounceEvery:  Duration(callcare.DefaultWaiting.AnnounceEvery),
 			HoldOfferAfter: Duration(callcare.DefaultWaiting.HoldOfferAfter),
 			MusicClass:     callcare.DefaultWaiting.MusicClass,
+			SlotLength:     Duration(callcare.DefaultWaiting.SlotLength),
 		},
 	}
 }

@@ -18,6 +18,8 @@ const (
 	MinAnnounceEvery = 10 * time.Second
 	// MaxAnnounceEvery: P4p, nobody waits longer without hearing why.
 	MaxAnnounceEvery = 2 * time.Minute
+	MinSlotLength    = 10 * time.Minute
+	MaxSlotLength    = 4 * time.Hour
 )
 
 // buildWaiting checks waiting:, how waiting callers are kept informed.
@@ -26,6 +28,7 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 	w := callcare.Waiting{
 		AnnounceEvery:  time.Duration(rw.AnnounceEvery),
 		HoldOfferAfter: time.Duration(rw.HoldOfferAfter),
+		SlotLength:     time.Duration(rw.SlotLength),
 	}
 	problem := func(key, format string, args ...any) {
 		p.add(base+key, p.lineOf(base+key), format, args...)
@@ -38,24 +41,37 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 	if usable("hold_offer_after") && w.HoldOfferAfter <= 0 {
 		problem("hold_offer_after", "must be longer than zero, not %s", short(w.HoldOfferAfter))
 	}
+	if usable("slot_length") && (w.SlotLength < MinSlotLength || w.SlotLength > MaxSlotLength || (24*time.Hour)%w.SlotLength != 0) {
+		problem("slot_length", "must divide a day, from %s to %s, not %s: the times a caller picks for a callback start on its multiples", short(MinSlotLength), short(MaxSlotLength), short(w.SlotLength))
+	}
 	if usable("music_class") {
 		w.MusicClass = p.musicClass(base+"music_class", rw.MusicClass)
 	}
 	return w
 }
 
-// buildMusic checks departments[].music_class.
+// buildMusic checks departments[].music_class and departments[].when_busy.
 func (p *parser) buildMusic(f *File, c *Config) {
-	for i, rd := range f.Departments {
-		path := fmt.Sprintf("departments[%d].music_class", i)
-		if !p.has(path) || i >= len(c.Directory.Departments) {
-			continue
-		}
-		class := p.musicClass(path, rd.Music)
-		number := strings.TrimSpace(rd.Number)
+	set := func(number string, change func(*callcare.Department)) {
 		for j := range c.Directory.Departments {
 			if c.Directory.Departments[j].Number == number {
-				c.Directory.Departments[j].MusicClass = class
+				change(&c.Directory.Departments[j])
+			}
+		}
+	}
+	for i, rd := range f.Departments {
+		number := strings.TrimSpace(rd.Number)
+		set(number, func(d *callcare.Department) { d.WhenBusy = callcare.BusyOverflow })
+		if path := fmt.Sprintf("departments[%d].music_class", i); p.has(path) {
+			class := p.musicClass(path, rd.Music)
+			set(number, func(d *callcare.Department) { d.MusicClass = class })
+		}
+		if path := fmt.Sprintf("departments[%d].when_busy", i); p.has(path) {
+			switch v := callcare.BusyPolicy(strings.TrimSpace(rd.WhenBusy)); v {
+			case callcare.BusyOverflow, callcare.BusyOffer:
+				set(number, func(d *callcare.Department) { d.WhenBusy = v })
+			default:
+				p.add(path, p.lineOf(path), "unknown %q; use %q (the next person rings at once) or %q (a callback is offered)", v, callcare.BusyOverflow, callcare.BusyOffer)
 			}
 		}
 	}

@@ -19,9 +19,9 @@ func TestWaiting_Defaults(t *testing.T) {
 
 func TestWaiting_Values(t *testing.T) {
 	y := before(t, "waiting:\n  announce_every: 45s\n  hold_offer_after: 3m\n  music_class: urzad\n",
-		"    ring: in_order\n", "    ring: in_order\n    music_class: komunikacja\n")
+		"    ring: in_order\n", "    ring: in_order\n    music_class: komunikacja\n    when_busy: offer\n")
 	c := mustParse(t, y)
-	want := callcare.Waiting{AnnounceEvery: 45 * time.Second, HoldOfferAfter: 3 * time.Minute, MusicClass: "urzad"}
+	want := callcare.Waiting{AnnounceEvery: 45 * time.Second, HoldOfferAfter: 3 * time.Minute, MusicClass: "urzad", SlotLength: 30 * time.Minute}
 	if c.Waiting != want {
 		t.Errorf("waiting %+v, want %+v", c.Waiting, want)
 	}
@@ -32,6 +32,9 @@ func TestWaiting_Values(t *testing.T) {
 	}
 	if got := c.Waiting.MusicOf(d200); got != "komunikacja" {
 		t.Errorf("department 200 plays %q, want its own", got)
+	}
+	if d100.WhenBusy != callcare.BusyOverflow || d200.WhenBusy != callcare.BusyOffer {
+		t.Errorf("when busy: 100 %q, 200 %q", d100.WhenBusy, d200.WhenBusy)
 	}
 }
 
@@ -45,6 +48,8 @@ func TestWaiting_Problems(t *testing.T) {
 		{"OfferZero", w("  hold_offer_after: 0s #!\n"), "waiting.hold_offer_after", "longer than zero"},
 		{"ClassWithSpace", w("  music_class: \"our music\" #!\n"), "waiting.music_class", "not a music-on-hold class"},
 		{"UnknownKey", w("  announce_evry: 30s #!\n"), "waiting.announce_evry", `did you mean "announce_every"`},
+		{"SlotOdd", w("  slot_length: 7m #!\n"), "waiting.slot_length", "must divide a day"},
+		{"WhenBusyUnknown", edit(t, "    ring: in_order\n", "    ring: in_order\n    when_busy: wait #!\n"), "departments[1].when_busy", `unknown "wait"`},
 		{"DepartmentClass", edit(t, "    ring: in_order\n", "    ring: in_order\n    music_class: a/b #!\n"), "departments[1].music_class", "not a music-on-hold class"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -214,3 +214,9 @@ type EarlyMedia struct {
 }
 
 func (EarlyMedia) action() {}
+
+// ListAgreed asks for the times already agreed for the open callbacks of a
+// clerk or department; AgreedListed comes back.
+type ListAgreed struct{ Target callcare.Target }
+
+func (ListAgreed) action() {}

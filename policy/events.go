@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/callcare/callcare"
+import (
+	"time"
+
+	"github.com/callcare/callcare"
+)
 
 // Event is something that happened to a call: reported by the PBX, by the
 // shell's timer, or as the result of an action the shell carried out.
@@ -109,3 +113,9 @@ type LegUnheld struct{ Leg string }
 
 func (LegHeld) event()   {}
 func (LegUnheld) event() {}
+
+// AgreedListed: the times already agreed for a clerk or department
+// (result of ListAgreed).
+type AgreedListed struct{ Times []time.Time }
+
+func (AgreedListed) event() {}

@@ -21,6 +21,9 @@ type InboundSettings struct {
 	// Music is each department's music-on-hold class, by number; one not
 	// listed plays Waiting.MusicClass.
 	Music map[string]string
+	// WhenBusy is each department's choice for a busy clerk's caller
+	// (P4b), by number; one not listed overflows.
+	WhenBusy map[string]callcare.BusyPolicy
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -44,6 +47,8 @@ const (
 	phaseAfterHours                // the office is closed: the caller may ask for a callback
 	phaseRecording                 // the caller records a voice note for the callback
 	phaseHoldCallback              // on hold, the caller took a callback: both sides are let go
+	phaseBusyMenu                  // the clerk is busy: the caller chooses (P4b)
+	phaseSlots                     // the caller picks a time for the callback (P4b)
 	phaseDone
 )
 
@@ -93,6 +98,9 @@ type Inbound struct {
 
 	overflowing  string // the overflow announcement and tone playing now (overflow.go)
 	overflowSaid bool   // said once a call
+
+	menuN int         // menus said, for their playback ids (busy.go)
+	slots []time.Time // the free times read out to the caller
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -142,8 +150,11 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	if c.phase == phaseDone {
 		return nil
 	}
-	if c.phase == phaseHoldCallback {
+	switch c.phase {
+	case phaseHoldCallback:
 		return c.holdCallbackStep(ev, now)
+	case phaseBusyMenu, phaseSlots:
+		return c.menuStep(ev, now)
 	}
 	switch ev := ev.(type) {
 	case LegHeld:
@@ -363,6 +374,9 @@ func (c *Inbound) nextIfStepOver(now time.Time) []Action {
 
 // next moves to the next step of the chain, or ends the call as missed.
 func (c *Inbound) next(now time.Time) []Action {
+	if c.busyOffered() {
+		return c.offerBusy(now) // P4b
+	}
 	c.step++
 	if c.step < len(c.steps) {
 		return append(c.announceOverflow(), c.dialStep(now)...)
@@ -385,6 +399,15 @@ func (c *Inbound) close(sound string, now time.Time) []Action {
 	c.deadline = now.Add(promptLimit)
 	c.playing = c.rec.ID + "-closing"
 	return append(acts, Play{Playback: c.playing, Sound: sound})
+}
+
+// closeSaying is close with a message of several items (a time said).
+func (c *Inbound) closeSaying(media []string, now time.Time) []Action {
+	acts := c.stopOverflow()
+	c.phase = phaseClosing
+	c.deadline = now.Add(promptLimit)
+	c.playing = c.rec.ID + "-closing"
+	return append(acts, Say{Playback: c.playing, Media: media})
 }
 
 // task records the call as a callback task (P4c), once per call.

@@ -25,7 +25,8 @@ var (
 		CallbacksNone: "none", CallbacksWaiting: "waiting", CallbackFrom: "from", CallbackReceived: "received", CallbackTries: "tries",
 		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
-		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing"}
+		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing",
+		ClerkBusy: "clerkbusy", BusyChoices: "busychoices", Slots: "slots"}
 
 	// inboundSet: an office open around the clock unless a test says not.
 	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
@@ -386,6 +387,8 @@ func brief(acts []policy.Action) string {
 			out = append(out, "music:"+a.Class)
 		case policy.SayLeg:
 			out = append(out, "sayleg:"+a.Leg+"("+strings.Join(a.Media, ",")+")")
+		case policy.ListAgreed:
+			out = append(out, "list-agreed:"+a.Target.String())
 		case policy.EarlyMedia:
 			out = append(out, "early("+strings.Join(a.Media, ",")+")")
 		default:

@@ -28,6 +28,11 @@ func (c *Inbound) Waiting() (Wait, time.Duration) {
 		if c.hold.on {
 			return WaitHold, c.set.Waiting.AnnounceEvery
 		}
+	case phaseBusyMenu, phaseSlots:
+		if c.playing != "" {
+			return WaitNone, 0 // the choices are being said
+		}
+		return WaitMenu, c.set.KeyTimeout
 	case phaseAfterHours:
 		if c.playing == "" || c.deadline.IsZero() {
 			return WaitNone, 0 // the offer is being said

@@ -104,7 +104,7 @@ func settings(c *config.Config) ari.Settings {
 		Inbound: policy.InboundSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
-			Waiting: c.Waiting, Music: map[string]string{},
+			Waiting: c.Waiting, Music: map[string]string{}, WhenBusy: map[string]callcare.BusyPolicy{},
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
@@ -120,6 +120,7 @@ func settings(c *config.Config) ari.Settings {
 	}
 	for _, d := range c.Directory.Departments {
 		set.Inbound.Music[d.Number] = c.Waiting.MusicOf(d)
+		set.Inbound.WhenBusy[d.Number] = d.WhenBusy
 	}
 	for _, l := range c.SpecialNeeds.Lines {
 		set.Needs.Lines = append(set.Needs.Lines, l.Number)
