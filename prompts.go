@@ -45,6 +45,12 @@ type Prompts struct {
 	ClerkBusy   string `yaml:"clerk_busy"`   // the clerk is talking with another client
 	BusyChoices string `yaml:"busy_choices"` // 2: a callback as soon as possible, 3: choose a time
 	Slots       string `yaml:"slots"`        // free times: press the key of one (then each key and time)
+	BusyWait    string `yaml:"busy_wait"`    // 1: wait in the department's line
+
+	// Waiting in a department's line (P5.3, P4p).
+	LinePosition string `yaml:"line_position"` // "your place in the line" (then the number)
+	LineLeave    string `yaml:"line_leave"`    // to leave the line and be called back, press 2
+	LineOffer    string `yaml:"line_offer"`    // a long wait: press 2 to be called back, or keep waiting
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -84,6 +90,11 @@ var DefaultPrompts = Prompts{
 	ClerkBusy:   "callcare/clerk-busy",
 	BusyChoices: "callcare/busy-choices",
 	Slots:       "callcare/slots",
+	BusyWait:    "callcare/busy-wait",
+
+	LinePosition: "callcare/line-position",
+	LineLeave:    "callcare/line-leave",
+	LineOffer:    "callcare/line-offer",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

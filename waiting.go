@@ -16,6 +16,9 @@ type Waiting struct {
 	// MusicClass is the music-on-hold class (Asterisk's musiconhold.conf)
 	// of the departments that name none of their own.
 	MusicClass string
+	// LineMaxWait: a caller waiting in a department's line longer than
+	// this is offered a callback at every announcement (P5.3, P4p).
+	LineMaxWait time.Duration
 	// SlotLength is the length of the times a caller may pick for a
 	// callback when the clerk is busy (P4b): they start on its multiples
 	// of the day, within office hours.
@@ -31,6 +34,7 @@ var DefaultWaiting = Waiting{
 	AnnounceEvery:  30 * time.Second,
 	HoldOfferAfter: 2 * time.Minute,
 	MusicClass:     DefaultMusicClass,
+	LineMaxWait:    5 * time.Minute,
 	SlotLength:     30 * time.Minute,
 }
 

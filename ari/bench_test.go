@@ -36,6 +36,9 @@ func BenchmarkCallPath(b *testing.B) {
 		{"held-35s-department-music", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, func(*ari.Settings) {}},
 		// P4b: Anna's phone answers 486; her caller asks for a callback.
 		{"busy-offer-callback", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101", Script: keys(9*time.Second, "2")}, offerWhenBusy},
+		// P5.3: the caller waits in line 20 s, then asks for a callback.
+		{"line-then-callback", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101",
+			Script: []pbxsim.Action{press(12*time.Second, "1"), press(32*time.Second, "2")}}, offerWhenBusy},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
 			e := startEnvWith(b, func(s *ari.Settings) {

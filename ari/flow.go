@@ -52,6 +52,7 @@ type flow struct {
 	created map[string]bool
 	busy    []callcare.ClerkID // clerks this flow counts as on a call
 	unmade  map[string]bool    // legs never made: their clerk was on a call through the service
+	line    *lineOwner         // the waiting line the call is in, if any
 	timer   clock.Timer
 	armed   time.Time
 }
@@ -180,6 +181,7 @@ func (f *flow) cleanup() {
 	if f.timer != nil {
 		f.timer.Stop()
 	}
+	f.leaveLine()
 	for _, c := range f.busy {
 		f.svc.setBusy(c, false)
 	}

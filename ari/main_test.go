@@ -51,7 +51,9 @@ var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds:
 	"callcare/callbacks-waiting": 700 * time.Millisecond, "callcare/callback-from": 1200 * time.Millisecond,
 	"callcare/callback-received": 800 * time.Millisecond, "callcare/please-hold": 2550 * time.Millisecond,
 	"callcare/overflowing": 2500 * time.Millisecond, "callcare/hold-patience": 3 * time.Second,
-	"callcare/clerk-busy": 2 * time.Second, "callcare/busy-choices": 6 * time.Second, "callcare/slots": 3 * time.Second, "callcare/hold-offer": 7 * time.Second, "callcare/caller-left": 3 * time.Second,
+	"callcare/clerk-busy": 2 * time.Second, "callcare/busy-choices": 6 * time.Second, "callcare/slots": 3 * time.Second,
+	"callcare/busy-wait": 3 * time.Second, "callcare/line-position": 2 * time.Second, "callcare/line-leave": 5 * time.Second,
+	"callcare/line-offer": 7 * time.Second, "callcare/hold-offer": 7 * time.Second, "callcare/caller-left": 3 * time.Second,
 }}
 
 // testPrompts: the defaults, but a beep while the citizen is dialed.

@@ -98,6 +98,8 @@ type Service struct {
 	// busy counts the clerks on a call through the service: a clerk on
 	// another call is not rung for a callback until free.
 	busy map[callcare.ClerkID]int
+	// lines are the departments' waiting lines, by number (line.go).
+	lines map[string]*lineOwner
 
 	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
 	everUp atomic.Bool  // a later link up is a return, which the flows hear of
@@ -130,6 +132,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		route:   map[string]*flow{},
 		flows:   map[*flow]struct{}{},
 		busy:    map[callcare.ClerkID]int{},
+		lines:   map[string]*lineOwner{},
 	}
 	svc.client.log = opts.Logger
 	svc.work.Add(1) // Run's, which the link holds
@@ -331,11 +334,16 @@ func (s *Service) setBusy(clerk callcare.ClerkID, on bool) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	free := false
 	if on {
 		s.busy[clerk]++
 	} else if s.busy[clerk]--; s.busy[clerk] <= 0 {
 		delete(s.busy, clerk)
+		free = true
+	}
+	s.mu.Unlock()
+	if free {
+		s.freed(clerk) // a caller may wait in line for them (P5.3)
 	}
 }
 

@@ -55,6 +55,22 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 			f.check("play to a clerk", err)
 			f.in.push(policy.PlaybackDone{Playback: a.Playback})
 		}
+	case policy.StartMusic:
+		f.check("start music on hold", f.svc.client.StartMusic(ctx, f.own, a.Class))
+	case policy.StopMusic:
+		f.check("stop music on hold", f.svc.client.StopMusic(ctx, f.own))
+	case policy.JoinLine:
+		f.line = f.svc.line(a.Department)
+		f.line.in.push(lineJoin{f: f, target: a.Target, needs: a.Needs})
+	case policy.LeaveLine:
+		f.leaveLine()
+	case policy.LineTurnOver:
+		if f.line != nil {
+			f.line.in.push(lineTurnOver{call: f.id, clerk: a.Clerk, answered: a.Answered})
+			if a.Answered {
+				f.line = nil
+			}
+		}
 	case policy.ListAgreed:
 		f.listAgreed(ctx, a.Target)
 	case policy.EarlyMedia:
@@ -104,4 +120,12 @@ func (f *flow) listAgreed(ctx context.Context, t callcare.Target) {
 		}
 	}
 	f.in.push(policy.AgreedListed{Times: times})
+}
+
+// leaveLine takes the call out of its line, if it is in one.
+func (f *flow) leaveLine() {
+	if f.line != nil {
+		f.line.in.push(lineLeave{call: f.id})
+		f.line = nil
+	}
 }

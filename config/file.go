@@ -105,6 +105,7 @@ type FileWaiting struct {
 	AnnounceEvery  Duration `yaml:"announce_every"`
 	HoldOfferAfter Duration `yaml:"hold_offer_after"`
 	MusicClass     string   `yaml:"music_class"`
+	LineMaxWait    Duration `yaml:"line_max_wait"`
 	SlotLength     Duration `yaml:"slot_length"`
 }
 
@@ -198,6 +199,7 @@ func DefaultFile() File {
 			AnnounceEvery:  Duration(callcare.DefaultWaiting.AnnounceEvery),
 			HoldOfferAfter: Duration(callcare.DefaultWaiting.HoldOfferAfter),
 			MusicClass:     callcare.DefaultWaiting.MusicClass,
+			LineMaxWait:    Duration(callcare.DefaultWaiting.LineMaxWait),
 			SlotLength:     Duration(callcare.DefaultWaiting.SlotLength),
 		},
 	}

@@ -28,6 +28,7 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 	w := callcare.Waiting{
 		AnnounceEvery:  time.Duration(rw.AnnounceEvery),
 		HoldOfferAfter: time.Duration(rw.HoldOfferAfter),
+		LineMaxWait:    time.Duration(rw.LineMaxWait),
 		SlotLength:     time.Duration(rw.SlotLength),
 	}
 	problem := func(key, format string, args ...any) {
@@ -40,6 +41,9 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 	}
 	if usable("hold_offer_after") && w.HoldOfferAfter <= 0 {
 		problem("hold_offer_after", "must be longer than zero, not %s", short(w.HoldOfferAfter))
+	}
+	if usable("line_max_wait") && w.LineMaxWait <= 0 {
+		problem("line_max_wait", "must be longer than zero, not %s", short(w.LineMaxWait))
 	}
 	if usable("slot_length") && (w.SlotLength < MinSlotLength || w.SlotLength > MaxSlotLength || (24*time.Hour)%w.SlotLength != 0) {
 		problem("slot_length", "must divide a day, from %s to %s, not %s: the times a caller picks for a callback start on its multiples", short(MinSlotLength), short(MaxSlotLength), short(w.SlotLength))

@@ -21,7 +21,7 @@ func TestWaiting_Values(t *testing.T) {
 	y := before(t, "waiting:\n  announce_every: 45s\n  hold_offer_after: 3m\n  music_class: urzad\n",
 		"    ring: in_order\n", "    ring: in_order\n    music_class: komunikacja\n    when_busy: offer\n")
 	c := mustParse(t, y)
-	want := callcare.Waiting{AnnounceEvery: 45 * time.Second, HoldOfferAfter: 3 * time.Minute, MusicClass: "urzad", SlotLength: 30 * time.Minute}
+	want := callcare.Waiting{AnnounceEvery: 45 * time.Second, HoldOfferAfter: 3 * time.Minute, MusicClass: "urzad", LineMaxWait: 5 * time.Minute, SlotLength: 30 * time.Minute}
 	if c.Waiting != want {
 		t.Errorf("waiting %+v, want %+v", c.Waiting, want)
 	}

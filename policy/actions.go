@@ -220,3 +220,34 @@ func (EarlyMedia) action() {}
 type ListAgreed struct{ Target callcare.Target }
 
 func (ListAgreed) action() {}
+
+// StartMusic plays music on hold to the caller (a class of
+// musiconhold.conf; the caller's own CHANNEL(musicclass) wins if set). An
+// announcement replaces it while it plays; it comes back by itself.
+type StartMusic struct{ Class string }
+
+// StopMusic stops the caller's music on hold.
+type StopMusic struct{}
+
+// JoinLine puts the call in its department's waiting line (P5.3).
+type JoinLine struct {
+	Department string
+	Target     callcare.Target // the clerk asked for, or the department
+	Needs      bool            // special needs: served first
+}
+
+// LeaveLine takes the call out of its line: it left, or was served.
+type LeaveLine struct{}
+
+// LineTurnOver tells the line's owner how a LineTurn ended: answered (the
+// call leaves the line) or not (it waits again, in its place).
+type LineTurnOver struct {
+	Clerk    callcare.ClerkID // who was rung
+	Answered bool
+}
+
+func (StartMusic) action()   {}
+func (StopMusic) action()    {}
+func (JoinLine) action()     {}
+func (LeaveLine) action()    {}
+func (LineTurnOver) action() {}

@@ -12,8 +12,9 @@ import (
 // (the service knows its own calls; the phone says 486 Busy for others).
 // By the department's policy the call overflows at once (the default), or
 // the caller is answered and hears that the clerk is talking with another
-// client, and may press 2 for a callback as soon as possible or 3 to pick
-// one of the next free times. The choice is a callback task for that
+// client, and may press 1 to wait in the department's line (inline.go), 2
+// for a callback as soon as possible or 3 to pick one of the next free
+// times. The choice is a callback task for that
 // clerk (or department); a picked time is agreed (P4m: the existing
 // agreed-time machinery rings the clerk then). A silent caller hears the
 // choices once more, then is called back as soon as possible: silence
@@ -61,7 +62,7 @@ func (c *Inbound) offerBusy(now time.Time) []Action {
 	c.phase = phaseBusyMenu
 	c.timeouts = 0
 	c.deadline = now.Add(promptLimit)
-	return []Action{Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyChoices)}
+	return []Action{Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices)}
 }
 
 // sayMenu plays a menu's prompts; the key timeout starts when they end.
@@ -120,7 +121,7 @@ func (c *Inbound) repeatMenu(now time.Time) []Action {
 	if c.phase == phaseSlots {
 		return append(stop, c.saySlots(now))
 	}
-	return append(stop, c.sayMenu("busy", "sound:"+c.set.Prompts.BusyChoices))
+	return append(stop, c.sayMenu("busy", "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
 }
 
 func (c *Inbound) menuKey(d string, now time.Time) []Action {
@@ -141,6 +142,8 @@ func (c *Inbound) menuKey(d string, now time.Time) []Action {
 		c.playing = ""
 	}
 	switch d {
+	case "1":
+		return append(acts, c.joinLine(now)...)
 	case "2":
 		return append(acts, c.busyCallback(time.Time{}, now)...)
 	case "3":

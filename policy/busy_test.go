@@ -42,7 +42,7 @@ var busySet = func() policy.InboundSettings {
 	return s
 }()
 
-const busyMenu = "answer say(sound:clerkbusy,sound:busychoices)"
+const busyMenu = "answer say(sound:clerkbusy,sound:busywait,sound:busychoices)"
 
 func TestBusy(t *testing.T) {
 	annaThenPiotr := arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr})
@@ -93,7 +93,7 @@ func TestBusy(t *testing.T) {
 			rule: "P5.1", name: "silence repeats the choices once, then the caller is called back as soon as possible",
 			arrival: annaThenPiotr,
 			steps: []step{busy, said,
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "say(sound:busychoices)"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "say(sound:busywait,sound:busychoices)"},
 				{at: 18 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy2"}, deadline: 28 * time.Second},
 				{at: 28 * time.Second, ev: policy.TimerFired{}, want: "task:requested/48600100200/p0 play:thanks"},
 			},
@@ -102,7 +102,7 @@ func TestBusy(t *testing.T) {
 			rule: "P5.1", name: "an unknown key repeats the choices",
 			arrival: annaThenPiotr,
 			steps: []step{busy,
-				{at: 1 * time.Second, ev: policy.KeyPressed{Digit: "7"}, want: "stop say(sound:busychoices)"},
+				{at: 1 * time.Second, ev: policy.KeyPressed{Digit: "7"}, want: "stop say(sound:busywait,sound:busychoices)"},
 			},
 		},
 		{

@@ -119,3 +119,14 @@ func (LegUnheld) event() {}
 type AgreedListed struct{ Times []time.Time }
 
 func (AgreedListed) event() {}
+
+// LinePosition: the call's place in its department's waiting line, sent
+// by the line's owner whenever it changes (1 is the next to be served).
+type LinePosition struct{ Position int }
+
+// LineTurn: a clerk the call may go to is free; the line's owner offers
+// the call to that clerk, and to nobody else meanwhile.
+type LineTurn struct{ Clerk callcare.Clerk }
+
+func (LinePosition) event() {}
+func (LineTurn) event()     {}

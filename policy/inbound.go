@@ -49,6 +49,7 @@ const (
 	phaseHoldCallback              // on hold, the caller took a callback: both sides are let go
 	phaseBusyMenu                  // the clerk is busy: the caller chooses (P4b)
 	phaseSlots                     // the caller picks a time for the callback (P4b)
+	phaseLine                      // waiting in the department's line with music (P5.3)
 	phaseDone
 )
 
@@ -101,6 +102,10 @@ type Inbound struct {
 
 	menuN int         // menus said, for their playback ids (busy.go)
 	slots []time.Time // the free times read out to the caller
+
+	inLine    bool      // the call waits in its department's line (inline.go)
+	lineSince time.Time // when it joined
+	linePos   int       // its place, as last told; 0 before the first
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -155,6 +160,8 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		return c.holdCallbackStep(ev, now)
 	case phaseBusyMenu, phaseSlots:
 		return c.menuStep(ev, now)
+	case phaseLine:
+		return c.lineStep(ev, now)
 	}
 	switch ev := ev.(type) {
 	case LegHeld:
@@ -210,6 +217,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		}
 	case KeyPressed:
 		switch {
+		case c.phase == phaseRinging && c.inLine && ev.Digit == "2":
+			// Leaving the line while its turn rings: the clerk is let go.
+			return append(c.leaveLegs(now, now, "cancelled", "normal"), c.leaveLine(now)...)
 		case c.phase == phaseAfterHours:
 			return c.afterHoursKey(ev.Digit, now)
 		case c.phase == phaseConnected && c.hold.on:
@@ -289,6 +299,11 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
 	acts = append(acts, c.stopOverflow()...)
+	if c.inLine {
+		// Served from the line: its music stops, and the line lets it go.
+		c.inLine = false
+		acts = append(acts, StopMusic{}, LineTurnOver{Clerk: a.Clerk, Answered: true})
+	}
 	acts = append(acts, Connect{Leg: l.id})
 	acts = append(acts, c.setMusic(a.Clerk)...)
 	acts = append(acts, Save{c.rec})
@@ -339,6 +354,9 @@ func (c *Inbound) callerGone(now time.Time) []Action {
 		c.rec.Outcome = callcare.OutcomeAbandoned
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
+		if c.inLine {
+			acts = append(acts, LeaveLine{})
+		}
 		acts = append(acts, c.task(callcare.ReasonAbandoned, "", now)...)
 		return c.finish(callcare.PartyCaller, now, acts...)
 	case phaseAfterHours, phaseRecording:
@@ -374,6 +392,9 @@ func (c *Inbound) nextIfStepOver(now time.Time) []Action {
 
 // next moves to the next step of the chain, or ends the call as missed.
 func (c *Inbound) next(now time.Time) []Action {
+	if c.inLine {
+		return c.lineTurnOver(now) // back in line, in its place
+	}
 	if c.busyOffered() {
 		return c.offerBusy(now) // P4b
 	}

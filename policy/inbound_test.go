@@ -26,7 +26,8 @@ var (
 		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
 		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing",
-		ClerkBusy: "clerkbusy", BusyChoices: "busychoices", Slots: "slots"}
+		ClerkBusy: "clerkbusy", BusyChoices: "busychoices", Slots: "slots", BusyWait: "busywait",
+		LinePosition: "linepos", LineLeave: "lineleave", LineOffer: "lineoffer"}
 
 	// inboundSet: an office open around the clock unless a test says not.
 	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
@@ -389,6 +390,24 @@ func brief(acts []policy.Action) string {
 			out = append(out, "sayleg:"+a.Leg+"("+strings.Join(a.Media, ",")+")")
 		case policy.ListAgreed:
 			out = append(out, "list-agreed:"+a.Target.String())
+		case policy.StartMusic:
+			out = append(out, "moh:"+a.Class)
+		case policy.StopMusic:
+			out = append(out, "moh-stop")
+		case policy.JoinLine:
+			j := "join-line:" + a.Department + "/" + a.Target.String()
+			if a.Needs {
+				j += "/needs"
+			}
+			out = append(out, j)
+		case policy.LeaveLine:
+			out = append(out, "leave-line")
+		case policy.LineTurnOver:
+			if a.Answered {
+				out = append(out, "turn-over:answered")
+			} else {
+				out = append(out, "turn-over:declined")
+			}
 		case policy.EarlyMedia:
 			out = append(out, "early("+strings.Join(a.Media, ",")+")")
 		default:

@@ -28,6 +28,8 @@ func (c *Inbound) Waiting() (Wait, time.Duration) {
 		if c.hold.on {
 			return WaitHold, c.set.Waiting.AnnounceEvery
 		}
+	case phaseLine:
+		return WaitLine, c.set.Waiting.AnnounceEvery
 	case phaseBusyMenu, phaseSlots:
 		if c.playing != "" {
 			return WaitNone, 0 // the choices are being said
