@@ -53,6 +53,9 @@ type CallRecord struct {
 	RingsHeard int
 	Outcome    Outcome
 	HungUpBy   Party
+	// HungUpClerk is the clerk who hung up before the caller (P4l): the one
+	// the compliance report counts it against; empty otherwise.
+	HungUpClerk ClerkID
 	// Needs says whether and how the caller is known to have special needs
 	// (P5.3): registry, dedicated line, or a clerk's key during the call.
 	Needs    NeedsSource

@@ -336,6 +336,7 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
 		c.rec.HungUpBy = callcare.PartyClerk
+		c.rec.HungUpClerk = c.rec.Attempts[l.attempt].Clerk // counted against them
 		// A hold announcement would play before the goodbye: stop it.
 		acts := c.stopHoldPrompt()
 		c.hold.on = false

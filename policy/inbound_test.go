@@ -205,7 +205,7 @@ func TestInbound(t *testing.T) {
 			},
 			outcome: callcare.OutcomeAnswered,
 			check: func(t *testing.T, r callcare.CallRecord) {
-				if r.HungUpBy != callcare.PartyClerk || r.WaitToAnswer() != 3*time.Second || r.AnsweredRing != 1 {
+				if r.HungUpBy != callcare.PartyClerk || r.HungUpClerk != "anowak" || r.WaitToAnswer() != 3*time.Second || r.AnsweredRing != 1 {
 					t.Errorf("hung up by %s after waiting %s, ring %d", r.HungUpBy, r.WaitToAnswer(), r.AnsweredRing)
 				}
 			},

@@ -44,8 +44,8 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		INSERT INTO calls (
 			id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, needs, created_at, updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			rings_heard, outcome, hung_up_by, needs, hung_up_clerk, created_at, updated_at
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			caller_id     = excluded.caller_id,
 			caller_name   = excluded.caller_name,
@@ -61,12 +61,13 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 			outcome       = excluded.outcome,
 			hung_up_by    = excluded.hung_up_by,
 			needs         = excluded.needs,
+			hung_up_clerk = excluded.hung_up_clerk,
 			updated_at    = excluded.updated_at`,
 		rec.ID, rec.CallerID, rec.CallerName, rec.Dialed,
 		string(rec.Target.Kind), rec.Target.ID,
 		formatTime(rec.StartedAt), formatTime(rec.AnsweredAt), formatTime(rec.EndedAt),
 		string(rec.AnsweredBy), rec.AnsweredRing, rec.RingsHeard,
-		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), now, now,
+		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), string(rec.HungUpClerk), now, now,
 	); err != nil {
 		return err
 	}
@@ -135,6 +136,42 @@ func (db *DB) Calls(ctx context.Context, f callcare.CallFilter) ([]callcare.Call
 	return recs, nil
 }
 
+// ClerksHungUpFirst counts, per clerk, the calls started in f's window
+// that the clerk hung up before the caller (P4l). f's Limit and Outcome
+// are not used.
+func (db *DB) ClerksHungUpFirst(ctx context.Context, f callcare.CallFilter) (map[callcare.ClerkID]int, error) {
+	where, args := []string{"hung_up_clerk <> ''"}, []any{}
+	if !f.Since.IsZero() {
+		where, args = append(where, "started_at >= ?"), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "started_at < ?"), append(args, formatTime(f.Until))
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT hung_up_clerk, COUNT(*) FROM calls WHERE `+strings.Join(where, " AND ")+` GROUP BY hung_up_clerk`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+	}
+	defer rows.Close()
+	out := map[callcare.ClerkID]int{}
+	for rows.Next() {
+		var clerk string
+		var n int
+		if err := rows.Scan(&clerk, &n); err != nil {
+			return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+		}
+		out[callcare.ClerkID(clerk)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+	}
+	return out, nil
+}
+
 // calls reads the calls matching where (newest first, at most limit, -1 for
 // all) and their attempts, from one snapshot.
 func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([]callcare.CallRecord, error) {
@@ -150,7 +187,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, needs
+			rings_heard, outcome, hung_up_by, needs, hung_up_clerk
 		FROM calls
 		WHERE `+where+`
 		ORDER BY started_at DESC, id DESC
@@ -167,12 +204,12 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			r                         callcare.CallRecord
 			targetKind                string
 			answeredBy, outcome, hung string
-			needs                     string
+			needs, hungClerk          string
 			started, answered, ended  sql.NullString
 		)
 		if err := rows.Scan(&r.ID, &r.CallerID, &r.CallerName, &r.Dialed, &targetKind, &r.Target.ID,
 			&started, &answered, &ended, &answeredBy, &r.AnsweredRing,
-			&r.RingsHeard, &outcome, &hung, &needs); err != nil {
+			&r.RingsHeard, &outcome, &hung, &needs, &hungClerk); err != nil {
 			return nil, err
 		}
 		r.Target.Kind = callcare.TargetKind(targetKind)
@@ -180,6 +217,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 		r.Outcome = callcare.Outcome(outcome)
 		r.HungUpBy = callcare.Party(hung)
 		r.Needs = callcare.NeedsSource(needs)
+		r.HungUpClerk = callcare.ClerkID(hungClerk)
 		if r.StartedAt, err = parseTime(started); err != nil {
 			return nil, err
 		}
