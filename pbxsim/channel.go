@@ -55,6 +55,13 @@ type channel struct {
 
 	call *Call
 	gone bool
+
+	// A Local channel pair made by a phone's transfer (transfer.go): each
+	// half's peer is the other; transferred marks the phone's channel the
+	// pair replaced.
+	local       bool
+	peer        *channel
+	transferred bool
 }
 
 func (s *Server) newChannel(endpoint, id string) *channel {
@@ -195,6 +202,21 @@ func (s *Server) endChannel(ch *channel, e ending) {
 	if ch.inStasis {
 		ch.inStasis = false
 		s.emitChannel(ch, "StasisEnd", nil)
+	}
+	if ch.local {
+		s.localHangup(ch)
+		if ch.inbound && wasInStasis { // ;2 ran the dialplan: its end is reported
+			s.emitChannel(ch, "ChannelHangupRequest", event{"soft": true, "cause": 16})
+			s.emitChannel(ch, "ChannelDestroyed", event{"cause": e.cause, "cause_txt": causeText[e.cause]})
+		}
+		s.removeChannel(ch)
+		return
+	}
+	if ch.transferred {
+		// A phone that transferred the call away: no ChannelDestroyed
+		// (traces blind-transfer, blind-transfer-pjsip).
+		s.removeChannel(ch)
+		return
 	}
 	if ch.linked || !wasInStasis {
 		if wasInStasis && ch.inbound {

@@ -318,13 +318,20 @@ func (s *Server) answer(r *request) reply {
 		return fail(http.StatusPreconditionFailed, "Channel in invalid state")
 	default:
 		s.setState(ch, "Up")
+		if ch.local {
+			s.localAnswer(ch)
+		}
 	}
 	return noContent()
 }
 
 func (s *Server) ring(r *request) reply {
-	if _, rep := s.stasisChannel(r); rep != nil {
+	ch, rep := s.stasisChannel(r)
+	if rep != nil {
 		return *rep
+	}
+	if ch.local && r.method == http.MethodPost {
+		s.localRing(ch)
 	}
 	return noContent()
 }

@@ -68,6 +68,7 @@ type Server struct {
 	entityID string
 	idBase   int64
 	seq      int
+	localSeq int // Local channel pairs made, for their names
 
 	apps       map[string]*app
 	clients    map[*wsClient]struct{}

@@ -31,8 +31,10 @@ type traceScenario struct {
 	apps    string // the WebSocket's app list; default "lab"
 	// ringOrderFree: Asterisk sends a created channel's Ringing state
 	// change before, between or after its Dial events within the same
-	// millisecond (hold-watch, hold-pjsip-passive): the comparison leaves
-	// out the state change and the state Dial reports.
+	// millisecond (hold-watch, hold-pjsip-passive), and a Local channel's
+	// with the application's ring, before or after other events
+	// (blind-transfer): the comparison leaves out the state changes and
+	// the states the events report.
 	ringOrderFree bool
 }
 
@@ -44,9 +46,7 @@ func withoutRingOrder(sum map[string][]aritrace.Step) {
 			if st.Type == "ChannelStateChange" {
 				continue
 			}
-			if st.Type == "Dial" {
-				st.State = ""
-			}
+			st.State = ""
 			out = append(out, st)
 		}
 		sum[k] = out
@@ -204,6 +204,22 @@ var traceScenarios = map[string]traceScenario{
 	"ring-early-media": {
 		phones:  map[string]Phone{"SIP/101": answersAfter(1, 2007)},
 		callers: []timedCaller{citizen(1984, Caller{})},
+	},
+	"blind-transfer": {
+		ringOrderFree: true, // ;1's Ringing comes with the application's ring, before or after the swap
+		phones: map[string]Phone{
+			"SIP/101": answersAfter(0, 2005, Action{At: ms(2003), Do: Transfer, Digits: "102"}, Action{At: ms(10012), Do: Hangup}),
+			"SIP/102": answersAfter(1, 2004),
+		},
+		callers: []timedCaller{citizen(1107, Caller{})},
+	},
+	"blind-transfer-pjsip": {
+		ringOrderFree: true,
+		phones: map[string]Phone{
+			"PJSIP/201": answersAfter(0, 2005, Action{At: ms(2003), Do: Transfer, Digits: "202"}, Action{At: ms(10012), Do: Hangup}),
+			"PJSIP/202": answersAfter(0, 2004),
+		},
+		callers: []timedCaller{citizen(1110, Caller{Endpoint: "PJSIP/anonymous"})},
 	},
 	"bridge-play-moh": {
 		phones:  map[string]Phone{"SIP/101": answersAfter(0, 2008, Action{At: ms(3008), Do: Hangup})},
