@@ -33,6 +33,9 @@ type Attempt struct {
 	EndedAt   time.Time
 	Result    string // answered, noanswer, busy, unavailable, congestion, cancelled, failed
 	Rings     int    // rings heard at that phone when it was left or answered
+	// TransferredBy is the clerk who transferred the call to this attempt
+	// (P4o); empty for the call's own ringing.
+	TransferredBy ClerkID
 }
 
 // CallRecord is what the service keeps of one call: the log the Secretary

@@ -51,6 +51,14 @@ type Prompts struct {
 	LinePosition string `yaml:"line_position"` // "your place in the line" (then the number)
 	LineLeave    string `yaml:"line_leave"`    // to leave the line and be called back, press 2
 	LineOffer    string `yaml:"line_offer"`    // a long wait: press 2 to be called back, or keep waiting
+
+	// Transfers (P4o).
+	Transferring  string `yaml:"transferring"`   // to the caller: being transferred, please hold
+	TransferWait  string `yaml:"transfer_wait"`  // to the caller, at intervals: still connecting, please be patient
+	WhisperFrom   string `yaml:"whisper_from"`   // to the target: "transferred by extension" (then its digits)
+	WhisperCaller string `yaml:"whisper_caller"` // to the target: "the caller's number" (then its digits)
+	WhisperNeeds  string `yaml:"whisper_needs"`  // to the target: the caller has special needs
+	TransferBack  string `yaml:"transfer_back"`  // to the clerk rung back: nobody took the transfer; connecting you again
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -95,6 +103,13 @@ var DefaultPrompts = Prompts{
 	LinePosition: "callcare/line-position",
 	LineLeave:    "callcare/line-leave",
 	LineOffer:    "callcare/line-offer",
+
+	Transferring:  "callcare/transferring",
+	TransferWait:  "callcare/transfer-wait",
+	WhisperFrom:   "callcare/whisper-from",
+	WhisperCaller: "callcare/whisper-caller",
+	WhisperNeeds:  "callcare/whisper-needs",
+	TransferBack:  "callcare/transfer-back",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

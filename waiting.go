@@ -19,6 +19,10 @@ type Waiting struct {
 	// LineMaxWait: a caller waiting in a department's line longer than
 	// this is offered a callback at every announcement (P5.3, P4p).
 	LineMaxWait time.Duration
+	// TransferPrefix starts a transfer a clerk keys in during a call, the
+	// fallback of the desk phone's own transfer key (P4o): the prefix, the
+	// number, then # or a pause. Empty: no keyed transfers.
+	TransferPrefix string
 	// SlotLength is the length of the times a caller may pick for a
 	// callback when the clerk is busy (P4b): they start on its multiples
 	// of the day, within office hours.
@@ -36,6 +40,7 @@ var DefaultWaiting = Waiting{
 	MusicClass:     DefaultMusicClass,
 	LineMaxWait:    5 * time.Minute,
 	SlotLength:     30 * time.Minute,
+	TransferPrefix: "##",
 }
 
 // MusicOf is the music-on-hold class of a department: its own, else the

@@ -36,6 +36,14 @@ func BenchmarkCallPath(b *testing.B) {
 		{"held-35s-department-music", map[string]pbxsim.Phone{"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: held}}, pbxsim.Caller{Exten: "101"}, func(*ari.Settings) {}},
 		// P4b: Anna's phone answers 486; her caller asks for a callback.
 		{"busy-offer-callback", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101", Script: keys(9*time.Second, "2")}, offerWhenBusy},
+		// P4o: Anna transfers with her phone's key to Piotr, who answers,
+		// hears the whisper and talks.
+		{"transferred-phone-key", map[string]pbxsim.Phone{
+			"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: []pbxsim.Action{transferKey(5*time.Second, "102"), {At: 6 * time.Second, Do: pbxsim.Hangup}}},
+			"PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, nil},
+		{"transferred-keys", map[string]pbxsim.Phone{
+			"PJSIP/101": {AnswerAfter: 3 * time.Second, Script: []pbxsim.Action{press(5*time.Second, "##102#")}},
+			"PJSIP/102": {AnswerAfter: 3 * time.Second, Script: talk}}, pbxsim.Caller{Exten: "101"}, nil},
 		// P5.3: the caller waits in line 20 s, then asks for a callback.
 		{"line-then-callback", map[string]pbxsim.Phone{"PJSIP/101": {Mode: pbxsim.Busy}}, pbxsim.Caller{Exten: "101",
 			Script: []pbxsim.Action{press(12*time.Second, "1"), press(32*time.Second, "2")}}, offerWhenBusy},

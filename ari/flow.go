@@ -49,12 +49,13 @@ type flow struct {
 	// created legs are dialed once they have entered the application:
 	// Asterisk answers /channels/create before that, and a dial in between
 	// is refused.
-	created map[string]bool
-	busy    []callcare.ClerkID // clerks this flow counts as on a call
-	unmade  map[string]bool    // legs never made: their clerk was on a call through the service
-	line    *lineOwner         // the waiting line the call is in, if any
-	timer   clock.Timer
-	armed   time.Time
+	created  map[string]bool
+	busy     []callcare.ClerkID // clerks this flow counts as on a call
+	unmade   map[string]bool    // legs never made: their clerk was on a call through the service
+	line     *lineOwner         // the waiting line the call is in, if any
+	replaced string             // the Local channel that took a clerk's place, if any
+	timer    clock.Timer
+	armed    time.Time
 }
 
 func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.Time) (machine, []policy.Action)) *flow {
@@ -181,7 +182,7 @@ func (f *flow) cleanup() {
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	f.leaveLine()
+	f.cleanupWaiting()
 	for _, c := range f.busy {
 		f.svc.setBusy(c, false)
 	}
@@ -269,5 +270,6 @@ func (f *flow) gone(channel string) policy.Event {
 	if channel == f.own && channel != "" {
 		return f.ownGone
 	}
+	f.unmarkBusy(f.legClerk[channel]) // a clerk whose leg ended is free (P4b, P5.3)
 	return policy.LegGone{Leg: channel}
 }

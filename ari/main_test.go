@@ -53,7 +53,9 @@ var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds:
 	"callcare/overflowing": 2500 * time.Millisecond, "callcare/hold-patience": 3 * time.Second,
 	"callcare/clerk-busy": 2 * time.Second, "callcare/busy-choices": 6 * time.Second, "callcare/slots": 3 * time.Second,
 	"callcare/busy-wait": 3 * time.Second, "callcare/line-position": 2 * time.Second, "callcare/line-leave": 5 * time.Second,
-	"callcare/line-offer": 7 * time.Second, "callcare/hold-offer": 7 * time.Second, "callcare/caller-left": 3 * time.Second,
+	"callcare/line-offer": 7 * time.Second, "callcare/transferring": 2 * time.Second, "callcare/transfer-wait": 3 * time.Second,
+	"callcare/whisper-from": 2 * time.Second, "callcare/whisper-caller": 1 * time.Second, "callcare/whisper-needs": 2 * time.Second,
+	"callcare/transfer-back": 4 * time.Second, "callcare/hold-offer": 7 * time.Second, "callcare/caller-left": 3 * time.Second,
 }}
 
 // testPrompts: the defaults, but a beep while the citizen is dialed.
@@ -80,7 +82,7 @@ func testSettings() ari.Settings {
 		Directory: office(),
 		Inbound: policy.InboundSettings{Procedure: testProc, Prompts: testPrompts, Rules: testRules,
 			KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*",
-			Waiting: callcare.DefaultWaiting, Music: map[string]string{"200": "sekretariat"}},
+			Waiting: callcare.DefaultWaiting, Music: map[string]string{"200": "sekretariat"}, TransferPrefix: "##"},
 		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 10 * time.Second,
 			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100", Prompts: testPrompts},
 		Needs:         policy.SpecialNeeds{Numbers: []callcare.Number{"48600555555"}, Lines: []string{"500"}},

@@ -100,6 +100,11 @@ type Service struct {
 	busy map[callcare.ClerkID]int
 	// lines are the departments' waiting lines, by number (line.go).
 	lines map[string]*lineOwner
+	// The halves of transfers' Local pairs, by what their names share
+	// (transfer.go): a ;2 waiting for its ;1, and a ;1's call waiting for
+	// its ;2.
+	pendingLocal map[string]*pendingHalf
+	localFlows   map[string]*flow
 
 	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
 	everUp atomic.Bool  // a later link up is a return, which the flows hear of
@@ -133,6 +138,9 @@ func New(opts Options, s Settings, store Stores) *Service {
 		flows:   map[*flow]struct{}{},
 		busy:    map[callcare.ClerkID]int{},
 		lines:   map[string]*lineOwner{},
+
+		pendingLocal: map[string]*pendingHalf{},
+		localFlows:   map[string]*flow{},
 	}
 	svc.client.log = opts.Logger
 	svc.work.Add(1) // Run's, which the link holds
@@ -162,6 +170,7 @@ func (s *Service) Run(ctx context.Context) {
 	s.recover(ctx)
 	s.spawn(func() { s.schedule(ctx) })
 	s.link.Run(ctx)
+	s.dropPendingHalves()
 	s.wg.Wait()
 	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 }
@@ -223,6 +232,9 @@ func (s *Service) dispatch(ev ari.Event) {
 		return
 	}
 	if st, ok := ev.(*ari.StasisStart); ok {
+		if s.transferHalf(st) {
+			return // a clerk's transfer, the call's own (P4o)
+		}
 		switch {
 		case len(st.Args) > 0 && st.Args[0] == "inbound":
 			s.startCall(st)

@@ -38,7 +38,7 @@ func (f *flow) translateWaiting(item any) policy.Event {
 			return policy.LegUnheld{Leg: ev.Channel.ID}
 		}
 	}
-	return nil
+	return f.translateTransfer(item)
 }
 
 // executeWaiting carries out the actions of waiting; false for others.
@@ -71,6 +71,12 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 				f.line = nil
 			}
 		}
+	case policy.ResolveTransfer:
+		f.log.Info("the clerk transfers the call with keys", "to", a.To)
+		f.in.push(f.transferTo(a.Leg, a.To, nil))
+	case policy.AddToBridge:
+		f.addToBridge(f.legClerk[a.Leg], func() error { return f.svc.client.AddChannels(ctx, f.bridge, a.Leg) })
+		f.log.Info("connected", "leg", a.Leg)
 	case policy.ListAgreed:
 		f.listAgreed(ctx, a.Target)
 	case policy.EarlyMedia:
@@ -120,6 +126,19 @@ func (f *flow) listAgreed(ctx context.Context, t callcare.Target) {
 		}
 	}
 	f.in.push(policy.AgreedListed{Times: times})
+}
+
+// cleanupWaiting lets go of what waiting kept for the call: its place in
+// a line, a transfer's Local pair half that never came.
+func (f *flow) cleanupWaiting() {
+	f.leaveLine()
+	f.svc.mu.Lock()
+	for base, g := range f.svc.localFlows {
+		if g == f {
+			delete(f.svc.localFlows, base)
+		}
+	}
+	f.svc.mu.Unlock()
 }
 
 // leaveLine takes the call out of its line, if it is in one.

@@ -107,6 +107,7 @@ type FileWaiting struct {
 	MusicClass     string   `yaml:"music_class"`
 	LineMaxWait    Duration `yaml:"line_max_wait"`
 	SlotLength     Duration `yaml:"slot_length"`
+	TransferPrefix string   `yaml:"transfer_prefix"`
 }
 
 // FileLine is one of special_needs.lines.
@@ -201,6 +202,7 @@ func DefaultFile() File {
 			MusicClass:     callcare.DefaultWaiting.MusicClass,
 			LineMaxWait:    Duration(callcare.DefaultWaiting.LineMaxWait),
 			SlotLength:     Duration(callcare.DefaultWaiting.SlotLength),
+			TransferPrefix: callcare.DefaultWaiting.TransferPrefix,
 		},
 	}
 }

@@ -9,8 +9,13 @@ import (
 	"github.com/callcare/callcare"
 )
 
-// mohClassRe is a class of musiconhold.conf: a section name.
-var mohClassRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+var (
+	// mohClassRe is a class of musiconhold.conf: a section name.
+	mohClassRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+	// transferPrefixRe: keys a clerk presses before a number; * is the
+	// key that flags special needs (P5.3).
+	transferPrefixRe = regexp.MustCompile(`^[#0-9][*#0-9]{0,3}$`)
+)
 
 // Limits of the waiting: section.
 const (
@@ -47,6 +52,16 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 	}
 	if usable("slot_length") && (w.SlotLength < MinSlotLength || w.SlotLength > MaxSlotLength || (24*time.Hour)%w.SlotLength != 0) {
 		problem("slot_length", "must divide a day, from %s to %s, not %s: the times a caller picks for a callback start on its multiples", short(MinSlotLength), short(MaxSlotLength), short(w.SlotLength))
+	}
+	if usable("transfer_prefix") {
+		switch v := strings.TrimSpace(rw.TransferPrefix); {
+		case v == "" || v == "off":
+			w.TransferPrefix = ""
+		case !transferPrefixRe.MatchString(v):
+			problem("transfer_prefix", "%q is not a key prefix: up to 4 of # and digits, not starting with * (the special-needs key), such as ##; or off", v)
+		default:
+			w.TransferPrefix = v
+		}
 	}
 	if usable("music_class") {
 		w.MusicClass = p.musicClass(base+"music_class", rw.MusicClass)

@@ -251,3 +251,14 @@ func (StopMusic) action()    {}
 func (JoinLine) action()     {}
 func (LeaveLine) action()    {}
 func (LineTurnOver) action() {}
+
+// ResolveTransfer asks the shell what the number a clerk keyed in reaches
+// (the DTMF fallback of a transfer); Transferred comes back.
+type ResolveTransfer struct{ Leg, To string }
+
+// AddToBridge adds a clerk's leg to the call's bridge, where the caller
+// is: a transfer's target, once it has heard who and why.
+type AddToBridge struct{ Leg string }
+
+func (ResolveTransfer) action() {}
+func (AddToBridge) action()     {}

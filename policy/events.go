@@ -130,3 +130,25 @@ type LineTurn struct{ Clerk callcare.Clerk }
 
 func (LinePosition) event() {}
 func (LineTurn) event()     {}
+
+// Transferred: the clerk on Leg transfers the call to the number To (P4o):
+// with the desk phone's own key (Asterisk swapped its Local channel pair
+// Locals in for the phone, which the service hangs up), or with the keys
+// of the DTMF fallback (after ResolveTransfer). Target and Steps are what
+// the number reaches, Found false when it reaches nobody.
+type Transferred struct {
+	Leg    string
+	To     string
+	Target callcare.Target
+	Found  bool
+	Steps  []callcare.Step
+	Locals []string
+}
+
+// LegReplaced: a clerk's phone transferred the call somewhere outside the
+// service: Asterisk's Local channel By took the clerk's place in the
+// bridge, and the caller now talks through it.
+type LegReplaced struct{ Leg, By string }
+
+func (Transferred) event() {}
+func (LegReplaced) event() {}

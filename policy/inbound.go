@@ -24,6 +24,9 @@ type InboundSettings struct {
 	// WhenBusy is each department's choice for a busy clerk's caller
 	// (P4b), by number; one not listed overflows.
 	WhenBusy map[string]callcare.BusyPolicy
+	// TransferPrefix starts a transfer keyed in by a clerk during a call
+	// (P4o): the prefix, the number, then # or a pause. Empty: none.
+	TransferPrefix string
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -50,6 +53,7 @@ const (
 	phaseBusyMenu                  // the clerk is busy: the caller chooses (P4b)
 	phaseSlots                     // the caller picks a time for the callback (P4b)
 	phaseLine                      // waiting in the department's line with music (P5.3)
+	phaseWhisper                   // a transfer's target hears who and why before being connected (P4o)
 	phaseDone
 )
 
@@ -106,6 +110,9 @@ type Inbound struct {
 	inLine    bool      // the call waits in its department's line (inline.go)
 	lineSince time.Time // when it joined
 	linePos   int       // its place, as last told; 0 before the first
+
+	xfer      transferState // a transfer under way (transfer.go)
+	xferStart int           // the first step of the transfer's target
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -141,6 +148,9 @@ func (c *Inbound) Deadline() time.Time {
 	if c.linkDown {
 		return time.Time{}
 	}
+	if c.phase == phaseRinging && c.xfer.on && (c.deadline.IsZero() || c.xfer.next.Before(c.deadline)) {
+		return c.xfer.next // a request for patience comes first
+	}
 	return c.deadline
 }
 
@@ -162,8 +172,14 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		return c.menuStep(ev, now)
 	case phaseLine:
 		return c.lineStep(ev, now)
+	case phaseWhisper:
+		return c.whisperStep(ev, now)
 	}
 	switch ev := ev.(type) {
+	case Transferred:
+		return c.transferred(ev, now)
+	case LegReplaced:
+		return c.legReplaced(ev, now)
 	case LegHeld:
 		return c.legHeld(ev.Leg, now)
 	case LegUnheld:
@@ -179,6 +195,10 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	case CallerGone:
 		return c.callerGone(now)
 	case PlaybackDone:
+		if ev.Playback == c.xfer.said && c.xfer.said != "" {
+			c.xfer.said = ""
+			return nil
+		}
 		if ev.Playback == c.hold.playing && c.hold.playing != "" {
 			c.hold.playing = ""
 			return nil
@@ -198,6 +218,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
 		}
 	case TimerFired:
+		if c.phase == phaseRinging && c.xfer.on && !c.linkDown {
+			return c.transferTimer(now)
+		}
 		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
 			return nil
 		}
@@ -211,6 +234,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
 		case phaseConnected:
+			if !c.xfer.keysDone.IsZero() && !now.Before(c.xfer.keysDone) {
+				return c.keyedTransfer(now)
+			}
 			if c.hold.on {
 				return c.announceHold(now)
 			}
@@ -226,6 +252,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return c.holdKey(ev.Digit, now)
 		}
 	case LegKeyPressed:
+		if acts, taken := c.clerkKeys(ev, now); taken {
+			return acts
+		}
 		return c.clerkKey(ev)
 	case RecordingDone:
 		if c.phase == phaseRecording {
@@ -257,7 +286,11 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 			attempt: len(c.rec.Attempts),
 		}
 		c.legs = append(c.legs, l)
-		c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: clerk.ID, Via: s.Via, DialedAt: now})
+		a := callcare.Attempt{Clerk: clerk.ID, Via: s.Via, DialedAt: now}
+		if c.xfer.on && !c.xfer.back {
+			a.TransferredBy = c.xfer.from.ID
+		}
+		c.rec.Attempts = append(c.rec.Attempts, a)
 		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk})
 	}
 	return acts
@@ -284,6 +317,9 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 		// A leg the service already left (overflowed, cancelled) cannot
 		// come back: it is being hung up.
 		return nil
+	}
+	if c.xfer.on {
+		return c.transferAnswered(l, now) // P4o: the whisper first
 	}
 	l.state = legAnswered
 	c.answered = l
@@ -352,6 +388,11 @@ func (c *Inbound) legGone(id string, now time.Time) []Action {
 func (c *Inbound) callerGone(now time.Time) []Action {
 	switch c.phase {
 	case phaseRinging:
+		if c.xfer.on {
+			// Hung up while being transferred: the call was answered.
+			acts := c.leaveLegs(now, now, "cancelled", "normal")
+			return c.finish(callcare.PartyCaller, now, acts...)
+		}
 		c.rec.Outcome = callcare.OutcomeAbandoned
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
@@ -393,6 +434,13 @@ func (c *Inbound) nextIfStepOver(now time.Time) []Action {
 
 // next moves to the next step of the chain, or ends the call as missed.
 func (c *Inbound) next(now time.Time) []Action {
+	if c.xfer.on {
+		if !c.xfer.back && c.step+1 < len(c.steps) {
+			c.step++ // the target's own overflow
+			return c.dialStep(now)
+		}
+		return c.transferNext(now)
+	}
 	if c.inLine {
 		return c.lineTurnOver(now) // back in line, in its place
 	}
@@ -451,7 +499,7 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 func (c *Inbound) leaveLegs(now, ringsAt time.Time, result, reason string) []Action {
 	var acts []Action
 	for _, l := range c.legs {
-		if l.step != c.step || l.state == legGone || l == c.answered {
+		if l.step != c.step || l.state == legGone || l.state == legAnswered || l == c.answered {
 			continue
 		}
 		c.endLeg(l, result, now)

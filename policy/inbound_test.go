@@ -27,7 +27,9 @@ var (
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
 		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing",
 		ClerkBusy: "clerkbusy", BusyChoices: "busychoices", Slots: "slots", BusyWait: "busywait",
-		LinePosition: "linepos", LineLeave: "lineleave", LineOffer: "lineoffer"}
+		LinePosition: "linepos", LineLeave: "lineleave", LineOffer: "lineoffer",
+		Transferring: "transferring", TransferWait: "xferwait", WhisperFrom: "wfrom", WhisperCaller: "wcaller",
+		WhisperNeeds: "wneeds", TransferBack: "xferback"}
 
 	// inboundSet: an office open around the clock unless a test says not.
 	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
@@ -408,6 +410,10 @@ func brief(acts []policy.Action) string {
 			} else {
 				out = append(out, "turn-over:declined")
 			}
+		case policy.ResolveTransfer:
+			out = append(out, "resolve-transfer:"+a.Leg+"/"+a.To)
+		case policy.AddToBridge:
+			out = append(out, "add:"+a.Leg)
 		case policy.EarlyMedia:
 			out = append(out, "early("+strings.Join(a.Media, ",")+")")
 		default:

@@ -23,7 +23,12 @@ const (
 func (c *Inbound) Waiting() (Wait, time.Duration) {
 	switch c.phase {
 	case phaseRinging:
+		if c.xfer.on {
+			return WaitTransfer, c.set.Waiting.AnnounceEvery
+		}
 		return WaitRinging, 2 * c.proc.RingLimit()
+	case phaseWhisper:
+		return WaitTransfer, promptLimit // the target hears who and why
 	case phaseConnected:
 		if c.hold.on {
 			return WaitHold, c.set.Waiting.AnnounceEvery

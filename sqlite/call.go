@@ -81,8 +81,8 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO call_attempts (
 			call_id, seq, clerk, via_kind, via_id,
-			dialed_at, ringing_at, ended_at, result, rings
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			dialed_at, ringing_at, ended_at, result, rings, transferred_by
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		if _, err := stmt.ExecContext(ctx,
 			rec.ID, i+1, string(a.Clerk), string(a.Via.Kind), a.Via.ID,
 			formatTime(a.DialedAt), formatTime(a.RingingAt), formatTime(a.EndedAt),
-			a.Result, a.Rings,
+			a.Result, a.Rings, string(a.TransferredBy),
 		); err != nil {
 			return fmt.Errorf("attempt %d: %w", i+1, err)
 		}
@@ -239,7 +239,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 	}
 
 	rows, err = tx.QueryContext(ctx, `
-		SELECT call_id, clerk, via_kind, via_id, dialed_at, ringing_at, ended_at, result, rings
+		SELECT call_id, clerk, via_kind, via_id, dialed_at, ringing_at, ended_at, result, rings, transferred_by
 		FROM call_attempts
 		WHERE call_id IN (`+selected+`)
 		ORDER BY call_id, seq`, args...)
@@ -252,11 +252,13 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			a                      callcare.Attempt
 			callID, clerk, viaKind string
 			dialed, ringing, ended sql.NullString
+			transferredBy          string
 		)
-		if err := rows.Scan(&callID, &clerk, &viaKind, &a.Via.ID, &dialed, &ringing, &ended, &a.Result, &a.Rings); err != nil {
+		if err := rows.Scan(&callID, &clerk, &viaKind, &a.Via.ID, &dialed, &ringing, &ended, &a.Result, &a.Rings, &transferredBy); err != nil {
 			return nil, err
 		}
 		a.Clerk = callcare.ClerkID(clerk)
+		a.TransferredBy = callcare.ClerkID(transferredBy)
 		a.Via.Kind = callcare.TargetKind(viaKind)
 		if a.DialedAt, err = parseTime(dialed); err != nil {
 			return nil, err

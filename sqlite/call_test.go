@@ -572,3 +572,18 @@ func TestDB_ClerksHungUpFirst(t *testing.T) {
 		t.Errorf("counts %v, want %v", got, want)
 	}
 }
+
+// TestDB_AttemptTransferredBy: a transfer's attempts keep who transferred (P4o).
+func TestDB_AttemptTransferredBy(t *testing.T) {
+	db := MustOpenDB(t)
+	rec := answeredCall("c1", t0)
+	rec.Attempts[len(rec.Attempts)-1].TransferredBy = "anowak"
+	MustSaveCall(t, db, rec)
+	got := MustCall(t, db, "c1")
+	if a := got.Attempts[len(got.Attempts)-1]; a.TransferredBy != "anowak" {
+		t.Errorf("attempt %+v", a)
+	}
+	if got.Attempts[0].TransferredBy != "" {
+		t.Errorf("first attempt %+v", got.Attempts[0])
+	}
+}

@@ -105,6 +105,7 @@ func settings(c *config.Config) ari.Settings {
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 			Waiting: c.Waiting, Music: map[string]string{}, WhenBusy: map[string]callcare.BusyPolicy{},
+			TransferPrefix: c.Waiting.TransferPrefix,
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
