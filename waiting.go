@@ -23,6 +23,9 @@ type Waiting struct {
 	// fallback of the desk phone's own transfer key (P4o): the prefix, the
 	// number, then # or a pause. Empty: no keyed transfers.
 	TransferPrefix string
+	// DisplayLength is how many characters the desk phones display of a
+	// caller id name, where the service says why a call comes (P4d).
+	DisplayLength int
 	// SlotLength is the length of the times a caller may pick for a
 	// callback when the clerk is busy (P4b): they start on its multiples
 	// of the day, within office hours.
@@ -41,6 +44,7 @@ var DefaultWaiting = Waiting{
 	LineMaxWait:    5 * time.Minute,
 	SlotLength:     30 * time.Minute,
 	TransferPrefix: "##",
+	DisplayLength:  20,
 }
 
 // MusicOf is the music-on-hold class of a department: its own, else the

@@ -162,7 +162,7 @@ func (f *flow) originate(ctx context.Context, a policy.Originate) {
 	f.route(a.Leg)
 	f.originated[a.Leg] = true
 	f.log.Info("calling out", "leg", a.Leg, "endpoint", maskEndpoint(a.Endpoint))
-	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, a.CallerID, a.Args, a.Timeout)
+	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, withName(a.CallerName, a.CallerID), a.Args, a.Timeout)
 	if err != nil {
 		f.log.Warn("cannot call out", "leg", a.Leg, "err", err)
 		// A request that timed out may still have rung the phone.

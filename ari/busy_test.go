@@ -63,7 +63,7 @@ func TestP4b_BusyClerksCallerPicksATime(t *testing.T) {
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.advanceTo(t, tk.AgreedAt.Add(2*time.Minute), "")
 	offers := e.pbx.Offers()
-	if o := offers[1]; o.Endpoint != "PJSIP/101" || o.At.Sub(tk.AgreedAt) > 2*time.Second {
+	if o := offers[1]; o.Endpoint != "PJSIP/101" || o.At.Sub(tk.AgreedAt) > 2*time.Second || o.CallerName != "Oddzwonienie" || o.CallerID != "48600100200" {
 		t.Errorf("at the agreed time %s, offers %+v", tk.AgreedAt, offers)
 	}
 	e.settled(t)

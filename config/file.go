@@ -108,6 +108,7 @@ type FileWaiting struct {
 	LineMaxWait    Duration `yaml:"line_max_wait"`
 	SlotLength     Duration `yaml:"slot_length"`
 	TransferPrefix string   `yaml:"transfer_prefix"`
+	DisplayLength  int      `yaml:"display_length"`
 }
 
 // FileLine is one of special_needs.lines.
@@ -203,6 +204,7 @@ func DefaultFile() File {
 			LineMaxWait:    Duration(callcare.DefaultWaiting.LineMaxWait),
 			SlotLength:     Duration(callcare.DefaultWaiting.SlotLength),
 			TransferPrefix: callcare.DefaultWaiting.TransferPrefix,
+			DisplayLength:  callcare.DefaultWaiting.DisplayLength,
 		},
 	}
 }

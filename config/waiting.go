@@ -35,6 +35,7 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 		HoldOfferAfter: time.Duration(rw.HoldOfferAfter),
 		LineMaxWait:    time.Duration(rw.LineMaxWait),
 		SlotLength:     time.Duration(rw.SlotLength),
+		DisplayLength:  rw.DisplayLength,
 	}
 	problem := func(key, format string, args ...any) {
 		p.add(base+key, p.lineOf(base+key), format, args...)
@@ -52,6 +53,9 @@ func (p *parser) buildWaiting(rw *FileWaiting) callcare.Waiting {
 	}
 	if usable("slot_length") && (w.SlotLength < MinSlotLength || w.SlotLength > MaxSlotLength || (24*time.Hour)%w.SlotLength != 0) {
 		problem("slot_length", "must divide a day, from %s to %s, not %s: the times a caller picks for a callback start on its multiples", short(MinSlotLength), short(MaxSlotLength), short(w.SlotLength))
+	}
+	if usable("display_length") && (w.DisplayLength < 8 || w.DisplayLength > 64) {
+		problem("display_length", "must be from 8 to 64, not %d: the characters a desk phone displays of a caller id name", w.DisplayLength)
 	}
 	if usable("transfer_prefix") {
 		switch v := strings.TrimSpace(rw.TransferPrefix); {

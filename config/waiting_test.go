@@ -21,7 +21,7 @@ func TestWaiting_Values(t *testing.T) {
 	y := before(t, "waiting:\n  announce_every: 45s\n  hold_offer_after: 3m\n  music_class: urzad\n  transfer_prefix: \"#9\"\n",
 		"    ring: in_order\n", "    ring: in_order\n    music_class: komunikacja\n    when_busy: offer\n")
 	c := mustParse(t, y)
-	want := callcare.Waiting{AnnounceEvery: 45 * time.Second, HoldOfferAfter: 3 * time.Minute, MusicClass: "urzad", LineMaxWait: 5 * time.Minute, SlotLength: 30 * time.Minute, TransferPrefix: "#9"}
+	want := callcare.Waiting{AnnounceEvery: 45 * time.Second, HoldOfferAfter: 3 * time.Minute, MusicClass: "urzad", LineMaxWait: 5 * time.Minute, SlotLength: 30 * time.Minute, TransferPrefix: "#9", DisplayLength: 20}
 	if c.Waiting != want {
 		t.Errorf("waiting %+v, want %+v", c.Waiting, want)
 	}
@@ -49,6 +49,7 @@ func TestWaiting_Problems(t *testing.T) {
 		{"ClassWithSpace", w("  music_class: \"our music\" #!\n"), "waiting.music_class", "not a music-on-hold class"},
 		{"UnknownKey", w("  announce_evry: 30s #!\n"), "waiting.announce_evry", `did you mean "announce_every"`},
 		{"TransferPrefixStar", w("  transfer_prefix: \"*1\" #!\n"), "waiting.transfer_prefix", "special-needs key"},
+		{"DisplayShort", w("  display_length: 4 #!\n"), "waiting.display_length", "from 8 to 64"},
 		{"SlotOdd", w("  slot_length: 7m #!\n"), "waiting.slot_length", "must divide a day"},
 		{"WhenBusyUnknown", edit(t, "    ring: in_order\n", "    ring: in_order\n    when_busy: wait #!\n"), "departments[1].when_busy", `unknown "wait"`},
 		{"DepartmentClass", edit(t, "    ring: in_order\n", "    ring: in_order\n    music_class: a/b #!\n"), "departments[1].music_class", "not a music-on-hold class"},

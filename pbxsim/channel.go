@@ -309,7 +309,7 @@ func (s *Server) startDial(ch *channel) {
 	ch.dialing = true
 	ch.linked = true
 	s.offered = append(s.offered, Offer{Endpoint: ch.tech + "/" + ch.resource, Channel: ch.id,
-		CallerID: ch.shownNumber(), At: s.clock.Now()})
+		CallerID: ch.shownNumber(), CallerName: ch.shownName(), At: s.clock.Now()})
 	s.dialEvent(ch, "", ch.resource)
 	later := ""
 	if ch.originated {
@@ -420,12 +420,21 @@ func (ch *channel) shownNumber() string {
 	return ch.caller.Number
 }
 
+// shownName is the name the called phone displays with shownNumber.
+func (ch *channel) shownName() string {
+	if ch.connected.Number != "" {
+		return ch.connected.Name
+	}
+	return ch.caller.Name
+}
+
 // Offer is a call offered to a phone: what its display showed, and when.
 type Offer struct {
-	Endpoint string
-	Channel  string
-	CallerID string
-	At       time.Time
+	Endpoint   string
+	Channel    string
+	CallerID   string
+	CallerName string
+	At         time.Time
 }
 
 // Offers lists the calls offered to phones so far, in order: tests read

@@ -91,8 +91,13 @@ func holdClass(tech string) string {
 // setFunction writes a dialplan function over ARI's variable request: no
 // ChannelVarset follows (Asterisk writes the function, not a variable).
 func (s *Server) setFunction(ch *channel, name, value string) {
-	if strings.EqualFold(name, "CHANNEL(musicclass)") {
+	switch strings.ToUpper(name) {
+	case "CHANNEL(MUSICCLASS)":
 		ch.musicClass = value
+	case "CALLERID(NAME)":
+		ch.caller.Name = value
+	case "CALLERID(NUM)":
+		ch.caller.Number = value
 	}
 	ch.vars[name] = value
 }

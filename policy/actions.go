@@ -81,9 +81,12 @@ type StopPlayback struct{ Playback string }
 type Originate struct {
 	Leg      string
 	Endpoint string
-	CallerID string        // what the called phone shows; validated digits
-	Timeout  time.Duration // Asterisk gives up after this, a safety net
-	Args     string        // Stasis args the channel enters with
+	CallerID string // what the called phone shows; validated digits
+	// CallerName is the name the called phone shows with it (P4d: why a
+	// desk phone rings); empty for none.
+	CallerName string
+	Timeout    time.Duration // Asterisk gives up after this, a safety net
+	Args       string        // Stasis args the channel enters with
 }
 
 // Join bridges the flow's own channel with a leg.
@@ -262,3 +265,10 @@ type AddToBridge struct{ Leg string }
 
 func (ResolveTransfer) action() {}
 func (AddToBridge) action()     {}
+
+// SetCallerName sets the caller id name of the caller's channel, which the
+// desk phones rung next show with the caller's number (P4d): why the call
+// comes.
+type SetCallerName struct{ Name string }
+
+func (SetCallerName) action() {}

@@ -27,6 +27,9 @@ type InboundSettings struct {
 	// TransferPrefix starts a transfer keyed in by a clerk during a call
 	// (P4o): the prefix, the number, then # or a pause. Empty: none.
 	TransferPrefix string
+	// DisplayMax is how many characters the desk phones display of a
+	// caller id name (P4d); 0 for no limit.
+	DisplayMax int
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -113,6 +116,8 @@ type Inbound struct {
 
 	xfer      transferState // a transfer under way (transfer.go)
 	xferStart int           // the first step of the transfer's target
+
+	shown string // the caller id name set on the caller's channel (display.go)
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -278,7 +283,7 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 	// A phone that has not even started ringing after twice the ring limit
 	// is treated as unreachable, so no call hangs on a silent leg.
 	c.deadline = now.Add(2 * c.proc.RingLimit())
-	var acts []Action
+	acts := c.display()
 	for _, clerk := range s.Clerks {
 		l := &leg{
 			id:      fmt.Sprintf("%s-%d", c.rec.ID, len(c.legs)+1),

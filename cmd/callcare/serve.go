@@ -105,11 +105,11 @@ func settings(c *config.Config) ari.Settings {
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 			Waiting: c.Waiting, Music: map[string]string{}, WhenBusy: map[string]callcare.BusyPolicy{},
-			TransferPrefix: c.Waiting.TransferPrefix,
+			TransferPrefix: c.Waiting.TransferPrefix, DisplayMax: c.Waiting.DisplayLength,
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
-			Dial: cb.Dial, CallerID: cb.CallerID,
+			Dial: cb.Dial, CallerID: cb.CallerID, DisplayMax: c.Waiting.DisplayLength,
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 		},
 		Needs:          policy.SpecialNeeds{Numbers: c.SpecialNeeds.Numbers},
