@@ -334,6 +334,9 @@ func (e *env) settled(t testing.TB) {
 	if len(chans) > 0 || len(bridges) > 0 || calls > 0 {
 		t.Fatalf("left behind: %d channels %+v, %d bridges, %d calls", len(chans), chans, len(bridges), calls)
 	}
+	if n := e.pbx.Stats().HeldBehindPlayback; n > 0 {
+		t.Fatalf("%d requests a real Asterisk would hold until a playback ends", n)
+	}
 }
 
 // quiet fails the test if the service logged a warning or an error: the

@@ -20,7 +20,7 @@ func transferKey(at time.Duration, number string) pbxsim.Action {
 // whisperOf is what a target hears of a transfer by Anna (101) of
 // 48600100200's call.
 var whisperOf = []string{"sound:callcare/whisper-from", "sound:digits/1", "sound:digits/0", "sound:digits/1",
-	"sound:callcare/whisper-caller", "sound:digits/4", "sound:digits/8", "sound:digits/6", "sound:digits/0", "sound:digits/0",
+	"sound:callcare/whisper-caller", "sound:digits/6", "sound:digits/0", "sound:digits/0", // the Polish number, without 48
 	"sound:digits/1", "sound:digits/0", "sound:digits/0", "sound:digits/2", "sound:digits/0", "sound:digits/0"}
 
 // transferred checks a call Anna transferred to Piotr, who took it.

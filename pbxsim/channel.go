@@ -62,6 +62,10 @@ type channel struct {
 	local       bool
 	peer        *channel
 	transferred bool
+
+	// heldCommands wait for the playback to end, as Asterisk holds a
+	// channel's commands behind it (trace playback-holds-commands).
+	heldCommands []func()
 }
 
 func (s *Server) newChannel(endpoint, id string) *channel {

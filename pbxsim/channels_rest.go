@@ -435,11 +435,21 @@ func (s *Server) setVariable(r *request) reply {
 	if name == "" {
 		return fail(http.StatusBadRequest, "Variable name is required")
 	}
-	if strings.HasSuffix(name, ")") {
-		s.setFunction(ch, name, r.params["value"])
+	value := r.params["value"]
+	set := func() {
+		if strings.HasSuffix(name, ")") {
+			s.setFunction(ch, name, value)
+			return
+		}
+		s.setVar(ch, name, value)
+	}
+	if ch.playing != nil {
+		// Asterisk carries it out (and answers) once the playback ends.
+		s.stats.HeldBehindPlayback++
+		ch.heldCommands = append(ch.heldCommands, set)
 		return noContent()
 	}
-	s.setVar(ch, name, r.params["value"])
+	set()
 	return noContent()
 }
 

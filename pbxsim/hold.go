@@ -96,8 +96,10 @@ func (s *Server) setFunction(ch *channel, name, value string) {
 		ch.musicClass = value
 	case "CALLERID(NAME)":
 		ch.caller.Name = value
+		s.emitChannel(ch, "ChannelCallerId", event{"caller_presentation": 0, "caller_presentation_txt": "Presentation Allowed, Not Screened"})
 	case "CALLERID(NUM)":
 		ch.caller.Number = value
+		s.emitChannel(ch, "ChannelCallerId", event{"caller_presentation": 0, "caller_presentation_txt": "Presentation Allowed, Not Screened"})
 	}
 	ch.vars[name] = value
 }

@@ -17,7 +17,7 @@ var knownSounds = map[string]time.Duration{
 	"vm-press":                650 * time.Millisecond,
 	"vm-goodbye":              820 * time.Millisecond,
 	"auth-thankyou":           870 * time.Millisecond,
-	"pls-hold-while-try":      2550 * time.Millisecond,
+	"pls-hold-while-try":      2400 * time.Millisecond,
 	"lab-long":                20 * time.Second,
 	"hello-world":             1200 * time.Millisecond,
 	"demo-congrats":           15 * time.Second,
@@ -276,6 +276,11 @@ func (s *Server) nextPlayback(p *playback) {
 		ch.playing = nil
 		if ch.gone {
 			return
+		}
+		held := ch.heldCommands
+		ch.heldCommands = nil
+		for _, f := range held {
+			f()
 		}
 		if len(ch.queued) > 0 {
 			next := ch.queued[0]

@@ -97,6 +97,12 @@ type Stats struct {
 	RequestsByPath map[string]int // "METHOD /route/{template}" to count
 	EventsSent     int            // events written to WebSockets
 	EventsFiltered int            // events an application's filter kept back
+	// HeldBehindPlayback counts the requests a real Asterisk answers only
+	// once the channel's playback ends (POST /channels/{id}/variable;
+	// trace playback-holds-commands): a client that sends one during a
+	// tone that plays until stopped waits for ever. The simulator answers
+	// at once, and counts.
+	HeldBehindPlayback int
 }
 
 // NewServer starts a simulated Asterisk on 127.0.0.1 at a free port, like

@@ -205,6 +205,9 @@ var traceScenarios = map[string]traceScenario{
 		phones:  map[string]Phone{"SIP/101": answersAfter(1, 2007)},
 		callers: []timedCaller{citizen(1984, Caller{})},
 	},
+	"playback-holds-commands": {
+		callers: []timedCaller{citizen(124, Caller{})},
+	},
 	"blind-transfer": {
 		ringOrderFree: true, // ;1's Ringing comes with the application's ring, before or after the swap
 		phones: map[string]Phone{

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -90,12 +91,31 @@ func (c *Inbound) display() []Action {
 		}
 	}
 	name := DisplayName(c.set.Say.Lang, why, from, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
-	if name == c.shown || name == "" && c.shown == "" {
+	if name == c.shown {
 		return nil
 	}
 	c.shown = name
 	if name == "" {
 		name = c.rec.CallerName // back to what the caller's network sent
 	}
-	return []Action{SetCallerName{Name: name}}
+	// Asterisk answers a variable request only once the channel's playback
+	// ends (trace playback-holds-commands): the ringing tone would hold it,
+	// and the dial behind it, forever. Stop what plays, set, play on.
+	var acts []Action
+	tone := c.overflowing != ""
+	if tone {
+		acts = append(acts, StopPlayback{Playback: c.overflowing})
+		c.overflowing = ""
+	}
+	if c.xfer.said != "" {
+		acts = append(acts, StopPlayback{Playback: c.xfer.said})
+		c.xfer.said = ""
+	}
+	acts = append(acts, SetCallerName{Name: name})
+	if tone {
+		c.menuN++
+		c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
+		acts = append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
+	}
+	return acts
 }

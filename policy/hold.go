@@ -11,8 +11,8 @@ import (
 // itself plays music to the caller at once, of the class set on the
 // caller's channel when the clerk was connected (the department's), and
 // stops it at the resume; the service adds what Asterisk cannot: the
-// caller hears at once, then every Waiting.AnnounceEvery, that the clerk
-// will be back; a hold longer than Waiting.HoldOfferAfter offers a
+// caller hears 3 s into the hold, then every Waiting.AnnounceEvery, that
+// the clerk will be back; a hold longer than Waiting.HoldOfferAfter offers a
 // callback instead (press 1). A caller who takes it is called back by that
 // clerk; the clerk, back from hold, hears that the caller chose a callback.
 //
@@ -75,9 +75,16 @@ func (c *Inbound) legHeld(id string, now time.Time) []Action {
 		return nil
 	}
 	c.hold = holdState{on: true, since: now, n: c.hold.n}
-	// P4p: at once, then at the interval.
-	return c.announceHold(now)
+	// P4p: the department's music at once (Asterisk's own), the reason
+	// after a moment, then at the interval. A hold of a moment to look
+	// something up is not talked over.
+	c.deadline = now.Add(min(holdGrace, c.set.Waiting.AnnounceEvery))
+	return nil
 }
+
+// holdGrace is how long the caller hears only the department's music
+// before the first "the clerk will be back".
+const holdGrace = 3 * time.Second
 
 func (c *Inbound) legUnheld(id string, now time.Time) []Action {
 	if c.answered == nil || id != c.answered.id || !c.hold.on {

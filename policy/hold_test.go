@@ -23,6 +23,13 @@ var talking = []step{
 
 func then(steps ...step) []step { return append(append([]step(nil), talking...), steps...) }
 
+// held: Anna holds 10 s into the call; the caller hears the department's
+// music, then, 3 s in, that she will be back.
+var held = []step{
+	{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "", deadline: 13 * time.Second},
+	{at: 13 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 43 * time.Second},
+}
+
 func TestHold(t *testing.T) {
 	var tasks []callcare.CallbackTask
 	for _, tc := range []table{
@@ -38,37 +45,38 @@ func TestHold(t *testing.T) {
 			},
 		},
 		{
-			rule: "P4p", name: "on hold the caller hears at once that the clerk will be back, then at the interval",
+			rule: "P4p", name: "on hold the caller hears the music at once, that the clerk will be back 3 s in, then at the interval",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)", deadline: 40 * time.Second},
-				step{at: 13 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: "", deadline: 40 * time.Second},
-				step{at: 40 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 70 * time.Second},
-				step{at: 43 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold2"}, want: ""},
+				held[0], held[1],
+				step{at: 16 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: "", deadline: 43 * time.Second},
+				step{at: 43 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 73 * time.Second},
+				step{at: 46 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold2"}, want: ""},
 				step{at: 55 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "", deadline: -1},
 			),
 		},
 		{
 			rule: "P4h", name: "the resume stops the announcement at once",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)"},
-				step{at: 11 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "stop", deadline: -1},
-				step{at: 11 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: ""},
-				step{at: 20 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)", deadline: 50 * time.Second},
+				held[0], held[1],
+				step{at: 14 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "stop", deadline: -1},
+				step{at: 14 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: ""},
+				step{at: 20 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "", deadline: 23 * time.Second},
+				step{at: 21 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "", deadline: -1}, // a moment's hold: music only
 			),
 		},
 		{
 			rule: "P4p", name: "a long hold offers a callback; the caller takes it; the clerk hears why the caller is gone",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)"},
-				step{at: 13 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
-				step{at: 40 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)"},
-				step{at: 43 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold2"}},
-				step{at: 70 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)"},
-				step{at: 73 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold3"}},
-				step{at: 100 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)"},
-				step{at: 103 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold4"}},
+				held[0], held[1],
+				step{at: 16 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
+				step{at: 43 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)"},
+				step{at: 46 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold2"}},
+				step{at: 73 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)"},
+				step{at: 76 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold3"}},
+				step{at: 103 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)"},
+				step{at: 106 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold4"}},
 				step{at: 109 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: ""}, // no offer yet: the caller's own business
-				step{at: 130 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)", deadline: 160 * time.Second},
+				step{at: 133 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)", deadline: 163 * time.Second},
 				step{at: 134 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop task:long_hold/48600100200/p0 play:thanks"},
 				step{at: 134 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold5"}},
 				step{at: 135 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller"},
@@ -94,37 +102,37 @@ func TestHold(t *testing.T) {
 		{
 			rule: "P5.1", name: "an unknown key during the offer repeats it",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)"},
-				step{at: 13 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
-				step{at: 130 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)"},
-				step{at: 131 * time.Second, ev: policy.KeyPressed{Digit: "5"}, want: "stop say(sound:holdoffer)", deadline: 161 * time.Second},
+				held[0], held[1],
+				step{at: 16 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
+				step{at: 133 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)"},
+				step{at: 134 * time.Second, ev: policy.KeyPressed{Digit: "5"}, want: "stop say(sound:holdoffer)", deadline: 164 * time.Second},
 			),
 		},
 		{
 			rule: "P4h", name: "the clerk hangs up while an announcement plays: it stops, the caller hears goodbye",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)"},
-				step{at: 11 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "stop play:vm-goodbye"},
-				step{at: 11 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: ""},
-				step{at: 12 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+				held[0], held[1],
+				step{at: 14 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "stop play:vm-goodbye"},
+				step{at: 14 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: ""},
+				step{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			),
 		},
 		{
 			rule: "P4h", name: "the caller hangs up on hold",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)"},
+				held[0], held[1],
 				step{at: 20 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
 			),
 		},
 		{
 			rule: "P4h", name: "after the caller took a callback, a phone left on hold is let go at the limit",
 			steps: then(
-				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "say(sound:patience)"},
-				step{at: 11 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
-				step{at: 130 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)"},
-				step{at: 131 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop task:long_hold/48600100200/p0 play:thanks"},
-				step{at: 131 * time.Second, ev: policy.CallerGone{}, want: ""},
-				step{at: 131*time.Second + 10*time.Minute, ev: policy.TimerFired{}, want: "hangup:c-1/normal save finish"},
+				held[0], held[1],
+				step{at: 14 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
+				step{at: 133 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)"},
+				step{at: 134 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop task:long_hold/48600100200/p0 play:thanks"},
+				step{at: 134 * time.Second, ev: policy.CallerGone{}, want: ""},
+				step{at: 134*time.Second + 10*time.Minute, ev: policy.TimerFired{}, want: "hangup:c-1/normal save finish"},
 			),
 		},
 		{

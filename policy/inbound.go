@@ -454,7 +454,11 @@ func (c *Inbound) next(now time.Time) []Action {
 	}
 	c.step++
 	if c.step < len(c.steps) {
-		return append(c.announceOverflow(), c.dialStep(now)...)
+		// What the phones show is set before the announcement plays: a
+		// playback would hold the request (display.go).
+		acts := c.display()
+		acts = append(acts, c.announceOverflow()...)
+		return append(acts, c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))

@@ -95,18 +95,28 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 	from.state = legGone // its end is no P4l: the clerk passed the call on
 	c.rec.Attempts[from.attempt].EndedAt = now
 	acts = append(acts, HangupLeg{Leg: from.id, Reason: "normal"})
+	if a := &c.rec.Attempts[from.attempt]; a.Clerk == "" {
+		a.Result = "transferred" // Asterisk's Local channel that stood in for the clerk
+	}
 	c.answered = nil
 	c.xfer = transferState{on: true, from: fromClerk, to: ev.Target, n: c.xfer.n}
 	c.xfer.next = now.Add(c.set.Waiting.AnnounceEvery)
-	acts = append(acts, StartMusic{Class: c.musicOrDefault(fromClerk.Department)})
-	acts = append(acts, c.sayTransfer(c.set.Prompts.Transferring)...)
 	c.phase = phaseRinging
 	if !ev.Found || len(ev.Steps) == 0 {
+		c.xfer.back = true
+	} else {
+		c.steps = append(c.steps, ev.Steps...)
+		c.step = len(c.steps) - len(ev.Steps)
+		c.xferStart = c.step
+	}
+	// What the phones show first: a playback would hold the request.
+	acts = append(acts, c.display()...)
+	acts = append(acts, StartMusic{Class: c.musicOrDefault(fromClerk.Department)})
+	acts = append(acts, c.sayTransfer(c.set.Prompts.Transferring)...)
+	if c.xfer.back {
+		c.xfer.back = false
 		return append(acts, c.transferBack(now)...)
 	}
-	c.steps = append(c.steps, ev.Steps...)
-	c.step = len(c.steps) - len(ev.Steps)
-	c.xferStart = c.step
 	return append(acts, c.dialStep(now)...)
 }
 
@@ -189,7 +199,7 @@ func (c *Inbound) transferAnswered(l *leg, now time.Time) []Action {
 		media = append([]string{"sound:" + c.set.Prompts.WhisperFrom}, sayDigits(c.xfer.from.Extension)...)
 		if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
 			media = append(media, "sound:"+c.set.Prompts.WhisperCaller)
-			media = append(media, sayDigits(string(n))...)
+			media = append(media, sayDigits(national(n))...)
 		}
 		if c.rec.Needs != callcare.NeedsNone {
 			media = append(media, "sound:"+c.set.Prompts.WhisperNeeds)
@@ -296,4 +306,13 @@ func (c *Inbound) legReplaced(ev LegReplaced, now time.Time) []Action {
 	c.legs = append(c.legs, l)
 	c.answered = l
 	return []Action{HangupLeg{Leg: from.id, Reason: "normal"}, Save{c.rec}}
+}
+
+// national is a Polish number as a Polish clerk dials it, without 48:
+// two digits fewer to hear.
+func national(n callcare.Number) string {
+	if s := string(n); len(s) == 11 && strings.HasPrefix(s, "48") {
+		return s[2:]
+	}
+	return string(n)
 }
