@@ -21,6 +21,7 @@ const (
 	// OutcomeInterrupted: an answered call the service lost track of (it
 	// crashed, and the call had ended by the time it was back).
 	OutcomeInterrupted Outcome = "interrupted"
+	OutcomeCallback    Outcome = "callback" // the clerk was busy; the caller chose a callback (P4b)
 )
 
 // Party names who hung up first.
@@ -44,6 +45,9 @@ type Attempt struct {
 	EndedAt   time.Time
 	Result    string // answered, noanswer, busy, unavailable, congestion, cancelled, failed
 	Rings     int    // rings heard at that phone when it was left or answered
+	// TransferredBy is the clerk who transferred the call to this attempt
+	// (P4o); empty for the call's own ringing.
+	TransferredBy ClerkID
 }
 
 // CallRecord is what the service keeps of one call: the log the Secretary
@@ -64,6 +68,9 @@ type CallRecord struct {
 	RingsHeard int
 	Outcome    Outcome
 	HungUpBy   Party
+	// HungUpClerk is the clerk who hung up before the caller (P4l): the one
+	// the compliance report counts it against; empty otherwise.
+	HungUpClerk ClerkID
 	// Needs says whether and how the caller is known to have special needs
 	// (P5.3): registry, dedicated line, or a clerk's key during the call.
 	Needs NeedsSource

@@ -30,6 +30,7 @@ const (
 	ReasonAbandoned  CallbackReason = "abandoned"   // the caller hung up before an answer (P4c)
 	ReasonAfterHours CallbackReason = "after_hours" // called outside office hours
 	ReasonRequested  CallbackReason = "requested"   // the caller asked for it (pressed 1)
+	ReasonLongHold   CallbackReason = "long_hold"   // held too long, the caller asked for it (P4h, P4p)
 )
 
 // Priority orders callbacks: people with special needs go first (P5.3).

@@ -45,7 +45,26 @@ type Department struct {
 	Ring     RingStrategy
 	Overflow string  // clerk id or department number rung when no member answers
 	Head     ClerkID // who an overdue callback escalates to; empty for nobody
+	// MusicClass is what the department's callers hear on hold (P4h): a
+	// class of Asterisk's musiconhold.conf; empty for the office's.
+	MusicClass string
+	// WhenBusy is what a caller of a busy member hears (P4b).
+	WhenBusy BusyPolicy
 }
+
+// BusyPolicy says what happens to a caller whose clerk is on another call
+// (P4b).
+type BusyPolicy string
+
+const (
+	// BusyOverflow rings the next person of the chain at once (the default).
+	BusyOverflow BusyPolicy = "overflow"
+	// BusyOffer tells the caller the clerk is talking with another client
+	// and offers a callback as soon as possible, or at a time the caller
+	// picks (and a place in the waiting line, when the department keeps
+	// one).
+	BusyOffer BusyPolicy = "offer"
+)
 
 // TargetKind tells a clerk from a department.
 type TargetKind string

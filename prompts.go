@@ -42,6 +42,30 @@ type Prompts struct {
 	ForwardFor        string `yaml:"forward_for"`         // the secretariat sets another's: "for the number" (then its digits)
 	ForwardRefused    string `yaml:"forward_refused"`     // the code named nobody, or cannot be set; nothing changed
 	ForwardNotAllowed string `yaml:"forward_not_allowed"` // only one's own forward may be changed; nothing changed
+	// Whoever waits hears why (P4h, P4p).
+	HoldPatience string `yaml:"hold_patience"` // on hold: the clerk will be back, please be patient
+	HoldOffer    string `yaml:"hold_offer"`    // a long hold: press 1 to be called back, or keep waiting
+	CallerLeft   string `yaml:"caller_left"`   // to the clerk back from hold: the caller chose a callback
+	Overflowing  string `yaml:"overflowing"`   // ringing moves on: connecting to another person (then ringing)
+
+	// A busy clerk's caller (P4b).
+	ClerkBusy   string `yaml:"clerk_busy"`   // the clerk is talking with another client
+	BusyChoices string `yaml:"busy_choices"` // 2: a callback as soon as possible, 3: choose a time
+	Slots       string `yaml:"slots"`        // free times: press the key of one (then each key and time)
+	BusyWait    string `yaml:"busy_wait"`    // 1: wait in the department's line
+
+	// Waiting in a department's line (P5.3, P4p).
+	LinePosition string `yaml:"line_position"` // "your place in the line" (then the number)
+	LineLeave    string `yaml:"line_leave"`    // to leave the line and be called back, press 2
+	LineOffer    string `yaml:"line_offer"`    // a long wait: press 2 to be called back, or keep waiting
+
+	// Transfers (P4o).
+	Transferring  string `yaml:"transferring"`   // to the caller: being transferred, please hold
+	TransferWait  string `yaml:"transfer_wait"`  // to the caller, at intervals: still connecting, please be patient
+	WhisperFrom   string `yaml:"whisper_from"`   // to the target: "transferred by extension" (then its digits)
+	WhisperCaller string `yaml:"whisper_caller"` // to the target: "the caller's number" (then its digits)
+	WhisperNeeds  string `yaml:"whisper_needs"`  // to the target: the caller has special needs
+	TransferBack  string `yaml:"transfer_back"`  // to the clerk rung back: nobody took the transfer; connecting you again
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -79,6 +103,26 @@ var DefaultPrompts = Prompts{
 	ForwardFor:        "callcare/forward-for",
 	ForwardRefused:    "callcare/forward-refused",
 	ForwardNotAllowed: "callcare/forward-not-allowed",
+	HoldPatience:      "callcare/hold-patience",
+	HoldOffer:         "callcare/hold-offer",
+	CallerLeft:        "callcare/caller-left",
+	Overflowing:       "callcare/overflowing",
+
+	ClerkBusy:   "callcare/clerk-busy",
+	BusyChoices: "callcare/busy-choices",
+	Slots:       "callcare/slots",
+	BusyWait:    "callcare/busy-wait",
+
+	LinePosition: "callcare/line-position",
+	LineLeave:    "callcare/line-leave",
+	LineOffer:    "callcare/line-offer",
+
+	Transferring:  "callcare/transferring",
+	TransferWait:  "callcare/transfer-wait",
+	WhisperFrom:   "callcare/whisper-from",
+	WhisperCaller: "callcare/whisper-caller",
+	WhisperNeeds:  "callcare/whisper-needs",
+	TransferBack:  "callcare/transfer-back",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

@@ -19,6 +19,9 @@ type CallService interface {
 	Call(ctx context.Context, id string) (CallRecord, error)
 	// Calls lists the calls that match f, newest first.
 	Calls(ctx context.Context, f CallFilter) ([]CallRecord, error)
+	// ClerksHungUpFirst counts, per clerk, the calls started in f's window
+	// that the clerk hung up before the caller (P4l).
+	ClerksHungUpFirst(ctx context.Context, f CallFilter) (map[ClerkID]int, error)
 }
 
 // CallFilter selects calls by their start time and outcome.

@@ -23,6 +23,9 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.DialClerk:
 			f.dialClerk(ctx, a)
 		case policy.HangupLeg:
+			if f.neverMade(a.Leg) {
+				continue // found busy before it was made: nothing to hang up
+			}
 			delete(f.created, a.Leg) // never dial a leg given up before it entered
 			f.log.Info("leaving leg", "leg", a.Leg, "reason", a.Reason)
 			f.asked[a.Leg] = true
@@ -59,7 +62,9 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.Finish:
 			f.finish(ctx)
 		default:
-			f.executeTask(ctx, a)
+			if !f.executeWaiting(ctx, a) {
+				f.executeTask(ctx, a)
+			}
 		}
 	}
 }
@@ -124,6 +129,9 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 }
 
 func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
+	if f.busyHere(a) {
+		return
+	}
 	// Route the leg before creating it: its StasisStart and Dial events can
 	// come before the answer to the request.
 	f.route(a.Leg)
@@ -194,7 +202,7 @@ func (f *flow) originate(ctx context.Context, a policy.Originate) {
 	f.route(a.Leg)
 	f.originated[a.Leg] = true
 	f.log.Info("calling out", "leg", a.Leg, "endpoint", maskEndpoint(a.Endpoint))
-	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, a.CallerID, a.Args, a.Timeout)
+	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, withName(a.CallerName, a.CallerID), a.Args, a.Timeout)
 	if err != nil {
 		f.log.Warn("cannot call out", "leg", a.Leg, "err", err)
 		// A request that timed out may still have rung the phone.

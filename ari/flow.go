@@ -49,10 +49,13 @@ type flow struct {
 	// created legs are dialed once they have entered the application:
 	// Asterisk answers /channels/create before that, and a dial in between
 	// is refused.
-	created map[string]bool
-	busy    []callcare.ClerkID // clerks this flow counts as on a call
-	timer   clock.Timer
-	armed   time.Time
+	created  map[string]bool
+	busy     []callcare.ClerkID // clerks this flow counts as on a call
+	unmade   map[string]bool    // legs never made: their clerk was on a call through the service
+	line     *lineOwner         // the waiting line the call is in, if any
+	replaced string             // the Local channel that took a clerk's place, if any
+	timer    clock.Timer
+	armed    time.Time
 	// endedByPBX are channels Asterisk itself asked to hang up (a soft
 	// hangup the service did not request: a restart, an admin); asked
 	// are those the service asked to hang up.
@@ -66,6 +69,7 @@ func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.
 		set: s.settings.Load(), in: newInbox(), log: s.log.With("flow", id),
 		originated: map[string]bool{}, legClerk: map[string]callcare.ClerkID{}, created: map[string]bool{},
 		endedByPBX: map[string]bool{}, asked: map[string]bool{},
+		unmade: map[string]bool{},
 	}
 }
 
@@ -199,6 +203,7 @@ func (f *flow) cleanup() {
 	if f.timer != nil {
 		f.timer.Stop()
 	}
+	f.cleanupWaiting()
 	for _, c := range f.busy {
 		f.svc.setBusy(c, false)
 	}
@@ -272,7 +277,7 @@ func (f *flow) translate(item any) policy.Event {
 		f.log.Warn("a voice note could not be recorded", "cause", ev.Recording.Cause)
 		return policy.RecordingDone{Name: ev.Recording.Name}
 	}
-	return nil
+	return f.translateWaiting(item)
 }
 
 // dialEvent reads a Dial event of a leg. The first Dial of a dial has an
@@ -308,5 +313,6 @@ func (f *flow) gone(channel string) policy.Event {
 		}
 		return f.ownGone
 	}
+	f.unmarkBusy(f.legClerk[channel]) // a clerk whose leg ended is free (P4b, P5.3)
 	return policy.LegGone{Leg: channel, By: by}
 }

@@ -51,6 +51,12 @@ var pbxOptions = pbxsim.Options{StasisAfterCreate: 2 * time.Millisecond, Sounds:
 	"callcare/callback-thanks": 870 * time.Millisecond, "callcare/callbacks-none": 1500 * time.Millisecond,
 	"callcare/callbacks-waiting": 700 * time.Millisecond, "callcare/callback-from": 1200 * time.Millisecond,
 	"callcare/callback-received": 800 * time.Millisecond, "callcare/please-hold": 2550 * time.Millisecond,
+	"callcare/overflowing": 2500 * time.Millisecond, "callcare/hold-patience": 3 * time.Second,
+	"callcare/clerk-busy": 2 * time.Second, "callcare/busy-choices": 6 * time.Second, "callcare/slots": 3 * time.Second,
+	"callcare/busy-wait": 3 * time.Second, "callcare/line-position": 2 * time.Second, "callcare/line-leave": 5 * time.Second,
+	"callcare/line-offer": 7 * time.Second, "callcare/transferring": 2 * time.Second, "callcare/transfer-wait": 3 * time.Second,
+	"callcare/whisper-from": 2 * time.Second, "callcare/whisper-caller": 1 * time.Second, "callcare/whisper-needs": 2 * time.Second,
+	"callcare/transfer-back": 4 * time.Second, "callcare/hold-offer": 7 * time.Second, "callcare/caller-left": 3 * time.Second,
 }}
 
 // testPrompts: the defaults, but a beep while the citizen is dialed.
@@ -76,9 +82,10 @@ func testSettings() ari.Settings {
 	return ari.Settings{
 		Directory: office(),
 		Inbound: policy.InboundSettings{Procedure: testProc, Prompts: testPrompts, Rules: testRules,
-			KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"},
+			KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*",
+			Waiting: callcare.DefaultWaiting, Music: map[string]string{"200": "sekretariat"}, TransferPrefix: "##", DisplayMax: 20},
 		Session: policy.SessionSettings{Procedure: testProc, Rules: testRules, KeyTimeout: 10 * time.Second,
-			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100", Prompts: testPrompts},
+			Dial: "PJSIP/{number}@trunk", CallerID: "48856000100", Prompts: testPrompts, DisplayMax: 20},
 		Needs:         policy.SpecialNeeds{Numbers: []callcare.Number{"48600555555"}, Lines: []string{"500"}},
 		Lines:         map[string]callcare.Target{"500": {Kind: callcare.TargetDepartment, ID: "200"}},
 		ClaimFor:      10 * time.Minute,
@@ -353,6 +360,9 @@ func (e *env) settled(t testing.TB) {
 	chans, bridges, calls := e.pbx.Channels(), e.pbx.Bridges(), e.svc.Stats().ActiveCalls
 	if len(chans) > 0 || len(bridges) > 0 || calls > 0 {
 		t.Fatalf("left behind: %d channels %+v, %d bridges, %d calls", len(chans), chans, len(bridges), calls)
+	}
+	if n := e.pbx.Stats().HeldBehindPlayback; n > 0 {
+		t.Fatalf("%d requests a real Asterisk would hold until a playback ends", n)
 	}
 }
 

@@ -64,8 +64,8 @@ func TestP4a_OverflowCountsFromRinging(t *testing.T) {
 		t.Errorf("answered by %q, hung up by %s; want Piotr, clerk", rec.AnsweredBy, rec.HungUpBy)
 	}
 	ended(t, call)
-	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:callcare/goodbye"}) {
-		t.Errorf("after Piotr hung up the caller heard %v, want goodbye (P4l)", heard)
+	if heard := call.Heard(); !slices.Equal(heard, []string{"sound:callcare/overflowing", "tone:ring;tonezone=pl", "sound:callcare/goodbye"}) {
+		t.Errorf("the caller heard %v, want the overflow told (P4p), then goodbye after Piotr hung up (P4l)", heard)
 	}
 	e.settled(t)
 	e.quiet(t)

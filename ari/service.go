@@ -104,6 +104,8 @@ var eventsNeeded = []string{
 	ari.Events.StasisStart, ari.Events.StasisEnd, ari.Events.Dial, ari.Events.ChannelDestroyed,
 	ari.Events.PlaybackFinished, ari.Events.ChannelDtmfReceived, ari.Events.RecordingFinished, ari.Events.RecordingFailed,
 	ari.Events.ApplicationReplaced, ari.Events.ChannelHangupRequest,
+	// A clerk's hold key (P4h): rare, and nothing else says it.
+	ari.Events.ChannelHold, ari.Events.ChannelUnhold,
 }
 
 // Service runs the Stasis application: it starts one owner per call or
@@ -135,6 +137,13 @@ type Service struct {
 	reconciling    sync.Mutex           // one reconciliation at a time
 	unowned        map[string]time.Time // channels and bridges nobody owned, since when
 	standby        atomic.Bool          // another client took the application
+	// lines are the departments' waiting lines, by number (line.go).
+	lines map[string]*lineOwner
+	// The halves of transfers' Local pairs, by what their names share
+	// (transfer.go): a ;2 waiting for its ;1, and a ;1's call waiting for
+	// its ;2.
+	pendingLocal map[string]*pendingHalf
+	localFlows   map[string]*flow
 
 	stray  atomic.Int64 // events for nobody: leftovers of ended calls, noise
 	everUp atomic.Bool  // a later link up is a return, which the flows hear of
@@ -189,6 +198,10 @@ func New(opts Options, s Settings, store Stores) *Service {
 		retryFor:       opts.RetryFor,
 		reconcileEvery: opts.ReconcileEvery,
 		standbyPoll:    opts.StandbyPoll,
+		lines:          map[string]*lineOwner{},
+
+		pendingLocal: map[string]*pendingHalf{},
+		localFlows:   map[string]*flow{},
 	}
 	svc.client.log = opts.Logger
 	svc.work.Add(1) // Run's, which the link holds
@@ -226,6 +239,7 @@ func (s *Service) Run(ctx context.Context) error {
 	s.spawn(func() { s.reconcileEveryFew(ctx) })
 	err := s.link.Run(ctx)
 	cancel()
+	s.dropPendingHalves()
 	s.wg.Wait()
 	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 	return err
@@ -293,6 +307,9 @@ func (s *Service) dispatch(ev ari.Event) {
 	}
 	switch ev := ev.(type) {
 	case *ari.StasisStart:
+		if s.transferHalf(ev) {
+			return // a clerk's transfer, the call's own (P4o)
+		}
 		switch {
 		case s.standby.Load():
 			// Another instance holds the application: its call.
@@ -338,7 +355,7 @@ func subject(ev ari.Event) string {
 	case *ari.RecordingFailed:
 		return e.Recording.Name
 	}
-	return ""
+	return waitingSubject(ev)
 }
 
 // resolve finds who a dialed number reaches and the chain it rings through
@@ -408,11 +425,16 @@ func (s *Service) setBusy(clerk callcare.ClerkID, on bool) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	free := false
 	if on {
 		s.busy[clerk]++
 	} else if s.busy[clerk]--; s.busy[clerk] <= 0 {
 		delete(s.busy, clerk)
+		free = true
+	}
+	s.mu.Unlock()
+	if free {
+		s.freed(clerk) // a caller may wait in line for them (P5.3)
 	}
 }
 

@@ -92,6 +92,7 @@ type Config struct {
 	// Secretariat is the department that answers when the service is
 	// down and may change others' forwards.
 	Secretariat string
+	Waiting     callcare.Waiting // how waiting callers are kept informed (P4h, P4p)
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 

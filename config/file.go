@@ -30,6 +30,7 @@ type File struct {
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
 	Retention    FileRetention    `yaml:"retention"` // how long personal data is kept (GDPR)
 	SpecialNeeds FileSpecialNeeds `yaml:"special_needs"`
+	Waiting      FileWaiting      `yaml:"waiting"`
 	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts
 	Departments  []FileDepartment `yaml:"departments" jsonschema:"required"`
 	Clerks       []FileClerk      `yaml:"clerks" jsonschema:"required"`
@@ -106,6 +107,17 @@ type FileSpecialNeeds struct {
 	Lines   []FileLine `yaml:"lines"`
 }
 
+// FileWaiting is the waiting: section (P4h, P4p); see callcare.Waiting.
+type FileWaiting struct {
+	AnnounceEvery  Duration `yaml:"announce_every"`
+	HoldOfferAfter Duration `yaml:"hold_offer_after"`
+	MusicClass     string   `yaml:"music_class"`
+	LineMaxWait    Duration `yaml:"line_max_wait"`
+	SlotLength     Duration `yaml:"slot_length"`
+	TransferPrefix string   `yaml:"transfer_prefix"`
+	DisplayLength  int      `yaml:"display_length"`
+}
+
 // FileLine is one of special_needs.lines.
 type FileLine struct {
 	Number string `yaml:"number" jsonschema:"required"`
@@ -120,6 +132,8 @@ type FileDepartment struct {
 	Ring     string   `yaml:"ring" jsonschema:"enum=together,enum=in_order"`
 	Overflow string   `yaml:"overflow"`
 	Head     string   `yaml:"head"`
+	Music    string   `yaml:"music_class"` // music on hold of its callers; "" for waiting.music_class
+	WhenBusy string   `yaml:"when_busy"`   // overflow or offer (P4b)
 }
 
 // FileClerk is one of clerks.
@@ -193,5 +207,14 @@ func DefaultFile() File {
 
 		Sounds:     callcare.DefaultPrompts,
 		Forwarding: FileForwarding{SetCode: DefaultSetCode, ClearCode: DefaultClearCode, MaxDays: DefaultMaxDays},
+		Waiting: FileWaiting{
+			AnnounceEvery:  Duration(callcare.DefaultWaiting.AnnounceEvery),
+			HoldOfferAfter: Duration(callcare.DefaultWaiting.HoldOfferAfter),
+			MusicClass:     callcare.DefaultWaiting.MusicClass,
+			LineMaxWait:    Duration(callcare.DefaultWaiting.LineMaxWait),
+			SlotLength:     Duration(callcare.DefaultWaiting.SlotLength),
+			TransferPrefix: callcare.DefaultWaiting.TransferPrefix,
+			DisplayLength:  callcare.DefaultWaiting.DisplayLength,
+		},
 	}
 }

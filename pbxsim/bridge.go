@@ -237,6 +237,7 @@ func (s *Server) leaveBridge(ch *channel) {
 	}
 	b.remove(ch)
 	ch.bridge = nil
+	s.leftHolding(ch, b)
 	s.emitChannelBridge(ch, b, "ChannelLeftBridge")
 	s.bridgeChanged(b)
 }

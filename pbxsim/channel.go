@@ -39,17 +39,34 @@ type channel struct {
 	timeout    *simTimer // dial or originate timeout
 	timers     map[*simTimer]struct{}
 
-	bridge  *bridge
-	moh     string
-	rung    bool // the app rang the channel (the caller hears ringing until answered)
-	held    bool
-	playing *playback
-	queued  []*playback
-	rec     *recording
-	heard   []string
+	bridge *bridge
+	moh    string
+	rung   bool // the app rang the channel (the caller hears ringing until answered)
+	held   bool // its phone holds the call
+	// holdMOH is the music Asterisk plays to ch by itself because heldBy,
+	// a member of its bridge, holds (hold.go); musicClass is ch's own
+	// CHANNEL(musicclass).
+	holdMOH    string
+	heldBy     *channel
+	musicClass string
+	playing    *playback
+	queued     []*playback
+	rec        *recording
+	heard      []string
 
 	call *Call
 	gone bool
+
+	// A Local channel pair made by a phone's transfer (transfer.go): each
+	// half's peer is the other; transferred marks the phone's channel the
+	// pair replaced.
+	local       bool
+	peer        *channel
+	transferred bool
+
+	// heldCommands wait for the playback to end, as Asterisk holds a
+	// channel's commands behind it (trace playback-holds-commands).
+	heldCommands []func()
 }
 
 func (s *Server) newChannel(endpoint, id string) *channel {
@@ -192,6 +209,21 @@ func (s *Server) endChannel(ch *channel, e ending) {
 		ch.inStasis = false
 		s.emitChannel(ch, "StasisEnd", nil)
 	}
+	if ch.local {
+		s.localHangup(ch)
+		if ch.inbound && wasInStasis { // ;2 ran the dialplan: its end is reported
+			s.emitChannel(ch, "ChannelHangupRequest", event{"soft": true, "cause": 16})
+			s.emitChannel(ch, "ChannelDestroyed", event{"cause": e.cause, "cause_txt": causeText[e.cause]})
+		}
+		s.removeChannel(ch)
+		return
+	}
+	if ch.transferred {
+		// A phone that transferred the call away: no ChannelDestroyed
+		// (traces blind-transfer, blind-transfer-pjsip).
+		s.removeChannel(ch)
+		return
+	}
 	if ch.linked || !wasInStasis {
 		if wasInStasis && ch.inbound {
 			s.emitChannel(ch, "ChannelHangupRequest", event{"soft": true, "cause": 16})
@@ -216,7 +248,22 @@ func (s *Server) removeChannel(ch *channel) {
 		ch.bridge = nil
 	}
 	delete(s.channels, ch.id)
+	if len(ch.heard) > 0 && ch.call == nil {
+		s.endedHeard[ch.id] = ch.heard // a phone's: tests read it later
+	}
 	ch.finish()
+}
+
+// Heard lists the media played to a channel, live or ended, as Call.Heard
+// does for a caller: what a clerk's phone heard alone (a whisper, a
+// prompt).
+func (s *Server) Heard(channelID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch := s.channels[channelID]; ch != nil {
+		return append([]string(nil), ch.heard...)
+	}
+	return append([]string(nil), s.endedHeard[channelID]...)
 }
 
 // personHangup is the person on ch hanging up (a SIP BYE).
@@ -268,7 +315,7 @@ func (s *Server) startDial(ch *channel) {
 	ch.dialing = true
 	ch.linked = true
 	s.offered = append(s.offered, Offer{Endpoint: ch.tech + "/" + ch.resource, Channel: ch.id,
-		CallerID: ch.shownNumber(), At: s.clock.Now()})
+		CallerID: ch.shownNumber(), CallerName: ch.shownName(), At: s.clock.Now()})
 	s.dialEvent(ch, "", ch.resource)
 	later := ""
 	if ch.originated {
@@ -379,12 +426,21 @@ func (ch *channel) shownNumber() string {
 	return ch.caller.Number
 }
 
+// shownName is the name the called phone displays with shownNumber.
+func (ch *channel) shownName() string {
+	if ch.connected.Number != "" {
+		return ch.connected.Name
+	}
+	return ch.caller.Name
+}
+
 // Offer is a call offered to a phone: what its display showed, and when.
 type Offer struct {
-	Endpoint string
-	Channel  string
-	CallerID string
-	At       time.Time
+	Endpoint   string
+	Channel    string
+	CallerID   string
+	CallerName string
+	At         time.Time
 }
 
 // Offers lists the calls offered to phones so far, in order: tests read

@@ -341,6 +341,9 @@ func (s *Server) answer(r *request) reply {
 		return fail(http.StatusPreconditionFailed, "Channel in invalid state")
 	default:
 		s.setState(ch, "Up")
+		if ch.local {
+			s.localAnswer(ch)
+		}
 	}
 	return noContent()
 }
@@ -351,6 +354,9 @@ func (s *Server) ring(r *request) reply {
 		return *rep
 	}
 	ch.rung = r.method == http.MethodPost
+	if ch.local && r.method == http.MethodPost {
+		s.localRing(ch)
+	}
 	return noContent()
 }
 
@@ -409,16 +415,11 @@ func (s *Server) hold(r *request) reply {
 	if r.method == http.MethodPost {
 		ch.held = true
 		s.emitChannel(ch, "ChannelHold", nil)
-		if b := ch.bridge; b != nil {
-			for _, m := range b.members {
-				if m != ch {
-					m.heard = append(m.heard, "moh:default")
-				}
-			}
-		}
+		s.holdPeers(ch, true)
 	} else {
 		ch.held = false
 		s.emitChannel(ch, "ChannelUnhold", nil)
+		s.holdPeers(ch, false)
 	}
 	return noContent()
 }
@@ -458,7 +459,21 @@ func (s *Server) setVariable(r *request) reply {
 	if name == "" {
 		return fail(http.StatusBadRequest, "Variable name is required")
 	}
-	s.setVar(ch, name, r.params["value"])
+	value := r.params["value"]
+	set := func() {
+		if strings.HasSuffix(name, ")") {
+			s.setFunction(ch, name, value)
+			return
+		}
+		s.setVar(ch, name, value)
+	}
+	if ch.playing != nil {
+		// Asterisk carries it out (and answers) once the playback ends.
+		s.stats.HeldBehindPlayback++
+		ch.heldCommands = append(ch.heldCommands, set)
+		return noContent()
+	}
+	set()
 	return noContent()
 }
 

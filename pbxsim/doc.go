@@ -31,9 +31,18 @@
 //     come before the REST reply; ChannelDestroyed follows StasisEnd only
 //     for channels that took part in a dial or shared a bridge.
 //   - bridges (mixing and holding), their members, music on hold and
-//     playbacks; playbacks with ids and lengths (see knownSounds).
+//     playbacks; playbacks with ids and lengths (see knownSounds); a tone:
+//     plays until stopped; a playback on an unanswered channel is early
+//     media.
+//   - a desk phone's hold: Asterisk's own music to the other party, of its
+//     CHANNEL(musicclass), replaced by a playback and back after it
+//     (hold.go); a desk phone's own transfer key: the Local channel pair a
+//     blind transfer swaps in (transfer.go); a variable request carried
+//     out only when the channel's playback ends, and counted
+//     (Stats.HeldBehindPlayback).
 //   - desk phones (Phone: answers, never answers, busy, unavailable,
-//     rejects, congested; a script of hangup, hold, unhold and keys) and
+//     rejects, congested; a script of hangup, hold, unhold, keys and the
+//     transfer key) and
 //     citizens calling in (Caller, Call), on the injectable clock.
 //   - misbehaviour: DropWebSocket, Restart, SetEventDelay, FailRequests
 //     (a chosen request N times; the WebSocket handshake too), Freeze (a

@@ -17,7 +17,7 @@ var knownSounds = map[string]time.Duration{
 	"vm-press":                650 * time.Millisecond,
 	"vm-goodbye":              820 * time.Millisecond,
 	"auth-thankyou":           870 * time.Millisecond,
-	"pls-hold-while-try":      2550 * time.Millisecond,
+	"pls-hold-while-try":      2400 * time.Millisecond,
 	"lab-long":                20 * time.Second,
 	"hello-world":             1200 * time.Millisecond,
 	"demo-congrats":           15 * time.Second,
@@ -78,7 +78,8 @@ func init() {
 	knownSounds["digits/2z"] = 450 * time.Millisecond
 }
 
-// otherMediaLength is the length of tone:, digits:, number: media.
+// otherMediaLength is the length of digits:, number:, characters: media;
+// a tone: plays until stopped.
 const otherMediaLength = time.Second
 
 // playback is one ARI playback on a channel or a bridge. Its media may be a
@@ -225,6 +226,9 @@ func (s *Server) playItem(p *playback) {
 		p.timer = s.after(0, func() { s.nextPlayback(p) })
 	case !playable:
 		p.timer = s.after(5*time.Millisecond, func() { s.finishPlayback(p, "failed") })
+	case strings.HasPrefix(p.media, "tone:"):
+		// A tone plays until it is stopped (trace ring-early-media).
+		p.timer = nil
 	default:
 		p.timer = s.after(d, func() { s.itemDone(p, idx) })
 	}
@@ -241,7 +245,12 @@ func (s *Server) itemDone(p *playback, idx int) {
 	}
 	p.idx++
 	p.media = p.items[p.idx]
+	// Asterisk 20 reports the move, then the next item's start (trace
+	// ring-early-media).
+	p.state = "continuing"
 	s.emitPlayback(p, "PlaybackContinuing")
+	p.state = "playing"
+	s.emitPlayback(p, "PlaybackStarted")
 	s.playItem(p)
 }
 
@@ -268,15 +277,18 @@ func (s *Server) nextPlayback(p *playback) {
 		if ch.gone {
 			return
 		}
+		held := ch.heldCommands
+		ch.heldCommands = nil
+		for _, f := range held {
+			f()
+		}
 		if len(ch.queued) > 0 {
 			next := ch.queued[0]
 			ch.queued = ch.queued[1:]
 			s.startPlayback(next)
 			return
 		}
-		if ch.moh != "" {
-			ch.heard = append(ch.heard, "moh:"+ch.moh)
-		}
+		ch.resumeMusic()
 		return
 	}
 	b := p.b
@@ -388,10 +400,7 @@ func (s *Server) channelMOH(r *request) reply {
 		return *rep
 	}
 	if r.method == http.MethodPost {
-		class := r.params["mohClass"]
-		if class == "" {
-			class = "default"
-		}
+		class := ch.mohClass(r.params["mohClass"])
 		ch.moh = class
 		if ch.playing == nil {
 			ch.heard = append(ch.heard, "moh:"+class)

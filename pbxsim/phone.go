@@ -62,9 +62,12 @@ const (
 	// PressKeys sends Action.Digits as DTMF, one ChannelDtmfReceived per
 	// digit, DigitGap apart.
 	PressKeys
+	// Transfer is the desk phone's own transfer key: a blind transfer
+	// (SIP REFER) of the call to Action.Digits (transfer.go).
+	Transfer
 )
 
-var actionNames = []string{"", "hangup", "hold", "unhold", "press-keys"}
+var actionNames = []string{"", "hangup", "hold", "unhold", "press-keys", "transfer"}
 
 func (k ActionKind) String() string {
 	if k > 0 && int(k) < len(actionNames) {
@@ -90,7 +93,7 @@ func (k ActionKind) MarshalText() ([]byte, error) { return []byte(k.String()), n
 type Action struct {
 	At     time.Duration
 	Do     ActionKind
-	Digits string // for PressKeys
+	Digits string // for PressKeys; the number transferred to, for Transfer
 }
 
 // DTMF timing: each digit lasts DigitDuration and the next starts DigitGap
@@ -278,11 +281,21 @@ func (s *Server) doAction(ch *channel, a Action) {
 	case Hangup:
 		s.personHangup(ch)
 	case Hold:
+		if ch.held {
+			return
+		}
 		ch.held = true
-		s.emitChannel(ch, "ChannelHold", event{"musicclass": "N/A"})
+		s.emitChannel(ch, "ChannelHold", event{"musicclass": holdClass(ch.tech)})
+		s.holdPeers(ch, true)
+	case Transfer:
+		s.blindTransfer(ch, a.Digits)
 	case Unhold:
+		if !ch.held {
+			return
+		}
 		ch.held = false
 		s.emitChannel(ch, "ChannelUnhold", nil)
+		s.holdPeers(ch, false)
 	}
 }
 

@@ -69,6 +69,7 @@ type Server struct {
 	entityID string
 	idBase   int64
 	seq      int
+	localSeq int // Local channel pairs made, for their names
 
 	apps       map[string]*app
 	clients    map[*wsClient]struct{}
@@ -82,10 +83,11 @@ type Server struct {
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
-	offered    []Offer       // calls offered to phones, for tests
-	reorder    bool          // SetEventReorder
-	held       *heldEvent    // an event held back to be swapped
-	appsMoved  chan struct{} // closed and replaced when an application comes or goes
+	offered    []Offer             // calls offered to phones, for tests
+	endedHeard map[string][]string // what ended phones' channels heard, for tests
+	reorder    bool                // SetEventReorder
+	held       *heldEvent          // an event held back to be swapped
+	appsMoved  chan struct{}       // closed and replaced when an application comes or goes
 
 	onNewChannel func(id string) // tests: learn ids in creation order
 }
@@ -96,6 +98,12 @@ type Stats struct {
 	RequestsByPath map[string]int // "METHOD /route/{template}" to count
 	EventsSent     int            // events written to WebSockets
 	EventsFiltered int            // events an application's filter kept back
+	// HeldBehindPlayback counts the requests a real Asterisk answers only
+	// once the channel's playback ends (POST /channels/{id}/variable;
+	// trace playback-holds-commands): a client that sends one during a
+	// tone that plays until stopped waits for ever. The simulator answers
+	// at once, and counts.
+	HeldBehindPlayback int
 }
 
 // NewServer starts a simulated Asterisk on 127.0.0.1 at a free port, like
@@ -138,6 +146,7 @@ func NewUnstartedServer(opts Options) *Server {
 		liveRecs:   map[string]*recording{},
 		storedRecs: map[string]storedRecording{},
 		phones:     map[string]*phoneState{},
+		endedHeard: map[string][]string{},
 		sounds:     map[string]time.Duration{},
 		stats:      Stats{RequestsByPath: map[string]int{}},
 		appsMoved:  make(chan struct{}),

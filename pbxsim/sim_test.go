@@ -348,7 +348,7 @@ func TestServer_PlayMediaList(t *testing.T) {
 	if got, want := call.Heard(), []string{"sound:beep", "digits:48", "number:3"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Heard %v, want %v", got, want)
 	}
-	if got := strings.Join(eventTypes(log.events()), " "); got != "PlaybackStarted PlaybackContinuing PlaybackContinuing PlaybackFinished" {
+	if got := strings.Join(eventTypes(log.events()), " "); got != "PlaybackStarted PlaybackContinuing PlaybackStarted PlaybackContinuing PlaybackStarted PlaybackFinished" {
 		t.Errorf("events %s", got)
 	}
 	sp := mustSpec(t)

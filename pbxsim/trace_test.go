@@ -29,6 +29,28 @@ type traceScenario struct {
 	phones  map[string]Phone
 	callers []timedCaller
 	apps    string // the WebSocket's app list; default "lab"
+	// ringOrderFree: Asterisk sends a created channel's Ringing state
+	// change before, between or after its Dial events within the same
+	// millisecond (hold-watch, hold-pjsip-passive), and a Local channel's
+	// with the application's ring, before or after other events
+	// (blind-transfer): the comparison leaves out the state changes and
+	// the states the events report.
+	ringOrderFree bool
+}
+
+// withoutRingOrder drops what ringOrderFree leaves out.
+func withoutRingOrder(sum map[string][]aritrace.Step) {
+	for k, steps := range sum {
+		out := steps[:0]
+		for _, st := range steps {
+			if st.Type == "ChannelStateChange" {
+				continue
+			}
+			st.State = ""
+			out = append(out, st)
+		}
+		sum[k] = out
+	}
 }
 
 type timedCaller struct {
@@ -40,7 +62,10 @@ func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // citizen is the caller of most traces: 48600100200 dialing 100.
 func citizen(atMs int64, c Caller) timedCaller {
-	c.Number, c.Exten, c.Endpoint = "48600100200", "100", "SIP/127.0.0.1"
+	c.Number, c.Exten = "48600100200", "100"
+	if c.Endpoint == "" {
+		c.Endpoint = "SIP/127.0.0.1"
+	}
 	if c.App == "" {
 		c.App = "lab"
 	}
@@ -144,6 +169,60 @@ var traceScenarios = map[string]traceScenario{
 	"transfer-whisper-noanswer": {
 		phones:  map[string]Phone{"SIP/101": answersAfter(0, 2008), "SIP/102": never},
 		callers: []timedCaller{citizen(1101, Caller{})},
+	},
+	"hold-watch": {
+		ringOrderFree: true,
+		phones: map[string]Phone{"SIP/101": answersAfter(0, 2006,
+			Action{At: ms(2004), Do: Hold}, Action{At: ms(6007), Do: Unhold})},
+		callers: []timedCaller{citizen(1109, Caller{})},
+	},
+	"hold-pjsip": {
+		phones: map[string]Phone{"PJSIP/201": answersAfter(0, 2006,
+			Action{At: ms(2003), Do: Hold}, Action{At: ms(6008), Do: Unhold})},
+		callers: []timedCaller{citizen(1108, Caller{Endpoint: "PJSIP/anonymous"})},
+	},
+	"hold-pjsip-passive": {
+		ringOrderFree: true,
+		phones: map[string]Phone{"PJSIP/201": answersAfter(0, 2006,
+			Action{At: ms(2004), Do: Hold}, Action{At: ms(6007), Do: Unhold})},
+		callers: []timedCaller{citizen(1106, Caller{Endpoint: "PJSIP/anonymous"})},
+	},
+	"hold-moh-class": {
+		phones: map[string]Phone{"SIP/101": answersAfter(2, 2006,
+			Action{At: ms(2004), Do: Hold}, Action{At: ms(10011), Do: Unhold},
+			Action{At: ms(12020), Do: Hold}, Action{At: ms(13527), Do: Unhold},
+			Action{At: ms(17035), Do: Hold}, Action{At: ms(21043), Do: Unhold})},
+		callers: []timedCaller{citizen(2757, Caller{})},
+	},
+	"hold-moh-class-pjsip": {
+		phones: map[string]Phone{"PJSIP/201": answersAfter(1, 2008,
+			Action{At: ms(2009), Do: Hold}, Action{At: ms(10017), Do: Unhold},
+			Action{At: ms(12025), Do: Hold}, Action{At: ms(13533), Do: Unhold},
+			Action{At: ms(17043), Do: Hold}, Action{At: ms(21049), Do: Unhold})},
+		callers: []timedCaller{citizen(2962, Caller{Endpoint: "PJSIP/anonymous"})},
+	},
+	"ring-early-media": {
+		phones:  map[string]Phone{"SIP/101": answersAfter(1, 2007)},
+		callers: []timedCaller{citizen(1984, Caller{})},
+	},
+	"playback-holds-commands": {
+		callers: []timedCaller{citizen(124, Caller{})},
+	},
+	"blind-transfer": {
+		ringOrderFree: true, // ;1's Ringing comes with the application's ring, before or after the swap
+		phones: map[string]Phone{
+			"SIP/101": answersAfter(0, 2005, Action{At: ms(2003), Do: Transfer, Digits: "102"}, Action{At: ms(10012), Do: Hangup}),
+			"SIP/102": answersAfter(1, 2004),
+		},
+		callers: []timedCaller{citizen(1107, Caller{})},
+	},
+	"blind-transfer-pjsip": {
+		ringOrderFree: true,
+		phones: map[string]Phone{
+			"PJSIP/201": answersAfter(0, 2005, Action{At: ms(2003), Do: Transfer, Digits: "202"}, Action{At: ms(10012), Do: Hangup}),
+			"PJSIP/202": answersAfter(0, 2004),
+		},
+		callers: []timedCaller{citizen(1110, Caller{Endpoint: "PJSIP/anonymous"})},
 	},
 	"bridge-play-moh": {
 		phones:  map[string]Phone{"SIP/101": answersAfter(0, 2008, Action{At: ms(3008), Do: Hangup})},
@@ -348,7 +427,11 @@ func runTrace(t *testing.T, name string, sc traceScenario) {
 	if r.apps == "" {
 		r.apps = "lab"
 	}
-	s.onNewChannel = func(id string) { r.simIDs = append(r.simIDs, id) }
+	s.onNewChannel = func(id string) {
+		if chanIDRe.MatchString(id) { // ids the client chose are the trace's own
+			r.simIDs = append(r.simIDs, id)
+		}
+	}
 	for name, p := range sc.phones {
 		s.SetPhone(name, p)
 	}
@@ -368,6 +451,9 @@ func runTrace(t *testing.T, name string, sc traceScenario) {
 	for _, l := range lines {
 		if l.Kind == "event" {
 			typ, id := eventChannelID(l.Event)
+			if !chanIDRe.MatchString(id) {
+				id = "" // an id the client chose: passed through as it is
+			}
 			if id != "" && !seen[id] {
 				seen[id] = true
 				if typ == "ChannelDestroyed" {
@@ -473,6 +559,10 @@ func runTrace(t *testing.T, name string, sc traceScenario) {
 	}
 	want := aritrace.Summarize(traceEvents)
 	got := aritrace.Summarize(r.log.events())
+	if sc.ringOrderFree {
+		withoutRingOrder(want)
+		withoutRingOrder(got)
+	}
 	if len(want) == 0 || len(got) == 0 {
 		t.Fatalf("nothing to compare: %d channels in the trace, %d from the simulator", len(want), len(got))
 	}

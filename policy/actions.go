@@ -85,9 +85,12 @@ type StopPlayback struct{ Playback string }
 type Originate struct {
 	Leg      string
 	Endpoint string
-	CallerID string        // what the called phone shows; validated digits
-	Timeout  time.Duration // Asterisk gives up after this, a safety net
-	Args     string        // Stasis args the channel enters with
+	CallerID string // what the called phone shows; validated digits
+	// CallerName is the name the called phone shows with it (P4d: why a
+	// desk phone rings); empty for none.
+	CallerName string
+	Timeout    time.Duration // Asterisk gives up after this, a safety net
+	Args       string        // Stasis args the channel enters with
 }
 
 // Join bridges the flow's own channel with a leg.
@@ -200,3 +203,84 @@ func (OwnChannel) action() {}
 type Fallback struct{ Exten string }
 
 func (Fallback) action() {}
+
+// SetMusicClass makes Class the music Asterisk plays to the caller on hold:
+// the caller's channel's own class wins over any other (CHANNEL(musicclass),
+// set over ARI), so the clerk's hold plays the department's music (P4h).
+type SetMusicClass struct{ Class string }
+
+// SayLeg plays prompts to a clerk's leg, as one playback (the clerk hears
+// something the caller must not); PlaybackDone comes back.
+type SayLeg struct {
+	Leg      string
+	Playback string
+	Media    []string
+}
+
+func (SetMusicClass) action() {}
+func (SayLeg) action()        {}
+
+// EarlyMedia plays media to a caller who is still ringing, without
+// answering: Asterisk sends it as early media (SIP 183). A tone: item
+// plays until the playback is stopped. PlaybackDone comes back.
+type EarlyMedia struct {
+	Playback string
+	Media    []string
+}
+
+func (EarlyMedia) action() {}
+
+// ListAgreed asks for the times already agreed for the open callbacks of a
+// clerk or department; AgreedListed comes back.
+type ListAgreed struct{ Target callcare.Target }
+
+func (ListAgreed) action() {}
+
+// StartMusic plays music on hold to the caller (a class of
+// musiconhold.conf; the caller's own CHANNEL(musicclass) wins if set). An
+// announcement replaces it while it plays; it comes back by itself.
+type StartMusic struct{ Class string }
+
+// StopMusic stops the caller's music on hold.
+type StopMusic struct{}
+
+// JoinLine puts the call in its department's waiting line (P5.3).
+type JoinLine struct {
+	Department string
+	Target     callcare.Target // the clerk asked for, or the department
+	Needs      bool            // special needs: served first
+}
+
+// LeaveLine takes the call out of its line: it left, or was served.
+type LeaveLine struct{}
+
+// LineTurnOver tells the line's owner how a LineTurn ended: answered (the
+// call leaves the line) or not (it waits again, in its place).
+type LineTurnOver struct {
+	Clerk    callcare.ClerkID // who was rung
+	Answered bool
+}
+
+func (StartMusic) action()   {}
+func (StopMusic) action()    {}
+func (JoinLine) action()     {}
+func (LeaveLine) action()    {}
+func (LineTurnOver) action() {}
+
+// ResolveTransfer asks the shell what the number a clerk keyed in reaches
+// (the DTMF fallback of a transfer); Transferred comes back.
+type ResolveTransfer struct{ Leg, To string }
+
+// AddToBridge adds a clerk's leg to the call's bridge, where the caller
+// is: a transfer's target, once it has heard who and why.
+type AddToBridge struct{ Leg string }
+
+func (ResolveTransfer) action() {}
+func (AddToBridge) action()     {}
+
+// SetCallerName sets the caller id name of the caller's channel, which the
+// desk phones rung next show with the caller's number (P4d): why the call
+// comes.
+type SetCallerName struct{ Name string }
+
+func (SetCallerName) action() {}

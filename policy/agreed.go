@@ -126,7 +126,8 @@ func (a *AgreedCallback) ringStep() []Action {
 		a.legs[leg] = c
 		caller, _ := callcare.CallableNumber(a.task.Number)
 		acts = append(acts, Originate{Leg: leg, Endpoint: c.Endpoint, CallerID: string(caller),
-			Timeout: 2 * a.set.Procedure.RingLimit(), Args: "callback-clerk"})
+			CallerName: DisplayName(a.set.Say.Lang, WhyCallback, callcare.Clerk{}, a.task.Priority == callcare.PrioritySpecialNeeds, a.set.DisplayMax), // P4d
+			Timeout:    2 * a.set.Procedure.RingLimit(), Args: "callback-clerk"})
 	}
 	return acts
 }

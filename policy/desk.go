@@ -21,6 +21,7 @@ type SessionSettings struct {
 	KeyTimeout time.Duration // P5.1: long, so nobody is rushed
 	Dial       string        // dial string for a citizen, with {number}
 	CallerID   string        // the office's number, shown to citizens
+	DisplayMax int           // characters a desk phone displays of a caller id name (P4d)
 }
 
 type deskPhase int

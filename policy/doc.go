@@ -8,7 +8,8 @@
 //   - P4a, answer by the 3rd ring: inbound.go counts rings from the clerk's
 //     first RINGING and overflows along the chain when the limit passes.
 //   - P4l: when the clerk hangs up first, the caller hears closing words
-//     instead of a dead line (inbound.go, legGone).
+//     instead of a dead line (inbound.go, legGone), and the clerk is named
+//     in the record for the report.
 //   - P4c (recording what a callback needs): a call that nobody answered ends
 //     missed or abandoned with the caller, the number dialed, the intended
 //     target and the rings heard; callback.go turns it into a task and
@@ -26,6 +27,13 @@
 //     decides who an absent clerk's agreed callback rings and whose
 //     callbacks a substitute's queue holds. forward.go is the desk phone's
 //     forward codes (*21, *20): set or clear, and say what is in force.
+//   - Whoever waits hears why (P4p), each wait in a file of its own: a
+//     clerk's hold (hold.go, P4h), the overflow (overflow.go), a busy
+//     clerk's caller offered a callback or a time (busy.go, slots.go, P4b),
+//     a department's waiting line (line.go orders it, inline.go is the
+//     call in it, P5.3), transfers (transfer.go, P4o), and what a ringing
+//     desk phone shows (display.go, P4d). wait.go names each wait and the
+//     bound the P4p tables hold every state to.
 //
 // Every machine has the same three methods: Step(event, now) returns the
 // actions to carry out in order, Deadline says when it wants a TimerFired,

@@ -123,3 +123,53 @@ type LegKeyPressed struct {
 }
 
 func (LegKeyPressed) event() {}
+
+// LegHeld: the clerk put the call on hold with the desk phone's own key
+// (ARI ChannelHold on the clerk's channel). Asterisk itself plays music to
+// the other party meanwhile (P4h).
+type LegHeld struct{ Leg string }
+
+// LegUnheld: the clerk took the call back (ARI ChannelUnhold).
+type LegUnheld struct{ Leg string }
+
+func (LegHeld) event()   {}
+func (LegUnheld) event() {}
+
+// AgreedListed: the times already agreed for a clerk or department
+// (result of ListAgreed).
+type AgreedListed struct{ Times []time.Time }
+
+func (AgreedListed) event() {}
+
+// LinePosition: the call's place in its department's waiting line, sent
+// by the line's owner whenever it changes (1 is the next to be served).
+type LinePosition struct{ Position int }
+
+// LineTurn: a clerk the call may go to is free; the line's owner offers
+// the call to that clerk, and to nobody else meanwhile.
+type LineTurn struct{ Clerk callcare.Clerk }
+
+func (LinePosition) event() {}
+func (LineTurn) event()     {}
+
+// Transferred: the clerk on Leg transfers the call to the number To (P4o):
+// with the desk phone's own key (Asterisk swapped its Local channel pair
+// Locals in for the phone, which the service hangs up), or with the keys
+// of the DTMF fallback (after ResolveTransfer). Target and Steps are what
+// the number reaches, Found false when it reaches nobody.
+type Transferred struct {
+	Leg    string
+	To     string
+	Target callcare.Target
+	Found  bool
+	Steps  []callcare.Step
+	Locals []string
+}
+
+// LegReplaced: a clerk's phone transferred the call somewhere outside the
+// service: Asterisk's Local channel By took the clerk's place in the
+// bridge, and the caller now talks through it.
+type LegReplaced struct{ Leg, By string }
+
+func (Transferred) event() {}
+func (LegReplaced) event() {}

@@ -16,6 +16,20 @@ type InboundSettings struct {
 	KeyTimeout time.Duration // P5.1: long
 	NoteMax    time.Duration // the longest voice note
 	FlagKey    string        // the key a clerk presses during a call to flag special needs
+	// Waiting says how a waiting caller is kept informed (P4h, P4p).
+	Waiting callcare.Waiting
+	// Music is each department's music-on-hold class, by number; one not
+	// listed plays Waiting.MusicClass.
+	Music map[string]string
+	// WhenBusy is each department's choice for a busy clerk's caller
+	// (P4b), by number; one not listed overflows.
+	WhenBusy map[string]callcare.BusyPolicy
+	// TransferPrefix starts a transfer keyed in by a clerk during a call
+	// (P4o): the prefix, the number, then # or a pause. Empty: none.
+	TransferPrefix string
+	// DisplayMax is how many characters the desk phones display of a
+	// caller id name (P4d); 0 for no limit.
+	DisplayMax int
 }
 
 // Arrival is a citizen's call as it enters the service.
@@ -39,11 +53,16 @@ type Arrival struct {
 type phase int
 
 const (
-	phaseRinging    phase = iota // clerks are being rung (P4a)
-	phaseConnected               // a clerk took the call
-	phaseClosing                 // a last message plays before the service hangs up
-	phaseAfterHours              // the office is closed: the caller may ask for a callback
-	phaseRecording               // the caller records a voice note for the callback
+	phaseRinging      phase = iota // clerks are being rung (P4a)
+	phaseConnected                 // a clerk took the call
+	phaseClosing                   // a last message plays before the service hangs up
+	phaseAfterHours                // the office is closed: the caller may ask for a callback
+	phaseRecording                 // the caller records a voice note for the callback
+	phaseHoldCallback              // on hold, the caller took a callback: both sides are let go
+	phaseBusyMenu                  // the clerk is busy: the caller chooses (P4b)
+	phaseSlots                     // the caller picks a time for the callback (P4b)
+	phaseLine                      // waiting in the department's line with music (P5.3)
+	phaseWhisper                   // a transfer's target hears who and why before being connected (P4o)
 	phaseDone
 )
 
@@ -85,6 +104,26 @@ type Inbound struct {
 	// linkDown: events are being lost. A deadline that passes meanwhile
 	// waits for the resync: the clerk may have answered in the gap.
 	linkDown bool
+
+	hold        holdState // the clerk holds the call (hold.go)
+	music       string    // the music class set on the caller's channel; "" for Asterisk's default
+	clerkNotice string    // the prompt a clerk back from hold hears
+	callerLeft  bool      // phaseHoldCallback: the caller's side is over
+
+	overflowing  string // the overflow announcement and tone playing now (overflow.go)
+	overflowSaid bool   // said once a call
+
+	menuN int         // menus said, for their playback ids (busy.go)
+	slots []time.Time // the free times read out to the caller
+
+	inLine    bool      // the call waits in its department's line (inline.go)
+	lineSince time.Time // when it joined
+	linePos   int       // its place, as last told; 0 before the first
+
+	xfer      transferState // a transfer under way (transfer.go)
+	xferStart int           // the first step of the transfer's target
+
+	shown string // the caller id name set on the caller's channel (display.go)
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -126,6 +165,9 @@ func (c *Inbound) Deadline() time.Time {
 	if c.linkDown {
 		return time.Time{}
 	}
+	if c.phase == phaseRinging && c.xfer.on && (c.deadline.IsZero() || c.xfer.next.Before(c.deadline)) {
+		return c.xfer.next // a request for patience comes first
+	}
 	return c.deadline
 }
 
@@ -140,7 +182,25 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	if c.phase == phaseDone {
 		return nil
 	}
+	switch c.phase {
+	case phaseHoldCallback:
+		return c.holdCallbackStep(ev, now)
+	case phaseBusyMenu, phaseSlots:
+		return c.menuStep(ev, now)
+	case phaseLine:
+		return c.lineStep(ev, now)
+	case phaseWhisper:
+		return c.whisperStep(ev, now)
+	}
 	switch ev := ev.(type) {
+	case Transferred:
+		return c.transferred(ev, now)
+	case LegReplaced:
+		return c.legReplaced(ev, now)
+	case LegHeld:
+		return c.legHeld(ev.Leg, now)
+	case LegUnheld:
+		return c.legUnheld(ev.Leg, now)
 	case LegRinging:
 		return c.legRinging(ev, now)
 	case LegAnswered:
@@ -154,6 +214,14 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	case Stuck:
 		return c.stuck(ev, now)
 	case PlaybackDone:
+		if ev.Playback == c.xfer.said && c.xfer.said != "" {
+			c.xfer.said = ""
+			return nil
+		}
+		if ev.Playback == c.hold.playing && c.hold.playing != "" {
+			c.hold.playing = ""
+			return nil
+		}
 		if ev.Playback != c.playing {
 			return nil
 		}
@@ -169,6 +237,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
 		}
 	case TimerFired:
+		if c.phase == phaseRinging && c.xfer.on && !c.linkDown {
+			return c.transferTimer(now)
+		}
 		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
 			return nil
 		}
@@ -181,12 +252,28 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
+		case phaseConnected:
+			if !c.xfer.keysDone.IsZero() && !now.Before(c.xfer.keysDone) {
+				return c.keyedTransfer(now)
+			}
+			if c.hold.on {
+				return c.announceHold(now)
+			}
 		}
 	case KeyPressed:
-		if c.phase == phaseAfterHours {
+		switch {
+		case c.phase == phaseRinging && c.inLine && ev.Digit == "2":
+			// Leaving the line while its turn rings: the clerk is let go.
+			return append(c.leaveLegs(now, now, "cancelled", "normal"), c.leaveLine(now)...)
+		case c.phase == phaseAfterHours:
 			return c.afterHoursKey(ev.Digit, now)
+		case c.phase == phaseConnected && c.hold.on:
+			return c.holdKey(ev.Digit, now)
 		}
 	case LegKeyPressed:
+		if acts, taken := c.clerkKeys(ev, now); taken {
+			return acts
+		}
 		return c.clerkKey(ev)
 	case RecordingDone:
 		if c.phase == phaseRecording {
@@ -210,7 +297,7 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 	// A phone that has not even started ringing after twice the ring limit
 	// is treated as unreachable, so no call hangs on a silent leg.
 	c.deadline = now.Add(2 * c.proc.RingLimit())
-	var acts []Action
+	acts := c.display()
 	for _, clerk := range s.Clerks {
 		l := &leg{
 			id:      fmt.Sprintf("%s-%d", c.rec.ID, len(c.legs)+1),
@@ -218,7 +305,11 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 			attempt: len(c.rec.Attempts),
 		}
 		c.legs = append(c.legs, l)
-		c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: clerk.ID, Via: s.Via, DialedAt: now})
+		a := callcare.Attempt{Clerk: clerk.ID, Via: s.Via, DialedAt: now}
+		if c.xfer.on && !c.xfer.back {
+			a.TransferredBy = c.xfer.from.ID
+		}
+		c.rec.Attempts = append(c.rec.Attempts, a)
 		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk, Forward: s.Forward})
 	}
 	return acts
@@ -249,6 +340,9 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 		// come back: it is being hung up.
 		return nil
 	}
+	if c.xfer.on {
+		return c.transferAnswered(l, now) // P4o: the whisper first
+	}
 	l.state = legAnswered
 	c.answered = l
 	c.phase = phaseConnected
@@ -262,7 +356,15 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
-	acts = append(acts, Connect{Leg: l.id}, Save{c.rec})
+	acts = append(acts, c.stopOverflow()...)
+	if c.inLine {
+		// Served from the line: its music stops, and the line lets it go.
+		c.inLine = false
+		acts = append(acts, StopMusic{}, LineTurnOver{Clerk: a.Clerk, Answered: true})
+	}
+	acts = append(acts, Connect{Leg: l.id})
+	acts = append(acts, c.setMusic(a.Clerk)...)
+	acts = append(acts, Save{c.rec})
 	if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
 		// P4c: the citizen got through; what they were owed is settled.
 		acts = append(acts, CloseTasks{Number: n, Resolution: callcare.ResolvedGotThrough})
@@ -292,7 +394,13 @@ func (c *Inbound) legGone(ev LegGone, now time.Time) []Action {
 		l.state = legGone
 		c.rec.Attempts[l.attempt].EndedAt = now
 		c.rec.HungUpBy = orParty(ev.By, callcare.PartyClerk)
-		return c.close(c.set.Prompts.Goodbye, now)
+		if c.rec.HungUpBy == callcare.PartyClerk {
+			c.rec.HungUpClerk = c.rec.Attempts[l.attempt].Clerk // counted against them (P4l)
+		}
+		// A hold announcement would play before the goodbye: stop it.
+		acts := c.stopHoldPrompt()
+		c.hold.on = false
+		return append(acts, c.close(c.set.Prompts.Goodbye, now)...)
 	}
 	c.endLeg(l, "ended", now)
 	if l.step != c.step || c.phase != phaseRinging {
@@ -304,6 +412,11 @@ func (c *Inbound) legGone(ev LegGone, now time.Time) []Action {
 func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 	switch c.phase {
 	case phaseRinging:
+		if c.xfer.on {
+			// Hung up while being transferred: the call was answered.
+			acts := c.leaveLegs(now, now, "cancelled", "normal")
+			return c.finish(by, now, acts...)
+		}
 		reason := callcare.ReasonAbandoned
 		c.rec.Outcome = callcare.OutcomeAbandoned
 		if by == callcare.PartyPBX {
@@ -312,6 +425,9 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 		}
 		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
+		if c.inLine {
+			acts = append(acts, LeaveLine{})
+		}
 		acts = append(acts, c.task(reason, "", now)...)
 		return c.finish(by, now, acts...)
 	case phaseAfterHours, phaseRecording:
@@ -347,9 +463,26 @@ func (c *Inbound) nextIfStepOver(now time.Time) []Action {
 
 // next moves to the next step of the chain, or ends the call as missed.
 func (c *Inbound) next(now time.Time) []Action {
+	if c.xfer.on {
+		if !c.xfer.back && c.step+1 < len(c.steps) {
+			c.step++ // the target's own overflow
+			return c.dialStep(now)
+		}
+		return c.transferNext(now)
+	}
+	if c.inLine {
+		return c.lineTurnOver(now) // back in line, in its place
+	}
+	if c.busyOffered() {
+		return c.offerBusy(now) // P4b
+	}
 	c.step++
 	if c.step < len(c.steps) {
-		return c.dialStep(now)
+		// What the phones show is set before the announcement plays: a
+		// playback would hold the request (display.go).
+		acts := c.display()
+		acts = append(acts, c.announceOverflow()...)
+		return append(acts, c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
@@ -363,11 +496,21 @@ const promptLimit = 2 * time.Minute
 
 // close plays a last message, then hangs up (on PlaybackDone).
 func (c *Inbound) close(sound string, now time.Time) []Action {
+	acts := c.stopOverflow()
 	c.phase = phaseClosing
 	// Should the end of the message never be heard of, the line still ends.
 	c.deadline = now.Add(promptLimit)
 	c.playing = c.rec.ID + "-closing"
-	return []Action{Play{Playback: c.playing, Sound: sound}}
+	return append(acts, Play{Playback: c.playing, Sound: sound})
+}
+
+// closeSaying is close with a message of several items (a time said).
+func (c *Inbound) closeSaying(media []string, now time.Time) []Action {
+	acts := c.stopOverflow()
+	c.phase = phaseClosing
+	c.deadline = now.Add(promptLimit)
+	c.playing = c.rec.ID + "-closing"
+	return append(acts, Say{Playback: c.playing, Media: media})
 }
 
 // task records the call as a callback task (P4c), once per call.
@@ -389,7 +532,7 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 func (c *Inbound) leaveLegs(now, ringsAt time.Time, result, reason string) []Action {
 	var acts []Action
 	for _, l := range c.legs {
-		if l.step != c.step || l.state == legGone || l == c.answered {
+		if l.step != c.step || l.state == legGone || l.state == legAnswered || l == c.answered {
 			continue
 		}
 		c.endLeg(l, result, now)

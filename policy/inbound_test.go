@@ -15,20 +15,26 @@ var (
 	t0   = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	proc = callcare.Procedure{AnswerWithinRings: 3, RingCycle: 5 * time.Second}
 
-	anna  = callcare.Clerk{ID: "anowak", Endpoint: "PJSIP/101"}
-	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102"}
-	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103"}
+	anna  = callcare.Clerk{ID: "anowak", Endpoint: "PJSIP/101", Department: "100", Extension: "101"}
+	piotr = callcare.Clerk{ID: "pwisniewski", Endpoint: "PJSIP/102", Department: "200", Extension: "102"}
+	ewa   = callcare.Clerk{ID: "ezielinska", Endpoint: "PJSIP/103", Department: "200", Extension: "103"}
 
 	// prompts: short names the tables can read.
 	prompts = callcare.Prompts{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
 		OfficeClosed: "closed", Press1Callback: "press1", RecordNote: "note", CallbackThanks: "thanks",
 		CallbacksNone: "none", CallbacksWaiting: "waiting", CallbackFrom: "from", CallbackReceived: "received", CallbackTries: "tries",
 		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
-		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor"}
+		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
+		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing",
+		ClerkBusy: "clerkbusy", BusyChoices: "busychoices", Slots: "slots", BusyWait: "busywait",
+		LinePosition: "linepos", LineLeave: "lineleave", LineOffer: "lineoffer",
+		Transferring: "transferring", TransferWait: "xferwait", WhisperFrom: "wfrom", WhisperCaller: "wcaller",
+		WhisperNeeds: "wneeds", TransferBack: "xferback"}
 
 	// inboundSet: an office open around the clock unless a test says not.
 	inboundSet = policy.InboundSettings{Procedure: proc, Prompts: prompts, Say: policy.Saying{Lang: "en"}, Rules: sessionSet.Rules,
-		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*"}
+		KeyTimeout: 10 * time.Second, NoteMax: 30 * time.Second, FlagKey: "*",
+		Waiting: callcare.DefaultWaiting}
 )
 
 func at(d time.Duration) time.Time { return t0.Add(d) }
@@ -68,7 +74,7 @@ func TestInbound(t *testing.T) {
 			steps: []step{
 				{at: 4 * time.Second, ev: policy.LegRinging{Leg: "c-1"}, deadline: 19 * time.Second},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: ""},
-				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2", deadline: 49 * time.Second},
+				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2", deadline: 49 * time.Second},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
 				if a := r.Attempts[0]; a.Result != "noanswer" || a.Rings != 3 {
@@ -99,9 +105,9 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 15*time.Second + time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: ""},
-				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "connect:c-2 save close-tasks:48600100200"},
+				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 		},
 		{
@@ -109,7 +115,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal dial:c-2"},
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 20 * time.Millisecond, ev: policy.LegGone{Leg: "c-1"}, want: ""},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
@@ -123,7 +129,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 			},
 		},
 		{
@@ -149,9 +155,9 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 15 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 play:vm-nobodyavail", deadline: 30*time.Second + 2*time.Minute},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 stop play:vm-nobodyavail", deadline: 30*time.Second + 2*time.Minute},
 				{at: 33 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeMissed,
@@ -183,7 +189,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
 				{at: 15 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal task:abandoned/48600100200/p0 save finish"},
 			},
 			outcome: callcare.OutcomeAbandoned,
@@ -201,7 +207,7 @@ func TestInbound(t *testing.T) {
 			},
 			outcome: callcare.OutcomeAnswered,
 			check: func(t *testing.T, r callcare.CallRecord) {
-				if r.HungUpBy != callcare.PartyClerk || r.WaitToAnswer() != 3*time.Second || r.AnsweredRing != 1 {
+				if r.HungUpBy != callcare.PartyClerk || r.HungUpClerk != "anowak" || r.WaitToAnswer() != 3*time.Second || r.AnsweredRing != 1 {
 					t.Errorf("hung up by %s after waiting %s, ring %d", r.HungUpBy, r.WaitToAnswer(), r.AnsweredRing)
 				}
 			},
@@ -272,7 +278,7 @@ func TestInbound(t *testing.T) {
 		{
 			rule: "P5.3", name: "a missed call from the special-needs line goes first",
 			arrival: func() policy.Arrival { a := arrival([]callcare.Clerk{anna}); a.Needs = callcare.NeedsLine; return a }(),
-			start:   "save ring dial:c-1",
+			start:   "save ring name:SN dial:c-1", // P4d: the phone shows it
 			steps: []step{
 				{at: time.Second, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal task:missed/48600100200/p1 play:vm-nobodyavail"},
 			},
@@ -343,6 +349,9 @@ func TestInbound(t *testing.T) {
 	}
 }
 
+// inSbrief: brief asked sbrief, which must not ask back.
+var inSbrief bool
+
 // brief writes actions compactly so a table row reads like the call.
 func brief(acts []policy.Action) string {
 	var out []string
@@ -379,8 +388,46 @@ func brief(acts []policy.Action) string {
 			out = append(out, "record")
 		case policy.FlagNeeds:
 			out = append(out, "flag:"+string(a.Number))
+		case policy.SetMusicClass:
+			out = append(out, "music:"+a.Class)
+		case policy.SayLeg:
+			out = append(out, "sayleg:"+a.Leg+"("+strings.Join(a.Media, ",")+")")
+		case policy.ListAgreed:
+			out = append(out, "list-agreed:"+a.Target.String())
+		case policy.StartMusic:
+			out = append(out, "moh:"+a.Class)
+		case policy.StopMusic:
+			out = append(out, "moh-stop")
+		case policy.JoinLine:
+			j := "join-line:" + a.Department + "/" + a.Target.String()
+			if a.Needs {
+				j += "/needs"
+			}
+			out = append(out, j)
+		case policy.LeaveLine:
+			out = append(out, "leave-line")
+		case policy.LineTurnOver:
+			if a.Answered {
+				out = append(out, "turn-over:answered")
+			} else {
+				out = append(out, "turn-over:declined")
+			}
+		case policy.SetCallerName:
+			out = append(out, "name:"+a.Name)
+		case policy.ResolveTransfer:
+			out = append(out, "resolve-transfer:"+a.Leg+"/"+a.To)
+		case policy.AddToBridge:
+			out = append(out, "add:"+a.Leg)
+		case policy.EarlyMedia:
+			out = append(out, "early("+strings.Join(a.Media, ",")+")")
 		default:
+			if inSbrief {
+				out = append(out, fmt.Sprintf("%T", a)) // neither knows it
+				continue
+			}
+			inSbrief = true
 			out = append(out, sbrief([]policy.Action{a}))
+			inSbrief = false
 		}
 	}
 	return strings.Join(out, " ")

@@ -44,9 +44,9 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		INSERT INTO calls (
 			id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, needs, created_at, updated_at,
+			rings_heard, outcome, hung_up_by, needs, hung_up_clerk, created_at, updated_at,
 			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			caller_id     = excluded.caller_id,
 			caller_name   = excluded.caller_name,
@@ -62,6 +62,7 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 			outcome       = excluded.outcome,
 			hung_up_by    = excluded.hung_up_by,
 			needs         = excluded.needs,
+			hung_up_clerk = excluded.hung_up_clerk,
 			updated_at    = excluded.updated_at,
 			forwarded_kind = excluded.forwarded_kind,
 			forwarded_id   = excluded.forwarded_id,
@@ -72,7 +73,7 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		string(rec.Target.Kind), rec.Target.ID,
 		formatTime(rec.StartedAt), formatTime(rec.AnsweredAt), formatTime(rec.EndedAt),
 		string(rec.AnsweredBy), rec.AnsweredRing, rec.RingsHeard,
-		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), now, now,
+		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), string(rec.HungUpClerk), now, now,
 		string(rec.Forwarded.To.Kind), rec.Forwarded.To.ID, string(rec.Forwarded.By),
 		string(rec.Forwarded.Reason), rec.Forwarded.Loop,
 	); err != nil {
@@ -88,8 +89,8 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO call_attempts (
 			call_id, seq, clerk, via_kind, via_id,
-			dialed_at, ringing_at, ended_at, result, rings
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			dialed_at, ringing_at, ended_at, result, rings, transferred_by
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		if _, err := stmt.ExecContext(ctx,
 			rec.ID, i+1, string(a.Clerk), string(a.Via.Kind), a.Via.ID,
 			formatTime(a.DialedAt), formatTime(a.RingingAt), formatTime(a.EndedAt),
-			a.Result, a.Rings,
+			a.Result, a.Rings, string(a.TransferredBy),
 		); err != nil {
 			return fmt.Errorf("attempt %d: %w", i+1, err)
 		}
@@ -146,6 +147,42 @@ func (db *DB) Calls(ctx context.Context, f callcare.CallFilter) ([]callcare.Call
 	return recs, nil
 }
 
+// ClerksHungUpFirst counts, per clerk, the calls started in f's window
+// that the clerk hung up before the caller (P4l). f's Limit and Outcome
+// are not used.
+func (db *DB) ClerksHungUpFirst(ctx context.Context, f callcare.CallFilter) (map[callcare.ClerkID]int, error) {
+	where, args := []string{"hung_up_clerk <> ''"}, []any{}
+	if !f.Since.IsZero() {
+		where, args = append(where, "started_at >= ?"), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "started_at < ?"), append(args, formatTime(f.Until))
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT hung_up_clerk, COUNT(*) FROM calls WHERE `+strings.Join(where, " AND ")+` GROUP BY hung_up_clerk`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+	}
+	defer rows.Close()
+	out := map[callcare.ClerkID]int{}
+	for rows.Next() {
+		var clerk string
+		var n int
+		if err := rows.Scan(&clerk, &n); err != nil {
+			return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+		}
+		out[callcare.ClerkID(clerk)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: clerks hung up first: %w", err)
+	}
+	return out, nil
+}
+
 // calls reads the calls matching where (newest first, at most limit, -1 for
 // all) and their attempts, from one snapshot.
 func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([]callcare.CallRecord, error) {
@@ -161,7 +198,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
-			rings_heard, outcome, hung_up_by, needs,
+			rings_heard, outcome, hung_up_by, needs, hung_up_clerk,
 			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop
 		FROM calls
 		WHERE `+where+`
@@ -179,14 +216,14 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			r                         callcare.CallRecord
 			targetKind                string
 			answeredBy, outcome, hung string
-			needs                     string
+			needs, hungClerk          string
 			started, answered, ended  sql.NullString
 			fwdKind, fwdBy, fwdReason string
 			fwd                       = &r.Forwarded
 		)
 		if err := rows.Scan(&r.ID, &r.CallerID, &r.CallerName, &r.Dialed, &targetKind, &r.Target.ID,
 			&started, &answered, &ended, &answeredBy, &r.AnsweredRing,
-			&r.RingsHeard, &outcome, &hung, &needs,
+			&r.RingsHeard, &outcome, &hung, &needs, &hungClerk,
 			&fwdKind, &fwd.To.ID, &fwdBy, &fwdReason, &fwd.Loop); err != nil {
 			return nil, err
 		}
@@ -202,6 +239,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 		r.Outcome = callcare.Outcome(outcome)
 		r.HungUpBy = callcare.Party(hung)
 		r.Needs = callcare.NeedsSource(needs)
+		r.HungUpClerk = callcare.ClerkID(hungClerk)
 		if r.StartedAt, err = parseTime(started); err != nil {
 			return nil, err
 		}
@@ -223,7 +261,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 	}
 
 	rows, err = tx.QueryContext(ctx, `
-		SELECT call_id, clerk, via_kind, via_id, dialed_at, ringing_at, ended_at, result, rings
+		SELECT call_id, clerk, via_kind, via_id, dialed_at, ringing_at, ended_at, result, rings, transferred_by
 		FROM call_attempts
 		WHERE call_id IN (`+selected+`)
 		ORDER BY call_id, seq`, args...)
@@ -236,11 +274,13 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			a                      callcare.Attempt
 			callID, clerk, viaKind string
 			dialed, ringing, ended sql.NullString
+			transferredBy          string
 		)
-		if err := rows.Scan(&callID, &clerk, &viaKind, &a.Via.ID, &dialed, &ringing, &ended, &a.Result, &a.Rings); err != nil {
+		if err := rows.Scan(&callID, &clerk, &viaKind, &a.Via.ID, &dialed, &ringing, &ended, &a.Result, &a.Rings, &transferredBy); err != nil {
 			return nil, err
 		}
 		a.Clerk = callcare.ClerkID(clerk)
+		a.TransferredBy = callcare.ClerkID(transferredBy)
 		a.Via.Kind = callcare.TargetKind(viaKind)
 		if a.DialedAt, err = parseTime(dialed); err != nil {
 			return nil, err

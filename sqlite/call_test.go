@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -576,4 +577,46 @@ func BenchmarkSaveCall(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// TestDB_ClerksHungUpFirst: P4l counted per clerk, in a time window.
+func TestDB_ClerksHungUpFirst(t *testing.T) {
+	db := MustOpenDB(t)
+	save := func(id string, at time.Time, clerk callcare.ClerkID) {
+		rec := answeredCall(id, at)
+		if clerk != "" {
+			rec.HungUpBy, rec.HungUpClerk = callcare.PartyClerk, clerk
+		}
+		MustSaveCall(t, db, rec)
+	}
+	save("c1", t0, "anowak")
+	save("c2", t0.Add(time.Hour), "anowak")
+	save("c3", t0.Add(2*time.Hour), "pwisniewski")
+	save("c4", t0.Add(3*time.Hour), "")
+	save("c5", t0.Add(48*time.Hour), "anowak")
+	if got := MustCall(t, db, "c3"); got.HungUpClerk != "pwisniewski" {
+		t.Errorf("hung up clerk %q", got.HungUpClerk)
+	}
+	got, err := db.ClerksHungUpFirst(context.Background(), callcare.CallFilter{Since: t0, Until: t0.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[callcare.ClerkID]int{"anowak": 2, "pwisniewski": 1}; !maps.Equal(got, want) {
+		t.Errorf("counts %v, want %v", got, want)
+	}
+}
+
+// TestDB_AttemptTransferredBy: a transfer's attempts keep who transferred (P4o).
+func TestDB_AttemptTransferredBy(t *testing.T) {
+	db := MustOpenDB(t)
+	rec := answeredCall("c1", t0)
+	rec.Attempts[len(rec.Attempts)-1].TransferredBy = "anowak"
+	MustSaveCall(t, db, rec)
+	got := MustCall(t, db, "c1")
+	if a := got.Attempts[len(got.Attempts)-1]; a.TransferredBy != "anowak" {
+		t.Errorf("attempt %+v", a)
+	}
+	if got.Attempts[0].TransferredBy != "" {
+		t.Errorf("first attempt %+v", got.Attempts[0])
+	}
 }

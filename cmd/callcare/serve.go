@@ -136,10 +136,12 @@ func settings(c *config.Config) ari.Settings {
 		Inbound: policy.InboundSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout, NoteMax: cb.NoteMax, FlagKey: "*",
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
+			Waiting: c.Waiting, Music: map[string]string{}, WhenBusy: map[string]callcare.BusyPolicy{},
+			TransferPrefix: c.Waiting.TransferPrefix, DisplayMax: c.Waiting.DisplayLength,
 		},
 		Session: policy.SessionSettings{
 			Procedure: c.Procedure, Rules: rules, KeyTimeout: cb.KeyTimeout,
-			Dial: cb.Dial, CallerID: cb.CallerID,
+			Dial: cb.Dial, CallerID: cb.CallerID, DisplayMax: c.Waiting.DisplayLength,
 			Prompts: c.Prompts, Say: policy.Saying{Lang: c.Language},
 		},
 		Absences: callcare.Absences{Rules: c.Absences, Hours: c.OfficeHours},
@@ -155,6 +157,10 @@ func settings(c *config.Config) ari.Settings {
 		SchedulerTick:  cb.SchedulerTick,
 		NoteRetention:  cb.NoteRetention,
 		Retention:      c.Retention,
+	}
+	for _, d := range c.Directory.Departments {
+		set.Inbound.Music[d.Number] = c.Waiting.MusicOf(d)
+		set.Inbound.WhenBusy[d.Number] = d.WhenBusy
 	}
 	for _, l := range c.SpecialNeeds.Lines {
 		set.Needs.Lines = append(set.Needs.Lines, l.Number)

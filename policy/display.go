@@ -1,0 +1,121 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/callcare/callcare"
+)
+
+// What the ringing desk phone shows (P4d): the citizen's number as the
+// caller id number, and as its name why the call comes, so the clerk
+// knows how to introduce themselves: overflowed from a colleague,
+// transferred by one, a callback at an agreed time, a person with special
+// needs. A direct call shows what the caller's own network sent, and
+// costs no request. The text is cut to what phones display.
+
+// Why is the reason a desk phone rings.
+type Why int
+
+const (
+	WhyDirect   Why = iota // the clerk (or their department) was dialed
+	WhyOverflow            // the one dialed did not answer in time (P4a)
+	WhyTransfer            // a colleague transferred the call (P4o)
+	WhyBack                // the clerk's own transfer came back unanswered
+	WhyCallback            // an agreed-time callback (P4m)
+)
+
+// labels are the words of the display, by language.
+var labels = map[string]map[Why]string{
+	"pl": {WhyOverflow: "Przekier. od", WhyTransfer: "Przek. od", WhyBack: "Powrót przek.", WhyCallback: "Oddzwonienie"},
+	"en": {WhyOverflow: "Overflow from", WhyTransfer: "Transfer from", WhyBack: "Transfer back", WhyCallback: "Callback"},
+}
+
+var needsLabel = map[string]string{"pl": "SP", "en": "SN"}
+
+// DisplayName is the caller id name a desk phone shows for a call that
+// rings it for why, from clerk (who overflowed or transferred it; zero
+// for none), with special needs or not, cut to max characters (0: no
+// limit). It is "" for a direct call of a caller without known needs:
+// the phone then shows what came with the call.
+func DisplayName(lang string, why Why, from callcare.Clerk, needs bool, max int) string {
+	if lang != "en" {
+		lang = "pl"
+	}
+	var parts []string
+	if needs {
+		parts = append(parts, needsLabel[lang])
+	}
+	if l := labels[lang][why]; l != "" {
+		parts = append(parts, l)
+		if (why == WhyOverflow || why == WhyTransfer) && from.ID != "" {
+			parts = append(parts, shortName(from))
+		}
+	}
+	return cut(strings.Join(parts, " "), max)
+}
+
+// shortName is "A. Nowak", or the id when the directory has no name.
+func shortName(c callcare.Clerk) string {
+	if c.Surname == "" {
+		return string(c.ID)
+	}
+	if r, _ := utf8.DecodeRuneInString(c.Name); r != utf8.RuneError && c.Name != "" {
+		return string(r) + ". " + c.Surname
+	}
+	return c.Surname
+}
+
+func cut(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return strings.TrimSpace(string([]rune(s)[:max]))
+}
+
+// display decides what the phones of the step about to ring show, and
+// asks for it to be set on the caller's channel when it changes.
+func (c *Inbound) display() []Action {
+	why, from := WhyDirect, callcare.Clerk{}
+	switch {
+	case c.xfer.on && c.xfer.back:
+		why = WhyBack
+	case c.xfer.on:
+		why, from = WhyTransfer, c.xfer.from
+	case c.inLine:
+	case c.step > 0:
+		why = WhyOverflow
+		if prev := c.steps[c.step-1]; len(prev.Clerks) > 0 {
+			from = prev.Clerks[0]
+		}
+	}
+	name := DisplayName(c.set.Say.Lang, why, from, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
+	if name == c.shown {
+		return nil
+	}
+	c.shown = name
+	if name == "" {
+		name = c.rec.CallerName // back to what the caller's network sent
+	}
+	// Asterisk answers a variable request only once the channel's playback
+	// ends (trace playback-holds-commands): the ringing tone would hold it,
+	// and the dial behind it, forever. Stop what plays, set, play on.
+	var acts []Action
+	tone := c.overflowing != ""
+	if tone {
+		acts = append(acts, StopPlayback{Playback: c.overflowing})
+		c.overflowing = ""
+	}
+	if c.xfer.said != "" {
+		acts = append(acts, StopPlayback{Playback: c.xfer.said})
+		c.xfer.said = ""
+	}
+	acts = append(acts, SetCallerName{Name: name})
+	if tone {
+		c.menuN++
+		c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
+		acts = append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
+	}
+	return acts
+}

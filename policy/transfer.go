@@ -1,0 +1,318 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// Transfers (P4o): a clerk passes the caller to a colleague with the desk
+// phone's own transfer key (a blind transfer; Asterisk swaps a Local
+// channel pair in for the phone, which the service hangs up at once) or
+// with the DTMF fallback (the prefix, the number, then # or a pause). Both
+// give the same: the caller hears that they are being transferred, then
+// music, and every Waiting.AnnounceEvery a request for patience; the
+// target is rung by the procedure's rings along its overflow chain; the
+// one who answers first hears, alone, who transfers (the extension), the
+// caller's number digit by digit and, if so, that the caller has special
+// needs; only then are the two connected. Nobody answers: the
+// transferring clerk is rung back and, answering, told so and
+// reconnected; nobody at all: the caller is told and called back by the
+// target (a missed call of the target). Never dropped.
+
+type transferState struct {
+	on       bool
+	from     callcare.Clerk // who transfers
+	to       callcare.Target
+	back     bool      // the transferring clerk is being rung back
+	next     time.Time // the next request for patience
+	whisper  string    // the whisper playing to the leg that answered
+	leg      *leg      // that leg
+	n        int
+	said     string // the announcement playing to the caller now
+	keys     string // a clerk's keys of the DTMF fallback so far
+	keysDone time.Time
+}
+
+// clerkKeys collects the DTMF fallback: the prefix, the number, then # or
+// a pause of KeyTimeout. It tells whether the key was taken.
+func (c *Inbound) clerkKeys(ev LegKeyPressed, now time.Time) ([]Action, bool) {
+	prefix := c.set.TransferPrefix
+	if prefix == "" || c.answered == nil || ev.Leg != c.answered.id || c.phase != phaseConnected {
+		return nil, false
+	}
+	keys := c.xfer.keys + ev.Digit
+	switch {
+	case len(keys) <= len(prefix):
+		if !strings.HasPrefix(prefix, keys) {
+			c.xfer.keys = ""
+			return nil, false
+		}
+		c.xfer.keys = keys
+		return nil, true
+	case ev.Digit == "#":
+		return c.keyedTransfer(now), true
+	case ev.Digit >= "0" && ev.Digit <= "9":
+		c.xfer.keys = keys
+		c.xfer.keysDone = now.Add(c.set.KeyTimeout)
+		if !c.hold.on {
+			c.deadline = c.xfer.keysDone
+		}
+		return nil, true
+	}
+	c.xfer.keys = ""
+	return nil, true
+}
+
+// keyedTransfer: the number is complete.
+func (c *Inbound) keyedTransfer(now time.Time) []Action {
+	number := strings.TrimPrefix(c.xfer.keys, c.set.TransferPrefix)
+	c.xfer.keys, c.xfer.keysDone = "", time.Time{}
+	if !c.hold.on {
+		c.deadline = time.Time{}
+	}
+	if number == "" {
+		return nil
+	}
+	return []Action{ResolveTransfer{Leg: c.answered.id, To: number}}
+}
+
+// transferred: the clerk transfers the call.
+func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
+	var acts []Action
+	for _, l := range ev.Locals {
+		acts = append(acts, HangupLeg{Leg: l, Reason: "normal"}) // Asterisk never cleans them up
+	}
+	if c.phase != phaseConnected || c.answered == nil || ev.Leg != c.answered.id {
+		return acts
+	}
+	from := c.answered
+	fromClerk := c.clerkOf(from)
+	acts = append(acts, c.stopHoldPrompt()...)
+	c.hold.on = false
+	from.state = legGone // its end is no P4l: the clerk passed the call on
+	c.rec.Attempts[from.attempt].EndedAt = now
+	acts = append(acts, HangupLeg{Leg: from.id, Reason: "normal"})
+	if a := &c.rec.Attempts[from.attempt]; a.Clerk == "" {
+		a.Result = "transferred" // Asterisk's Local channel that stood in for the clerk
+	}
+	c.answered = nil
+	c.xfer = transferState{on: true, from: fromClerk, to: ev.Target, n: c.xfer.n}
+	c.xfer.next = now.Add(c.set.Waiting.AnnounceEvery)
+	c.phase = phaseRinging
+	if !ev.Found || len(ev.Steps) == 0 {
+		c.xfer.back = true
+	} else {
+		c.steps = append(c.steps, ev.Steps...)
+		c.step = len(c.steps) - len(ev.Steps)
+		c.xferStart = c.step
+	}
+	// What the phones show first: a playback would hold the request.
+	acts = append(acts, c.display()...)
+	acts = append(acts, StartMusic{Class: c.musicOrDefault(fromClerk.Department)})
+	acts = append(acts, c.sayTransfer(c.set.Prompts.Transferring)...)
+	if c.xfer.back {
+		c.xfer.back = false
+		return append(acts, c.transferBack(now)...)
+	}
+	return append(acts, c.dialStep(now)...)
+}
+
+// sayTransfer plays an announcement to the waiting caller, over the music.
+func (c *Inbound) sayTransfer(sound string) []Action {
+	var acts []Action
+	if c.xfer.said != "" {
+		acts = append(acts, StopPlayback{Playback: c.xfer.said})
+	}
+	c.xfer.n++
+	c.xfer.said = fmt.Sprintf("%s-xfer%d", c.rec.ID, c.xfer.n)
+	return append(acts, Say{Playback: c.xfer.said, Media: []string{"sound:" + sound}})
+}
+
+// transferTimer: a request for patience is due, or the ring limit passed.
+func (c *Inbound) transferTimer(now time.Time) []Action {
+	var acts []Action
+	if !now.Before(c.xfer.next) {
+		c.xfer.next = now.Add(c.set.Waiting.AnnounceEvery)
+		acts = append(acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
+	}
+	if !c.deadline.IsZero() && !now.Before(c.deadline) {
+		acts = append(acts, c.ringLimitPassed(now)...)
+	}
+	return acts
+}
+
+// transferNext: the target's chain is used up (or the clerk rung back did
+// not answer either).
+func (c *Inbound) transferNext(now time.Time) []Action {
+	if !c.xfer.back {
+		return c.transferBack(now)
+	}
+	// Nobody: the caller is told and called back by the target.
+	c.xfer.on = false
+	c.rec.Outcome = callcare.OutcomeAnswered
+	var acts []Action
+	if c.xfer.said != "" {
+		acts = append(acts, StopPlayback{Playback: c.xfer.said})
+		c.xfer.said = ""
+	}
+	acts = append(acts, StopMusic{})
+	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonMissed, c.rec.Needs, now); ok && !c.tasked {
+		if c.xfer.to.Kind != "" {
+			t.Target = c.xfer.to
+		}
+		c.tasked = true
+		acts = append(acts, CreateTask{Task: t})
+	}
+	return append(acts, c.close(c.set.Prompts.NobodyAvailable, now)...)
+}
+
+// transferBack rings the transferring clerk again.
+func (c *Inbound) transferBack(now time.Time) []Action {
+	c.xfer.back = true
+	c.steps = append(c.steps, callcare.Step{Clerks: []callcare.Clerk{c.xfer.from},
+		Via: callcare.Target{Kind: callcare.TargetClerk, ID: string(c.xfer.from.ID)}})
+	c.step = len(c.steps) - 1
+	return c.dialStep(now)
+}
+
+// transferAnswered: a leg of the transfer answered; it hears, alone, who
+// transfers and who calls (or, the clerk rung back, that nobody took it),
+// and only then is connected.
+func (c *Inbound) transferAnswered(l *leg, now time.Time) []Action {
+	l.state = legAnswered
+	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
+	a := &c.rec.Attempts[l.attempt]
+	a.Result = "answered"
+	a.Rings = c.ringsAt(*a, now)
+	c.phase = phaseWhisper
+	c.xfer.leg = l
+	c.deadline = now.Add(promptLimit)
+	c.xfer.n++
+	c.xfer.whisper = fmt.Sprintf("%s-whisper%d", c.rec.ID, c.xfer.n)
+	var media []string
+	if c.xfer.back {
+		media = []string{"sound:" + c.set.Prompts.TransferBack}
+	} else {
+		media = append([]string{"sound:" + c.set.Prompts.WhisperFrom}, sayDigits(c.xfer.from.Extension)...)
+		if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
+			media = append(media, "sound:"+c.set.Prompts.WhisperCaller)
+			media = append(media, sayDigits(national(n))...)
+		}
+		if c.rec.Needs != callcare.NeedsNone {
+			media = append(media, "sound:"+c.set.Prompts.WhisperNeeds)
+		}
+	}
+	return append(acts, SayLeg{Leg: l.id, Playback: c.xfer.whisper, Media: media})
+}
+
+// whisperStep handles the whisper to the leg that answered.
+func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
+	l := c.xfer.leg
+	switch ev := ev.(type) {
+	case PlaybackDone:
+		switch ev.Playback {
+		case c.xfer.said:
+			c.xfer.said = ""
+		case c.xfer.whisper:
+			return c.whispered(now)
+		}
+	case LegGone:
+		if ev.Leg != l.id {
+			c.legGone(ev, now)
+			return nil
+		}
+		// Hung up before being connected: as if nobody answered.
+		c.endLeg(l, "cancelled", now)
+		c.xfer.whisper = ""
+		c.phase = phaseRinging
+		return c.next(now)
+	case CallerGone:
+		c.rec.HungUpBy = callcare.PartyCaller
+		c.endLeg(l, "cancelled", now)
+		return c.finish(callcare.PartyCaller, now, StopPlayback{Playback: c.xfer.whisper}, HangupLeg{Leg: l.id, Reason: "normal"})
+	case TimerFired:
+		if !c.linkDown && !c.deadline.IsZero() && !now.Before(c.deadline) {
+			return c.whispered(now) // the whisper's end was never heard of
+		}
+	case LinkLost:
+		c.linkDown = true
+	case LinkBack:
+		c.linkDown = false
+		return []Action{Resync{Legs: c.liveLegs()}}
+	}
+	return nil
+}
+
+// whispered connects the caller with the leg that heard the whisper.
+func (c *Inbound) whispered(now time.Time) []Action {
+	l := c.xfer.leg
+	c.xfer.whisper = ""
+	c.phase = phaseConnected
+	c.deadline = time.Time{}
+	c.answered = l
+	c.xfer.on = false
+	var acts []Action
+	if c.xfer.said != "" {
+		acts = append(acts, StopPlayback{Playback: c.xfer.said})
+		c.xfer.said = ""
+	}
+	acts = append(acts, StopMusic{}, AddToBridge{Leg: l.id})
+	acts = append(acts, c.setMusic(c.rec.Attempts[l.attempt].Clerk)...)
+	return append(acts, Save{c.rec})
+}
+
+// clerkOf is the clerk a leg rang.
+func (c *Inbound) clerkOf(l *leg) callcare.Clerk {
+	id := c.rec.Attempts[l.attempt].Clerk
+	if id == "" { // Asterisk's Local channel in a clerk's place: that clerk's
+		id = c.rec.Attempts[l.attempt].TransferredBy
+	}
+	for _, s := range c.steps {
+		for _, cl := range s.Clerks {
+			if cl.ID == id {
+				return cl
+			}
+		}
+	}
+	return callcare.Clerk{ID: id}
+}
+
+// musicOrDefault is a department's music class, the office's, or Asterisk's default.
+func (c *Inbound) musicOrDefault(dept string) string {
+	if class := c.set.Music[dept]; class != "" {
+		return class
+	}
+	if c.set.Waiting.MusicClass != "" {
+		return c.set.Waiting.MusicClass
+	}
+	return callcare.DefaultMusicClass
+}
+
+// legReplaced: the clerk's phone transferred the call outside the service;
+// the caller goes on through Asterisk's Local channel.
+func (c *Inbound) legReplaced(ev LegReplaced, now time.Time) []Action {
+	if c.phase != phaseConnected || c.answered == nil || ev.Leg != c.answered.id {
+		return nil
+	}
+	from := c.answered
+	from.state = legGone
+	c.rec.Attempts[from.attempt].EndedAt = now
+	c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{DialedAt: now, Result: "answered",
+		TransferredBy: c.rec.Attempts[from.attempt].Clerk})
+	l := &leg{id: ev.By, step: c.step, attempt: len(c.rec.Attempts) - 1, state: legAnswered}
+	c.legs = append(c.legs, l)
+	c.answered = l
+	return []Action{HangupLeg{Leg: from.id, Reason: "normal"}, Save{c.rec}}
+}
+
+// national is a Polish number as a Polish clerk dials it, without 48:
+// two digits fewer to hear.
+func national(n callcare.Number) string {
+	if s := string(n); len(s) == 11 && strings.HasPrefix(s, "48") {
+		return s[2:]
+	}
+	return string(n)
+}
