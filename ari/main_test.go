@@ -146,11 +146,17 @@ func startEnvWith(t testing.TB, change func(*ari.Settings)) *env {
 // it checks that nothing was left: no channel, bridge, playback or timer
 // in the simulator, no timer on the clock, the service stopped with no
 // work.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvPBX(t, nil) }
+
+// newEnvPBX is newEnv with the simulator's options changed by change.
+func newEnvPBX(t testing.TB, change func(*pbxsim.Options)) *env {
 	t.Helper()
 	clk := clock.NewFake(epoch)
 	opts := pbxOptions
 	opts.Clock = clk
+	if change != nil {
+		change(&opts)
+	}
 	pbx := pbxsim.NewServer(opts)
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,7 +41,8 @@ func IsNotFound(err error) bool {
 	return e.Status == http.StatusNotFound || e.Status == http.StatusBadRequest && e.Message == "Channel not found"
 }
 
-// Client makes ARI REST requests, each with a deadline.
+// Client makes ARI REST requests, each with a deadline, over a bounded
+// pool of kept-alive connections (see pool).
 type Client struct {
 	base     string // e.g. http://127.0.0.1:8088/ari
 	user     string
@@ -52,10 +54,31 @@ type Client struct {
 	requests atomic.Int64
 }
 
-// NewClient makes a REST client for the application app.
+// DefaultMaxConnections is how many HTTP connections the service opens to
+// Asterisk at most (asterisk.max_connections): well under the 100
+// sessions Asterisk's HTTP server takes at once (http.conf sessionlimit),
+// beyond which it closes a new connection unanswered. One request takes
+// about a millisecond on loopback, so 20 carry thousands a second; more
+// requests at once wait for a free connection.
+const DefaultMaxConnections = 20
+
+// idleFor: an idle connection is closed by the service before Asterisk
+// closes it (http.conf session_keep_alive, 15 s by default), so no request
+// is written on a connection Asterisk is about to close.
+const idleFor = 10 * time.Second
+
+// NewClient makes a REST client for the application app, with at most
+// DefaultMaxConnections connections.
 func NewClient(baseURL, user, password, app string, timeout time.Duration) *Client {
+	return newClient(baseURL, user, password, app, timeout, DefaultMaxConnections)
+}
+
+func newClient(baseURL, user, password, app string, timeout time.Duration, maxConns int) *Client {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
+	}
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConnections
 	}
 	return &Client{
 		base:     strings.TrimRight(baseURL, "/"),
@@ -64,7 +87,23 @@ func NewClient(baseURL, user, password, app string, timeout time.Duration) *Clie
 		app:      app,
 		timeout:  timeout,
 		log:      slog.New(slog.DiscardHandler),
-		http:     &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, IdleConnTimeout: 90 * time.Second}},
+		http:     &http.Client{Transport: pool(maxConns)},
+	}
+}
+
+// pool keeps at most n connections to Asterisk, all kept alive between
+// requests: a request beyond them waits for one to be free (within its
+// deadline), where a new connection would be closed by Asterisk past its
+// session limit and every request on it fail. Keeping them alive also
+// spares Asterisk a thread per connection. The event WebSocket has a
+// connection of its own (link.go): requests never starve it.
+func pool(n int) *http.Transport {
+	return &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 15 * time.Second}).DialContext,
+		MaxConnsPerHost:     n,
+		MaxIdleConns:        n,
+		MaxIdleConnsPerHost: n,
+		IdleConnTimeout:     idleFor,
 	}
 }
 

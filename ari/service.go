@@ -60,6 +60,9 @@ type Options struct {
 	User, Password string
 	App            string
 	RequestTimeout time.Duration
+	// MaxConnections bounds the HTTP connections of REST requests
+	// (default DefaultMaxConnections): requests beyond wait their turn.
+	MaxConnections int
 	Clock          clock.Clock
 	Logger         *slog.Logger
 	// Observe, if set, is told of every step of every call and session, on
@@ -183,7 +186,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		opts.StandbyPoll = 10 * time.Second
 	}
 	svc := &Service{
-		client:  NewClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout),
+		client:  newClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout, opts.MaxConnections),
 		store:   store,
 		observe: opts.Observe,
 		clock:   opts.Clock,

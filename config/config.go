@@ -182,6 +182,10 @@ type Asterisk struct {
 	App          string // the Stasis application name
 	// RequestTimeout is the deadline of every ARI REST request.
 	RequestTimeout time.Duration
+	// MaxConnections bounds the HTTP connections REST requests use, well
+	// under Asterisk's http.conf sessionlimit (100 by default), past which
+	// Asterisk closes a connection unanswered; requests beyond wait.
+	MaxConnections int
 	// AGIListen is where the service takes the dialplan's FastAGI hooks
 	// (agi://ADDR/...).
 	AGIListen string
@@ -192,6 +196,7 @@ const (
 	DefaultApp            = "callcare"
 	DefaultPasswordEnv    = "CALLCARE_ARI_PASSWORD"
 	DefaultRequestTimeout = 5 * time.Second
+	DefaultMaxConnections = 20
 	DefaultAGIListen      = "127.0.0.1:4573"
 	DefaultTimeZone       = "Europe/Warsaw"
 	DefaultLanguage       = "pl"

@@ -52,6 +52,7 @@ type FileAsterisk struct {
 	PasswordFile   string   `yaml:"password_file"`
 	App            string   `yaml:"app"`
 	RequestTimeout Duration `yaml:"request_timeout"`
+	MaxConnections int      `yaml:"max_connections"`
 	AGIListen      string   `yaml:"agi_listen"`
 }
 
@@ -179,6 +180,7 @@ func DefaultFile() File {
 			PasswordEnv:    DefaultPasswordEnv,
 			App:            DefaultApp,
 			RequestTimeout: Duration(DefaultRequestTimeout),
+			MaxConnections: DefaultMaxConnections,
 			AGIListen:      DefaultAGIListen,
 		},
 		TimeZone: DefaultTimeZone,

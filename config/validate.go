@@ -172,6 +172,12 @@ func (p *parser) buildAsterisk(f *File, c *Config) {
 		}
 		a.RequestTimeout = time.Duration(ra.RequestTimeout)
 	}
+	if path := "asterisk.max_connections"; p.usable(path) {
+		if ra.MaxConnections < 1 {
+			p.add(path, p.lineOf(path), "must be at least 1 (and well under http.conf's sessionlimit, 100 by default), not %d", ra.MaxConnections)
+		}
+		a.MaxConnections = ra.MaxConnections
+	}
 	if path := "asterisk.agi_listen"; p.usable(path) {
 		if _, port, err := net.SplitHostPort(ra.AGIListen); err != nil || port == "" {
 			p.add(path, p.lineOf(path), "must be host:port such as %s, not %q", DefaultAGIListen, ra.AGIListen)

@@ -37,6 +37,12 @@ type Options struct {
 	// reply to /channels/create, as a real Asterisk often does: until then
 	// a dial answers 409 "Channel not in Stasis application".
 	StasisAfterCreate time.Duration
+	// SessionLimit is Asterisk's http.conf sessionlimit: an HTTP
+	// connection beyond it is closed at once, unanswered (Asterisk logs
+	// "HTTP session count exceeded"), so a request on it fails with EOF.
+	// A WebSocket counts only until its handshake. Default 100, as
+	// Asterisk's; negative for no limit.
+	SessionLimit int
 }
 
 // Server is a simulated Asterisk 20: ARI REST under /ari, the event
@@ -54,9 +60,11 @@ type Server struct {
 	ln         net.Listener
 	addr       string
 	connStates map[net.Conn]http.ConnState
-	eventsSent int64                         // atomic
-	busy       atomic.Int64                  // requests being served, a restart's return: see Activity
-	frozen     atomic.Pointer[chan struct{}] // Freeze: closed by Thaw
+	eventsSent int64 // atomic
+	// HTTP sessions refused past SessionLimit, and the most open at once
+	sessionsRefused, mostSessions atomic.Int64
+	busy                          atomic.Int64                  // requests being served, a restart's return: see Activity
+	frozen                        atomic.Pointer[chan struct{}] // Freeze: closed by Thaw
 
 	// mu guards all simulated state below: one lock, held by every REST
 	// request and every timer for the whole of its work.
@@ -104,6 +112,11 @@ type Stats struct {
 	// tone that plays until stopped waits for ever. The simulator answers
 	// at once, and counts.
 	HeldBehindPlayback int
+	// SessionsRefused counts the HTTP connections closed unanswered
+	// because SessionLimit were open (Options.SessionLimit).
+	SessionsRefused int
+	// MostSessions is the most HTTP sessions open at once.
+	MostSessions int
 }
 
 // NewServer starts a simulated Asterisk on 127.0.0.1 at a free port, like
@@ -127,6 +140,9 @@ func NewUnstartedServer(opts Options) *Server {
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
+	}
+	if opts.SessionLimit == 0 {
+		opts.SessionLimit = 100
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -203,6 +219,24 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 	if st == http.StateClosed {
 		delete(s.connStates, c)
 		return
+	}
+	if st == http.StateNew {
+		// Asterisk counts a session from its first moment to its end, or
+		// until a WebSocket takes the connection over.
+		n := 0
+		for _, cs := range s.connStates {
+			if cs != http.StateHijacked {
+				n++
+			}
+		}
+		if lim := s.opts.SessionLimit; lim > 0 && n >= lim {
+			s.sessionsRefused.Add(1)
+			_ = c.Close()
+			return
+		}
+		if int64(n+1) > s.mostSessions.Load() {
+			s.mostSessions.Store(int64(n + 1))
+		}
 	}
 	s.connStates[c] = st
 }
@@ -373,6 +407,8 @@ func (s *Server) Stats() Stats {
 	defer s.mu.Unlock()
 	st := s.stats
 	st.EventsSent = int(atomic.LoadInt64(&s.eventsSent))
+	st.SessionsRefused = int(s.sessionsRefused.Load())
+	st.MostSessions = int(s.mostSessions.Load())
 	st.RequestsByPath = make(map[string]int, len(s.stats.RequestsByPath))
 	for k, v := range s.stats.RequestsByPath {
 		st.RequestsByPath[k] = v

@@ -118,7 +118,7 @@ func ariOptions(c *config.Config, log *slog.Logger) ari.Options {
 	return ari.Options{
 		URL: c.Asterisk.ARIURL, WebsocketURL: c.Asterisk.WebsocketURL,
 		User: c.Asterisk.User, Password: c.Asterisk.Password, App: c.Asterisk.App,
-		RequestTimeout: c.Asterisk.RequestTimeout, Logger: log,
+		RequestTimeout: c.Asterisk.RequestTimeout, MaxConnections: c.Asterisk.MaxConnections, Logger: log,
 	}
 }
 
