@@ -19,15 +19,19 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 		case policy.Save:
 			f.check("save the call record", f.svc.store.Calls.SaveCall(ctx, a.Record))
 		case policy.RingCaller:
-			f.stuckUnless("ring the caller", f.svc.client.Ring(ctx, f.own))
+			if !f.rung { // the dialplan rang it before Stasis: nothing to do
+				f.stuckUnless("ring the caller", f.svc.client.Ring(ctx, f.own))
+			}
 		case policy.DialClerk:
 			f.dialClerk(ctx, a)
 		case policy.HangupLeg:
 			if f.neverMade(a.Leg) {
 				continue // found busy before it was made: nothing to hang up
 			}
-			delete(f.created, a.Leg) // never dial a leg given up before it entered
 			f.log.Info("leaving leg", "leg", a.Leg, "reason", a.Reason)
+			if f.endsItself[a.Leg] {
+				continue // the phone refused an originated leg: Asterisk ends it (trace originate-busy)
+			}
 			f.asked[a.Leg] = true
 			if err := f.svc.client.Hangup(ctx, a.Leg, a.Reason); !f.check("hang up leg", err) && !IsNotFound(err) {
 				f.svc.hangupUntilGone(a.Leg, "hang up a clerk's leg")
@@ -132,24 +136,50 @@ func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
 	if f.busyHere(a) {
 		return
 	}
-	// Route the leg before creating it: its StasisStart and Dial events can
-	// come before the answer to the request.
+	// Route the leg before making it: its Dial events can come before the
+	// answer to the request.
 	f.route(a.Leg)
 	f.legClerk[a.Leg] = a.Clerk.ID
+	f.originated[a.Leg] = true
 	f.log.Info("ringing clerk", "clerk", a.Clerk.ID, "endpoint", a.Clerk.Endpoint, "leg", a.Leg)
-	// The leg names its call and clerk: a later run adopts it by them.
-	vars := map[string]string{legCallVar: f.id, legClerkVar: string(a.Clerk.ID)}
-	if err := f.svc.client.Create(ctx, a.Leg, a.Clerk.Endpoint, f.own, "dialed", vars); err != nil {
+	// One request: originated, the leg rings at once and enters the
+	// application only when answered (create and dial are two, and the
+	// dial must wait for the created channel's StasisStart). Asterisk
+	// rings it for at most the limit counted from now: a safety net, the
+	// policy leaves the leg long before. The leg names its call and
+	// clerk: a later run adopts it by them.
+	err := f.svc.client.Originate(ctx, a.Leg, Outbound{
+		Endpoint: a.Clerk.Endpoint, CallerID: shownAs(a.CallerName, string(a.CallerID)), Args: "dialed",
+		Timeout: 2*f.set.Inbound.Procedure.RingLimit() + 5*time.Second, Originator: f.own,
+		Vars: map[string]string{legCallVar: f.id, legClerkVar: string(a.Clerk.ID)},
+	})
+	if err != nil {
 		if IsAllocationFailed(err) {
 			// The phone cannot be reached (not registered): skipped.
 			f.log.Info("the clerk's phone cannot be reached", "clerk", a.Clerk.ID, "err", err)
+			f.endsItself[a.Leg] = true // never made
 			f.in.push(policy.LegFailed{Leg: a.Leg, Result: "unavailable"})
 			return
 		}
 		f.stuckUnless("ring clerk "+string(a.Clerk.ID), err)
-		return
 	}
-	f.created[a.Leg] = true // dialed on its StasisStart
+}
+
+// shownAs is a caller id for a desk phone to show (P4d): `"name" <number>`,
+// the name alone for a caller without a number. The name came from the
+// caller's network or the directory: quotes and angle brackets, which
+// would end it, are left out.
+func shownAs(name, number string) string {
+	name = strings.Map(func(r rune) rune {
+		if r == '"' || r == '<' || r == '>' || r < ' ' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" {
+		return number
+	}
+	return `"` + name + `" <` + number + ">"
 }
 
 // stuckUnless: a request the call cannot do without failed for good (it
@@ -173,22 +203,6 @@ func (f *flow) fallback(ctx context.Context, exten string) {
 	}
 }
 
-// dialCreated dials a created leg that has entered the application.
-func (f *flow) dialCreated(ctx context.Context, leg string) {
-	delete(f.created, leg)
-	// Asterisk ends the ringing by itself after this, should the service
-	// be gone; the policy leaves the leg long before.
-	limit := 2*f.set.Inbound.Procedure.RingLimit() + 5*time.Second
-	if err := f.svc.client.Dial(ctx, leg, f.own, limit); err != nil {
-		if !IsNotFound(err) {
-			f.stuckUnless("ring clerk "+string(f.legClerk[leg]), err)
-			return
-		}
-		// The leg is gone already: its end is on its way.
-		f.in.push(policy.LegFailed{Leg: leg, Result: "failed"})
-	}
-}
-
 // originate calls out: a clerk for an agreed callback, or a citizen. A
 // clerk already on a call through the service is not rung: that is busy.
 func (f *flow) originate(ctx context.Context, a policy.Originate) {
@@ -202,7 +216,7 @@ func (f *flow) originate(ctx context.Context, a policy.Originate) {
 	f.route(a.Leg)
 	f.originated[a.Leg] = true
 	f.log.Info("calling out", "leg", a.Leg, "endpoint", maskEndpoint(a.Endpoint))
-	err := f.svc.client.Originate(ctx, a.Leg, a.Endpoint, withName(a.CallerName, a.CallerID), a.Args, a.Timeout)
+	err := f.svc.client.Originate(ctx, a.Leg, Outbound{Endpoint: a.Endpoint, CallerID: shownAs(a.CallerName, a.CallerID), Args: a.Args, Timeout: a.Timeout})
 	if err != nil {
 		f.log.Warn("cannot call out", "leg", a.Leg, "err", err)
 		// A request that timed out may still have rung the phone.

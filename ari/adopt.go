@@ -48,6 +48,7 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	}
 	ids := []string{id}
 	clerks := map[string]callcare.ClerkID{}
+	var originated []string // legs still ringing: they enter the application when answered
 	for _, l := range legs {
 		clerk, err := s.client.Variable(ctx, l.info.ID, legClerkVar)
 		if err != nil && !IsNotFound(err) { // 404: no such variable, or the leg is gone
@@ -57,6 +58,9 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 		found.Legs = append(found.Legs, fl)
 		clerks[l.info.ID] = fl.Clerk
 		ids = append(ids, l.info.ID)
+		if l.outside {
+			originated = append(originated, l.info.ID)
+		}
 		if caller.bridge != "" && l.bridge == caller.bridge {
 			found.Bridged = l.info.ID
 		}
@@ -69,6 +73,9 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	}
 	for leg, c := range clerks {
 		f.legClerk[leg] = c
+	}
+	for _, leg := range originated {
+		f.originated[leg] = true
 	}
 	f.start = func(now time.Time) (machine, []policy.Action) {
 		c, acts := policy.Adopt(found, f.set.Inbound, now)

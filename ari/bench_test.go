@@ -64,7 +64,8 @@ func BenchmarkCallPath(b *testing.B) {
 				e.pbx.SetPhone(ep, p)
 			}
 			sc.caller.Number = "48600100200"
-			e.call(b, sc.caller) // warm up: the link is up, the filter set
+			sc.caller.Ringing = true // as the rendered dialplan does
+			e.call(b, sc.caller)     // warm up: the link is up, the filter set
 			e.advance(b, time.Minute)
 			e.settled(b)
 			req0, ev0 := e.svc.Stats().Requests, e.pbx.Stats()

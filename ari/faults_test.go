@@ -96,14 +96,14 @@ func TestFault_RefusedHangupAcrossAReconnect(t *testing.T) {
 	e.settled(t)
 }
 
-// TestFault_RefusedCreateSkipsNoClerk (issue 10, 2): two 500s on
-// /channels/create are tried again; both clerks free, the first answers.
-func TestFault_RefusedCreateSkipsNoClerk(t *testing.T) {
+// TestFault_RefusedOriginateSkipsNoClerk (issue 10, 2): two 500s on
+// originates (POST /channels) are tried again; both clerks free, the first answers.
+func TestFault_RefusedOriginateSkipsNoClerk(t *testing.T) {
 	t.Parallel()
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second})
-	e.pbx.FailRequests("POST", "/channels/create", 500, 2)
+	e.pbx.FailRequests("POST", "/channels$", 500, 2)
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	e.advance(t, time.Minute)
 	rec := e.record(t, call)
@@ -116,7 +116,7 @@ func TestFault_RefusedCreateSkipsNoClerk(t *testing.T) {
 }
 
 // TestFault_RefusedCallGoesToTheFallback (issue 10, 2): Asterisk refuses
-// every /channels/create: the call is handed to the dialplan's fallback,
+// every originate: the call is handed to the dialplan's fallback,
 // recorded as such, with a callback task; nobody is told "nobody
 // available" while both clerks were free.
 func TestFault_RefusedCallGoesToTheFallback(t *testing.T) {
@@ -125,7 +125,7 @@ func TestFault_RefusedCallGoesToTheFallback(t *testing.T) {
 	e.options = quickRetries
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second})
-	e.pbx.FailRequests("POST", "/channels/create", 500, 1000)
+	e.pbx.FailRequests("POST", "/channels$", 500, 1000)
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	e.advance(t, 10*time.Second)
 	ended(t, call)

@@ -46,16 +46,19 @@ type flow struct {
 	// StasisStart, not their Dial ANSWER, says they can be bridged.
 	originated map[string]bool
 	legClerk   map[string]callcare.ClerkID // clerks' legs, for who is busy
-	// created legs are dialed once they have entered the application:
-	// Asterisk answers /channels/create before that, and a dial in between
-	// is refused.
-	created  map[string]bool
-	busy     []callcare.ClerkID // clerks this flow counts as on a call
-	unmade   map[string]bool    // legs never made: their clerk was on a call through the service
-	line     *lineOwner         // the waiting line the call is in, if any
-	replaced string             // the Local channel that took a clerk's place, if any
-	timer    clock.Timer
-	armed    time.Time
+	// answeredAt is when an originated leg's phone answered (its Dial
+	// ANSWER, by Asterisk's clock), for its StasisStart that follows.
+	answeredAt map[string]time.Time
+	// endsItself are originated legs the phone refused (busy,
+	// unavailable, congested): Asterisk ends them by itself.
+	endsItself map[string]bool
+	rung       bool               // the dialplan rang the caller before Stasis (Ringing())
+	busy       []callcare.ClerkID // clerks this flow counts as on a call
+	unmade     map[string]bool    // legs never made: their clerk was on a call through the service
+	line       *lineOwner         // the waiting line the call is in, if any
+	replaced   string             // the Local channel that took a clerk's place, if any
+	timer      clock.Timer
+	armed      time.Time
 	// endedByPBX are channels Asterisk itself asked to hang up (a soft
 	// hangup the service did not request: a restart, an admin); asked
 	// are those the service asked to hang up.
@@ -67,7 +70,8 @@ func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.
 	return &flow{
 		svc: s, id: id, own: own, ownGone: ownGone, start: start,
 		set: s.settings.Load(), in: newInbox(), log: s.log.With("flow", id),
-		originated: map[string]bool{}, legClerk: map[string]callcare.ClerkID{}, created: map[string]bool{},
+		originated: map[string]bool{}, legClerk: map[string]callcare.ClerkID{},
+		answeredAt: map[string]time.Time{}, endsItself: map[string]bool{},
 		endedByPBX: map[string]bool{}, asked: map[string]bool{},
 		unmade: map[string]bool{},
 	}
@@ -101,10 +105,6 @@ func (f *flow) run(ctx context.Context) {
 				return // another instance holds the application: its call now
 			case recheck:
 				f.recheckOwn(ctx, it)
-				continue
-			}
-			if st, ok := item.(*ari.StasisStart); ok && f.created[st.Channel.ID] {
-				f.dialCreated(ctx, st.Channel.ID)
 				continue
 			}
 			ev := f.translate(item)
@@ -233,8 +233,15 @@ func (f *flow) translate(item any) policy.Event {
 	case policy.Event:
 		return ev
 	case *ari.Dial:
-		if f.originated[ev.Peer.ID] && ev.Dialstatus == "ANSWER" {
-			return nil // StasisStart follows: only then can it be bridged
+		if f.originated[ev.Peer.ID] {
+			switch ev.Dialstatus {
+			case "ANSWER":
+				// StasisStart follows: only then can it be bridged.
+				f.answeredAt[ev.Peer.ID] = f.stamp(ev.Timestamp, "Dial ANSWER")
+				return nil
+			case "BUSY", "CHANUNAVAIL", "CONGESTION", "NOANSWER":
+				f.endsItself[ev.Peer.ID] = true
+			}
 		}
 		switch ev.Dialstatus {
 		case "RINGING":
@@ -253,7 +260,7 @@ func (f *flow) translate(item any) policy.Event {
 		return nil
 	case *ari.StasisStart:
 		if f.originated[ev.Channel.ID] {
-			return policy.LegAnswered{Leg: ev.Channel.ID}
+			return policy.LegAnswered{Leg: ev.Channel.ID, At: f.answeredAt[ev.Channel.ID]}
 		}
 	case *ari.StasisEnd:
 		return f.gone(ev.Channel.ID)

@@ -266,13 +266,13 @@ func TestDebugLogsEveryStep(t *testing.T) {
 	for _, want := range []string{
 		"step event=nil actions=[Save{", "RingCaller", "DialClerk{Leg=",
 		"step event=LegAnswered{Leg=", "Connect{Leg=",
-		"request method=POST path=/channels/create status=",
+		"request method=POST path=/channels status=",
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the debug log lacks %q:\n%s", want, log)
 		}
 	}
-	if !regexp.MustCompile(`request method=POST path=/channels/create status=\d+ took=\S+ flow=` + regexp.QuoteMeta(call.ChannelID())).MatchString(log) {
+	if !regexp.MustCompile(`request method=POST path=/channels status=\d+ took=\S+ flow=` + regexp.QuoteMeta(call.ChannelID())).MatchString(log) {
 		t.Errorf("a request is not logged with its call's id:\n%s", log)
 	}
 	if strings.Contains(log, "600100") {

@@ -2,6 +2,8 @@ package ari
 
 import (
 	"context"
+	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -41,7 +43,7 @@ func (s *Service) reconcileEveryFew(ctx context.Context) {
 	for ctx.Err() == nil {
 		s.pause(ctx, s.reconcileEvery)
 		if ctx.Err() == nil && s.Ready() {
-			s.reconcile(ctx, false)
+			s.reconcile(ctx, false, false)
 		}
 	}
 }
@@ -50,16 +52,20 @@ func (s *Service) reconcileEveryFew(ctx context.Context) {
 // again a moment later, when it acts and closes the records left open.
 func (s *Service) reconcileAfterConnect(ctx context.Context) {
 	s.spawn(func() {
-		s.reconcile(ctx, false)
+		s.reconcile(ctx, false, true)
 		s.pause(ctx, time.Second)
 		if ctx.Err() == nil && s.Ready() {
-			s.reconcile(ctx, true)
+			s.reconcile(ctx, true, true)
 		}
 	})
 }
 
 // reconcile is one look; closeStale also closes the records left open.
-func (s *Service) reconcile(ctx context.Context, closeStale bool) {
+// With outside, it also looks at Asterisk's channels outside the
+// application: a clerk's leg still ringing was originated, and enters the
+// application only when answered (after a (re)connect: an earlier run, or
+// the other instance, may have left one).
+func (s *Service) reconcile(ctx context.Context, closeStale, outside bool) {
 	s.reconciling.Lock()
 	defer s.reconciling.Unlock()
 	ctx = withRetry(ctx, s.retryFor)
@@ -73,6 +79,18 @@ func (s *Service) reconcile(ctx context.Context, closeStale bool) {
 	for _, id := range app.ChannelIDs {
 		chans[id] = true
 	}
+	ringing := map[string]channelInfo{} // legs outside the application
+	if outside {
+		all, err := s.client.channels(ctx)
+		if err != nil {
+			s.log.Warn("reconcile with Asterisk: cannot list its channels", "err", err)
+		}
+		for _, ch := range all {
+			if !chans[ch.ID] && isLegID(ch.ID) {
+				ringing[ch.ID] = ch
+			}
+		}
+	}
 	s.mu.Lock()
 	for f := range s.flows {
 		f.in.push(recheck{chans})
@@ -82,7 +100,7 @@ func (s *Service) reconcile(ctx context.Context, closeStale bool) {
 	// What nobody owns, now and at the last look.
 	var left []string
 	seen := map[string]bool{}
-	for _, id := range slices.Concat(app.ChannelIDs, app.BridgeIDs) {
+	for _, id := range slices.Concat(app.ChannelIDs, app.BridgeIDs, slices.Collect(maps.Keys(ringing))) {
 		if s.owns(id) {
 			continue
 		}
@@ -101,7 +119,7 @@ func (s *Service) reconcile(ctx context.Context, closeStale bool) {
 		}
 	}
 	if len(left) > 0 {
-		s.finishLeftOvers(ctx, left, chans)
+		s.finishLeftOvers(ctx, left, chans, ringing)
 	}
 	if closeStale {
 		s.closeStale(ctx, start, chans)
@@ -110,15 +128,21 @@ func (s *Service) reconcile(ctx context.Context, closeStale bool) {
 
 // leftOver is what the service knows of a channel it found.
 type leftOver struct {
-	info   channelInfo
-	bridge string // the bridge it is in, "" if none
+	info    channelInfo
+	bridge  string // the bridge it is in, "" if none
+	outside bool   // an originated leg, not in the application until answered
 }
 
-// finishLeftOvers deals with channels and bridges nobody owns.
-func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[string]bool) {
+// finishLeftOvers deals with channels and bridges nobody owns; ringing are
+// the legs found outside the application.
+func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[string]bool, ringing map[string]channelInfo) {
 	found := map[string]*leftOver{}
 	var bridges []string
 	for _, id := range ids {
+		if ch, ok := ringing[id]; ok {
+			found[id] = &leftOver{info: ch, outside: true}
+			continue
+		}
 		if !inApp[id] {
 			bridges = append(bridges, id)
 			continue
@@ -194,11 +218,15 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 func (s *Service) legsByCall(ctx context.Context, found map[string]*leftOver) map[string][]*leftOver {
 	legs := map[string][]*leftOver{}
 	for id, l := range found {
-		if l.info.args().kind != "dialed" {
+		if l.info.args().kind != "dialed" && !l.outside {
 			continue
 		}
 		call, err := s.client.Variable(ctx, id, legCallVar)
 		if err != nil || call == "" {
+			if l.outside {
+				delete(found, id) // not the service's: somebody else's channel
+				continue
+			}
 			call = id[:max(strings.LastIndexByte(id, '-'), 0)]
 		}
 		legs[call] = append(legs[call], l)
@@ -250,4 +278,22 @@ func (f *flow) recheckOwn(ctx context.Context, r recheck) {
 		f.log.Info("reconcile: the call's channel is gone without a word from Asterisk", "channel", f.own)
 		f.in.push(f.ownGone)
 	}
+}
+
+// isLegID tells the ids the service gives clerks' legs: the call's id (an
+// Asterisk unique id, "1795478171.12") and "-" with the leg's number.
+func isLegID(id string) bool {
+	call, n, ok := strings.Cut(id, "-")
+	if !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+		return false
+	}
+	sec, seq, ok := strings.Cut(call, ".")
+	return ok && sec != "" && seq != "" && strings.Trim(sec+seq, "0123456789") == ""
+}
+
+// channels lists every channel Asterisk has, in the application or not.
+func (c *Client) channels(ctx context.Context) ([]channelInfo, error) {
+	var chs []channelInfo
+	err := c.do(ctx, http.MethodGet, "/channels", nil, nil, &chs)
+	return chs, err
 }

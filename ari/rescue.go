@@ -53,10 +53,8 @@ func (f *flow) rescue(ctx context.Context, p any) {
 	}
 	// The policy cannot say what to do: the shell ends the call itself.
 	legs := map[string]bool{}
-	for _, set := range []map[string]bool{f.originated, f.created} {
-		for id := range set {
-			legs[id] = true
-		}
+	for id := range f.originated {
+		legs[id] = true
 	}
 	for id := range f.legClerk {
 		legs[id] = true

@@ -248,35 +248,11 @@ func (c *Client) Ring(ctx context.Context, channel string) error {
 	return c.do(ctx, http.MethodPost, chanPath(channel, "/ring"), nil, nil, nil)
 }
 
-// Create makes a channel to endpoint with the id the service chose, in the
-// application, linked to originator, with channel variables (nil for
-// none). Its StasisStart may come before or after the answer.
-func (c *Client) Create(ctx context.Context, id, endpoint, originator, appArgs string, vars map[string]string) error {
-	q := url.Values{"endpoint": {endpoint}, "app": {c.app}, "appArgs": {appArgs}, "channelId": {id}}
-	if originator != "" {
-		q.Set("originator", originator)
-	}
-	var body any
-	if len(vars) > 0 {
-		body = struct {
-			Variables map[string]string `json:"variables"`
-		}{vars}
-	}
-	return c.do(ctx, http.MethodPost, "/channels/create", q, body, nil)
-}
-
 // Variable reads a channel variable.
 func (c *Client) Variable(ctx context.Context, channel, name string) (string, error) {
 	var v struct{ Value string }
 	err := c.do(ctx, http.MethodGet, chanPath(channel, "/variable"), url.Values{"variable": {name}}, nil, &v)
 	return v.Value, err
-}
-
-// Dial dials a created channel. Asterisk hangs it up by itself after
-// timeout: a safety net should the service be gone.
-func (c *Client) Dial(ctx context.Context, id, caller string, timeout time.Duration) error {
-	q := url.Values{"caller": {caller}, "timeout": {strconv.Itoa(int((timeout + time.Second - 1) / time.Second))}}
-	return c.do(ctx, http.MethodPost, chanPath(id, "/dial"), q, nil, nil)
 }
 
 // Hangup ends a channel with an ARI hangup reason (normal, no_answer...).
@@ -341,16 +317,45 @@ func (c *Client) AllowEvents(ctx context.Context, types []string) error {
 	return c.do(ctx, http.MethodPut, "/applications/"+url.PathEscape(c.app)+"/eventFilter", nil, f, nil)
 }
 
-// Originate calls endpoint from the PBX into the application, with the id
-// the service chose. Its Dial events come before it enters the application,
-// which happens only once it is answered; unanswered, it only ends.
-func (c *Client) Originate(ctx context.Context, id, endpoint, callerID, appArgs string, timeout time.Duration) error {
-	q := url.Values{"endpoint": {endpoint}, "app": {c.app}, "appArgs": {appArgs}, "channelId": {id},
-		"timeout": {strconv.Itoa(int((timeout + time.Second - 1) / time.Second))}}
-	if callerID != "" {
-		q.Set("callerId", callerID)
+// Outbound is a call the service places from the PBX (Originate).
+type Outbound struct {
+	Endpoint string
+	// CallerID is what the called phone shows: `"name" <number>`; "" for
+	// Asterisk's default.
+	CallerID string
+	// Args are the Stasis arguments it enters the application with, once
+	// answered.
+	Args string
+	// Timeout: Asterisk gives up ringing after it, counted from the
+	// request: a safety net should the service be gone.
+	Timeout time.Duration
+	// Originator is the channel it is made for ("" for none): Asterisk
+	// links the two.
+	Originator string
+	// Vars are channel variables it carries (nil for none).
+	Vars map[string]string
+}
+
+// Originate calls out from the PBX into the application, with the id the
+// service chose, in one request. Its Dial events come before it enters
+// the application, which happens only once it is answered; unanswered or
+// refused by the phone, Asterisk ends it by itself (ChannelDestroyed).
+func (c *Client) Originate(ctx context.Context, id string, o Outbound) error {
+	q := url.Values{"endpoint": {o.Endpoint}, "app": {c.app}, "appArgs": {o.Args}, "channelId": {id},
+		"timeout": {strconv.Itoa(int((o.Timeout + time.Second - 1) / time.Second))}}
+	if o.CallerID != "" {
+		q.Set("callerId", o.CallerID)
 	}
-	return c.do(ctx, http.MethodPost, "/channels", q, nil, nil)
+	if o.Originator != "" {
+		q.Set("originator", o.Originator)
+	}
+	var body any
+	if len(o.Vars) > 0 {
+		body = struct {
+			Variables map[string]string `json:"variables"`
+		}{o.Vars}
+	}
+	return c.do(ctx, http.MethodPost, "/channels", q, body, nil)
 }
 
 // StopPlayback stops a playback; it then finishes like one that ended.

@@ -22,6 +22,9 @@ func (s *Service) startCall(st *ari.StasisStart) {
 		a.CallerID, a.CallerName = callcare.Number(st.Channel.Caller.Number), st.Channel.Caller.Name
 	}
 	f := s.newFlow(st.Channel.ID, st.Channel.ID, policy.CallerGone{}, nil)
+	// Stasis(callcare,inbound,${EXTEN},ringing): the dialplan's Ringing()
+	// came first, so the caller hears ringing before the service is asked.
+	f.rung = len(st.Args) > 2 && st.Args[2] == "ringing"
 	f.start = func(now time.Time) (machine, []policy.Action) {
 		warnings, err := f.set.resolve(&a, s.book(f.set, now), now)
 		if err != nil {

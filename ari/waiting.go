@@ -2,7 +2,6 @@ package ari
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/CyCoreSystems/ari/v5"
@@ -72,9 +71,6 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 				f.line = nil
 			}
 		}
-	case policy.SetCallerName:
-		// The desk phones rung next show it with the caller's number (P4d).
-		f.check("set the caller id name", f.svc.client.SetVariable(ctx, f.own, "CALLERID(name)", a.Name))
 	case policy.ResolveTransfer:
 		f.log.Info("the clerk transfers the call with keys", "to", a.To)
 		f.in.push(f.transferTo(a.Leg, a.To, nil))
@@ -151,13 +147,4 @@ func (f *flow) leaveLine() {
 		f.line.in.push(lineLeave{call: f.id})
 		f.line = nil
 	}
-}
-
-// withName writes a caller id as Asterisk reads it: "Name" <number>; the
-// name is the office's own text (policy.DisplayName), never the caller's.
-func withName(name, number string) string {
-	if name == "" || number == "" {
-		return number
-	}
-	return `"` + strings.ReplaceAll(name, `"`, "") + `" <` + number + ">"
 }

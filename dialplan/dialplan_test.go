@@ -116,7 +116,7 @@ func contexts(conf string) map[string][]string {
 	return out
 }
 
-const stasis = "Stasis(callcare,inbound,${EXTEN})"
+const stasis = "Stasis(callcare,inbound,${EXTEN},ringing)"
 
 // Calls for office numbers enter the service, and every Stasis() is followed
 // by a fallback on ${STASISSTATUS} that reaches a real context: when the
@@ -165,6 +165,11 @@ func TestExtensionsConf(t *testing.T) {
 			n++
 			if !strings.Contains(l, stasis) {
 				t.Errorf("[%s] %q: want %s", name, l, stasis)
+			}
+			// The caller hears ringing before the service is asked, as
+			// with a plain Dial(), and the service need not ask for it.
+			if i == 0 || lines[i-1] != "same => n,Ringing()" {
+				t.Errorf("[%s] %q: want Ringing() just before", name, l)
 			}
 			if i+1 >= len(lines) {
 				t.Errorf("[%s] nothing after %q", name, l)

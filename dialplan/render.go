@@ -194,7 +194,10 @@ func (r *renderer) header() {
 ;
 ; Every office number (a department's, a clerk's extension, a dedicated
 ; line) goes to the service, with the dialed number as argument:
-;     Stasis(%s,inbound,${EXTEN})
+;     Ringing()
+;     Stasis(%s,inbound,${EXTEN},ringing)
+; Ringing() first: the caller hears ringing at once, as with a plain Dial(),
+; and the service need not ask Asterisk for it (a request fewer a call).
 ; The service rings the clerk or department by the procedure (P4a: answer by
 ; ring %d, then overflow), forwards the calls of absent clerks (P4c) and
 ; plays its own messages. Only the numbers listed here reach it, so ${EXTEN}
@@ -293,7 +296,8 @@ func (r *renderer) inbound() {
 	r.printf(`[callcare-inbound]
 ; Reached only from callcare-numbers, so ${EXTEN} is an office number.
 exten => _X.,1,NoOp(callcare: call for ${EXTEN})
- same => n,Stasis(%s,inbound,${EXTEN})
+ same => n,Ringing()
+ same => n,Stasis(%s,inbound,${EXTEN},ringing)
  same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?callcare-fallback,${EXTEN},1)
  same => n,Hangup()
 

@@ -41,7 +41,7 @@ type channel struct {
 
 	bridge *bridge
 	moh    string
-	rung   bool // the app rang the channel (the caller hears ringing until answered)
+	rung   bool // the app or the dialplan rang the channel (the caller hears ringing until answered)
 	held   bool // its phone holds the call
 	// holdMOH is the music Asterisk plays to ch by itself because heldBy,
 	// a member of its bridge, holds (hold.go); musicClass is ch's own

@@ -283,12 +283,14 @@ func (s *Server) originate(r *request) reply {
 	ch.app = appName
 	ch.args = splitAppArgs(r.params["appArgs"])
 	ch.dp = dialplanCEP{AppName: "AppDial2", AppData: "(Outgoing Line)", Context: "from-internal", Priority: 1}
+	if o := r.params["originator"]; o != "" {
+		s.linkOriginator(ch, o)
+	}
+	// Asterisk sets callerId after the channel is made with its
+	// originator: it is what the called phone shows.
 	if v := r.params["callerId"]; v != "" {
 		ch.caller = parseCallerID(v)
 		ch.connected = ch.caller
-	}
-	if o := r.params["originator"]; o != "" {
-		s.linkOriginator(ch, o)
 	}
 	body := ch.json()
 	if timeout > 0 {

@@ -164,13 +164,17 @@ func (s *Server) phoneFor(endpoint string) (Phone, bool, bool) {
 
 // Caller is a citizen calling in.
 type Caller struct {
-	Number, Name string        // caller id as given; "" and "anonymous" allowed
-	Exten        string        // the number dialed
-	App          string        // Stasis application
-	Args         []string      // Stasis args; default {"inbound", Exten}
-	Endpoint     string        // names the channel; default "PJSIP/trunk"
-	HangupAfter  time.Duration // the caller gives up this long after entering Stasis; 0: never
-	Script       []Action      // from entering Stasis
+	Number, Name string   // caller id as given; "" and "anonymous" allowed
+	Exten        string   // the number dialed
+	App          string   // Stasis application
+	Args         []string // Stasis args; default {"inbound", Exten}, and "ringing" if Ringing
+	// Ringing: the dialplan rang the caller (Ringing()) before Stasis, as
+	// callcare's rendered dialplan does: the caller hears ringing from the
+	// start.
+	Ringing     bool
+	Endpoint    string        // names the channel; default "PJSIP/trunk"
+	HangupAfter time.Duration // the caller gives up this long after entering Stasis; 0: never
+	Script      []Action      // from entering Stasis
 	// Then is what the dialplan does after the app calls continue with no
 	// location: the app and args of the next Stasis() priority. Empty:
 	// the dialplan plays a goodbye and hangs up.
@@ -243,11 +247,15 @@ func (s *Server) placeCall(c Caller) (*Call, error) {
 	args := c.Args
 	if args == nil {
 		args = []string{"inbound", c.Exten}
+		if c.Ringing {
+			args = append(args, "ringing")
+		}
 	}
 	ch := s.newChannel(ep, "")
 	ch.state = "Ring"
 	ch.inbound = true
 	ch.caller = callerID{Name: c.Name, Number: c.Number}
+	ch.rung = c.Ringing
 	ch.dp = dialplanCEP{Context: "from-outside", Exten: c.Exten, Priority: 2}
 	ch.then = c.Then
 	call := &Call{s: s, ch: ch, done: make(chan struct{})}

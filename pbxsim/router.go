@@ -293,7 +293,8 @@ type failRule struct {
 // FailRequests makes the next n requests with method (empty: any) whose
 // path (after /ari) starts with pathPrefix, segment by segment, answer
 // status with a JSON message, without any effect: "/channels/c1" fails
-// "/channels/c1" and "/channels/c1/ring", not "/channels/c1-2". The
+// "/channels/c1" and "/channels/c1/ring", not "/channels/c1-2"; a prefix
+// ending in "$" matches that path alone ("/channels$": an originate). The
 // WebSocket handshake (GET /events) is one of them: a client's redial
 // can be refused for a while.
 func (s *Server) FailRequests(method, pathPrefix string, status, n int) {
@@ -346,6 +347,10 @@ func intParam(r *request, name string, def int) (int, bool) {
 
 // underPrefix tells whether path starts with prefix, whole segments only.
 func underPrefix(path, prefix string) bool {
+	if exact, ok := strings.CutSuffix(prefix, "$"); ok {
+		p, _, _ := strings.Cut(path, "?")
+		return p == exact
+	}
 	if !strings.HasPrefix(path, prefix) {
 		return false
 	}

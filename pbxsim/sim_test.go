@@ -163,6 +163,14 @@ func TestServer_FailRequestsAndInject(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("second create: %d", code)
 	}
+	// "$": that path alone, not what lies under it.
+	s.FailRequests("POST", "/channels$", 503, 1)
+	if code, _ := rest(t, s, "POST", "/channels/"+ch["id"].(string)+"/ring", ""); code != 412 && code != 204 {
+		t.Errorf("a ring under /channels: %d, want it served", code)
+	}
+	if code, _ := rest(t, s, "POST", "/channels?endpoint=PJSIP/102&app=callcare", ""); code != 503 {
+		t.Errorf("an originate: %d, want 503", code)
+	}
 	s.InjectEvent("callcare", []byte(`{"type":"ApplicationRegistered","application":"callcare","timestamp":"2026-11-23T23:56:11.954+0000"}`))
 	log.sync(t, s, "callcare")
 	types := eventTypes(log.events())

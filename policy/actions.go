@@ -22,6 +22,11 @@ type DialClerk struct {
 	// why (P4d): the seam for what the desk phone shows. Zero when the
 	// clerk is rung as the chain has it.
 	Forward callcare.Forwarding
+	// CallerID and CallerName are what the desk phone shows (P4d): the
+	// citizen's number, and as the name why the call comes, or what came
+	// with the call.
+	CallerID   callcare.Number
+	CallerName string
 }
 
 // HangupLeg ends a clerk's channel. A channel already gone is fine.
@@ -277,10 +282,3 @@ type AddToBridge struct{ Leg string }
 
 func (ResolveTransfer) action() {}
 func (AddToBridge) action()     {}
-
-// SetCallerName sets the caller id name of the caller's channel, which the
-// desk phones rung next show with the caller's number (P4d): why the call
-// comes.
-type SetCallerName struct{ Name string }
-
-func (SetCallerName) action() {}

@@ -131,22 +131,22 @@ func TestBusy(t *testing.T) {
 			rule: "P4b", name: "a department that overflows: the next person rings at once",
 			arrival: annaThenPiotr, set: inboundSet, start: "save ring dial:c-1",
 			steps: []step{
-				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal name:Overflow from anowak " + overflowTone + " dial:c-2"},
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal " + overflowTone + " dial:c-2/Overflow from anowak"},
 			},
 		},
 		{
 			rule: "P4b", name: "a clerk who does not answer is no busy clerk: the call overflows",
 			arrival: annaThenPiotr,
 			steps: []step{
-				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "unavailable"}, want: "hangup:c-1/normal name:Overflow from anowak " + overflowTone + " dial:c-2"},
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "unavailable"}, want: "hangup:c-1/normal " + overflowTone + " dial:c-2/Overflow from anowak"},
 			},
 		},
 		{
 			rule: "P4b", name: "a busy clerk further down the chain: the call goes on",
 			arrival: arrival([]callcare.Clerk{piotr}, []callcare.Clerk{anna}, []callcare.Clerk{ewa}),
 			steps: []step{
-				{at: 0, ev: policy.LegFailed{Leg: "c-1", Result: "unavailable"}, want: "hangup:c-1/normal name:Overflow from pwisniewski " + overflowTone + " dial:c-2"},
-				{at: time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal stop name:Overflow from anowak early(tone:ring;tonezone=pl) dial:c-3"},
+				{at: 0, ev: policy.LegFailed{Leg: "c-1", Result: "unavailable"}, want: "hangup:c-1/normal " + overflowTone + " dial:c-2/Overflow from pwisniewski"},
+				{at: time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal dial:c-3/Overflow from anowak"},
 			},
 		},
 	} {

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -74,9 +73,10 @@ func cut(s string, max int) string {
 	return strings.TrimSpace(string([]rune(s)[:max]))
 }
 
-// display decides what the phones of the step about to ring show, and
-// asks for it to be set on the caller's channel when it changes.
-func (c *Inbound) display() []Action {
+// display decides what the phones of the step about to ring show: it
+// goes with each dial (DialClerk), so it costs no request of its own and
+// never waits for a playback to end.
+func (c *Inbound) display() {
 	why, from := WhyDirect, callcare.Clerk{}
 	switch {
 	case c.xfer.on && c.xfer.back:
@@ -90,32 +90,8 @@ func (c *Inbound) display() []Action {
 			from = prev.Clerks[0]
 		}
 	}
-	name := DisplayName(c.set.Say.Lang, why, from, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
-	if name == c.shown {
-		return nil
+	c.shown = DisplayName(c.set.Say.Lang, why, from, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
+	if c.shown == "" {
+		c.shown = c.rec.CallerName // what the caller's network sent
 	}
-	c.shown = name
-	if name == "" {
-		name = c.rec.CallerName // back to what the caller's network sent
-	}
-	// Asterisk answers a variable request only once the channel's playback
-	// ends (trace playback-holds-commands): the ringing tone would hold it,
-	// and the dial behind it, forever. Stop what plays, set, play on.
-	var acts []Action
-	tone := c.overflowing != ""
-	if tone {
-		acts = append(acts, StopPlayback{Playback: c.overflowing})
-		c.overflowing = ""
-	}
-	if c.xfer.said != "" {
-		acts = append(acts, StopPlayback{Playback: c.xfer.said})
-		c.xfer.said = ""
-	}
-	acts = append(acts, SetCallerName{Name: name})
-	if tone {
-		c.menuN++
-		c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
-		acts = append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
-	}
-	return acts
 }

@@ -22,7 +22,7 @@ func TestInboundFaults(t *testing.T) {
 			rule: "P4a", name: "rings are counted from Asterisk's time of the RINGING, however late it came",
 			steps: []step{
 				{at: 2500 * time.Millisecond, ev: policy.LegRinging{Leg: "c-1", At: at(500 * time.Millisecond)}, deadline: 15500 * time.Millisecond},
-				{at: 15500 * time.Millisecond, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 15500 * time.Millisecond, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
 				if a := r.Attempts[0]; !a.RingingAt.Equal(at(500*time.Millisecond)) || a.Rings != 3 {
@@ -158,7 +158,7 @@ func TestAdopt(t *testing.T) {
 			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-8 * time.Second), State: "Ringing"}}},
 			steps: []step{
 				{at: 0, ev: policy.TimerFired{}, want: "", deadline: 7 * time.Second},
-				{at: 7 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 7 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 			outcome: callcare.OutcomeAnswered,
@@ -172,14 +172,14 @@ func TestAdopt(t *testing.T) {
 			rule: "P4a", name: "a ring count already past moves on at the first timer",
 			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-18 * time.Second), State: "Ringing"}}},
 			steps: []step{
-				{at: 0, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 0, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 			},
 		},
 		{
 			rule: "P4a", name: "new legs never take an earlier run's number",
 			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-3", Clerk: "anowak", Created: at(-time.Second), State: "Ringing"}}},
 			steps: []step{
-				{at: 14 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-4"},
+				{at: 14 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-4/Overflow from anowak"},
 			},
 		},
 		{

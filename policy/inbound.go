@@ -123,7 +123,7 @@ type Inbound struct {
 	xfer      transferState // a transfer under way (transfer.go)
 	xferStart int           // the first step of the transfer's target
 
-	shown string // the caller id name set on the caller's channel (display.go)
+	shown string // the name the desk phones of the step show (display.go)
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -297,7 +297,8 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 	// A phone that has not even started ringing after twice the ring limit
 	// is treated as unreachable, so no call hangs on a silent leg.
 	c.deadline = now.Add(2 * c.proc.RingLimit())
-	acts := c.display()
+	c.display()
+	var acts []Action
 	for _, clerk := range s.Clerks {
 		l := &leg{
 			id:      fmt.Sprintf("%s-%d", c.rec.ID, len(c.legs)+1),
@@ -310,7 +311,7 @@ func (c *Inbound) dialStep(now time.Time) []Action {
 			a.TransferredBy = c.xfer.from.ID
 		}
 		c.rec.Attempts = append(c.rec.Attempts, a)
-		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk, Forward: s.Forward})
+		acts = append(acts, DialClerk{Leg: l.id, Clerk: clerk, Forward: s.Forward, CallerID: c.rec.CallerID, CallerName: c.shown})
 	}
 	return acts
 }
@@ -478,11 +479,7 @@ func (c *Inbound) next(now time.Time) []Action {
 	}
 	c.step++
 	if c.step < len(c.steps) {
-		// What the phones show is set before the announcement plays: a
-		// playback would hold the request (display.go).
-		acts := c.display()
-		acts = append(acts, c.announceOverflow()...)
-		return append(acts, c.dialStep(now)...)
+		return append(c.announceOverflow(), c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))

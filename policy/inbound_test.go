@@ -74,7 +74,7 @@ func TestInbound(t *testing.T) {
 			steps: []step{
 				{at: 4 * time.Second, ev: policy.LegRinging{Leg: "c-1"}, deadline: 19 * time.Second},
 				{at: 15 * time.Second, ev: policy.TimerFired{}, want: ""},
-				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2", deadline: 49 * time.Second},
+				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak", deadline: 49 * time.Second},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
 				if a := r.Attempts[0]; a.Result != "noanswer" || a.Rings != 3 {
@@ -105,7 +105,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 				{at: 15*time.Second + time.Millisecond, ev: policy.LegAnswered{Leg: "c-1"}, want: ""},
 				{at: 16 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
@@ -115,7 +115,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 				{at: 20 * time.Millisecond, ev: policy.LegGone{Leg: "c-1"}, want: ""},
 			},
 			check: func(t *testing.T, r callcare.CallRecord) {
@@ -129,7 +129,7 @@ func TestInbound(t *testing.T) {
 			arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}),
 			start:   "save ring dial:c-1",
 			steps: []step{
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 			},
 		},
 		{
@@ -155,7 +155,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 				{at: 15 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
 				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer task:missed/48600100200/p0 stop play:vm-nobodyavail", deadline: 30*time.Second + 2*time.Minute},
 				{at: 33 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
@@ -189,7 +189,7 @@ func TestInbound(t *testing.T) {
 			start:   "save ring dial:c-1",
 			steps: []step{
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer name:Overflow from anowak early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2"},
+				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
 				{at: 15 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal task:abandoned/48600100200/p0 save finish"},
 			},
 			outcome: callcare.OutcomeAbandoned,
@@ -278,7 +278,7 @@ func TestInbound(t *testing.T) {
 		{
 			rule: "P5.3", name: "a missed call from the special-needs line goes first",
 			arrival: func() policy.Arrival { a := arrival([]callcare.Clerk{anna}); a.Needs = callcare.NeedsLine; return a }(),
-			start:   "save ring name:SN dial:c-1", // P4d: the phone shows it
+			start:   "save ring dial:c-1/SN", // P4d: the phone shows it
 			steps: []step{
 				{at: time.Second, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal task:missed/48600100200/p1 play:vm-nobodyavail"},
 			},
@@ -364,7 +364,11 @@ func brief(acts []policy.Action) string {
 		case policy.Fallback:
 			out = append(out, "fallback:"+a.Exten)
 		case policy.DialClerk:
-			out = append(out, "dial:"+a.Leg)
+			if a.CallerName != "" { // what the desk phone shows (P4d)
+				out = append(out, "dial:"+a.Leg+"/"+a.CallerName)
+			} else {
+				out = append(out, "dial:"+a.Leg)
+			}
 		case policy.HangupLeg:
 			out = append(out, "hangup:"+a.Leg+"/"+a.Reason)
 		case policy.Connect:
@@ -412,8 +416,6 @@ func brief(acts []policy.Action) string {
 			} else {
 				out = append(out, "turn-over:declined")
 			}
-		case policy.SetCallerName:
-			out = append(out, "name:"+a.Name)
 		case policy.ResolveTransfer:
 			out = append(out, "resolve-transfer:"+a.Leg+"/"+a.To)
 		case policy.AddToBridge:

@@ -109,8 +109,6 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 		c.step = len(c.steps) - len(ev.Steps)
 		c.xferStart = c.step
 	}
-	// What the phones show first: a playback would hold the request.
-	acts = append(acts, c.display()...)
 	acts = append(acts, StartMusic{Class: c.musicOrDefault(fromClerk.Department)})
 	acts = append(acts, c.sayTransfer(c.set.Prompts.Transferring)...)
 	if c.xfer.back {

@@ -19,7 +19,7 @@ var xferSet = func() policy.InboundSettings {
 const (
 	whisperToPiotr = "sayleg:c-2(sound:wfrom,sound:digits/1,sound:digits/0,sound:digits/1,sound:wcaller," +
 		"sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0)" // the Polish number without 48
-	transferStarts = "hangup:L1/normal hangup:L2/normal hangup:c-1/normal name:Transfer from anowak moh:default say(sound:transferring) dial:c-2"
+	transferStarts = "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) dial:c-2/Transfer from anowak"
 )
 
 // toPiotr is Anna's phone transferring the call to 102 with its own key.
@@ -70,7 +70,7 @@ func TestTransfer(t *testing.T) {
 				step{at: 6 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "0"}},
 				step{at: 7 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "2"}},
 				step{at: 7 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "#"}, want: "resolve-transfer:c-1/102", deadline: -1},
-				step{at: 7 * time.Second, ev: toPiotr(0).ev, want: "hangup:c-1/normal name:Transfer from anowak moh:default say(sound:transferring) dial:c-2"},
+				step{at: 7 * time.Second, ev: toPiotr(0).ev, want: "hangup:c-1/normal moh:default say(sound:transferring) dial:c-2/Transfer from anowak"},
 			),
 		},
 		{
@@ -97,7 +97,7 @@ func TestTransfer(t *testing.T) {
 		{
 			rule: "P4o", name: "the caller has special needs: the target is told",
 			arrival: needy,
-			steps: with(step{at: 10 * time.Second, ev: toPiotr(0, "L1", "L2").ev, want: strings.Replace(transferStarts, "name:", "name:SN ", 1)},
+			steps: with(step{at: 10 * time.Second, ev: toPiotr(0, "L1", "L2").ev, want: strings.Replace(transferStarts, "dial:c-2/", "dial:c-2/SN ", 1)},
 				step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr[:len(whisperToPiotr)-1] + ",sound:wneeds)"},
 			),
 		},
@@ -105,16 +105,16 @@ func TestTransfer(t *testing.T) {
 			rule: "P4o", name: "nobody takes the transfer: the transferring clerk is rung back, told, and connected again",
 			steps: with(transfer,
 				step{at: 10 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
-				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer stop name:Transfer back dial:c-3"},
+				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer dial:c-3/Transfer back"},
 				step{at: 27 * time.Second, ev: policy.LegAnswered{Leg: "c-3"}, want: "sayleg:c-3(sound:xferback)"},
-				step{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "moh-stop add:c-3 save"},
+				step{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "stop moh-stop add:c-3 save"},
 			),
 		},
 		{
 			rule: "P4o", name: "nobody at all: the caller is told and called back by the target",
 			steps: with(transfer,
-				step{at: 12 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal stop name:Transfer back dial:c-3"},
-				step{at: 13 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
+				step{at: 12 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal dial:c-3/Transfer back"},
+				step{at: 13 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
 				step{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			),
 			check: func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
@@ -131,13 +131,13 @@ func TestTransfer(t *testing.T) {
 		{
 			rule: "P4o", name: "a number that reaches nobody: the transferring clerk is rung back",
 			steps: with(step{at: 10 * time.Second, ev: policy.Transferred{Leg: "c-1", To: "999", Locals: []string{"L1", "L2"}},
-				want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal name:Transfer back moh:default say(sound:transferring) dial:c-2"}),
+				want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) dial:c-2/Transfer back"}),
 		},
 		{
 			rule: "P4o", name: "the target hangs up during the whisper: as if nobody answered",
 			steps: with(transfer,
 				step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
-				step{at: 15 * time.Second, ev: policy.LegGone{Leg: "c-2"}, want: "stop name:Transfer back dial:c-3"},
+				step{at: 15 * time.Second, ev: policy.LegGone{Leg: "c-2"}, want: "dial:c-3/Transfer back"},
 			),
 		},
 		{
@@ -167,10 +167,10 @@ func TestTransfer(t *testing.T) {
 					Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}}, {Clerks: []callcare.Clerk{ewa}}}},
 					want: transferStarts, deadline: 40 * time.Second},
 				step{at: 10 * time.Second, ev: policy.LegRinging{Leg: "c-2"}, deadline: 25 * time.Second},
-				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer dial:c-3", deadline: 40 * time.Second},
+				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer dial:c-3/Transfer from anowak", deadline: 40 * time.Second},
 				step{at: 26 * time.Second, ev: policy.LegRinging{Leg: "c-3"}, deadline: 40 * time.Second},
 				step{at: 40 * time.Second, ev: policy.TimerFired{}, want: "stop say(sound:xferwait)", deadline: 41 * time.Second},
-				step{at: 41 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer stop name:Transfer back dial:c-4", deadline: 70 * time.Second},
+				step{at: 41 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer dial:c-4/Transfer back", deadline: 70 * time.Second},
 			),
 		},
 		{
