@@ -52,6 +52,7 @@ type Client struct {
 	log      *slog.Logger
 	http     *http.Client
 	requests atomic.Int64
+	latency  latency // recent requests' time (overload.go)
 }
 
 // DefaultMaxConnections is how many HTTP connections the service opens to
@@ -206,6 +207,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 	c.requests.Add(1)
 	start := time.Now()
 	resp, err := c.http.Do(req)
+	c.latency.add(time.Since(start))
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}

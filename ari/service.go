@@ -63,7 +63,14 @@ type Options struct {
 	// MaxConnections bounds the HTTP connections of REST requests
 	// (default DefaultMaxConnections): requests beyond wait their turn.
 	MaxConnections int
-	Clock          clock.Clock
+	// MaxCalls and MaxLatency are the service's capacity (overload.go):
+	// while it carries MaxCalls calls and sessions, or Asterisk's recent
+	// answers take MaxLatency on average, a new citizen's call goes at
+	// once to the dialplan's fallback. Defaults DefaultMaxCalls and
+	// DefaultMaxLatency; negative: no bound.
+	MaxCalls   int
+	MaxLatency time.Duration
+	Clock      clock.Clock
 	Logger         *slog.Logger
 	// Observe, if set, is told of every step of every call and session, on
 	// its goroutine: the demo's timeline, and later the metrics. Keep it quick.
@@ -154,6 +161,8 @@ type Service struct {
 
 	work    atomic.Int64 // work under way (see work.go)
 	sleeper sleepClock   // the clock for goroutines that wait on it
+
+	overload overload // when new calls go to the fallback (overload.go)
 }
 
 // New makes a service; Run starts it.
@@ -185,6 +194,12 @@ func New(opts Options, s Settings, store Stores) *Service {
 	if opts.StandbyPoll <= 0 {
 		opts.StandbyPoll = 10 * time.Second
 	}
+	if opts.MaxCalls == 0 {
+		opts.MaxCalls = DefaultMaxCalls
+	}
+	if opts.MaxLatency == 0 {
+		opts.MaxLatency = DefaultMaxLatency
+	}
 	svc := &Service{
 		client:  newClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout, opts.MaxConnections),
 		store:   store,
@@ -205,6 +220,8 @@ func New(opts Options, s Settings, store Stores) *Service {
 
 		pendingLocal: map[string]*pendingHalf{},
 		localFlows:   map[string]*flow{},
+
+		overload: overload{maxCalls: opts.MaxCalls, maxLatency: opts.MaxLatency},
 	}
 	svc.client.log = opts.Logger
 	svc.work.Add(1) // Run's, which the link holds
@@ -259,6 +276,12 @@ type Stats struct {
 	Stray       int64 // events for nobody
 	ActiveCalls int   // calls and clerks' sessions under way
 	Linked      bool  // the event stream is up, and the calls know it
+	// ToFallback counts the citizens' calls handed to the dialplan's
+	// fallback at once for want of capacity (overload.go).
+	ToFallback int64
+	// Latency is the recent average time of a REST request, with its wait
+	// for a free connection.
+	Latency time.Duration
 	// Work counts what is under way: inputs calls and sessions have not
 	// finished handling, helpers at work, the link connecting (see
 	// work.go). 0 means every goroutine waits for the clock or for the
@@ -271,7 +294,7 @@ func (s *Service) Stats() Stats {
 	n := len(s.flows)
 	s.mu.Unlock()
 	return Stats{Requests: s.client.Requests(), Link: s.link.Stats(), Stray: s.stray.Load(), ActiveCalls: n,
-		Linked: s.linked.Load(), Work: s.work.Load()}
+		Linked: s.linked.Load(), Work: s.work.Load(), ToFallback: s.overload.shed.Load(), Latency: s.client.latency.get()}
 }
 
 func (s *Service) linkUp(ctx context.Context) {
@@ -317,7 +340,9 @@ func (s *Service) dispatch(ev ari.Event) {
 		case s.standby.Load():
 			// Another instance holds the application: its call.
 		case len(ev.Args) > 0 && ev.Args[0] == "inbound":
-			s.startCall(ev)
+			if s.admit(ev) {
+				s.startCall(ev)
+			}
 		case len(ev.Args) > 0 && ev.Args[0] == "clerk":
 			s.startQueue(ev)
 		case len(ev.Args) > 0 && ev.Args[0] == "forward":

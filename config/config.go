@@ -186,6 +186,12 @@ type Asterisk struct {
 	// under Asterisk's http.conf sessionlimit (100 by default), past which
 	// Asterisk closes a connection unanswered; requests beyond wait.
 	MaxConnections int
+	// MaxCalls and MaxLatency are the service's capacity: while it carries
+	// MaxCalls calls, or Asterisk's answers take MaxLatency on average, a
+	// new call goes at once to the dialplan's fallback (callcare-fallback)
+	// instead of into the service. 0 for no bound.
+	MaxCalls   int
+	MaxLatency time.Duration
 	// AGIListen is where the service takes the dialplan's FastAGI hooks
 	// (agi://ADDR/...).
 	AGIListen string
@@ -197,6 +203,8 @@ const (
 	DefaultPasswordEnv    = "CALLCARE_ARI_PASSWORD"
 	DefaultRequestTimeout = 5 * time.Second
 	DefaultMaxConnections = 20
+	DefaultMaxCalls       = 500
+	DefaultMaxLatency     = 300 * time.Millisecond
 	DefaultAGIListen      = "127.0.0.1:4573"
 	DefaultTimeZone       = "Europe/Warsaw"
 	DefaultLanguage       = "pl"

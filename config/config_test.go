@@ -137,11 +137,11 @@ func TestParse_OK(t *testing.T) {
 
 func TestParse_Values(t *testing.T) {
 	c := mustParse(t, edit(t,
-		"  user: callcare\n", "  user: callcare\n  app: ratusz\n  request_timeout: 1500ms\n  max_connections: 8\n  websocket_url: wss://pbx.example/ari/events\n",
+		"  user: callcare\n", "  user: callcare\n  app: ratusz\n  request_timeout: 1500ms\n  max_connections: 8\n  max_calls: 0\n  max_latency: 1s\n  websocket_url: wss://pbx.example/ari/events\n",
 		"database:", "timezone: Europe/London\nprocedure:\n  answer_within_rings: 2\n  ring_cycle: 40ms\nsounds:\n  goodbye: custom/do-widzenia\ndatabase:",
 		`extension: "111"`, "extension: 111", // a plain whole number is read as written
 	))
-	if c.Asterisk.App != "ratusz" || c.Asterisk.RequestTimeout != 1500*time.Millisecond || c.Asterisk.MaxConnections != 8 || c.Asterisk.WebsocketURL != "wss://pbx.example/ari/events" {
+	if c.Asterisk.App != "ratusz" || c.Asterisk.RequestTimeout != 1500*time.Millisecond || c.Asterisk.MaxConnections != 8 || c.Asterisk.MaxCalls != 0 || c.Asterisk.MaxLatency != time.Second || c.Asterisk.WebsocketURL != "wss://pbx.example/ari/events" {
 		t.Errorf("asterisk: %+v", c.Asterisk)
 	}
 	if c.TimeZone.String() != "Europe/London" || c.Procedure.AnswerWithinRings != 2 || c.Procedure.RingCycle != 40*time.Millisecond {
@@ -204,6 +204,7 @@ func TestParse_Problems(t *testing.T) {
 		{"ZeroDuration", edit(t, "database:", "procedure:\n  ring_cycle: 0s #!\ndatabase:"), "procedure.ring_cycle", "longer than zero"},
 		{"NegativeDuration", edit(t, "  user: callcare\n", "  user: callcare\n  request_timeout: -5s #!\n"), "asterisk.request_timeout", "longer than zero"},
 		{"NoConnections", edit(t, "  user: callcare\n", "  user: callcare\n  max_connections: 0 #!\n"), "asterisk.max_connections", "at least 1"},
+		{"NegativeMaxCalls", edit(t, "  user: callcare\n", "  user: callcare\n  max_calls: -1 #!\n"), "asterisk.max_calls", "0 (no bound) or more"},
 		{"ZeroRings", edit(t, "database:", "procedure:\n  answer_within_rings: 0 #!\ndatabase:"), "procedure.answer_within_rings", "at least 1"},
 		{"UnknownRingStrategy", edit(t, "ring: in_order", "ring: parallel #!"), "departments[1].ring", `unknown ring strategy "parallel"`},
 		{"UnknownTimeZone", edit(t, "database:", "timezone: Europe/Hajnowka #!\ndatabase:"), "timezone", "unknown time zone"},

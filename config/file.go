@@ -53,6 +53,8 @@ type FileAsterisk struct {
 	App            string   `yaml:"app"`
 	RequestTimeout Duration `yaml:"request_timeout"`
 	MaxConnections int      `yaml:"max_connections"`
+	MaxCalls       int      `yaml:"max_calls"`
+	MaxLatency     Duration `yaml:"max_latency"`
 	AGIListen      string   `yaml:"agi_listen"`
 }
 
@@ -181,6 +183,8 @@ func DefaultFile() File {
 			App:            DefaultApp,
 			RequestTimeout: Duration(DefaultRequestTimeout),
 			MaxConnections: DefaultMaxConnections,
+			MaxCalls:       DefaultMaxCalls,
+			MaxLatency:     Duration(DefaultMaxLatency),
 			AGIListen:      DefaultAGIListen,
 		},
 		TimeZone: DefaultTimeZone,

@@ -178,6 +178,18 @@ func (p *parser) buildAsterisk(f *File, c *Config) {
 		}
 		a.MaxConnections = ra.MaxConnections
 	}
+	if path := "asterisk.max_calls"; p.usable(path) {
+		if ra.MaxCalls < 0 {
+			p.add(path, p.lineOf(path), "must be 0 (no bound) or more, not %d", ra.MaxCalls)
+		}
+		a.MaxCalls = ra.MaxCalls
+	}
+	if path := "asterisk.max_latency"; p.usable(path) {
+		if ra.MaxLatency < 0 {
+			p.add(path, p.lineOf(path), "must be 0s (no bound) or longer, not %s", ra.MaxLatency)
+		}
+		a.MaxLatency = time.Duration(ra.MaxLatency)
+	}
 	if path := "asterisk.agi_listen"; p.usable(path) {
 		if _, port, err := net.SplitHostPort(ra.AGIListen); err != nil || port == "" {
 			p.add(path, p.lineOf(path), "must be host:port such as %s, not %q", DefaultAGIListen, ra.AGIListen)

@@ -118,7 +118,8 @@ func ariOptions(c *config.Config, log *slog.Logger) ari.Options {
 	return ari.Options{
 		URL: c.Asterisk.ARIURL, WebsocketURL: c.Asterisk.WebsocketURL,
 		User: c.Asterisk.User, Password: c.Asterisk.Password, App: c.Asterisk.App,
-		RequestTimeout: c.Asterisk.RequestTimeout, MaxConnections: c.Asterisk.MaxConnections, Logger: log,
+		RequestTimeout: c.Asterisk.RequestTimeout, MaxConnections: c.Asterisk.MaxConnections,
+		MaxCalls: noBound(c.Asterisk.MaxCalls), MaxLatency: noBound(c.Asterisk.MaxLatency), Logger: log,
 	}
 }
 
@@ -172,4 +173,13 @@ func settings(c *config.Config) ari.Settings {
 // stores gives the shell the store's contracts, all kept by one database.
 func stores(db *sqlite.DB) ari.Stores {
 	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db, Forwards: db}
+}
+
+// noBound turns the configuration's 0 (no bound) into ari's -1 (its 0 is
+// its default).
+func noBound[T int | time.Duration](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
 }

@@ -1,0 +1,107 @@
+package ari
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/CyCoreSystems/ari/v5"
+)
+
+// Past its capacity the service bends instead of breaking: while it carries
+// as many calls as it may (Options.MaxCalls), or Asterisk answers its
+// requests slowly (their recent average above Options.MaxLatency: the PBX,
+// or the service, is saturated), a new citizen's call is handed at once to
+// the dialplan's fallback, which rings a person with a plain Dial(), as
+// when the service is down. It is never failed, never left in the
+// application, and never recorded: whoever answers it in the fallback
+// answered it, and nothing says otherwise. One request, no record, no
+// goroutine of its own: what a saturated PBX and service can still afford.
+// Calls already under way go on as they were.
+
+// Defaults of the capacity bounds.
+const (
+	DefaultMaxCalls   = 500
+	DefaultMaxLatency = 300 * time.Millisecond
+)
+
+// latencyWeight is the weight of the newest request in the average: about
+// the last 16 requests count, a few milliseconds of a busy service.
+const latencyWeight = 1.0 / 16
+
+// overload says when calls go to the fallback, and keeps the log quiet.
+type overload struct {
+	maxCalls   int           // <= 0: no bound
+	maxLatency time.Duration // <= 0: no bound
+	shed       atomic.Int64  // calls handed to the fallback for want of capacity
+
+	mu     sync.Mutex
+	on     bool      // calls are being shed
+	since  time.Time // the last line of the log about it
+	unsaid int64     // shed since that line
+}
+
+// latency keeps the average time of REST requests (ns), with their wait
+// for a free connection.
+type latency struct{ avg atomic.Int64 }
+
+func (l *latency) add(d time.Duration) {
+	for {
+		old := l.avg.Load()
+		next := old + int64(float64(int64(d)-old)*latencyWeight)
+		if l.avg.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+func (l *latency) get() time.Duration { return time.Duration(l.avg.Load()) }
+
+// full tells why the service takes no new call now: "" when it takes it.
+func (s *Service) full() string {
+	o := &s.overload
+	if o.maxCalls > 0 {
+		s.mu.Lock()
+		n := len(s.flows)
+		s.mu.Unlock()
+		if n >= o.maxCalls {
+			return "calls"
+		}
+	}
+	if o.maxLatency > 0 && s.client.latency.get() > o.maxLatency {
+		return "latency"
+	}
+	return ""
+}
+
+// admit tells whether a citizen's call entering the application is the
+// service's to carry; if not, it is on its way to the fallback.
+func (s *Service) admit(st *ari.StasisStart) bool {
+	why := s.full()
+	o := &s.overload
+	now := s.clock.Now()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if why == "" {
+		if o.on {
+			o.on = false
+			s.log.Info("capacity again: new calls are the service's", "to_fallback", o.unsaid)
+			o.unsaid = 0
+		}
+		return true
+	}
+	o.shed.Add(1)
+	o.unsaid++
+	if !o.on || now.Sub(o.since) >= time.Second {
+		// Said at once, then at most once a second while it lasts.
+		s.log.Warn("overloaded: new calls go to the dialplan's fallback", "why", why, "calls", s.Stats().ActiveCalls,
+			"latency", s.client.latency.get().Round(time.Millisecond), "to_fallback", o.unsaid)
+		o.on, o.since, o.unsaid = true, now, 0
+	}
+	exten := ""
+	if len(st.Args) > 1 {
+		exten = st.Args[1]
+	}
+	s.fallbackLater(st.Channel.ID, exten)
+	return false
+}

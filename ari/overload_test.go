@@ -1,0 +1,94 @@
+package ari_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/pbxsim"
+)
+
+// TestOverload_CallsBeyondCapacityGoToTheFallback: the service carries
+// two calls at most; of five arriving together, three go at once to the
+// dialplan's fallback (a continue each), are never left in the
+// application and never recorded (whoever answers them there answered
+// them), and the log says so once, not once a call. When calls end the
+// service takes new ones again.
+func TestOverload_CallsBeyondCapacityGoToTheFallback(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.options = func(o *ari.Options) { o.MaxCalls = 2 }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
+	var calls []*pbxsim.Call
+	for i := range 5 {
+		c, err := e.pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: []string{"101", "102"}[i%2], App: "callcare", Ringing: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls = append(calls, c)
+	}
+	e.advance(t, time.Minute)
+	served, toFallback := 0, 0
+	for _, c := range calls {
+		ended(t, c)
+		_, err := e.db.Call(context.Background(), c.ChannelID())
+		switch callcare.ErrorCode(err) {
+		case "":
+			served++
+		case callcare.ENOTFOUND:
+			toFallback++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if served != 2 || toFallback != 3 || e.svc.Stats().ToFallback != 3 {
+		t.Errorf("%d served, %d not recorded, %d counted to the fallback; want 2, 3, 3", served, toFallback, e.svc.Stats().ToFallback)
+	}
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 3 {
+		t.Errorf("%d continues, want 3", n)
+	}
+	if n := strings.Count(e.logs.String(), "overloaded: new calls go to the dialplan's fallback"); n != 1 {
+		t.Errorf("said %d times, want once:\n%s", n, e.logs)
+	}
+	if tasks, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{}); len(tasks) != 0 {
+		t.Errorf("%d callback tasks; want none", len(tasks))
+	}
+	// Capacity again.
+	call := e.call(t, pbxsim.Caller{Number: "48600100201", Exten: "101", Ringing: true})
+	e.advance(t, time.Minute)
+	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
+		t.Errorf("after the calls ended: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	if !strings.Contains(e.logs.String(), "capacity again") {
+		t.Errorf("the log does not say the service takes calls again:\n%s", e.logs)
+	}
+	e.settled(t)
+}
+
+// TestOverload_SlowAsteriskSendsCallsToTheFallback: Asterisk's answers
+// slower on average than the bound (here any time at all) say the PBX is
+// saturated: a new call goes to the fallback rather than waiting on it.
+func TestOverload_SlowAsteriskSendsCallsToTheFallback(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.options = func(o *ari.Options) { o.MaxLatency = time.Nanosecond }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
+	e.advance(t, 10*time.Second)
+	ended(t, call)
+	if _, err := e.db.Call(context.Background(), call.ChannelID()); callcare.ErrorCode(err) != callcare.ENOTFOUND {
+		t.Errorf("the call went to the fallback, yet is recorded: %v", err)
+	}
+	if st := e.svc.Stats(); st.ToFallback != 1 || st.Latency <= 0 {
+		t.Errorf("stats %+v; want one call to the fallback, a latency", st)
+	}
+	if !strings.Contains(e.logs.String(), "why=latency") {
+		t.Errorf("the log does not say why:\n%s", e.logs)
+	}
+	e.settled(t)
+}
