@@ -63,7 +63,8 @@ type flow struct {
 	// hangup the service did not request: a restart, an admin); asked
 	// are those the service asked to hang up.
 	endedByPBX, asked map[string]bool
-	skewWarned        bool // Asterisk's clock and ours disagree: said once
+	skewWarned        bool     // Asterisk's clock and ours disagree: said once
+	decision          decision // the event being answered, timed (decision.go)
 }
 
 func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.Time) (machine, []policy.Action)) *flow {
@@ -82,6 +83,8 @@ func (f *flow) run(ctx context.Context) {
 	// What Asterisk refuses for a moment is tried again, within the
 	// silence a caller may hear.
 	ctx = withRetry(ctx, f.svc.retryFor)
+	f.decision.report = f.svc.decided
+	ctx = withDecision(ctx, &f.decision)
 	defer f.cleanup()
 	defer f.settle(ctx)
 	defer func() {
@@ -100,6 +103,11 @@ func (f *flow) run(ctx context.Context) {
 			return // the service stops; Asterisk keeps the call
 		}
 		for _, item := range items {
+			f.decision.from = time.Time{}
+			if h, ok := item.(heard); ok {
+				item = h.ev
+				f.decision.start(h.at)
+			}
 			switch it := item.(type) {
 			case abandon:
 				return // another instance holds the application: its call now

@@ -49,6 +49,10 @@ type Link struct {
 	// block.
 	OnEvent func(ev ari.Event)
 
+	// readAt is when the frame handed to OnEvent was read (wall clock);
+	// OnEvent runs on the reading goroutine, which alone writes it.
+	readAt time.Time
+
 	frames  atomic.Int64
 	unknown atomic.Int64 // frames of a type the event model does not know
 	bad     atomic.Int64 // frames that could not be decoded at all
@@ -236,6 +240,7 @@ func (l *Link) read(ctx context.Context, ws *websocket.Conn, local string) error
 		if err != nil {
 			return err
 		}
+		l.readAt = time.Now()
 		l.frames.Add(1)
 		if ev := l.decode(data); ev != nil && l.OnEvent != nil {
 			l.OnEvent(ev)

@@ -35,10 +35,11 @@ type overload struct {
 	maxLatency time.Duration // <= 0: no bound
 	shed       atomic.Int64  // calls handed to the fallback for want of capacity
 
-	mu     sync.Mutex
-	on     bool      // calls are being shed
-	since  time.Time // the last line of the log about it
-	unsaid int64     // shed since that line
+	mu       sync.Mutex
+	on       bool      // calls are being shed
+	since    time.Time // the last line of the log about it
+	lastShed time.Time // the last call shed
+	unsaid   int64     // shed since that line
 }
 
 // latency keeps the average time of REST requests (ns), with their wait
@@ -83,7 +84,9 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if why == "" {
-		if o.on {
+		// Capacity again only once no call was shed for a second: at the
+		// bound, calls ending let others in one by one.
+		if o.on && now.Sub(o.lastShed) >= time.Second {
 			o.on = false
 			s.log.Info("capacity again: new calls are the service's", "to_fallback", o.unsaid)
 			o.unsaid = 0
@@ -92,6 +95,7 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	}
 	o.shed.Add(1)
 	o.unsaid++
+	o.lastShed = now
 	if !o.on || now.Sub(o.since) >= time.Second {
 		// Said at once, then at most once a second while it lasts.
 		s.log.Warn("overloaded: new calls go to the dialplan's fallback", "why", why, "calls", s.Stats().ActiveCalls,

@@ -205,6 +205,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 	}
 	req.SetBasicAuth(c.user, c.password)
 	c.requests.Add(1)
+	sent(ctx)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	c.latency.add(time.Since(start))

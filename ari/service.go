@@ -71,10 +71,14 @@ type Options struct {
 	MaxCalls   int
 	MaxLatency time.Duration
 	Clock      clock.Clock
-	Logger         *slog.Logger
+	Logger     *slog.Logger
 	// Observe, if set, is told of every step of every call and session, on
 	// its goroutine: the demo's timeline, and later the metrics. Keep it quick.
 	Observe func(Step)
+	// Decided, if set, is told how long each decision took: from an event
+	// read off the socket to the first request it caused (decision.go),
+	// on the call's goroutine. Keep it quick.
+	Decided func(time.Duration)
 
 	// PingEvery and PongWait (wall clock): Asterisk is pinged on the event
 	// socket every PingEvery, and one that answers no ping within
@@ -125,6 +129,7 @@ type Service struct {
 	link     *Link
 	store    Stores
 	observe  func(Step)
+	decided  func(time.Duration)
 	clock    clock.Clock
 	log      *slog.Logger
 	settings atomic.Pointer[Settings]
@@ -204,6 +209,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		client:  newClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout, opts.MaxConnections),
 		store:   store,
 		observe: opts.Observe,
+		decided: opts.Decided,
 		clock:   opts.Clock,
 		log:     opts.Logger,
 		route:   map[string]*flow{},
@@ -264,6 +270,10 @@ func (s *Service) Run(ctx context.Context) error {
 	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 	return err
 }
+
+// CloseIdleConnections closes the REST pool's idle connections now rather
+// than after their idle time: for a bench that counts goroutines.
+func (s *Service) CloseIdleConnections() { s.client.http.CloseIdleConnections() }
 
 // Ready tells whether the service takes calls now: the event stream is up
 // and the application is its own.
@@ -328,7 +338,7 @@ func (s *Service) dispatch(ev ari.Event) {
 	f := s.route[id]
 	s.mu.Unlock()
 	if f != nil {
-		f.in.push(ev)
+		f.in.push(heard{ev, s.link.readAt})
 		return
 	}
 	switch ev := ev.(type) {

@@ -11,6 +11,8 @@ import (
 // simulator (not part of ARI; same credentials):
 //
 //	POST /sim/calls            {"number":"48600100200","exten":"100","app":"callcare","hangup_after":"30s"}
+//	POST /sim/batch            {"every":"2ms","calls":[{...}, ...]}: calls placed one every "every", on the
+//	                           simulator's clock (a load placed by the simulator itself, at no cost to a client)
 //	PUT  /sim/phones/PJSIP/101 {"mode":"answers","ring_after":"1s","answer_after":"3s","script":[{"at":"5s","do":"hangup"}]}
 //	POST /sim/calls/{id}/hangup
 //	POST /sim/drop             cut the WebSockets
@@ -34,15 +36,31 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request) {
 			bad(err)
 			return
 		}
-		call, err := s.Call(Caller{
-			Number: c.Number, Name: c.Name, Exten: c.Exten, App: c.App, Args: c.Args, Endpoint: c.Endpoint,
-			HangupAfter: time.Duration(c.HangupAfter), Script: actionsFromJSON(c.Script),
-		})
+		call, err := s.Call(c.caller())
 		if err != nil {
 			writeJSON(w, http.StatusConflict, map[string]string{"message": err.Error()})
 			return
 		}
 		writeJSON(w, http.StatusCreated, map[string]string{"channel_id": call.ChannelID()})
+	case r.Method == http.MethodPost && path == "/batch":
+		var b struct {
+			Every jsonDuration `json:"every"`
+			Calls []callerJSON `json:"calls"`
+		}
+		if err := dec.Decode(&b); err != nil {
+			bad(err)
+			return
+		}
+		s.mu.Lock()
+		for i, c := range b.Calls {
+			s.after(time.Duration(i)*time.Duration(b.Every), func() {
+				if _, err := s.placeCall(c.caller()); err != nil {
+					s.log.Warn("pbxsim: a call of the batch not placed", "err", err)
+				}
+			})
+		}
+		s.mu.Unlock()
+		writeJSON(w, http.StatusAccepted, map[string]int{"calls": len(b.Calls)})
 	case r.Method == http.MethodPost && strings.HasPrefix(path, "/calls/") && strings.HasSuffix(path, "/hangup"):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, "/calls/"), "/hangup")
 		s.mu.Lock()

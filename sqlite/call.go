@@ -24,12 +24,16 @@ func (db *DB) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
 	if rec.StartedAt.IsZero() {
 		return fmt.Errorf("sqlite: save call %s: start time required", rec.ID)
 	}
+	st, err := db.saveStmts(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
 	}
 	defer tx.Rollback()
-	if err := saveCall(ctx, tx, rec); err != nil {
+	if err := saveCall(ctx, tx, st, rec); err != nil {
 		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -38,9 +42,9 @@ func (db *DB) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
 	return nil
 }
 
-func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
-	now := formatTime(tx.now)
-	if _, err := tx.ExecContext(ctx, `
+// The statements of saveCall.
+const (
+	upsertCallSQL = `
 		INSERT INTO calls (
 			id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
@@ -68,7 +72,35 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 			forwarded_id   = excluded.forwarded_id,
 			forwarded_by   = excluded.forwarded_by,
 			absence_reason = excluded.absence_reason,
-			forward_loop   = excluded.forward_loop`,
+			forward_loop   = excluded.forward_loop`
+	deleteAttemptsSQL = `DELETE FROM call_attempts WHERE call_id = ?`
+	insertAttemptSQL  = `
+		INSERT INTO call_attempts (
+			call_id, seq, clerk, via_kind, via_id,
+			dialed_at, ringing_at, ended_at, result, rings, transferred_by
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// saveStmts are saveCall's statements, prepared once.
+type saveStmts struct{ upsert, deleteAttempts, insertAttempt *sql.Stmt }
+
+func (db *DB) saveStmts(ctx context.Context) (saveStmts, error) {
+	var st saveStmts
+	var err error
+	for _, s := range []struct {
+		dst *(*sql.Stmt)
+		sql string
+	}{{&st.upsert, upsertCallSQL}, {&st.deleteAttempts, deleteAttemptsSQL}, {&st.insertAttempt, insertAttemptSQL}} {
+		if *s.dst, err = db.prepared(ctx, s.sql); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+func saveCall(ctx context.Context, tx *tx, st saveStmts, rec callcare.CallRecord) error {
+	now := formatTime(tx.now)
+	if _, err := tx.StmtContext(ctx, st.upsert).ExecContext(ctx,
 		rec.ID, rec.CallerID, rec.CallerName, rec.Dialed,
 		string(rec.Target.Kind), rec.Target.ID,
 		formatTime(rec.StartedAt), formatTime(rec.AnsweredAt), formatTime(rec.EndedAt),
@@ -80,21 +112,10 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 		return err
 	}
 
-	if _, err := tx.ExecContext(ctx, `DELETE FROM call_attempts WHERE call_id = ?`, rec.ID); err != nil {
+	if _, err := tx.StmtContext(ctx, st.deleteAttempts).ExecContext(ctx, rec.ID); err != nil {
 		return err
 	}
-	if len(rec.Attempts) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO call_attempts (
-			call_id, seq, clerk, via_kind, via_id,
-			dialed_at, ringing_at, ended_at, result, rings, transferred_by
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+	stmt := tx.StmtContext(ctx, st.insertAttempt)
 	for i, a := range rec.Attempts {
 		if _, err := stmt.ExecContext(ctx,
 			rec.ID, i+1, string(a.Clerk), string(a.Via.Kind), a.Via.ID,

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -46,6 +47,11 @@ type DB struct {
 	// Now is read once per write transaction, for created_at and updated_at
 	// columns. Tests replace it; it defaults to time.Now.
 	Now func() time.Time
+
+	// stmts are the write statements of the call path, prepared once:
+	// compiling SQL is most of what a small write costs (stmt).
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database file at path and applies the
@@ -139,6 +145,12 @@ func dsn(abs string, q url.Values) string {
 // any process, checkpoints the log into the main file.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmtMu.Lock()
+	for _, s := range db.stmts {
+		errs = append(errs, s.Close())
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
@@ -218,6 +230,27 @@ func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
 		return nil, err
 	}
 	return &tx{Tx: sqlTx, now: db.Now().UTC()}, nil
+}
+
+// prepared is query prepared once on the write connection: the statements
+// every call writes several times (the call log) are compiled once, not at
+// each write. Call it outside a write transaction (the connection is the
+// transaction's meanwhile); use it within one with tx.StmtContext.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if s := db.stmts[query]; s != nil {
+		return s, nil
+	}
+	s, err := db.write.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[query] = s
+	return s, nil
 }
 
 // beginRead starts a read transaction: its queries see one snapshot.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/callcare/callcare/pbxsim"
+	"github.com/callcare/callcare/prompts"
 )
 
 func newSimCmd() *cobra.Command {
@@ -30,17 +31,29 @@ under /sim/.`,
 	c.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8088", "`address` to serve ARI on")
 	c.Flags().StringVar(&o.user, "user", "callcare", "ARI user")
 	c.Flags().StringVar(&o.password, "password", "callcare", "ARI password")
+	c.Flags().BoolVar(&o.prompts, "prompts", false, "play the office's prompts as long as their Polish words take (as the demo does)")
 	return c
 }
 
-type simOptions struct{ listen, user, password string }
+type simOptions struct {
+	listen, user, password string
+	prompts                bool
+}
 
 // sim serves the simulated Asterisk until ctx ends.
 func sim(ctx context.Context, o simOptions, stdout, stderr io.Writer) error {
-	pbx := pbxsim.NewUnstartedServer(pbxsim.Options{
+	opts := pbxsim.Options{
 		User: o.user, Password: o.password, AutoPhones: true,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
-	})
+	}
+	if o.prompts {
+		texts, err := prompts.Texts()
+		if err != nil {
+			return err
+		}
+		opts.Sounds = texts.Lengths("pl")
+	}
+	pbx := pbxsim.NewUnstartedServer(opts)
 	if err := pbx.Start(o.listen); err != nil {
 		return err
 	}
