@@ -17,7 +17,7 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 	for _, a := range acts {
 		switch a := a.(type) {
 		case policy.Save:
-			f.check("save the call record", f.svc.store.Calls.SaveCall(ctx, a.Record))
+			f.svc.saver.save(a.Record)
 		case policy.RingCaller:
 			if !f.rung { // the dialplan rang it before Stasis: nothing to do
 				f.stuckUnless("ring the caller", f.svc.client.Ring(ctx, f.own))

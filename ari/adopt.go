@@ -39,6 +39,7 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 		s.log.Error("overflow chain", "err", err)
 	}
 	found := policy.Found{Arrival: a, Started: caller.info.created()}
+	s.saver.flush(ctx)
 	rec, err := s.store.Calls.Call(ctx, id)
 	switch {
 	case err == nil:

@@ -437,18 +437,19 @@ func TestFault_SecondInstance(t *testing.T) {
 	e.logs = firstLogs
 }
 
-// panicStore is the real store, but saving the call of one caller panics:
-// a bug in a call's goroutine.
+// panicStore is the real store, but settling the callbacks of one
+// caller, which a call does on its own goroutine when a clerk answers,
+// panics: a bug in a call's goroutine.
 type panicStore struct {
-	callcare.CallService
+	callcare.CallbackService
 	caller callcare.Number
 }
 
-func (p *panicStore) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
-	if rec.CallerID == p.caller && rec.Outcome == "" {
+func (p *panicStore) CloseCallbacks(ctx context.Context, n callcare.Number, r callcare.Resolution, by string, at time.Time) (int, error) {
+	if n == p.caller {
 		panic("a bug")
 	}
-	return p.CallService.SaveCall(ctx, rec)
+	return p.CallbackService.CloseCallbacks(ctx, n, r, by, at)
 }
 
 // TestFault_PanicEndsOnlyThatCall: a call whose goroutine panics goes to
@@ -457,7 +458,7 @@ func (p *panicStore) SaveCall(ctx context.Context, rec callcare.CallRecord) erro
 func TestFault_PanicEndsOnlyThatCall(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.run(t, testSettings(), ari.Stores{Calls: &panicStore{e.db, "48600999999"}, Callbacks: e.db, Queue: e.db})
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: &panicStore{e.db, "48600999999"}, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
 	bad := e.call(t, pbxsim.Caller{Number: "48600999999", Exten: "101"})
 	good := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})

@@ -2,6 +2,7 @@ package ari
 
 import (
 	"log/slog"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -49,6 +50,13 @@ func FuzzEvent(f *testing.F) {
 		ev := l.decode(data)
 		if ev == nil {
 			return
+		}
+		// The short way (the type first, read once) reads what the
+		// library's long way does.
+		if _, ok := eventType(data); ok {
+			if slow, err := decodeEvent(data); err == nil && !reflect.DeepEqual(slow, ev) {
+				t.Errorf("%s: read as %#v, the library reads %#v", data, ev, slow)
+			}
 		}
 		_ = subject(ev)
 		fl := svc.newFlow("c", "c", policy.CallerGone{}, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,19 +129,22 @@ func TestManyCallsAtOnce(t *testing.T) {
 	e.quiet(t)
 }
 
-// slowStore is the real store, with one call's writes held up: that call's
-// goroutine is stuck, as if Asterisk were slow to answer it.
+// slowStore is the real store, with the first call's look at the forwards
+// held up: that call's goroutine is stuck at its start, as if Asterisk
+// were slow to answer it.
 type slowStore struct {
 	*sqlite.DB
-	slowCaller callcare.Number
-	release    chan struct{}
+	first   atomic.Bool
+	held    chan struct{} // closed when the first call is held
+	release chan struct{}
 }
 
-func (s *slowStore) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
-	if rec.CallerID == s.slowCaller {
+func (s *slowStore) Forwards(ctx context.Context, at time.Time) ([]callcare.Absence, error) {
+	if s.first.CompareAndSwap(false, true) {
+		close(s.held)
 		<-s.release
 	}
-	return s.DB.SaveCall(ctx, rec)
+	return s.DB.Forwards(ctx, at)
 }
 
 // TestSlowCallDoesNotHoldUpOthers: while one call's goroutine is stuck, the
@@ -149,14 +153,15 @@ func (s *slowStore) SaveCall(ctx context.Context, rec callcare.CallRecord) error
 func TestSlowCallDoesNotHoldUpOthers(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	store := &slowStore{DB: e.db, slowCaller: "48600999999", release: make(chan struct{})}
-	e.run(t, testSettings(), ari.Stores{Calls: store, Callbacks: e.db, Queue: e.db})
+	store := &slowStore{DB: e.db, held: make(chan struct{}), release: make(chan struct{})}
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db, Forwards: store})
 
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
 	stuck, err := e.pbx.Call(pbxsim.Caller{Number: "48600999999", Exten: "101", App: "callcare"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	<-store.held
 	// The stuck call is behind from now on: time passes for the others.
 	for range 5 {
 		call, err := e.pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "101", App: "callcare"})

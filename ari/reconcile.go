@@ -241,6 +241,7 @@ func (s *Service) legsByCall(ctx context.Context, found map[string]*leftOver) ma
 // in progress for calls Asterisk no longer has, started before the look
 // began. Calls still in the application are adopted instead.
 func (s *Service) closeStale(ctx context.Context, before time.Time, inApp map[string]bool) {
+	s.saver.flush(ctx) // the records of calls just ended are final first
 	recs, err := s.store.Calls.Calls(ctx, callcare.CallFilter{InProgress: true, Until: before})
 	if err != nil {
 		s.log.Warn("look for calls left in progress", "err", err)

@@ -107,5 +107,5 @@ func (f *flow) saveFailed(ctx context.Context) {
 		return
 	}
 	rec.Outcome, rec.EndedAt, rec.HungUpBy = callcare.OutcomeFallback, f.svc.clock.Now(), callcare.PartyService
-	f.check("save the failed call's record", f.svc.store.Calls.SaveCall(ctx, rec))
+	f.svc.saver.save(rec) // after any version still waiting to be written
 }

@@ -168,6 +168,7 @@ type Service struct {
 	sleeper sleepClock   // the clock for goroutines that wait on it
 
 	overload overload // when new calls go to the fallback (overload.go)
+	saver    *saver   // writes the call log behind the calls (saver.go)
 }
 
 // New makes a service; Run starts it.
@@ -230,6 +231,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		overload: overload{maxCalls: opts.MaxCalls, maxLatency: opts.MaxLatency},
 	}
 	svc.client.log = opts.Logger
+	svc.saver = newSaver(svc)
 	svc.work.Add(1) // Run's, which the link holds
 	svc.sleeper = sleepClock{opts.Clock, &svc.work}
 	svc.link = &Link{
@@ -260,6 +262,7 @@ func (s *Service) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.ctx = ctx
+	s.saver.run(ctx)
 	s.recover(ctx)
 	s.spawn(func() { s.schedule(ctx) })
 	s.spawn(func() { s.reconcileEveryFew(ctx) })
@@ -267,6 +270,7 @@ func (s *Service) Run(ctx context.Context) error {
 	cancel()
 	s.dropPendingHalves()
 	s.wg.Wait()
+	s.saver.stop(ctx)         // every call has stopped: what they saved is written
 	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 	return err
 }

@@ -18,26 +18,40 @@ import (
 // Times are kept in UTC at millisecond precision (finer digits are dropped);
 // zero times stay zero.
 func (db *DB) SaveCall(ctx context.Context, rec callcare.CallRecord) error {
-	if rec.ID == "" {
-		return errors.New("sqlite: save call: id required")
+	return db.SaveCalls(ctx, []callcare.CallRecord{rec})
+}
+
+// SaveCalls writes recs as SaveCall does, all in one transaction: all or
+// none. The service writes its call log so, many calls a commit.
+func (db *DB) SaveCalls(ctx context.Context, recs []callcare.CallRecord) error {
+	for _, rec := range recs {
+		if rec.ID == "" {
+			return errors.New("sqlite: save call: id required")
+		}
+		if rec.StartedAt.IsZero() {
+			return fmt.Errorf("sqlite: save call %s: start time required", rec.ID)
+		}
 	}
-	if rec.StartedAt.IsZero() {
-		return fmt.Errorf("sqlite: save call %s: start time required", rec.ID)
+	what := "save calls"
+	if len(recs) == 1 {
+		what = "save call " + recs[0].ID
 	}
 	st, err := db.saveStmts(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	defer tx.Rollback()
-	if err := saveCall(ctx, tx, st, rec); err != nil {
-		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+	for _, rec := range recs {
+		if err := saveCall(ctx, tx, st, rec); err != nil {
+			return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: save call %s: %w", rec.ID, err)
+		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	return nil
 }

@@ -620,3 +620,24 @@ func TestDB_AttemptTransferredBy(t *testing.T) {
 		t.Errorf("first attempt %+v", got.Attempts[0])
 	}
 }
+
+// TestDB_SaveCalls: many records in one transaction, all or none.
+func TestDB_SaveCalls(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	if err := db.SaveCalls(ctx, []callcare.CallRecord{inProgress("c1", t0), answeredCall("c2", t0)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := MustCall(t, db, "c2"); got.Outcome != callcare.OutcomeAnswered || len(got.Attempts) == 0 {
+		t.Errorf("c2: %+v", got)
+	}
+	MustCall(t, db, "c1")
+	bad := inProgress("c4", t0)
+	bad.StartedAt = time.Time{}
+	if err := db.SaveCalls(ctx, []callcare.CallRecord{answeredCall("c3", t0), bad}); err == nil {
+		t.Fatal("a batch with a record without a start was saved")
+	}
+	if _, err := db.Call(ctx, "c3"); callcare.ErrorCode(err) != callcare.ENOTFOUND {
+		t.Errorf("c3 of the refused batch: %v, want not found", err)
+	}
+}

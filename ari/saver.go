@@ -1,0 +1,129 @@
+package ari
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+
+	"github.com/callcare/callcare"
+)
+
+// The call log is written behind the calls: a call's Save hands its
+// record to the saver and goes on (the next request to Asterisk does not
+// wait for the disk), and the saver writes what has been handed to it, a
+// call's latest version only, many calls in one transaction when the
+// store can (callBatch). Under load that is one commit for dozens of
+// records instead of three commits a call. What is handed over counts as
+// the service's work until it is written (work.go), and Run writes what
+// is left before it returns; a crash loses at most the last moment's
+// versions, which the reconciliation's adoption and closing of records
+// left open are there for.
+
+// callBatch is a store that writes many records in one transaction.
+type callBatch interface {
+	SaveCalls(ctx context.Context, recs []callcare.CallRecord) error
+}
+
+type saver struct {
+	svc     *Service
+	mu      sync.Mutex
+	pending map[string]callcare.CallRecord
+	order   []string      // pending ids, first handed first
+	wake    chan struct{} // a token while something is pending
+	writing sync.Mutex    // one write at a time: the goroutine's or flush's
+	done    chan struct{} // closed when the goroutine has ended
+}
+
+func newSaver(s *Service) *saver {
+	return &saver{svc: s, pending: map[string]callcare.CallRecord{}, wake: make(chan struct{}, 1)}
+}
+
+// save hands rec over, replacing a version of the same call not yet
+// written.
+func (w *saver) save(rec callcare.CallRecord) {
+	w.mu.Lock()
+	if _, queued := w.pending[rec.ID]; !queued {
+		w.order = append(w.order, rec.ID)
+		w.svc.work.Add(1)
+	}
+	w.pending[rec.ID] = rec
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// holds tells whether a version of call id waits to be written.
+func (w *saver) holds(id string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.pending[id]
+	return ok
+}
+
+// run writes until ctx ends; stop then writes the rest.
+func (w *saver) run(ctx context.Context) {
+	w.done = make(chan struct{})
+	go func() {
+		defer close(w.done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-w.wake:
+			}
+			w.flush(ctx)
+		}
+	}()
+}
+
+// stop waits for the goroutine and writes what is left.
+func (w *saver) stop(ctx context.Context) {
+	if w.done != nil {
+		<-w.done
+	}
+	w.flush(context.WithoutCancel(ctx))
+}
+
+// flush writes everything handed over so far.
+func (w *saver) flush(ctx context.Context) {
+	w.writing.Lock()
+	defer w.writing.Unlock()
+	w.mu.Lock()
+	recs := make([]callcare.CallRecord, 0, len(w.order))
+	for _, id := range w.order {
+		recs = append(recs, w.pending[id])
+	}
+	w.pending, w.order = map[string]callcare.CallRecord{}, nil
+	w.mu.Unlock()
+	if len(recs) == 0 {
+		return
+	}
+	defer w.svc.work.Add(-int64(len(recs)))
+	if b, ok := w.svc.store.Calls.(callBatch); ok {
+		err := w.guard(func() error { return b.SaveCalls(ctx, recs) })
+		if err == nil {
+			return
+		}
+		w.svc.log.Warn("save the call log: writing the records one by one", "records", len(recs), "err", err)
+	}
+	for _, rec := range recs {
+		if err := w.guard(func() error { return w.svc.store.Calls.SaveCall(ctx, rec) }); err != nil {
+			w.svc.log.Warn("save the call record", "call", rec.ID, "err", err)
+		}
+	}
+}
+
+// guard runs a write; a panic in the store is an error of that write, not
+// the end of the service.
+func (w *saver) guard(write func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.svc.log.Error("the store failed writing the call log", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("the store panicked: %v", p)
+		}
+	}()
+	return write()
+}
