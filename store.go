@@ -14,7 +14,8 @@ import (
 // CallService keeps the call log: the record the Secretary shows to prove
 // the procedure was kept.
 type CallService interface {
-	// SaveCall writes the record as it stands (at the start and at the end).
+	// SaveCall writes the record as it stands (at the start and at the
+	// end), with its attempts, holds, waits in line and transfers.
 	SaveCall(ctx context.Context, rec CallRecord) error
 	Call(ctx context.Context, id string) (CallRecord, error)
 	// Calls lists the calls that match f, newest first.
