@@ -79,6 +79,18 @@ type CallbackFilter struct {
 	Limit        int // at most this many, the first in queue order; 0 for all
 }
 
+// CallbackActivity is what the metrics read of the callback tasks at each
+// scrape: what happened to them in a window of time. Windows that tile the
+// time line count each closing and each attempt once.
+type CallbackActivity interface {
+	// ClosedCallbacks lists the tasks closed in [since, until).
+	ClosedCallbacks(ctx context.Context, since, until time.Time) ([]CallbackTask, error)
+	// AgreedAttempts lists the tasks with an agreed time (P4m) that have
+	// an attempt started in [since, until), with all their attempts, by
+	// task id, in order.
+	AgreedAttempts(ctx context.Context, since, until time.Time) ([]CallbackTask, map[int64][]CallbackAttempt, error)
+}
+
 // CallbackQueue is how clerks' phones work the callbacks: claims that keep
 // two clerks off one task, and attempts journaled before a citizen is
 // dialed, so a restart never dials one twice.
