@@ -132,13 +132,32 @@ func New(o Options) *Metrics {
 	if o.Callbacks != nil && o.Activity != nil {
 		m.reg.MustRegister(newStoreCollector(m))
 	}
+	m.departments()
 	return m
+}
+
+// departments makes the series of every department exist from the start,
+// at 0: Prometheus's increase() sees no rise in a series that begins at
+// its first count.
+func (m *Metrics) departments() {
+	d := m.o.Directory()
+	if d == nil {
+		return
+	}
+	for _, dep := range d.Departments {
+		m.rings.WithLabelValues(dep.Number)
+		m.overflows.WithLabelValues(dep.Number)
+		m.missed.WithLabelValues(dep.Number)
+		m.hold.WithLabelValues(dep.Number)
+		m.line.WithLabelValues(dep.Number)
+	}
 }
 
 // Reloaded counts a reload of the configuration: taken, or refused.
 func (m *Metrics) Reloaded(ok bool) {
 	if ok {
 		m.reloads.WithLabelValues("ok").Inc()
+		m.departments() // a new department's series, at 0
 	} else {
 		m.reloads.WithLabelValues("refused").Inc()
 	}

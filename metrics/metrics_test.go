@@ -308,6 +308,23 @@ func TestReloaded(t *testing.T) {
 	want(t, scrape(t, m), map[string]float64{`callcare_config_reloads_total{result="ok"}`: 2, `callcare_config_reloads_total{result="refused"}`: 1})
 }
 
+// Every department's series exist from the start, at 0: increase() sees
+// no rise in a series that begins at its first count.
+func TestDepartmentsFromTheStart(t *testing.T) {
+	m, _ := newTest(t, Options{})
+	want(t, scrape(t, m), map[string]float64{
+		`callcare_rings_until_answer_count{department="200"}`:         0,
+		`callcare_rings_until_answer_bucket{department="300",le="3"}`: 0,
+		`callcare_overflows_total{department="300"}`:                  0,
+		`callcare_missed_calls_total{department="200"}`:               0,
+		`callcare_hold_seconds_count{department="300"}`:               0,
+		`callcare_line_wait_seconds_count{department="200"}`:          0,
+		`callcare_calls_total{outcome="callback"}`:                    0,
+		`callcare_waits_unannounced_total{wait="menu"}`:               0,
+		`callcare_transfers_total{came_back="false"}`:                 0,
+	})
+}
+
 func TestRequest(t *testing.T) {
 	m, _ := newTest(t, Options{})
 	m.Request("POST", "/channels/{id}/play/{id}", 201, 3*time.Millisecond, nil)
