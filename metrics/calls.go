@@ -124,14 +124,20 @@ func overflowsOf(r callcare.CallRecord) int {
 	if len(r.Transfers) > 0 {
 		cut = r.Transfers[0].At
 	}
-	moments := map[int64]bool{}
+	// The clerks of one step are dialed at one moment, one after another
+	// in the record: a new moment is a new step.
+	moments := 0
+	var last time.Time
 	for _, a := range r.Attempts {
 		if a.DialedAt.IsZero() || a.TransferredBy != "" || !cut.IsZero() && !a.DialedAt.Before(cut) || inLine(r, a.DialedAt) {
 			continue
 		}
-		moments[a.DialedAt.UnixNano()] = true
+		if moments == 0 || !a.DialedAt.Equal(last) {
+			moments++
+			last = a.DialedAt
+		}
 	}
-	return max(len(moments)-1, 0)
+	return max(moments-1, 0)
 }
 
 // inLine tells whether the caller waited in a line at t.

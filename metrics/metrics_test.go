@@ -342,3 +342,32 @@ func TestRequest(t *testing.T) {
 		`callcare_ari_reconnects_total`: 1,
 	})
 }
+
+// BenchmarkObserve is what the metrics cost a call's goroutine per step:
+// a call rung along two steps, answered, held and ended, 8 steps.
+func BenchmarkObserve(b *testing.B) {
+	m := New(Options{Directory: directory})
+	r := forAnna("c")
+	r.Attempts = []callcare.Attempt{attempt("anowak", 0), attempt("pwisniewski", 15*time.Second)}
+	r.AnsweredAt, r.RingsHeard = at(20*time.Second), 4
+	r.Holds = []callcare.Hold{{Clerk: "pwisniewski", From: at(30 * time.Second), To: at(40 * time.Second)}}
+	steps := []Step{
+		{At: t0, Record: forAnna("c"), Wait: policy.WaitRinging, WaitBound: 30 * time.Second, Actions: []policy.Action{policy.RingCaller{}, policy.DialClerk{}}},
+		{At: at(time.Second), Record: r, Wait: policy.WaitRinging, WaitBound: 30 * time.Second},
+		{At: at(15 * time.Second), Record: r, Wait: policy.WaitRinging, WaitBound: 30 * time.Second, Actions: []policy.Action{policy.DialClerk{}}},
+		{At: at(20 * time.Second), Record: r, Actions: []policy.Action{policy.Connect{}, policy.Save{}}},
+		{At: at(30 * time.Second), Record: r, Wait: policy.WaitHold, WaitBound: 30 * time.Second},
+		{At: at(33 * time.Second), Record: r, Wait: policy.WaitHold, WaitBound: 30 * time.Second, Actions: []policy.Action{policy.Say{}}},
+		{At: at(40 * time.Second), Record: r},
+		{At: at(60 * time.Second), Record: r, Actions: []policy.Action{policy.Save{}, policy.Finish{}}},
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		id := strconv.Itoa(i)
+		for _, st := range steps {
+			st.Call = id
+			st.Record.ID = id
+			m.Observe(st)
+		}
+	}
+}
