@@ -60,8 +60,9 @@ type flow struct {
 	// hangup the service did not request: a restart, an admin); asked
 	// are those the service asked to hang up.
 	endedByPBX, asked map[string]bool
-	skewWarned        bool        // Asterisk's clock and ours disagree: said once
-	wait              policy.Wait // what the caller waited through at the last step observed
+	skewWarned        bool // Asterisk's clock and ours disagree: said once
+
+	wait policy.Wait // what the caller waited through at the last step observed (meter.go)
 }
 
 func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.Time) (machine, []policy.Action)) *flow {
