@@ -65,6 +65,9 @@ type Options struct {
 	// Observe, if set, is told of every step of every call and session, on
 	// its goroutine: the demo's timeline, and later the metrics. Keep it quick.
 	Observe func(Step)
+	// Metrics, if set, is told of the event stream and of each REST
+	// request (meter.go).
+	Metrics Meter
 
 	// PingEvery and PongWait (wall clock): Asterisk is pinged on the event
 	// socket every PingEvery, and one that answers no ping within
@@ -94,6 +97,11 @@ type Step struct {
 	Actions []policy.Action
 	Record  callcare.CallRecord
 	Clerk   callcare.ClerkID // a clerk's session: whose
+	// Wait is what the caller waits through after the step, and WaitBound
+	// the longest the policy lets pass before they hear something again
+	// (policy.Inbound.Waiting, P4p); none for a session.
+	Wait      policy.Wait
+	WaitBound time.Duration
 }
 
 // eventsNeeded are the only event types the service asks Asterisk for.
@@ -219,6 +227,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		OnEvent: svc.dispatch,
 	}
 	svc.SetSettings(s)
+	svc.meter(opts.Metrics)
 	return svc
 }
 

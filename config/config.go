@@ -93,6 +93,7 @@ type Config struct {
 	// down and may change others' forwards.
 	Secretariat string
 	Waiting     callcare.Waiting // how waiting callers are kept informed (P4h, P4p)
+	Metrics     Metrics          // where /metrics, /healthz and /readyz are served
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 

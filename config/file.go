@@ -29,6 +29,7 @@ type File struct {
 	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
 	Retention    FileRetention    `yaml:"retention"` // how long personal data is kept (GDPR)
+	Metrics      FileMetrics      `yaml:"metrics"`   // where Prometheus reads the service
 	SpecialNeeds FileSpecialNeeds `yaml:"special_needs"`
 	Waiting      FileWaiting      `yaml:"waiting"`
 	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts

@@ -96,6 +96,7 @@ func (p *parser) build(f *File) *Config {
 	p.buildSpecialNeeds(f, c, idx)
 	c.Callbacks = p.buildCallbacks(&f.Callbacks, idx, len(c.heads) > 0)
 	p.buildRetention(&f.Retention, c)
+	p.buildMetrics(&f.Metrics, c)
 	p.buildAbsences(f, c, idx)
 	c.Waiting = p.buildWaiting(&f.Waiting)
 	p.buildMusic(f, c)

@@ -360,6 +360,7 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	if c.inLine {
 		// Served from the line: its music stops, and the line lets it go.
 		c.inLine = false
+		c.endLineWait(now)
 		acts = append(acts, StopMusic{}, LineTurnOver{Clerk: a.Clerk, Answered: true})
 	}
 	acts = append(acts, Connect{Leg: l.id})
@@ -400,6 +401,7 @@ func (c *Inbound) legGone(ev LegGone, now time.Time) []Action {
 		// A hold announcement would play before the goodbye: stop it.
 		acts := c.stopHoldPrompt()
 		c.hold.on = false
+		c.endHold(now)
 		return append(acts, c.close(c.set.Prompts.Goodbye, now)...)
 	}
 	c.endLeg(l, "ended", now)
@@ -559,6 +561,9 @@ func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Act
 		c.rec.HungUpBy = by
 	}
 	c.rec.EndedAt = now
+	// A wait still under way ends with the call (P4h, P4p).
+	c.endHold(now)
+	c.endLineWait(now)
 	return append(acts, Save{c.rec}, Finish{})
 }
 

@@ -61,9 +61,10 @@ type Figures struct {
 	AgreedPending   int64     // the agreed time is still ahead
 	AgreedLateness  Durations // how late the agreed callbacks started, on time or not
 
-	// What the call record does not hold yet (issue 14 adds it; see
-	// later.go): while no call of the period could say, the report shows
-	// "no data yet". *Calls counts the calls whose record could say.
+	// How callers waited (later.go). *Calls counts the calls whose
+	// record could say: every call counted from records, none of a day
+	// archived before the call log kept them; while none of the period
+	// could, the report shows "no data yet".
 	HoldCalls     int64
 	Hold          Durations // each time a clerk put the caller on hold (P4h, P4p)
 	LineCalls     int64

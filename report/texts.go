@@ -66,6 +66,10 @@ type Texts struct {
 	Departments  string
 	DepAnswering string
 	DepCallbacks string
+	DepWaiting   string // the departments' callers: holds, waits in line, transfers
+	ClerkWaiting string // the clerks' holds and transfers
+	Holds        string // how many holds
+	LineWaits    string // how many waits in line
 	Department   string
 	Clerks       string
 	Clerk        string

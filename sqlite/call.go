@@ -83,6 +83,9 @@ func saveCall(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM call_attempts WHERE call_id = ?`, rec.ID); err != nil {
 		return err
 	}
+	if err := saveWaits(ctx, tx, rec); err != nil {
+		return err
+	}
 	if len(rec.Attempts) == 0 {
 		return nil
 	}
@@ -298,6 +301,10 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 		recs[i].Attempts = append(recs[i].Attempts, a)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := loadWaits(ctx, tx, selected, args, recs, index); err != nil {
 		return nil, err
 	}
 	return recs, nil
