@@ -59,6 +59,9 @@ func (c *Inbound) busyFor() callcare.Target {
 }
 
 func (c *Inbound) offerBusy(now time.Time) []Action {
+	if c.offeredAt.IsZero() {
+		c.offeredAt = now // the caller hears no more rings from here
+	}
 	c.phase = phaseBusyMenu
 	c.timeouts = 0
 	c.deadline = now.Add(promptLimit)

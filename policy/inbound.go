@@ -113,8 +113,11 @@ type Inbound struct {
 	overflowing  string // the overflow announcement and tone playing now (overflow.go)
 	overflowSaid bool   // said once a call
 
-	menuN int         // menus said, for their playback ids (busy.go)
-	slots []time.Time // the free times read out to the caller
+	menuN int // menus said, for their playback ids (busy.go)
+	// offeredAt is when a busy clerk's caller was offered a choice (P4b):
+	// the rings the caller heard end there, whatever the wait in line after.
+	offeredAt time.Time
+	slots     []time.Time // the free times read out to the caller
 
 	inLine    bool      // the call waits in its department's line (inline.go)
 	lineSince time.Time // when it joined
@@ -353,7 +356,7 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.AnsweredAt = now
 	c.rec.AnsweredBy = a.Clerk
 	c.rec.AnsweredRing = a.Rings
-	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.RingsHeard = c.ringsHeard(now)
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
 	acts = append(acts, c.stopOverflow()...)
@@ -425,7 +428,7 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 			// Asterisk ended it (a restart): the caller gave up nothing.
 			c.rec.Outcome, reason = callcare.OutcomeFailed, callcare.ReasonMissed
 		}
-		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+		c.rec.RingsHeard = c.ringsHeard(now)
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
 		if c.inLine {
 			acts = append(acts, LeaveLine{})
@@ -487,7 +490,7 @@ func (c *Inbound) next(now time.Time) []Action {
 		return append(acts, c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
-	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.RingsHeard = c.ringsHeard(now)
 	// The task is committed before the caller hears it promised.
 	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.set.Prompts.NobodyAvailable, now)...)
 }
@@ -565,6 +568,16 @@ func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Act
 	c.endHold(now)
 	c.endLineWait(now)
 	return append(acts, Save{c.rec}, Finish{})
+}
+
+// ringsHeard is how many rings the caller heard until now, or until a busy
+// clerk's choices were offered: P4a is about the ringing, and a wait in
+// line after it is a wait of its own (P5.3).
+func (c *Inbound) ringsHeard(now time.Time) int {
+	if !c.offeredAt.IsZero() && c.offeredAt.Before(now) {
+		now = c.offeredAt
+	}
+	return c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
 }
 
 // ringsAt is the ring a clerk's phone was on at now (0 if it never rang).

@@ -34,6 +34,11 @@ func TestInLine(t *testing.T) {
 				if r.Outcome != callcare.OutcomeAnswered || r.AnsweredBy != "anowak" {
 					t.Errorf("outcome %s by %s", r.Outcome, r.AnsweredBy)
 				}
+				// P4a is about the ringing: the wait in line is a wait of
+				// its own, reported as such, not rings the caller heard.
+				if r.RingsHeard != 0 {
+					t.Errorf("%d rings heard, counting the wait in line", r.RingsHeard)
+				}
 			}),
 		},
 		{

@@ -28,6 +28,9 @@ type Figures struct {
 	Unrouted   int64 // the number dialed reaches nobody
 	Failed     int64 // the PBX failed the call
 	Unfinished int64 // no outcome: under way when read, or the service stopped during it
+	// CallbackAsked counts the callers of a busy clerk who chose a callback
+	// instead of waiting (P4b): not answered, and owed a callback.
+	CallbackAsked int64
 	// AnsweredOn counts answered calls by the ring the caller heard last:
 	// [0] the 1st ring (or none), [1] the 2nd ... [9] the 10th or later.
 	AnsweredOn [10]int64
@@ -183,6 +186,7 @@ func (f *Figures) measures() []measure {
 		measure{"transfers.calls", sum, &f.TransferCalls},
 		measure{"transfers", sum, &f.Transfers},
 		measure{"transfers.back", sum, &f.TransfersBack},
+		measure{"callback_asked", sum, &f.CallbackAsked},
 	)
 	return m
 }

@@ -93,7 +93,7 @@ func (r *Report) page(t Texts) page {
 		{Rule: "P4a", Title: fmt.Sprintf(t.AnsweredF, limit), Value: f.pct(o.P4a()), Figure: "office.p4a",
 			Details: []string{fmt.Sprintf(t.AnsweredOfF, f.num(o.InRings), f.num(o.Due))}},
 		{Rule: "P4c", Title: t.NotAnswered, Value: f.num(o.NotAnswered()), Figure: "office.not_answered",
-			Details: []string{fmt.Sprintf(t.NotAnsweredF, f.num(o.Missed), f.num(o.Abandoned), f.num(o.AfterHours))}},
+			Details: []string{fmt.Sprintf(t.NotAnsweredF, f.num(o.Missed), f.num(o.Abandoned), f.num(o.CallbackAsked), f.num(o.AfterHours))}},
 		{Rule: "P4c", Title: t.CalledBack, Value: f.pct(o.P4c()), Figure: "office.p4c",
 			Details: when(o.Callbacks > 0, fmt.Sprintf(t.CalledBackF, f.mean(o.CallbackTime), f.longest(o.CallbackTime)),
 				fmt.Sprintf(t.CalledBackOpenF, f.num(o.CallbackOverdue), f.num(o.CallbackPending)))},

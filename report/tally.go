@@ -150,7 +150,8 @@ func tallyCall(d Days, c callcare.CallRecord, o Options) {
 func countCall(f *Figures, c callcare.CallRecord, limit int) {
 	f.Calls++
 	switch c.Outcome {
-	case callcare.OutcomeAnswered:
+	case callcare.OutcomeAnswered, callcare.OutcomeInterrupted:
+		// Interrupted: answered, and the service lost sight of the end.
 		f.Answered++
 		f.Due++
 		if c.RingsHeard <= limit {
@@ -175,7 +176,11 @@ func countCall(f *Figures, c callcare.CallRecord, limit int) {
 		f.AfterHours++
 	case callcare.OutcomeUnrouted:
 		f.Unrouted++
-	case callcare.OutcomeFailed:
+	case callcare.OutcomeCallback:
+		f.CallbackAsked++
+	case callcare.OutcomeFailed, callcare.OutcomeFallback:
+		// Fallback: the service could not carry the call and the dialplan
+		// rang a person without it; whether one answered is not known.
 		f.Failed++
 	default:
 		f.Unfinished++

@@ -94,6 +94,11 @@ func TestTally(t *testing.T) {
 		{rule: "P4a", name: "after hours, unrouted, failed and unfinished are not due", recs: Records{Calls: []callcare.CallRecord{
 			ended(callcare.OutcomeAfterHours, 0), ended(callcare.OutcomeUnrouted, 0), ended(callcare.OutcomeFailed, 0), ended("", 0)}},
 			scope: office, want: Figures{Calls: 4, AfterHours: 1, Unrouted: 1, Failed: 1, Unfinished: 1}},
+		{rule: "P4b", name: "a busy clerk's caller who asked for a callback is not answered and is owed one", recs: Records{Calls: []callcare.CallRecord{ended(callcare.OutcomeCallback, 0)}},
+			scope: office, want: Figures{Calls: 1, CallbackAsked: 1}},
+		{rule: "P4a", name: "an interrupted call was answered; one handed to the fallback is the service's failure", recs: Records{Calls: []callcare.CallRecord{
+			ended(callcare.OutcomeInterrupted, 2), ended(callcare.OutcomeFallback, 0)}},
+			scope: office, want: Figures{Calls: 2, Answered: 1, Due: 1, InRings: 1, AnsweredOn: [10]int64{0, 1}, AnswerWait: Durations{N: 1}, Failed: 1}},
 		{rule: "P4a", name: "the clerk's phone", recs: Records{Calls: []callcare.CallRecord{{StartedAt: at("24 10:00:00"), Attempts: []callcare.Attempt{
 			{Clerk: "a", Result: "answered", Rings: 3}, {Clerk: "a", Result: "answered", Rings: 4}, {Clerk: "a", Result: "noanswer", Rings: 3},
 			{Clerk: "a", Result: "busy"}, {Clerk: "a", Result: "unavailable"}, {Clerk: "a", Result: "congestion"}, {Clerk: "a", Result: "failed"},
@@ -289,7 +294,7 @@ func TestMeasures_Names(t *testing.T) {
 		"agreed agreed.on_time agreed.late agreed.missed agreed.pending " +
 		"agreed_lateness.n agreed_lateness.sum_ns agreed_lateness.max_ns " +
 		"hold.calls hold.n hold.sum_ns hold.max_ns line.calls line.n line.sum_ns line.max_ns " +
-		"transfers.calls transfers transfers.back"
+		"transfers.calls transfers transfers.back callback_asked"
 	if got := strings.Join(Measures(), " "); got != want {
 		t.Errorf("measures:\n got %s\nwant %s", got, want)
 	}

@@ -27,7 +27,7 @@ type Texts struct {
 	AnsweredF       string // %d the ring limit
 	AnsweredOfF     string // %s answered in the rings, %s due
 	NotAnswered     string
-	NotAnsweredF    string // %s missed, %s abandoned, %s after hours
+	NotAnsweredF    string // %s missed, %s abandoned, %s callbacks asked of a busy clerk, %s after hours
 	CalledBack      string
 	CalledBackF     string // %s the mean, %s the longest
 	CalledBackOpenF string // %s overdue, %s pending

@@ -23,7 +23,7 @@ var textsEN = Texts{
 	AnsweredF:       "Answered within %d rings",
 	AnsweredOfF:     "%s of %s calls that had to be answered",
 	NotAnswered:     "Calls not answered",
-	NotAnsweredF:    "nobody answered: %s · the caller hung up: %s · outside office hours: %s",
+	NotAnsweredF:    "nobody answered: %s · the caller hung up: %s · the clerk busy, a callback asked: %s · outside office hours: %s",
 	CalledBack:      "Called back within the promise",
 	CalledBackF:     "after %s on average, %s at most, in office time",
 	CalledBackOpenF: "overdue: %s · not called back yet, still in time: %s",

@@ -23,7 +23,7 @@ var textsPL = Texts{
 	AnsweredF:       "Odebrane do %d. sygnału",
 	AnsweredOfF:     "%s z %s połączeń, które należało odebrać",
 	NotAnswered:     "Nieodebrane połączenia",
-	NotAnsweredF:    "nikt nie odebrał: %s · dzwoniący się rozłączył: %s · poza godzinami pracy: %s",
+	NotAnsweredF:    "nikt nie odebrał: %s · dzwoniący się rozłączył: %s · urzędnik zajęty, prośba o oddzwonienie: %s · poza godzinami pracy: %s",
 	CalledBack:      "Oddzwoniono w obiecanym czasie",
 	CalledBackF:     "średnio po %s, najdłużej %s czasu pracy urzędu",
 	CalledBackOpenF: "zaległe: %s · w terminie, jeszcze przed oddzwonieniem: %s",
