@@ -101,6 +101,7 @@ type Prompts struct {
 	NoticeCase        string `yaml:"notice_case"`         // "case number" (then its digits)
 	NoticeConfirm     string `yaml:"notice_confirm"`      // 1 sends it, 2 starts again
 	NoticeQueued      string `yaml:"notice_queued"`       // the notice goes out within office hours
+	NoticeFailed      string `yaml:"notice_failed"`       // the notice could not be recorded; try again later
 	NoticeIntro       string `yaml:"notice_intro"`        // to the citizen: the Town Hall about a matter, press 1 to hear it, 2 if not for you
 	DocumentsReady    string `yaml:"documents_ready"`     // the documents are ready to collect (then the case number)
 	DocumentsWhere    string `yaml:"documents_where"`     // where and when they can be collected (the default place)
@@ -194,6 +195,7 @@ var DefaultPrompts = Prompts{
 	NoticeCase:        "callcare/notice-case",
 	NoticeConfirm:     "callcare/notice-confirm",
 	NoticeQueued:      "callcare/notice-queued",
+	NoticeFailed:      "callcare/notice-failed",
 	NoticeIntro:       "callcare/notice-intro",
 	DocumentsReady:    "callcare/documents-ready",
 	DocumentsWhere:    "callcare/documents-where",

@@ -124,6 +124,8 @@ type Inbound struct {
 	xferStart int           // the first step of the transfer's target
 
 	shown string // the caller id name set on the caller's channel (display.go)
+
+	handed handover // the menu or a notice handed the caller over (handover.go)
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -353,7 +355,7 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.AnsweredAt = now
 	c.rec.AnsweredBy = a.Clerk
 	c.rec.AnsweredRing = a.Rings
-	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.RingsHeard = c.heard(now)
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
 	acts = append(acts, c.stopOverflow()...)
@@ -423,7 +425,7 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 			// Asterisk ended it (a restart): the caller gave up nothing.
 			c.rec.Outcome, reason = callcare.OutcomeFailed, callcare.ReasonMissed
 		}
-		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+		c.rec.RingsHeard = c.heard(now)
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
 		if c.inLine {
 			acts = append(acts, LeaveLine{})
@@ -433,7 +435,7 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 	case phaseAfterHours, phaseRecording:
 		// The missed call of someone who hangs up becomes a task too; a
 		// note being recorded is kept by Asterisk.
-		acts := c.task(callcare.ReasonAfterHours, c.recordingNote(), now)
+		acts := c.task(c.unansweredReason(), c.recordingNote(), now)
 		return c.finish(by, now, acts...)
 	case phaseConnected:
 		c.answered.state = legGone
@@ -485,9 +487,12 @@ func (c *Inbound) next(now time.Time) []Action {
 		return append(acts, c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
-	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.RingsHeard = c.heard(now)
+	if c.handed.offerNote {
+		return c.offerNote(now) // a matter's caller may leave a few words (P3.2)
+	}
 	// The task is committed before the caller hears it promised.
-	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.set.Prompts.NobodyAvailable, now)...)
+	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.closing(), now)...)
 }
 
 // promptLimit is longer than any prompt: past it, a prompt whose end was
@@ -524,6 +529,7 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 	}
 	c.tasked = true
 	t.Note = note
+	t.Kind = c.handed.kind // an appointment request (P3.2)
 	return []Action{CreateTask{Task: t}}
 }
 
