@@ -118,6 +118,8 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		}
 	case policy.SetForward, policy.ClearForward:
 		f.executeForward(ctx, a)
+	case policy.AddNotice, policy.AgreeMeeting:
+		f.executeMatters(ctx, a)
 	case policy.MarkOverdue:
 		f.log.Warn("agreed callback overdue: nobody took it", "task", a.Task)
 		var escalated time.Time // the report only, unless the head was rung

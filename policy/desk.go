@@ -479,9 +479,11 @@ func (d *desk) playbackDone(id string) []Action {
 	return nil
 }
 
-// end says a last prompt, then hangs up the clerk's line.
+// end says a last prompt, then hangs up the clerk's line. What still
+// plays is said to its end first: the time or meeting just agreed, "not
+// reached".
 func (d *desk) end(sound string) []Action {
-	acts := d.stopPrompts()
+	var acts []Action
 	if d.hasTask {
 		acts = append(acts, ReleaseTask{Task: d.task.ID})
 		d.hasTask = false
