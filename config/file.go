@@ -40,6 +40,11 @@ type File struct {
 	Secretariat string         `yaml:"secretariat"`
 	Absences    []FileAbsence  `yaml:"absences"`
 	Forwarding  FileForwarding `yaml:"forwarding"`
+	// The phone matters of P3.2 (menu.go).
+	Menu         FileMenu         `yaml:"menu"`
+	Matters      []FileMatter     `yaml:"matters"`
+	Appointments FileAppointments `yaml:"appointments"`
+	Notices      FileNotices      `yaml:"notices"`
 }
 
 // FileAsterisk is the asterisk: section. The password itself is refused
@@ -205,8 +210,12 @@ func DefaultFile() File {
 		},
 		Retention: defaultFileRetention(),
 
-		Sounds:     callcare.DefaultPrompts,
-		Forwarding: FileForwarding{SetCode: DefaultSetCode, ClearCode: DefaultClearCode, MaxDays: DefaultMaxDays},
+		Sounds: callcare.DefaultPrompts,
+		Menu: FileMenu{KeyTimeout: Duration(cb.KeyTimeout), OperatorKey: DefaultOperatorKey,
+			AssistanceKey: DefaultAssistanceKey, Tries: DefaultMenuTries},
+		Appointments: FileAppointments{MayorKey: DefaultMayorKey, RemindDaysBefore: DefaultRemindDaysBefore},
+		Notices:      FileNotices{FeatureCode: DefaultNoticeCode, MaxAttempts: cb.MaxAttempts, AtOnce: DefaultNoticesAtOnce},
+		Forwarding:   FileForwarding{SetCode: DefaultSetCode, ClearCode: DefaultClearCode, MaxDays: DefaultMaxDays},
 		Waiting: FileWaiting{
 			AnnounceEvery:  Duration(callcare.DefaultWaiting.AnnounceEvery),
 			HoldOfferAfter: Duration(callcare.DefaultWaiting.HoldOfferAfter),

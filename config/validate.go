@@ -97,6 +97,7 @@ func (p *parser) build(f *File) *Config {
 	c.Callbacks = p.buildCallbacks(&f.Callbacks, idx, len(c.heads) > 0)
 	p.buildRetention(&f.Retention, c)
 	p.buildAbsences(f, c, idx)
+	p.buildMatters(f, c, idx)
 	c.Waiting = p.buildWaiting(&f.Waiting)
 	p.buildMusic(f, c)
 	return c
