@@ -14,7 +14,7 @@ import (
 // An admin sends a documents-ready notice, lists and shows it with its
 // attempts; a wrong command line is refused with the reason.
 func TestNotify(t *testing.T) {
-	cfg := exampleWithDB(t, true)
+	cfg := exampleWithDB(t, true, "  # places:", "  places:\n    - name: usc\n      sound: office/where-usc\n  # places:")
 	ctx := context.Background()
 	status, out, errOut := runArgs(t, "notify", "documents-ready", "--config", cfg, "--to", "600 100 200", "--case", "2026117", "--where", "usc", "--clerk", "kwojcik")
 	if status != 0 || !strings.Contains(out, "notice 1: documents ready, case 2026117, to 48600100200") || !strings.Contains(out, "clerk kwojcik") {
