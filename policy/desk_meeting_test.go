@@ -54,6 +54,15 @@ func TestDeskMeeting(t *testing.T) {
 			}),
 		},
 		{
+			rule: "P3.2", name: "the clerk hangs up while keying the meeting: the citizen was reached; the meeting can be recorded later",
+			task: request,
+			steps: concat(talked, []step{
+				{at: 61 * time.Second, ev: policy.KeyPressed{Digit: "5"}, want: "stop say(sound:meetenter)"},
+				with(key(62*time.Second, "2"), "stop"),
+				{at: 63 * time.Second, ev: policy.ClerkGone{}, want: "finish:reached/reached finish"},
+			}),
+		},
+		{
 			rule: "P3.2", name: "5 on a plain callback is no choice",
 			task: task,
 			steps: []step{
