@@ -319,7 +319,7 @@ func (f *flow) resync(ctx context.Context, legs []string) {
 }
 
 func (f *flow) finish(ctx context.Context) {
-	if r, ok := f.m.(recorder); ok {
+	if r, ok := f.m.(recorder); ok && r.Record().ID != "" { // a notice without a conversation keeps none
 		rec := r.Record()
 		f.log.Info("call ends", "outcome", rec.Outcome, "answered_by", rec.AnsweredBy, "ring", rec.AnsweredRing, "hung_up_by", rec.HungUpBy)
 	}
