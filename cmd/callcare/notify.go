@@ -370,3 +370,12 @@ func (v *view) meeting(ctx context.Context, id int64, when time.Time, by string)
 	}
 	return nil
 }
+
+// reasonOf is a task's reason in the list, an appointment request's kind
+// first (P3.2).
+func reasonOf(t callcare.CallbackTask) string {
+	if t.Kind == callcare.KindAppointment {
+		return "appointment/" + string(t.Reason)
+	}
+	return string(t.Reason)
+}

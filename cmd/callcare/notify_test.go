@@ -98,4 +98,10 @@ func TestCallbacksMeeting(t *testing.T) {
 	if status, out, _ := runArgs(t, "notify", "list", "--kind", "reminders", "--config", cfg); status != 0 || !strings.Contains(out, "meeting "+at.Format("2006-01-02 15:04")) {
 		t.Errorf("reminders: %q", out)
 	}
+	if _, out, _ := runArgs(t, "callbacks", "list", "--status", "all", "--config", cfg); !strings.Contains(out, "appointment/missed") {
+		t.Errorf("the request is not listed as one:\n%s", out)
+	}
+	if _, out, _ := runArgs(t, "callbacks", "show", "1", "--config", cfg); !strings.Contains(out, "Meeting:") || !strings.Contains(out, "appointment request (missed") {
+		t.Errorf("the request is not shown as one:\n%s", out)
+	}
 }
