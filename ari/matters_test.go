@@ -540,3 +540,27 @@ func abandonedTo(target string, kind callcare.TaskKind) func(t *testing.T, e *en
 		}
 	}
 }
+
+// TestP32_MenuCallerAfterACrash: the service dies while a caller is in the
+// menu; the next run adopts the call as one for the menu's operator and
+// hands it to the dialplan's fallback, which rings a person: never left
+// in the menu, never hung up.
+func TestP32_MenuCallerAfterACrash(t *testing.T) {
+	t.Parallel()
+	e := startMatters(t)
+	call := e.call(t, menuCaller())
+	e.advance(t, 3*time.Second)
+	e.stop()
+	e.advance(t, 2*time.Second)
+	e.run(t, matterSettings(), e.matterStores())
+	e.advance(t, 10*time.Second)
+	ended(t, call)
+	rec := e.record(t, call)
+	if rec.Outcome != callcare.OutcomeFallback || rec.Target != for200 || len(tasksOf(t, e, "48600100200")) != 1 {
+		t.Errorf("record %+v: want handed to the fallback, with the secretariat's callback", rec)
+	}
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+		t.Errorf("%d continues, want one to the fallback", n)
+	}
+	e.settled(t)
+}
