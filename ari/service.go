@@ -40,6 +40,12 @@ type Settings struct {
 	// Retention is how long records are kept; the daily purge (purge.go)
 	// archives the report's figures of a day before its records go.
 	Retention callcare.Retention
+	// Menu is the voice menu of the main numbers, Notices the calls the
+	// service makes to citizens, at most NoticesAtOnce at a time (P3.2,
+	// matters.go).
+	Menu          policy.MenuSettings
+	Notices       policy.NoticeSettings
+	NoticesAtOnce int
 }
 
 // Stores are the parts of the store the shell uses (the sqlite package in
@@ -51,6 +57,7 @@ type Stores struct {
 	Queue     callcare.CallbackQueue
 	Archive   callcare.ArchiveService // the report's figures of purged days; nil: no purge
 	Forwards  callcare.ForwardService // nil: no forwards by phone
+	Notices   callcare.NoticeService  // nil: no notices (P3.2)
 }
 
 // Options say how to reach Asterisk.
@@ -328,6 +335,10 @@ func (s *Service) dispatch(ev ari.Event) {
 			s.startQueue(ev)
 		case len(ev.Args) > 0 && ev.Args[0] == "forward":
 			s.startForward(ev)
+		case len(ev.Args) > 0 && ev.Args[0] == "menu":
+			s.startMenu(ev)
+		case len(ev.Args) > 0 && ev.Args[0] == "documents":
+			s.startNoticeCode(ev)
 		default:
 			// A leg of a call nobody owns any more (an earlier run's
 			// callback answered late): nobody would be on the line.
@@ -376,6 +387,9 @@ func (set *Settings) resolve(a *policy.Arrival, book *callcare.Absences, now tim
 	t, ok := set.Lines[a.Dialed]
 	if !ok {
 		t, ok = dialplan.Resolve(set.Directory, a.Dialed)
+	}
+	if !ok && set.Menu.Menu.Has(a.Dialed) {
+		t, ok = set.Menu.Menu.Operator, true // a menu number of no one's: its operator
 	}
 	if !ok {
 		return nil, nil

@@ -98,6 +98,7 @@ func (p *parser) build(f *File) *Config {
 	p.buildRetention(&f.Retention, c)
 	p.buildMetrics(&f.Metrics, c)
 	p.buildAbsences(f, c, idx)
+	p.buildMatters(f, c, idx)
 	c.Waiting = p.buildWaiting(&f.Waiting)
 	p.buildMusic(f, c)
 	return c

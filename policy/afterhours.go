@@ -45,7 +45,7 @@ func (c *Inbound) afterHoursSilence(now time.Time) []Action {
 	if c.timeouts < 2 {
 		return []Action{c.repeatAfterHours()}
 	}
-	acts := c.task(callcare.ReasonAfterHours, "", now)
+	acts := c.task(c.unansweredReason(), "", now)
 	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }
 

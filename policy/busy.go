@@ -65,7 +65,8 @@ func (c *Inbound) offerBusy(now time.Time) []Action {
 	c.phase = phaseBusyMenu
 	c.timeouts = 0
 	c.deadline = now.Add(promptLimit)
-	return []Action{Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices)}
+	// A handed-over caller hears the ringing tone: it stops first.
+	return append(c.stopOverflow(), Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
 }
 
 // sayMenu plays a menu's prompts; the key timeout starts when they end.

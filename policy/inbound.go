@@ -127,6 +127,8 @@ type Inbound struct {
 	xferStart int           // the first step of the transfer's target
 
 	shown string // the caller id name set on the caller's channel (display.go)
+
+	handed handover // the menu or a notice handed the caller over (handover.go)
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -438,7 +440,7 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 	case phaseAfterHours, phaseRecording:
 		// The missed call of someone who hangs up becomes a task too; a
 		// note being recorded is kept by Asterisk.
-		acts := c.task(callcare.ReasonAfterHours, c.recordingNote(), now)
+		acts := c.task(c.unansweredReason(), c.recordingNote(), now)
 		return c.finish(by, now, acts...)
 	case phaseConnected:
 		c.answered.state = legGone
@@ -491,8 +493,11 @@ func (c *Inbound) next(now time.Time) []Action {
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
 	c.rec.RingsHeard = c.ringsHeard(now)
+	if c.handed.offerNote {
+		return c.offerNote(now) // a matter's caller may leave a few words (P3.2)
+	}
 	// The task is committed before the caller hears it promised.
-	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.set.Prompts.NobodyAvailable, now)...)
+	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.closing(), now)...)
 }
 
 // promptLimit is longer than any prompt: past it, a prompt whose end was
@@ -529,6 +534,7 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 	}
 	c.tasked = true
 	t.Note = note
+	t.Kind = c.handed.kind // an appointment request (P3.2)
 	return []Action{CreateTask{Task: t}}
 }
 
@@ -570,14 +576,19 @@ func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Act
 	return append(acts, Save{c.rec}, Finish{})
 }
 
-// ringsHeard is how many rings the caller heard until now, or until a busy
-// clerk's choices were offered: P4a is about the ringing, and a wait in
-// line after it is a wait of its own (P5.3).
+// ringsHeard is how many rings the caller heard: from the start, or from
+// the menu's hand-over (the greeting and the choices were no ringing), until
+// now, or until a busy clerk's choices were offered (P4a is about the
+// ringing; a wait in line after it is a wait of its own, P5.3).
 func (c *Inbound) ringsHeard(now time.Time) int {
+	from := c.rec.StartedAt
+	if c.handed.on {
+		from = c.handed.ringFrom
+	}
 	if !c.offeredAt.IsZero() && c.offeredAt.Before(now) {
 		now = c.offeredAt
 	}
-	return c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	return c.proc.RingsHeard(now.Sub(from))
 }
 
 // ringsAt is the ring a clerk's phone was on at now (0 if it never rang).

@@ -168,6 +168,7 @@ func settings(c *config.Config) ari.Settings {
 		NoteRetention:  cb.NoteRetention,
 		Retention:      c.Retention,
 	}
+	phoneMatters(c, &set, rules)
 	for _, d := range c.Directory.Departments {
 		set.Inbound.Music[d.Number] = c.Waiting.MusicOf(d)
 		set.Inbound.WhenBusy[d.Number] = d.WhenBusy
@@ -181,5 +182,5 @@ func settings(c *config.Config) ari.Settings {
 
 // stores gives the shell the store's contracts, all kept by one database.
 func stores(db *sqlite.DB) ari.Stores {
-	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db, Forwards: db}
+	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db, Forwards: db, Notices: db}
 }
