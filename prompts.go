@@ -47,6 +47,7 @@ type Prompts struct {
 	HoldOffer    string `yaml:"hold_offer"`    // a long hold: press 1 to be called back, or keep waiting
 	CallerLeft   string `yaml:"caller_left"`   // to the clerk back from hold: the caller chose a callback
 	Overflowing  string `yaml:"overflowing"`   // ringing moves on: connecting to another person (then ringing)
+	KeyReminder  string `yaml:"key_reminder"`  // a ring cycle of silence after a menu: we are waiting for your choice
 
 	// A busy clerk's caller (P4b).
 	ClerkBusy   string `yaml:"clerk_busy"`   // the clerk is talking with another client
@@ -149,6 +150,7 @@ var DefaultPrompts = Prompts{
 	HoldOffer:         "callcare/hold-offer",
 	CallerLeft:        "callcare/caller-left",
 	Overflowing:       "callcare/overflowing",
+	KeyReminder:       "callcare/key-reminder",
 
 	ClerkBusy:   "callcare/clerk-busy",
 	BusyChoices: "callcare/busy-choices",

@@ -117,6 +117,7 @@ type Inbound struct {
 	// offeredAt is when a busy clerk's caller was offered a choice (P4b):
 	// the rings the caller heard end there, whatever the wait in line after.
 	offeredAt time.Time
+	keys      keyWait     // waiting for a key after a menu (keywait.go)
 	slots     []time.Time // the free times read out to the caller
 
 	inLine    bool      // the call waits in its department's line (inline.go)
@@ -227,6 +228,10 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			c.hold.playing = ""
 			return nil
 		}
+		if c.keys.reminded(ev.Playback) {
+			c.deadline = c.keys.next(now, c.proc.RingCycle)
+			return nil
+		}
 		if ev.Playback != c.playing {
 			return nil
 		}
@@ -234,7 +239,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
 		case phaseAfterHours:
-			c.deadline = now.Add(c.set.KeyTimeout)
+			c.deadline = c.keys.begin(now, c.set.KeyTimeout, c.proc.RingCycle)
 		case phaseRecording:
 			// Asterisk ends the recording at NoteMax; should its end never
 			// be heard of, the note is taken as it is.
@@ -252,6 +257,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseRinging:
 			return c.ringLimitPassed(now)
 		case phaseAfterHours:
+			if acts := c.remindKey(now); acts != nil {
+				return acts
+			}
 			return c.afterHoursSilence(now)
 		case phaseRecording:
 			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
@@ -574,6 +582,16 @@ func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Act
 	c.endHold(now)
 	c.endLineWait(now)
 	return append(acts, Save{c.rec}, Finish{})
+}
+
+// remindKey says the reminder after a ring cycle of silence in a menu, or
+// returns nil when the key timeout has passed (P4p, P5.1: keywait.go).
+func (c *Inbound) remindKey(now time.Time) []Action {
+	acts := c.keys.remind(c.rec.ID, c.set.Prompts.KeyReminder)
+	if acts != nil {
+		c.deadline = now.Add(promptLimit) // should its end never be heard of
+	}
+	return acts
 }
 
 // ringsHeard is how many rings the caller heard: from the start, or from

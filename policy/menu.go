@@ -55,9 +55,10 @@ type Menu struct {
 	playing  string // the prompt playing now
 	n        int    // prompts said, for their ids
 	deadline time.Time
-	silences int    // silences at the level the caller is at
-	fails    int    // keys that chose nothing, in all
-	typed    string // an extension's digits so far
+	silences int     // silences at the level the caller is at
+	fails    int     // keys that chose nothing, in all
+	typed    string  // an extension's digits so far
+	keys     keyWait // waiting for a key after the choices (keywait.go)
 	matter   callcare.Matter
 	call     *Inbound // the call from the hand-over on
 	done     bool     // ended in the menu
@@ -129,6 +130,10 @@ func (m *Menu) Step(ev Event, now time.Time) []Action {
 	case KeyPressed:
 		return m.key(ev.Digit)
 	case PlaybackDone:
+		if m.keys.reminded(ev.Playback) {
+			m.deadline = m.keys.next(now, m.in.Procedure.RingCycle)
+			return nil
+		}
 		if ev.Playback != m.playing || m.playing == "" {
 			return nil
 		}
@@ -136,10 +141,14 @@ func (m *Menu) Step(ev Event, now time.Time) []Action {
 		if m.phase == menuDescribing {
 			return m.toMatter()
 		}
-		m.deadline = now.Add(m.set.Menu.KeyTimeout)
+		m.deadline = m.keys.begin(now, m.set.Menu.KeyTimeout, m.in.Procedure.RingCycle)
 	case TimerFired:
 		if m.linkDown || m.deadline.IsZero() || now.Before(m.deadline) {
 			return nil
+		}
+		if acts := m.keys.remind(m.rec.ID, m.set.Prompts.KeyReminder); acts != nil {
+			m.deadline = now.Add(promptLimit) // should its end never be heard of
+			return acts
 		}
 		m.deadline = time.Time{}
 		return m.silence()
@@ -159,7 +168,7 @@ func (m *Menu) Step(ev Event, now time.Time) []Action {
 // key: a key at any level. It stops what plays: the caller has chosen.
 func (m *Menu) key(d string) []Action {
 	menu := m.set.Menu
-	acts := m.stop()
+	acts := append(m.stop(), m.keys.stop()...)
 	m.deadline = time.Time{}
 	if d == menu.AssistanceKey && m.typed == "" {
 		return append(acts, m.assisted()...)

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,9 +135,15 @@ func TestMenu(t *testing.T) {
 	toSecretariat := "save " + connecting + " dial:c-1"
 	toDept200 := "save " + connecting + " dial:c-1 dial:c-2"
 	said := func(at time.Duration, n int) step {
-		return step{at: at, ev: policy.PlaybackDone{Playback: fmt.Sprintf("c-menu%d", n)}, deadline: at + 10*time.Second}
+		return step{at: at, ev: policy.PlaybackDone{Playback: fmt.Sprintf("c-menu%d", n)}, deadline: at + 5*time.Second}
 	}
 	with := func(s step, want string) step { s.want = want; return s }
+	// remind: a ring cycle of silence after the choices brings a reminder
+	// (P4p); the key timeout (P5.1) runs on after it.
+	remind := func(at time.Duration, n int) []step {
+		return []step{{at: at, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+			{at: at + time.Second, ev: policy.PlaybackDone{Playback: fmt.Sprintf("c-remind%d", n)}, deadline: at + 6*time.Second}}
+	}
 	for _, tc := range []struct {
 		rule, name string
 		closed     bool
@@ -190,7 +197,7 @@ func TestMenu(t *testing.T) {
 				with(key(4*time.Second, "2"), "stop "+toDept200), // no description
 				{at: 5 * time.Second, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 20 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer hangup:c-2/no_answer stop say(sound:leavenote)"},
-				{at: 25 * time.Second, ev: policy.PlaybackDone{Playback: "c-offer"}, deadline: 35 * time.Second},
+				{at: 25 * time.Second, ev: policy.PlaybackDone{Playback: "c-offer"}, deadline: 30 * time.Second},
 				{at: 27 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop say(sound:note,sound:beep)"},
 				{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-note-prompt"}, want: "record"},
 				{at: 40 * time.Second, ev: policy.RecordingDone{Name: "callcare-note-c", Seconds: 8}, want: "task:requested/callback/department:200/note play:thanks"},
@@ -209,9 +216,13 @@ func TestMenu(t *testing.T) {
 				with(key(4*time.Second, "2"), "stop "+toDept200),
 				{at: 34 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer hangup:c-2/no_answer stop say(sound:leavenote)"},
 				{at: 38 * time.Second, ev: policy.PlaybackDone{Playback: "c-offer"}},
-				{at: 48 * time.Second, ev: policy.TimerFired{}, want: "say(sound:press1)"},
-				{at: 50 * time.Second, ev: policy.PlaybackDone{Playback: "c-closed-again"}},
-				{at: 60 * time.Second, ev: policy.TimerFired{}, want: "task:missed/callback/department:200 play:thanks"},
+				{at: 43 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 44 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind1"}},
+				{at: 49 * time.Second, ev: policy.TimerFired{}, want: "say(sound:press1)"},
+				{at: 51 * time.Second, ev: policy.PlaybackDone{Playback: "c-closed-again"}},
+				{at: 56 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 57 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind2"}},
+				{at: 62 * time.Second, ev: policy.TimerFired{}, want: "task:missed/callback/department:200 play:thanks"},
 			},
 		},
 		{
@@ -254,12 +265,9 @@ func TestMenu(t *testing.T) {
 		{
 			rule: "P5.1", name: "silence: the choices once more, then a person, never a hangup",
 			start: greeted,
-			steps: []step{
-				said(20*time.Second, 1),
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "say(" + choicesSaid + ")"},
-				said(45*time.Second, 2),
-				{at: 55 * time.Second, ev: policy.TimerFired{}, want: toSecretariat},
-			},
+			steps: slices.Concat([]step{said(20*time.Second, 1)}, remind(25*time.Second, 1),
+				[]step{{at: 31 * time.Second, ev: policy.TimerFired{}, want: "say(" + choicesSaid + ")"}, said(45*time.Second, 2)},
+				remind(50*time.Second, 2), []step{{at: 56 * time.Second, ev: policy.TimerFired{}, want: toSecretariat}}),
 			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.Target != secretariat {
 					t.Errorf("a silent caller reached %v", r.Target)
@@ -283,13 +291,10 @@ func TestMenu(t *testing.T) {
 		{
 			rule: "P5.1", name: "silence in the matters: once more, then a person",
 			start: greeted,
-			steps: []step{
-				with(key(2*time.Second, "2"), "stop say("+mattersSaid+")"),
-				said(20*time.Second, 2),
-				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "say(" + mattersSaid + ")"},
-				said(45*time.Second, 3),
-				{at: 55 * time.Second, ev: policy.TimerFired{}, want: toSecretariat},
-			},
+			steps: slices.Concat([]step{with(key(2*time.Second, "2"), "stop say("+mattersSaid+")"), said(20*time.Second, 2)},
+				remind(25*time.Second, 1),
+				[]step{{at: 31 * time.Second, ev: policy.TimerFired{}, want: "say(" + mattersSaid + ")"}, said(45*time.Second, 3)},
+				remind(50*time.Second, 2), []step{{at: 56 * time.Second, ev: policy.TimerFired{}, want: toSecretariat}}),
 		},
 		{
 			rule: "P5.1", name: "a hangup in the greeting: abandoned, called back by the secretariat",
@@ -360,8 +365,8 @@ func TestMenu(t *testing.T) {
 				said(20*time.Second, 1),
 				{at: 25 * time.Second, ev: policy.LinkLost{}, deadline: -1},
 				{at: 40 * time.Second, ev: policy.TimerFired{}},
-				{at: 41 * time.Second, ev: policy.LinkBack{}, want: "resync:", deadline: 30 * time.Second},
-				{at: 41 * time.Second, ev: policy.TimerFired{}, want: "say(" + choicesSaid + ")"},
+				{at: 41 * time.Second, ev: policy.LinkBack{}, want: "resync:", deadline: 25 * time.Second},
+				{at: 41 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
 			},
 		},
 	} {

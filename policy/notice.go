@@ -70,6 +70,7 @@ type NoticeCall struct {
 	n        int
 	deadline time.Time
 	silences int
+	keys     keyWait  // waiting for a key after a prompt (keywait.go)
 	recorded bool     // the attempt's result is recorded
 	call     *Inbound // the citizen talks to the clerk: the hand-over
 	linkDown bool
@@ -140,6 +141,10 @@ func (c *NoticeCall) Step(ev Event, now time.Time) []Action {
 	case KeyPressed:
 		return c.key(ev.Digit)
 	case PlaybackDone:
+		if c.keys.reminded(ev.Playback) {
+			c.deadline = c.keys.next(now, c.set.Procedure.RingCycle)
+			return nil
+		}
 		if ev.Playback != c.playing || c.playing == "" {
 			return nil
 		}
@@ -147,10 +152,14 @@ func (c *NoticeCall) Step(ev Event, now time.Time) []Action {
 		if c.phase == noticeEnding {
 			return c.end(callcare.AttemptNotConfirmed, HangupCaller{Reason: "normal"})
 		}
-		c.deadline = now.Add(c.set.KeyTimeout)
+		c.deadline = c.keys.begin(now, c.set.KeyTimeout, c.set.Procedure.RingCycle)
 	case TimerFired:
 		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
 			return nil
+		}
+		if acts := c.keys.remind(c.id, c.set.Prompts.KeyReminder); acts != nil {
+			c.deadline = now.Add(promptLimit) // should its end never be heard of
+			return acts
 		}
 		c.deadline = time.Time{}
 		return c.timeout()
@@ -208,7 +217,7 @@ func (c *NoticeCall) key(d string) []Action {
 	if c.phase != noticeIntro && c.phase != noticeMessage {
 		return nil
 	}
-	acts := c.stop()
+	acts := append(c.stop(), c.keys.stop()...)
 	c.deadline = time.Time{}
 	c.silences = 0
 	if c.phase == noticeIntro {
