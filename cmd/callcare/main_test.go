@@ -52,6 +52,10 @@ func TestDemo(t *testing.T) {
 		"kwojcik noanswer@3, ekaminska answered@2",
 		"Joanna Kowalska dials the callback queue (*70)",
 		"callback reached: the task is closed",
+		"Paulina Wiśniewska puts the call on hold: the caller hears the department's music (P4h)",
+		`-> hears "hold-patience"`,
+		`-> hears "menu-greeting"`,
+		"presses 2",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
