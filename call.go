@@ -78,6 +78,41 @@ type CallRecord struct {
 	// clerk was away (P4c); zero when it was not forwarded.
 	Forwarded Forwarding
 	Attempts  []Attempt
+	// Holds, LineWaits and Transfers are how the caller waited (P4h, P4p,
+	// P5.3, P4o): each time a clerk put them on hold, each wait in a
+	// department's line, each transfer by a clerk; in order.
+	Holds     []Hold
+	LineWaits []LineWait
+	Transfers []Transfer
+}
+
+// Hold is one time a clerk put the caller on hold (P4h): from the phone's
+// hold to its resume, or to whatever ended the caller's wait first (a
+// callback taken, a hang-up, a transfer).
+type Hold struct {
+	Clerk ClerkID
+	From  time.Time
+	To    time.Time // zero while it lasts, or when the service lost the call during it
+}
+
+// LineWait is one wait of the caller in a department's waiting line
+// (P5.3, P4p): from joining it to a clerk's answer, a callback chosen or
+// a hang-up. A clerk rung for the caller's turn who does not answer does
+// not end it.
+type LineWait struct {
+	Department string
+	From       time.Time
+	To         time.Time // zero while it lasts, or when the service lost the call during it
+}
+
+// Transfer is one transfer of the call by a clerk (P4o).
+type Transfer struct {
+	By ClerkID   // the clerk who transferred
+	To Target    // whom to; zero when the number reached nobody, or the phone transferred outside the service
+	At time.Time // when the clerk transferred
+	// CameBack: nobody of the target took the call, and the transferring
+	// clerk was rung again.
+	CameBack bool
 }
 
 // WaitToAnswer is how long the caller waited before a clerk picked up.

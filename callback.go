@@ -90,6 +90,20 @@ type CallbackTask struct {
 	// should that clerk's phone flow die.
 	ClaimedBy    ClerkID
 	ClaimedUntil time.Time
+
+	// What the task asks of the office (P3.2, matters.go): a callback by
+	// a clerk, an appointment request, or a call the service makes.
+	Kind TaskKind
+	// Case is the case number a documents-ready notice says, digit by
+	// digit, after the citizen pressed 1; Place the sound that says
+	// where and when the documents can be collected ("" for the
+	// office's default).
+	Case, Place string
+	// MeetingAt is the meeting agreed on an appointment request, and the
+	// one a reminder reminds of; OfTask the appointment request a
+	// reminder comes from.
+	MeetingAt time.Time
+	OfTask    int64
 }
 
 // AttemptResult is how one callback attempt ended.

@@ -16,7 +16,7 @@ func TestDependencies(t *testing.T) {
 	// fmt needs os, so os is banned only as a direct import (see below).
 	io := []string{"net", "net/http", "database/sql", "os/exec", "github.com/CyCoreSystems/ari/v5",
 		"github.com/mattn/go-sqlite3", "github.com/spf13/viper", "go.yaml.in/yaml/v3"}
-	adapters := []string{mod + "/sqlite", mod + "/ari", mod + "/agi", mod + "/config", mod + "/cmd/callcare"}
+	adapters := []string{mod + "/sqlite", mod + "/ari", mod + "/agi", mod + "/config", mod + "/metrics", mod + "/cmd/callcare"}
 	for _, rule := range []struct {
 		pkg    string
 		banned []string
@@ -29,6 +29,7 @@ func TestDependencies(t *testing.T) {
 		{mod + "/ari", without(adapters, mod+"/ari"), "adapters never import each other; only cmd wires them"},
 		{mod + "/agi", without(adapters, mod+"/agi"), "adapters never import each other; only cmd wires them"},
 		{mod + "/config", without(adapters, mod+"/config"), "adapters never import each other; only cmd wires them"},
+		{mod + "/metrics", without(adapters, mod+"/metrics"), "adapters never import each other; only cmd wires them (the metrics hear the shell through its observer and meter)"},
 		{mod + "/report", append(io, append(adapters, mod+"/policy", mod+"/clock", mod+"/retention", mod+"/dialplan")...),
 			"the compliance report is counted and written purely: records in, figures and pages out; only the root and the standard library"},
 		{mod + "/retention", append(io, append(adapters, mod+"/policy", mod+"/clock")...),

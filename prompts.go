@@ -47,6 +47,7 @@ type Prompts struct {
 	HoldOffer    string `yaml:"hold_offer"`    // a long hold: press 1 to be called back, or keep waiting
 	CallerLeft   string `yaml:"caller_left"`   // to the clerk back from hold: the caller chose a callback
 	Overflowing  string `yaml:"overflowing"`   // ringing moves on: connecting to another person (then ringing)
+	KeyReminder  string `yaml:"key_reminder"`  // a ring cycle of silence after a menu: we are waiting for your choice
 
 	// A busy clerk's caller (P4b).
 	ClerkBusy   string `yaml:"clerk_busy"`   // the clerk is talking with another client
@@ -66,6 +67,48 @@ type Prompts struct {
 	WhisperCaller string `yaml:"whisper_caller"` // to the target: "the caller's number" (then its digits)
 	WhisperNeeds  string `yaml:"whisper_needs"`  // to the target: the caller has special needs
 	TransferBack  string `yaml:"transfer_back"`  // to the clerk rung back: nobody took the transfer; connecting you again
+
+	// The voice menu of the main numbers (P3.2, P5.1, P5.3). Each choice
+	// is said by its sound, then MenuPress and its key.
+	MenuGreeting     string `yaml:"menu_greeting"`         // a short greeting before the choices
+	MenuPress        string `yaml:"menu_press"`            // "please press" (then the key)
+	MenuAppointment  string `yaml:"menu_appointment"`      // "to book a meeting with the Mayor or an employee,"
+	MenuMatters      string `yaml:"menu_matters"`          // "to learn how a matter is handled,"
+	MenuCase         string `yaml:"menu_case"`             // "with a question about your case,"
+	MenuOperator     string `yaml:"menu_operator"`         // "to talk to the secretariat,"
+	MenuAssistance   string `yaml:"menu_assistance"`       // "if you need assistance, at any moment,"
+	MenuUnknown      string `yaml:"menu_unknown"`          // that key is no choice (then the choices again)
+	MenuAssisted     string `yaml:"menu_assisted"`         // the caller asked for assistance: served first, connecting
+	MattersIntro     string `yaml:"matters_intro"`         // "please choose the matter:" (then each matter and its key)
+	AppointmentWho   string `yaml:"appointment_mayor"`     // "to meet the Mayor," (then press and the key)
+	AppointmentExt   string `yaml:"appointment_extension"` // to meet an employee, key in their extension
+	NoSuchExtension  string `yaml:"no_such_extension"`     // that extension is nobody's
+	AppointmentTaken string `yaml:"appointment_taken"`     // nobody answered: the request is passed on, we call back to agree a date
+	NobodyLeaveNote  string `yaml:"nobody_leave_note"`     // nobody can answer: press 1 to leave a few words and be called back
+
+	// Appointment requests and meetings on the desk phone (P3.2 (1)).
+	AppointmentRequest      string `yaml:"appointment_request"`       // read out before the task: a request for a meeting
+	AppointmentMayorRequest string `yaml:"appointment_mayor_request"` // the same, with the Mayor
+	MeetingPress5           string `yaml:"meeting_press_5"`           // after the call: 5 records the agreed meeting
+	MeetingEnter            string `yaml:"meeting_enter"`             // key in the day of the month, hour and minutes
+	MeetingAgreedFor        string `yaml:"meeting_agreed_for"`        // "the meeting is recorded for" (then the day, date and time)
+
+	// Documents ready (P3.2 (3), P4e) and reminders: the clerk's feature
+	// code, and the call to the citizen.
+	NoticeEnterNumber string `yaml:"notice_enter_number"` // key in the citizen's number, then #
+	NoticeBadNumber   string `yaml:"notice_bad_number"`   // that is no phone number
+	NoticeEnterCase   string `yaml:"notice_enter_case"`   // key in the case number, then #
+	NoticeFor         string `yaml:"notice_for"`          // "a notice to the number" (then its digits)
+	NoticeCase        string `yaml:"notice_case"`         // "case number" (then its digits)
+	NoticeConfirm     string `yaml:"notice_confirm"`      // 1 sends it, 2 starts again
+	NoticeQueued      string `yaml:"notice_queued"`       // the notice goes out within office hours
+	NoticeFailed      string `yaml:"notice_failed"`       // the notice could not be recorded; try again later
+	NoticeIntro       string `yaml:"notice_intro"`        // to the citizen: the Town Hall about a matter, press 1 to hear it, 2 if not for you
+	DocumentsReady    string `yaml:"documents_ready"`     // the documents are ready to collect (then the case number)
+	DocumentsWhere    string `yaml:"documents_where"`     // where and when they can be collected (the default place)
+	MeetingReminder   string `yaml:"meeting_reminder"`    // "a reminder of your meeting at the office:" (then when)
+	NoticeMenu        string `yaml:"notice_menu"`         // 2 talks to the clerk now, 3 hears it again
+	NoticeSorry       string `yaml:"notice_sorry"`        // the call was not for them: sorry, goodbye
 }
 
 // DefaultPrompts are the sounds used where the configuration names none:
@@ -107,6 +150,7 @@ var DefaultPrompts = Prompts{
 	HoldOffer:         "callcare/hold-offer",
 	CallerLeft:        "callcare/caller-left",
 	Overflowing:       "callcare/overflowing",
+	KeyReminder:       "callcare/key-reminder",
 
 	ClerkBusy:   "callcare/clerk-busy",
 	BusyChoices: "callcare/busy-choices",
@@ -123,6 +167,43 @@ var DefaultPrompts = Prompts{
 	WhisperCaller: "callcare/whisper-caller",
 	WhisperNeeds:  "callcare/whisper-needs",
 	TransferBack:  "callcare/transfer-back",
+
+	MenuGreeting:     "callcare/menu-greeting",
+	MenuPress:        "callcare/menu-press",
+	MenuAppointment:  "callcare/menu-appointment",
+	MenuMatters:      "callcare/menu-matters",
+	MenuCase:         "callcare/menu-case",
+	MenuOperator:     "callcare/menu-operator",
+	MenuAssistance:   "callcare/menu-assistance",
+	MenuUnknown:      "callcare/menu-unknown",
+	MenuAssisted:     "callcare/menu-assisted",
+	MattersIntro:     "callcare/matters-intro",
+	AppointmentWho:   "callcare/appointment-mayor",
+	AppointmentExt:   "callcare/appointment-extension",
+	NoSuchExtension:  "callcare/no-such-extension",
+	AppointmentTaken: "callcare/appointment-taken",
+	NobodyLeaveNote:  "callcare/nobody-leave-note",
+
+	AppointmentRequest:      "callcare/appointment-request",
+	AppointmentMayorRequest: "callcare/appointment-mayor-request",
+	MeetingPress5:           "callcare/meeting-press-5",
+	MeetingEnter:            "callcare/meeting-enter",
+	MeetingAgreedFor:        "callcare/meeting-agreed-for",
+
+	NoticeEnterNumber: "callcare/notice-enter-number",
+	NoticeBadNumber:   "callcare/notice-bad-number",
+	NoticeEnterCase:   "callcare/notice-enter-case",
+	NoticeFor:         "callcare/notice-for",
+	NoticeCase:        "callcare/notice-case",
+	NoticeConfirm:     "callcare/notice-confirm",
+	NoticeQueued:      "callcare/notice-queued",
+	NoticeFailed:      "callcare/notice-failed",
+	NoticeIntro:       "callcare/notice-intro",
+	DocumentsReady:    "callcare/documents-ready",
+	DocumentsWhere:    "callcare/documents-where",
+	MeetingReminder:   "callcare/meeting-reminder",
+	NoticeMenu:        "callcare/notice-menu",
+	NoticeSorry:       "callcare/notice-sorry",
 }
 
 // Each calls f with the configuration key and the sound of every prompt,

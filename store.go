@@ -14,7 +14,8 @@ import (
 // CallService keeps the call log: the record the Secretary shows to prove
 // the procedure was kept.
 type CallService interface {
-	// SaveCall writes the record as it stands (at the start and at the end).
+	// SaveCall writes the record as it stands (at the start and at the
+	// end), with its attempts, holds, waits in line and transfers.
 	SaveCall(ctx context.Context, rec CallRecord) error
 	Call(ctx context.Context, id string) (CallRecord, error)
 	// Calls lists the calls that match f, newest first.
@@ -76,6 +77,18 @@ type CallbackFilter struct {
 	// callbacks of a report's period. Zero for no bound.
 	Since, Until time.Time
 	Limit        int // at most this many, the first in queue order; 0 for all
+}
+
+// CallbackActivity is what the metrics read of the callback tasks at each
+// scrape: what happened to them in a window of time. Windows that tile the
+// time line count each closing and each attempt once.
+type CallbackActivity interface {
+	// ClosedCallbacks lists the tasks closed in [since, until).
+	ClosedCallbacks(ctx context.Context, since, until time.Time) ([]CallbackTask, error)
+	// AgreedAttempts lists the tasks with an agreed time (P4m) that have
+	// an attempt started in [since, until), with all their attempts, by
+	// task id, in order.
+	AgreedAttempts(ctx context.Context, since, until time.Time) ([]CallbackTask, map[int64][]CallbackAttempt, error)
 }
 
 // CallbackQueue is how clerks' phones work the callbacks: claims that keep

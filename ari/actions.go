@@ -122,6 +122,8 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		}
 	case policy.SetForward, policy.ClearForward:
 		f.executeForward(ctx, a)
+	case policy.AddNotice, policy.AgreeMeeting:
+		f.executeMatters(ctx, a)
 	case policy.MarkOverdue:
 		f.log.Warn("agreed callback overdue: nobody took it", "task", a.Task)
 		var escalated time.Time // the report only, unless the head was rung
@@ -331,7 +333,7 @@ func (f *flow) resync(ctx context.Context, legs []string) {
 }
 
 func (f *flow) finish(ctx context.Context) {
-	if r, ok := f.m.(recorder); ok {
+	if r, ok := f.m.(recorder); ok && r.Record().ID != "" { // a notice without a conversation keeps none
 		rec := r.Record()
 		f.log.Info("call ends", "outcome", rec.Outcome, "answered_by", rec.AnsweredBy, "ring", rec.AnsweredRing, "hung_up_by", rec.HungUpBy)
 	}

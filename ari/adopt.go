@@ -182,7 +182,7 @@ func (ch channelInfo) args() stasisArgs {
 	if len(parts) > 2 {
 		a.dialed = parts[2]
 	}
-	if a.kind == "inbound" && a.dialed == "" {
+	if (a.kind == "inbound" || a.kind == "menu") && a.dialed == "" {
 		a.dialed = ch.Dialplan.Exten
 	}
 	return a

@@ -65,6 +65,8 @@ type flow struct {
 	endedByPBX, asked map[string]bool
 	skewWarned        bool     // Asterisk's clock and ours disagree: said once
 	decision          decision // the event being answered, timed (decision.go)
+
+	wait policy.Wait // what the caller waited through at the last step observed (meter.go)
 }
 
 func (s *Service) newFlow(id, own string, ownGone policy.Event, start func(time.Time) (machine, []policy.Action)) *flow {
@@ -142,12 +144,8 @@ func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, 
 		f.log.Debug("step", "event", brief(ev), "actions", names)
 	}
 	f.execute(ctx, acts)
-	if f.svc.observe != nil && (ev == nil || len(acts) > 0 || isNews(ev)) {
-		st := Step{Call: f.id, At: now, Event: ev, Actions: acts, Clerk: f.ownClerk}
-		if r, ok := f.m.(recorder); ok {
-			st.Record = r.Record()
-		}
-		f.svc.observe(st)
+	if f.svc.observe != nil {
+		f.observe(ev, acts, now) // meter.go
 	}
 }
 

@@ -31,6 +31,9 @@ func TestService_PurgesDaily(t *testing.T) {
 	set := testSettings()
 	set.Retention = callcare.Retention{Calls: 90 * day, Notes: time.Hour}
 	set.SchedulerTick = time.Hour // days pass in few steps
+	// The reconciliation's look every few seconds would make a day
+	// thousands of steps; it is not what this test is about.
+	e.options = func(o *ari.Options) { o.ReconcileEvery = -1 }
 	e.run(t, set, ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db, Archive: e.db})
 
 	kept := func() []string {

@@ -173,7 +173,7 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 	taken := map[string]bool{}
 	legsOf := s.legsByCall(ctx, found)
 	for id, l := range found {
-		if l.info.args().kind == "inbound" {
+		if k := l.info.args().kind; k == "inbound" || k == "menu" { // a caller in the menu too
 			for _, leg := range legsOf[id] {
 				taken[leg.info.ID] = true
 			}

@@ -19,6 +19,7 @@ func (s *Service) schedule(ctx context.Context) {
 		}
 		if s.linked.Load() { // no decision on a view that may be old
 			s.fireAgreed(ctx, set)
+			s.fireNotices(ctx, set)
 		}
 		s.deleteOldNotes(ctx, set)
 		s.pause(ctx, tick)
@@ -91,7 +92,7 @@ func (s *Service) recover(ctx context.Context) {
 	now := s.clock.Now()
 	for _, a := range pending {
 		result := callcare.AttemptInterrupted
-		if ch, err := s.client.Channel(ctx, a.Channel); err == nil && ch.State == "Up" {
+		if ch, err := s.client.Channel(ctx, a.Channel); err == nil && ch.State == "Up" && !s.outboundAttempt(ctx, a) {
 			result = callcare.AttemptReached
 		} else if err := s.client.Hangup(ctx, a.Channel, "normal"); err != nil && !IsNotFound(err) {
 			s.log.Warn("hang up an interrupted callback", "task", a.TaskID, "err", err)
@@ -101,7 +102,11 @@ func (s *Service) recover(ctx context.Context) {
 			s.log.Warn("read an interrupted callback", "task", a.TaskID, "err", err)
 			continue
 		}
-		next, close := set.Session.Rules.AfterAttempt(t, result, now)
+		rules := set.Session.Rules
+		if t.Kind.Outbound() {
+			rules = set.Notices.Rules // a notice's own attempts
+		}
+		next, close := rules.AfterAttempt(t, result, now)
 		if _, err := s.store.Queue.FinishAttempt(ctx, a.TaskID, a.Seq, result, now, next, close); err != nil {
 			s.log.Warn("finish an interrupted callback", "task", a.TaskID, "err", err)
 			continue

@@ -40,6 +40,12 @@ type Settings struct {
 	// Retention is how long records are kept; the daily purge (purge.go)
 	// archives the report's figures of a day before its records go.
 	Retention callcare.Retention
+	// Menu is the voice menu of the main numbers, Notices the calls the
+	// service makes to citizens, at most NoticesAtOnce at a time (P3.2,
+	// matters.go).
+	Menu          policy.MenuSettings
+	Notices       policy.NoticeSettings
+	NoticesAtOnce int
 }
 
 // Stores are the parts of the store the shell uses (the sqlite package in
@@ -51,6 +57,7 @@ type Stores struct {
 	Queue     callcare.CallbackQueue
 	Archive   callcare.ArchiveService // the report's figures of purged days; nil: no purge
 	Forwards  callcare.ForwardService // nil: no forwards by phone
+	Notices   callcare.NoticeService  // nil: no notices (P3.2)
 }
 
 // Options say how to reach Asterisk.
@@ -79,6 +86,9 @@ type Options struct {
 	// read off the socket to the first request it caused (decision.go),
 	// on the call's goroutine. Keep it quick.
 	Decided func(time.Duration)
+	// Metrics, if set, is told of the event stream and of each REST
+	// request (meter.go).
+	Metrics Meter
 
 	// PingEvery and PongWait (wall clock): Asterisk is pinged on the event
 	// socket every PingEvery, and one that answers no ping within
@@ -108,6 +118,11 @@ type Step struct {
 	Actions []policy.Action
 	Record  callcare.CallRecord
 	Clerk   callcare.ClerkID // a clerk's session: whose
+	// Wait is what the caller waits through after the step, and WaitBound
+	// the longest the policy lets pass before they hear something again
+	// (policy.Inbound.Waiting, P4p); none for a session.
+	Wait      policy.Wait
+	WaitBound time.Duration
 }
 
 // eventsNeeded are the only event types the service asks Asterisk for.
@@ -247,6 +262,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		OnEvent: svc.dispatch,
 	}
 	svc.SetSettings(s)
+	svc.meter(opts.Metrics)
 	return svc
 }
 
@@ -270,7 +286,7 @@ func (s *Service) Run(ctx context.Context) error {
 	cancel()
 	s.dropPendingHalves()
 	s.wg.Wait()
-	s.saver.stop(ctx)         // every call has stopped: what they saved is written
+	s.saver.stop(ctx)                    // every call has stopped: what they saved is written
 	s.client.http.CloseIdleConnections() // nothing of the run outlives it
 	return err
 }
@@ -361,6 +377,10 @@ func (s *Service) dispatch(ev ari.Event) {
 			s.startQueue(ev)
 		case len(ev.Args) > 0 && ev.Args[0] == "forward":
 			s.startForward(ev)
+		case len(ev.Args) > 0 && ev.Args[0] == "menu":
+			s.startMenu(ev)
+		case len(ev.Args) > 0 && ev.Args[0] == "documents":
+			s.startNoticeCode(ev)
 		default:
 			// A leg of a call nobody owns any more (an earlier run's
 			// callback answered late): nobody would be on the line.
@@ -409,6 +429,9 @@ func (set *Settings) resolve(a *policy.Arrival, book *callcare.Absences, now tim
 	t, ok := set.Lines[a.Dialed]
 	if !ok {
 		t, ok = dialplan.Resolve(set.Directory, a.Dialed)
+	}
+	if !ok && set.Menu.Menu.Has(a.Dialed) {
+		t, ok = set.Menu.Menu.Operator, true // a menu number of no one's: its operator
 	}
 	if !ok {
 		return nil, nil

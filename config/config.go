@@ -93,6 +93,12 @@ type Config struct {
 	// down and may change others' forwards.
 	Secretariat string
 	Waiting     callcare.Waiting // how waiting callers are kept informed (P4h, P4p)
+	Metrics     Metrics          // where /metrics, /healthz and /readyz are served
+	// Menu is the voice menu of the main numbers, with the matters it
+	// explains and the meetings booked by phone; Notices the service's
+	// calls to citizens (P3.2).
+	Menu    callcare.Menu
+	Notices Notices
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
 

@@ -29,6 +29,7 @@ type File struct {
 	OfficeHours  FileOfficeHours  `yaml:"office_hours"`
 	Callbacks    FileCallbacks    `yaml:"callbacks"`
 	Retention    FileRetention    `yaml:"retention"` // how long personal data is kept (GDPR)
+	Metrics      FileMetrics      `yaml:"metrics"`   // where Prometheus reads the service
 	SpecialNeeds FileSpecialNeeds `yaml:"special_needs"`
 	Waiting      FileWaiting      `yaml:"waiting"`
 	Sounds       callcare.Prompts `yaml:"sounds"` // one key per prompt, the yaml tags of callcare.Prompts
@@ -40,6 +41,11 @@ type File struct {
 	Secretariat string         `yaml:"secretariat"`
 	Absences    []FileAbsence  `yaml:"absences"`
 	Forwarding  FileForwarding `yaml:"forwarding"`
+	// The phone matters of P3.2 (menu.go).
+	Menu         FileMenu         `yaml:"menu"`
+	Matters      []FileMatter     `yaml:"matters"`
+	Appointments FileAppointments `yaml:"appointments"`
+	Notices      FileNotices      `yaml:"notices"`
 }
 
 // FileAsterisk is the asterisk: section. The password itself is refused
@@ -119,6 +125,58 @@ type FileWaiting struct {
 	SlotLength     Duration `yaml:"slot_length"`
 	TransferPrefix string   `yaml:"transfer_prefix"`
 	DisplayLength  int      `yaml:"display_length"`
+}
+
+// FileMenu is the menu: section (P3.2, P5.1, P5.3). Without numbers there
+// is no menu.
+type FileMenu struct {
+	Numbers       []string         `yaml:"numbers"`        // dialed numbers answered by the menu
+	KeyTimeout    Duration         `yaml:"key_timeout"`    // P5.1: long
+	OperatorKey   string           `yaml:"operator_key"`   // a person at once, as silence
+	Operator      string           `yaml:"operator"`       // a clerk id or a department number; default the secretariat
+	AssistanceKey string           `yaml:"assistance_key"` // "I need assistance" (P5.3); "off" for none
+	Tries         int              `yaml:"tries"`          // keys that chose nothing before a person takes over
+	Greeting      string           `yaml:"greeting"`       // the sound before the choices; default sounds.menu_greeting
+	Choices       []FileMenuChoice `yaml:"choices"`        // default: 1 appointment, 2 matters (if any), 3 the operator
+}
+
+// FileMenuChoice is one of menu.choices.
+type FileMenuChoice struct {
+	Key    string `yaml:"key" jsonschema:"required"`
+	Do     string `yaml:"do" jsonschema:"required,enum=appointment,enum=matters,enum=ring"`
+	Target string `yaml:"target"` // ring: a clerk id or a department number
+	Sound  string `yaml:"sound"`  // what names it in the list; default by what it does
+}
+
+// FileMatter is one of matters: (P3.2 (2)).
+type FileMatter struct {
+	Name        string `yaml:"name" jsonschema:"required"`
+	Key         string `yaml:"key" jsonschema:"required"`
+	Department  string `yaml:"department" jsonschema:"required"`
+	Sound       string `yaml:"sound"`       // its name in the list; default callcare/matter-<key>, spoken from name by prompts build
+	Description string `yaml:"description"` // the office's recording of how it is handled
+}
+
+// FileAppointments is the appointments: section (P3.2 (1)).
+type FileAppointments struct {
+	MayorKey         string `yaml:"mayor_key"`
+	Mayor            string `yaml:"mayor"` // the department that books the Mayor's meetings; default the secretariat
+	RemindDaysBefore int    `yaml:"remind_days_before"`
+}
+
+// FileNotices is the notices: section (P3.2 (3), P4e).
+type FileNotices struct {
+	FeatureCode string      `yaml:"feature_code"` // the desk phone's documents-ready code
+	MaxAttempts int         `yaml:"max_attempts"`
+	AtOnce      int         `yaml:"at_once"`
+	Places      []FilePlace `yaml:"places"`
+}
+
+// FilePlace is one of notices.places: a named place where documents are
+// collected, and the sound that says where and when.
+type FilePlace struct {
+	Name  string `yaml:"name" jsonschema:"required"`
+	Sound string `yaml:"sound" jsonschema:"required"`
 }
 
 // FileLine is one of special_needs.lines.
@@ -211,8 +269,12 @@ func DefaultFile() File {
 		},
 		Retention: defaultFileRetention(),
 
-		Sounds:     callcare.DefaultPrompts,
-		Forwarding: FileForwarding{SetCode: DefaultSetCode, ClearCode: DefaultClearCode, MaxDays: DefaultMaxDays},
+		Sounds: callcare.DefaultPrompts,
+		Menu: FileMenu{KeyTimeout: Duration(cb.KeyTimeout), OperatorKey: DefaultOperatorKey,
+			AssistanceKey: DefaultAssistanceKey, Tries: DefaultMenuTries},
+		Appointments: FileAppointments{MayorKey: DefaultMayorKey, RemindDaysBefore: DefaultRemindDaysBefore},
+		Notices:      FileNotices{FeatureCode: DefaultNoticeCode, MaxAttempts: cb.MaxAttempts, AtOnce: DefaultNoticesAtOnce},
+		Forwarding:   FileForwarding{SetCode: DefaultSetCode, ClearCode: DefaultClearCode, MaxDays: DefaultMaxDays},
 		Waiting: FileWaiting{
 			AnnounceEvery:  Duration(callcare.DefaultWaiting.AnnounceEvery),
 			HoldOfferAfter: Duration(callcare.DefaultWaiting.HoldOfferAfter),

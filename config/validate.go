@@ -96,7 +96,9 @@ func (p *parser) build(f *File) *Config {
 	p.buildSpecialNeeds(f, c, idx)
 	c.Callbacks = p.buildCallbacks(&f.Callbacks, idx, len(c.heads) > 0)
 	p.buildRetention(&f.Retention, c)
+	p.buildMetrics(&f.Metrics, c)
 	p.buildAbsences(f, c, idx)
+	p.buildMatters(f, c, idx)
 	c.Waiting = p.buildWaiting(&f.Waiting)
 	p.buildMusic(f, c)
 	return c

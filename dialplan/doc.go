@@ -14,7 +14,7 @@
 //
 //   - callcare-numbers: every office number (departments, clerks'
 //     extensions, dedicated lines) into callcare-inbound, which runs
-//     Stasis(callcare,inbound,${EXTEN}); any other number hears that it
+//     Ringing() then Stasis(callcare,inbound,${EXTEN},ringing); any other number hears that it
 //     reaches nobody. from-outside (the trunk) and from-clerks (desk
 //     phones) include it; a citizen reaches nothing else.
 //   - callcare-fallback: when the service is down, Stasis() fails at once

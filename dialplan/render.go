@@ -34,6 +34,10 @@ type Plan struct {
 	QueueCode                  string // the callback queue's feature code (*70)
 	SetCode, ClearCode         string // the forward codes (*21, *20)
 	Prompts                    callcare.Prompts
+	// MenuNumbers answer calls from outside with the voice menu (P3.2);
+	// NoticeCode is the desk phones' documents-ready code (render_menu.go).
+	MenuNumbers []string
+	NoticeCode  string
 }
 
 // Line is a dedicated line and what it rings.
@@ -62,6 +66,7 @@ func Render(p Plan) ([]byte, error) {
 	r.numbers()
 	r.entries()
 	r.inbound()
+	r.menu()
 	r.clerks()
 	r.forward()
 	r.outboundAnswered()
@@ -104,7 +109,7 @@ func (r *renderer) check() error {
 			return fmt.Errorf("%s %q cannot go into a dialplan", what, v)
 		}
 	}
-	for _, code := range []string{r.p.QueueCode, r.p.SetCode, r.p.ClearCode} {
+	for _, code := range []string{r.p.QueueCode, r.p.SetCode, r.p.ClearCode, r.p.NoticeCode} {
 		if strings.Trim(code, "*#0123456789") != "" {
 			return fmt.Errorf("feature code %q: only *, # and digits", code)
 		}
@@ -112,7 +117,7 @@ func (r *renderer) check() error {
 	if _, ok := r.p.Directory.Department(r.p.Secretariat); !ok {
 		return fmt.Errorf("the secretariat %q is no department", r.p.Secretariat)
 	}
-	return nil
+	return r.checkMenu()
 }
 
 // comment keeps admin-written text (names) on one comment line.
@@ -284,12 +289,12 @@ func (r *renderer) entries() {
 	r.printf(`[from-outside]
 ; Calls from the trunk (and the citizens' phones) for the office's numbers.
 ; Nothing else: a citizen reaches no feature code and no outside line.
-include => callcare-numbers
+`)
+	r.menuEntries()
+	r.printf(`include => callcare-numbers
 
-; A trunk that sends no dialed number: the secretariat.
-exten => s,1,Goto(callcare-inbound,%s,1)
-
-`, r.p.Secretariat)
+`)
+	r.noDialed()
 }
 
 func (r *renderer) inbound() {
@@ -318,14 +323,14 @@ func (r *renderer) clerks() {
 ; by the same procedure.
 include => callcare-numbers
 
-; The callback queue (P4c, P4i): a clerk dials %s to hear the callbacks
+%s; The callback queue (P4c, P4i): a clerk dials %s to hear the callbacks
 ; waiting for them (their own, then their department's, and those of absent
 ; colleagues they cover) and work them by keys. The service knows the clerk
 ; by the desk phone's endpoint, which Asterisk authenticated (%s),
 ; never a caller id a phone can set. This context is the desk phones' only:
 ; a citizen's call (from-outside) cannot reach it.
 exten => %s,1,NoOp(callcare: callback queue for %s)
-`, p.QueueCode, r.phoneDoc(), p.QueueCode, who)
+`, r.noticeCode(who), p.QueueCode, r.phoneDoc(), p.QueueCode, who)
 	r.findPhone()
 	r.printf(` same => n,Stasis(%s,clerk,%s)
  same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?unavailable)
@@ -434,7 +439,7 @@ func (r *renderer) fallback() {
 ; department's number its members together, then the secretariat; the
 ; secretariat's number rings the secretariat.
 `)
-	for _, n := range r.list() {
+	for _, n := range append(r.list(), r.menuFallbacks()...) {
 		switch {
 		case n.goTo != "":
 			r.printf("exten => %s,1,Goto(callcare-fallback,%s,1) ; %s\n", n.n, n.goTo, n.what)

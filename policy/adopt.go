@@ -192,6 +192,9 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		if !c.ringingAt.IsZero() {
 			c.deadline = c.ringingAt.Add(c.proc.RingLimit())
 		}
+		if step > 0 {
+			acts = append(acts, c.restartTone()...)
+		}
 		if answered != nil {
 			// The clerk picked up while nobody watched: connect at once.
 			answered.state = legRinging
@@ -201,6 +204,24 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	}
 	hangupOthers(func(*leg) bool { return false })
 	return c, append(acts, c.toFallback(now)...)
+}
+
+// restartTone: a call adopted after it overflowed may still hear the dead
+// run's ringing tone, early media that plays until it is stopped, and
+// Asterisk holds every request on the caller's channel (a bridge, a
+// variable) behind a playback. Its ids are the call's own (the overflow,
+// then a tone after each change of what the phones show), so they are
+// stopped, and the tone plays afresh under an id of this run.
+func (c *Inbound) restartTone() []Action {
+	c.overflowSaid = true
+	acts := []Action{StopPlayback{Playback: c.rec.ID + "-overflow"}}
+	for range len(c.steps) + 4 { // more changes than a call's steps can make
+		c.menuN++
+		acts = append(acts, StopPlayback{Playback: fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)})
+	}
+	c.menuN++
+	c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
+	return append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
 }
 
 // stepOf finds the step of the chain that rings clerk: each clerk rings

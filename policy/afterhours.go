@@ -21,15 +21,15 @@ func (c *Inbound) closedOffice(now time.Time) []Action {
 
 func (c *Inbound) afterHoursKey(d string, now time.Time) []Action {
 	c.deadline = time.Time{}
-	stop := StopPlayback{Playback: c.playing}
+	stop := append([]Action{StopPlayback{Playback: c.playing}}, c.keys.stop()...)
 	if d != "1" {
 		c.timeouts = 0
-		return []Action{stop, c.repeatAfterHours()}
+		return append(stop, c.repeatAfterHours())
 	}
 	// P4i, P4j: a few words on what it is about help the clerk prepare.
 	c.phase = phaseRecording
 	c.playing = c.rec.ID + "-note-prompt"
-	return []Action{stop, Say{Playback: c.playing, Media: []string{"sound:" + c.set.Prompts.RecordNote, "sound:beep"}}}
+	return append(stop, Say{Playback: c.playing, Media: []string{"sound:" + c.set.Prompts.RecordNote, "sound:beep"}})
 }
 
 func (c *Inbound) repeatAfterHours() Action {
@@ -45,7 +45,7 @@ func (c *Inbound) afterHoursSilence(now time.Time) []Action {
 	if c.timeouts < 2 {
 		return []Action{c.repeatAfterHours()}
 	}
-	acts := c.task(callcare.ReasonAfterHours, "", now)
+	acts := c.task(c.unansweredReason(), "", now)
 	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }
 

@@ -59,10 +59,14 @@ func (c *Inbound) busyFor() callcare.Target {
 }
 
 func (c *Inbound) offerBusy(now time.Time) []Action {
+	if c.offeredAt.IsZero() {
+		c.offeredAt = now // the caller hears no more rings from here
+	}
 	c.phase = phaseBusyMenu
 	c.timeouts = 0
 	c.deadline = now.Add(promptLimit)
-	return []Action{Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices)}
+	// A handed-over caller hears the ringing tone: it stops first.
+	return append(c.stopOverflow(), Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
 }
 
 // sayMenu plays a menu's prompts; the key timeout starts when they end.
@@ -76,18 +80,24 @@ func (c *Inbound) sayMenu(what string, media ...string) Action {
 func (c *Inbound) menuStep(ev Event, now time.Time) []Action {
 	switch ev := ev.(type) {
 	case PlaybackDone:
-		if ev.Playback == c.playing {
+		switch {
+		case c.keys.reminded(ev.Playback):
+			c.deadline = c.keys.next(now, c.proc.RingCycle)
+		case ev.Playback == c.playing:
 			c.playing = ""
-			c.deadline = now.Add(c.set.KeyTimeout)
+			c.deadline = c.keys.begin(now, c.set.KeyTimeout, c.proc.RingCycle)
 		}
 	case KeyPressed:
-		return c.menuKey(ev.Digit, now)
+		return append(c.keys.stop(), c.menuKey(ev.Digit, now)...)
 	case TimerFired:
 		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
 			return nil
 		}
 		if c.phase == phaseSlots && c.slots == nil {
 			return c.busyCallback(time.Time{}, now) // the store never answered
+		}
+		if acts := c.remindKey(now); acts != nil {
+			return acts
 		}
 		c.timeouts++
 		if c.timeouts < 2 {
@@ -149,7 +159,10 @@ func (c *Inbound) menuKey(d string, now time.Time) []Action {
 	case "3":
 		c.phase = phaseSlots
 		c.timeouts = 0
-		c.deadline = now.Add(c.set.KeyTimeout)
+		// The free times are looked up in the store: milliseconds. Should
+		// it not answer within a ring cycle, the caller is not kept in
+		// silence: called back as soon as possible.
+		c.deadline = now.Add(keySilence(c.set.KeyTimeout, c.proc.RingCycle))
 		return append(acts, ListAgreed{Target: c.busyFor()})
 	}
 	c.timeouts = 0

@@ -47,7 +47,7 @@ const busyMenu = "answer say(sound:clerkbusy,sound:busywait,sound:busychoices)"
 func TestBusy(t *testing.T) {
 	annaThenPiotr := arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr})
 	busy := step{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal " + busyMenu}
-	said := step{at: 5 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy1"}, deadline: 15 * time.Second}
+	said := step{at: 5 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy1"}, deadline: 10 * time.Second}
 	var task callcare.CallbackTask
 	taskOf := func(acts []policy.Action) {
 		for _, a := range acts {
@@ -75,10 +75,10 @@ func TestBusy(t *testing.T) {
 			rule: "P4b", name: "the caller picks one of the free times: the callback is agreed for it",
 			arrival: annaThenPiotr, start: "save ring dial:c-1",
 			steps: []step{busy,
-				{at: 2 * time.Second, ev: policy.KeyPressed{Digit: "3"}, want: "stop list-agreed:clerk:anowak", deadline: 12 * time.Second},
+				{at: 2 * time.Second, ev: policy.KeyPressed{Digit: "3"}, want: "stop list-agreed:clerk:anowak", deadline: 7 * time.Second},
 				{at: 2 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: ""}, // nothing to pick from yet
 				{at: 2 * time.Second, ev: policy.AgreedListed{Times: []time.Time{at(time.Hour)}}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/30,sound:digits/2,sound:digits/11,sound:digits/3,sound:digits/11,sound:digits/30)"},
-				{at: 9 * time.Second, ev: policy.PlaybackDone{Playback: "c-slots2"}, deadline: 19 * time.Second},
+				{at: 9 * time.Second, ev: policy.PlaybackDone{Playback: "c-slots2"}, deadline: 14 * time.Second},
 				{at: 11 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "task:requested/48600100200/p0 say(sound:agreedfor,sound:digits/11,sound:thanks)"},
 				{at: 14 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
@@ -93,9 +93,15 @@ func TestBusy(t *testing.T) {
 			rule: "P5.1", name: "silence repeats the choices once, then the caller is called back as soon as possible",
 			arrival: annaThenPiotr,
 			steps: []step{busy, said,
-				{at: 15 * time.Second, ev: policy.TimerFired{}, want: "say(sound:busywait,sound:busychoices)"},
-				{at: 18 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy2"}, deadline: 28 * time.Second},
-				{at: 28 * time.Second, ev: policy.TimerFired{}, want: "task:requested/48600100200/p0 play:thanks"},
+				// A ring cycle of silence: a reminder (P4p), and the key
+				// timeout runs on (P5.1).
+				{at: 10 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 11 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind1"}, deadline: 16 * time.Second},
+				{at: 16 * time.Second, ev: policy.TimerFired{}, want: "say(sound:busywait,sound:busychoices)"},
+				{at: 19 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy2"}, deadline: 24 * time.Second},
+				{at: 24 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 25 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind2"}, deadline: 30 * time.Second},
+				{at: 30 * time.Second, ev: policy.TimerFired{}, want: "task:requested/48600100200/p0 play:thanks"},
 			},
 		},
 		{
@@ -112,12 +118,18 @@ func TestBusy(t *testing.T) {
 				{at: 2 * time.Second, ev: policy.KeyPressed{Digit: "3"}, want: "stop list-agreed:clerk:anowak"},
 				{at: 2 * time.Second, ev: policy.AgreedListed{}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
 				{at: 9 * time.Second, ev: policy.PlaybackDone{Playback: "c-slots2"}},
-				{at: 19 * time.Second, ev: policy.TimerFired{}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
+				{at: 14 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind1"}},
+				{at: 20 * time.Second, ev: policy.TimerFired{}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
 				{at: 25 * time.Second, ev: policy.KeyPressed{Digit: "9"}, want: "stop say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
 				{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-slots4"}},
-				{at: 40 * time.Second, ev: policy.TimerFired{}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
+				{at: 35 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 36 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind2"}},
+				{at: 41 * time.Second, ev: policy.TimerFired{}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
 				{at: 45 * time.Second, ev: policy.PlaybackDone{Playback: "c-slots5"}},
-				{at: 55 * time.Second, ev: policy.TimerFired{}, want: "task:requested/48600100200/p0 play:thanks"},
+				{at: 50 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 51 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind3"}},
+				{at: 56 * time.Second, ev: policy.TimerFired{}, want: "task:requested/48600100200/p0 play:thanks"},
 			},
 		},
 		{

@@ -22,6 +22,9 @@ type SessionSettings struct {
 	Dial       string        // dial string for a citizen, with {number}
 	CallerID   string        // the office's number, shown to citizens
 	DisplayMax int           // characters a desk phone displays of a caller id name (P4d)
+	// RemindDaysBefore: a meeting the clerk records on an appointment
+	// request is reminded of this many office days before (desk_meeting.go).
+	RemindDaysBefore int
 }
 
 type deskPhase int
@@ -165,6 +168,7 @@ func (d *desk) present() []Action {
 	if d.intro != "" {
 		media = append(media, "sound:"+d.intro)
 	}
+	media = append(media, d.kindIntro()...) // an appointment request (P3.2)
 	media = append(media, "sound:"+d.set.Prompts.CallbackFrom)
 	media = append(media, sayDigits(string(t.Number))...)
 	if !t.FirstAt.IsZero() {
@@ -189,7 +193,7 @@ func (d *desk) repeatMenu() []Action {
 
 func (d *desk) keyPressed(k string) ([]Action, turn) {
 	switch d.phase {
-	case phMenu, phOutcome, phAgreeing:
+	case phMenu, phOutcome, phAgreeing, phMeeting:
 	default:
 		return nil, turnNone // keys while dialing or talking belong to the conversation
 	}
@@ -208,6 +212,9 @@ func (d *desk) keyPressed(k string) ([]Action, turn) {
 		return append(acts, StartAttempt{Task: d.task.ID, Clerk: d.clerk.ID, Channel: d.citizen}), turnNone
 	case phOutcome:
 		acts2, t := d.outcomeKey(k)
+		return append(acts, acts2...), t
+	case phMeeting:
+		acts2, t := d.meetingKey(k)
 		return append(acts, acts2...), t
 	}
 	acts2, t := d.timeKey(k)
@@ -231,6 +238,13 @@ func (d *desk) timeout() ([]Action, turn) {
 			return d.say("sound:" + d.set.Prompts.EnterTime), turnNone
 		}
 		return d.outcomeKey("2") // no time given: call again by the schedule
+	case phMeeting:
+		d.timeouts++
+		if d.timeouts < 2 {
+			d.typed = ""
+			return d.say("sound:" + d.set.Prompts.MeetingEnter), turnNone
+		}
+		return d.outcomeKey("1") // no meeting given: the citizen was reached
 	case phDialing: // the citizen's end was never heard of
 		acts, t := d.citizenEnded(d.citizen, callcare.AttemptNoAnswer)
 		return append([]Action{HangupLeg{Leg: d.citizen, Reason: "no_answer"}}, acts...), t
@@ -296,7 +310,7 @@ func (d *desk) citizenEnded(leg string, res callcare.AttemptResult) ([]Action, t
 		}
 		// The citizen hung up: how did it go?
 		d.phase = phOutcome
-		return d.say("sound:" + d.set.Prompts.CallbackOutcome), turnNone
+		return d.say(d.outcomeMenu()...), turnNone
 	}
 	return nil, turnNone
 }
@@ -317,8 +331,14 @@ func (d *desk) outcomeKey(k string) ([]Action, turn) {
 	case "4": // P4m: a time agreed with the citizen
 		d.phase, d.typed, d.timeouts = phAgreeing, "", 0
 		return d.say("sound:" + d.set.Prompts.EnterTime), turnNone
+	case "5":
+		if d.isAppointment() { // P3.2 (1): the meeting agreed
+			d.phase, d.typed, d.timeouts = phMeeting, "", 0
+			return d.say("sound:" + d.set.Prompts.MeetingEnter), turnNone
+		}
+		return d.say(d.outcomeMenu()...), turnNone
 	default:
-		return d.say("sound:" + d.set.Prompts.CallbackOutcome), turnNone
+		return d.say(d.outcomeMenu()...), turnNone
 	}
 	return []Action{act}, turnTaskOver
 }
@@ -383,7 +403,7 @@ func (d *desk) clerkGone() []Action {
 	switch d.phase {
 	case phDialing:
 		acts = append(acts, HangupLeg{Leg: d.citizen, Reason: "normal"}, d.finishAttempt(callcare.AttemptFailed))
-	case phTalking, phOutcome, phAgreeing:
+	case phTalking, phOutcome, phAgreeing, phMeeting:
 		res := callcare.AttemptReached
 		if d.phase == phTalking {
 			acts = append(acts, HangupLeg{Leg: d.citizen, Reason: "normal"})
@@ -450,7 +470,7 @@ func (d *desk) playbackDone(id string) []Action {
 		return nil
 	}
 	switch d.phase {
-	case phMenu, phOutcome, phAgreeing:
+	case phMenu, phOutcome, phAgreeing, phMeeting:
 		d.deadline = d.now.Add(d.set.KeyTimeout)
 	case phEnding:
 		d.phase = phSessionDone
@@ -459,9 +479,11 @@ func (d *desk) playbackDone(id string) []Action {
 	return nil
 }
 
-// end says a last prompt, then hangs up the clerk's line.
+// end says a last prompt, then hangs up the clerk's line. What still
+// plays is said to its end first: the time or meeting just agreed, "not
+// reached".
 func (d *desk) end(sound string) []Action {
-	acts := d.stopPrompts()
+	var acts []Action
 	if d.hasTask {
 		acts = append(acts, ReleaseTask{Task: d.task.ID})
 		d.hasTask = false

@@ -43,7 +43,7 @@ func (c *Inbound) toFallback(now time.Time) []Action {
 	}
 	c.rec.Outcome = callcare.OutcomeFallback
 	if c.rec.RingsHeard == 0 {
-		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+		c.rec.RingsHeard = c.ringsHeard(now)
 	}
 	acts = append(acts, c.task(reason, "", now)...)
 	acts = append(acts, Fallback{Exten: c.rec.Dialed})

@@ -169,6 +169,15 @@ func TestAdopt(t *testing.T) {
 			},
 		},
 		{
+			rule: "P4p", name: "adopted after an overflow: the dead run's tone is stopped and plays afresh, so nothing waits behind it",
+			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "pwisniewski", Created: at(-4 * time.Second), State: "Ringing"}}},
+			start: "stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
+			},
+			outcome: callcare.OutcomeAnswered,
+		},
+		{
 			rule: "P4a", name: "a ring count already past moves on at the first timer",
 			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-18 * time.Second), State: "Ringing"}}},
 			steps: []step{

@@ -75,6 +75,7 @@ func (c *Inbound) legHeld(id string, now time.Time) []Action {
 		return nil
 	}
 	c.hold = holdState{on: true, since: now, n: c.hold.n}
+	c.rec.Holds = append(c.rec.Holds, callcare.Hold{Clerk: c.clerkOf(c.answered).ID, From: now})
 	// P4p: the department's music at once (Asterisk's own), the reason
 	// after a moment, then at the interval. A hold of a moment to look
 	// something up is not talked over.
@@ -93,6 +94,7 @@ func (c *Inbound) legUnheld(id string, now time.Time) []Action {
 	switch c.phase {
 	case phaseConnected:
 		c.hold.on = false
+		c.endHold(now)
 		c.deadline = time.Time{}
 		return c.stopHoldPrompt()
 	case phaseHoldCallback:
@@ -145,7 +147,9 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 		c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
 		return append(acts, Say{Playback: c.hold.playing, Media: []string{"sound:" + c.set.Prompts.HoldOffer}})
 	}
-	// The callback is the clerk's, who knows the matter (P4b, P4i).
+	// The callback is the clerk's, who knows the matter (P4b, P4i). The
+	// caller's wait ends here; the clerk's phone may stay on hold.
+	c.endHold(now)
 	c.phase = phaseHoldCallback
 	c.deadline = now.Add(heldLimit)
 	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonLongHold, c.rec.Needs, now); ok {
@@ -155,6 +159,14 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 	}
 	c.playing = c.rec.ID + "-closing"
 	return append(acts, Play{Playback: c.playing, Sound: c.set.Prompts.CallbackThanks})
+}
+
+// endHold ends the record's hold under way, if any: the caller no longer
+// waits on it.
+func (c *Inbound) endHold(now time.Time) {
+	if n := len(c.rec.Holds); n > 0 && c.rec.Holds[n-1].To.IsZero() {
+		c.rec.Holds[n-1].To = now
+	}
 }
 
 // holdCallbackStep runs the end of a call whose caller took the callback

@@ -53,6 +53,7 @@ func TestHold(t *testing.T) {
 				step{at: 46 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold2"}, want: ""},
 				step{at: 55 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "", deadline: -1},
 			),
+			check: wantWaits("hold:anowak@10s-55s"),
 		},
 		{
 			rule: "P4h", name: "the resume stops the announcement at once",
@@ -63,6 +64,7 @@ func TestHold(t *testing.T) {
 				step{at: 20 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, want: "", deadline: 23 * time.Second},
 				step{at: 21 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "", deadline: -1}, // a moment's hold: music only
 			),
+			check: wantWaits("hold:anowak@10s-14s hold:anowak@20s-21s"),
 		},
 		{
 			rule: "P4p", name: "a long hold offers a callback; the caller takes it; the clerk hears why the caller is gone",
@@ -85,7 +87,9 @@ func TestHold(t *testing.T) {
 				step{at: 203 * time.Second, ev: policy.PlaybackDone{Playback: "c-left"}, want: "hangup:c-1/normal"},
 				step{at: 203 * time.Second, ev: policy.LegGone{Leg: "c-1"}, want: "save finish"},
 			),
-			check: func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
+			// The caller's wait ends with the callback taken; the clerk's
+			// phone stays on hold.
+			check: wantWaits("hold:anowak@10s-2m14s", func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
 				for _, a := range acts {
 					if ct, ok := a.(policy.CreateTask); ok {
 						tasks = append(tasks, ct.Task)
@@ -97,7 +101,7 @@ func TestHold(t *testing.T) {
 				if r.Outcome != callcare.OutcomeAnswered || r.HungUpBy != callcare.PartyService {
 					t.Errorf("outcome %s, hung up by %s", r.Outcome, r.HungUpBy)
 				}
-			},
+			}),
 		},
 		{
 			rule: "P5.1", name: "an unknown key during the offer repeats it",
@@ -116,6 +120,7 @@ func TestHold(t *testing.T) {
 				step{at: 14 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}, want: ""},
 				step{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			),
+			check: wantWaits("hold:anowak@10s-14s"),
 		},
 		{
 			rule: "P4h", name: "the caller hangs up on hold",
@@ -123,6 +128,7 @@ func TestHold(t *testing.T) {
 				held[0], held[1],
 				step{at: 20 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
 			),
+			check: wantWaits("hold:anowak@10s-20s"),
 		},
 		{
 			rule: "P4h", name: "after the caller took a callback, a phone left on hold is let go at the limit",
@@ -140,6 +146,7 @@ func TestHold(t *testing.T) {
 			steps: then(
 				step{at: 10 * time.Second, ev: policy.LegHeld{Leg: "c-9"}, want: "", deadline: -1},
 			),
+			check: wantWaits(""),
 		},
 	} {
 		tc.set = holdSet

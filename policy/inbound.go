@@ -113,8 +113,12 @@ type Inbound struct {
 	overflowing  string // the overflow announcement and tone playing now (overflow.go)
 	overflowSaid bool   // said once a call
 
-	menuN int         // menus said, for their playback ids (busy.go)
-	slots []time.Time // the free times read out to the caller
+	menuN int // menus said, for their playback ids (busy.go)
+	// offeredAt is when a busy clerk's caller was offered a choice (P4b):
+	// the rings the caller heard end there, whatever the wait in line after.
+	offeredAt time.Time
+	keys      keyWait     // waiting for a key after a menu (keywait.go)
+	slots     []time.Time // the free times read out to the caller
 
 	inLine    bool      // the call waits in its department's line (inline.go)
 	lineSince time.Time // when it joined
@@ -124,6 +128,8 @@ type Inbound struct {
 	xferStart int           // the first step of the transfer's target
 
 	shown string // the name the desk phones of the step show (display.go)
+
+	handed handover // the menu or a notice handed the caller over (handover.go)
 }
 
 // Start takes a call that has just arrived and says what to do first.
@@ -222,6 +228,10 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			c.hold.playing = ""
 			return nil
 		}
+		if c.keys.reminded(ev.Playback) {
+			c.deadline = c.keys.next(now, c.proc.RingCycle)
+			return nil
+		}
 		if ev.Playback != c.playing {
 			return nil
 		}
@@ -229,7 +239,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
 		case phaseAfterHours:
-			c.deadline = now.Add(c.set.KeyTimeout)
+			c.deadline = c.keys.begin(now, c.set.KeyTimeout, c.proc.RingCycle)
 		case phaseRecording:
 			// Asterisk ends the recording at NoteMax; should its end never
 			// be heard of, the note is taken as it is.
@@ -247,6 +257,9 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseRinging:
 			return c.ringLimitPassed(now)
 		case phaseAfterHours:
+			if acts := c.remindKey(now); acts != nil {
+				return acts
+			}
 			return c.afterHoursSilence(now)
 		case phaseRecording:
 			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
@@ -354,13 +367,14 @@ func (c *Inbound) legAnswered(id string, now time.Time) []Action {
 	c.rec.AnsweredAt = now
 	c.rec.AnsweredBy = a.Clerk
 	c.rec.AnsweredRing = a.Rings
-	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.RingsHeard = c.ringsHeard(now)
 	c.rec.Outcome = callcare.OutcomeAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
 	acts = append(acts, c.stopOverflow()...)
 	if c.inLine {
 		// Served from the line: its music stops, and the line lets it go.
 		c.inLine = false
+		c.endLineWait(now)
 		acts = append(acts, StopMusic{}, LineTurnOver{Clerk: a.Clerk, Answered: true})
 	}
 	acts = append(acts, Connect{Leg: l.id})
@@ -401,6 +415,7 @@ func (c *Inbound) legGone(ev LegGone, now time.Time) []Action {
 		// A hold announcement would play before the goodbye: stop it.
 		acts := c.stopHoldPrompt()
 		c.hold.on = false
+		c.endHold(now)
 		return append(acts, c.close(c.set.Prompts.Goodbye, now)...)
 	}
 	c.endLeg(l, "ended", now)
@@ -424,7 +439,7 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 			// Asterisk ended it (a restart): the caller gave up nothing.
 			c.rec.Outcome, reason = callcare.OutcomeFailed, callcare.ReasonMissed
 		}
-		c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+		c.rec.RingsHeard = c.ringsHeard(now)
 		acts := c.leaveLegs(now, now, "cancelled", "normal")
 		if c.inLine {
 			acts = append(acts, LeaveLine{})
@@ -434,7 +449,7 @@ func (c *Inbound) callerGone(by callcare.Party, now time.Time) []Action {
 	case phaseAfterHours, phaseRecording:
 		// The missed call of someone who hangs up becomes a task too; a
 		// note being recorded is kept by Asterisk.
-		acts := c.task(callcare.ReasonAfterHours, c.recordingNote(), now)
+		acts := c.task(c.unansweredReason(), c.recordingNote(), now)
 		return c.finish(by, now, acts...)
 	case phaseConnected:
 		c.answered.state = legGone
@@ -482,9 +497,12 @@ func (c *Inbound) next(now time.Time) []Action {
 		return append(c.announceOverflow(), c.dialStep(now)...)
 	}
 	c.rec.Outcome = callcare.OutcomeMissed
-	c.rec.RingsHeard = c.proc.RingsHeard(now.Sub(c.rec.StartedAt))
+	c.rec.RingsHeard = c.ringsHeard(now)
+	if c.handed.offerNote {
+		return c.offerNote(now) // a matter's caller may leave a few words (P3.2)
+	}
 	// The task is committed before the caller hears it promised.
-	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.set.Prompts.NobodyAvailable, now)...)
+	return append(c.task(callcare.ReasonMissed, "", now), c.close(c.closing(), now)...)
 }
 
 // promptLimit is longer than any prompt: past it, a prompt whose end was
@@ -521,6 +539,7 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 	}
 	c.tasked = true
 	t.Note = note
+	t.Kind = c.handed.kind // an appointment request (P3.2)
 	return []Action{CreateTask{Task: t}}
 }
 
@@ -556,7 +575,35 @@ func (c *Inbound) finish(by callcare.Party, now time.Time, acts ...Action) []Act
 		c.rec.HungUpBy = by
 	}
 	c.rec.EndedAt = now
+	// A wait still under way ends with the call (P4h, P4p).
+	c.endHold(now)
+	c.endLineWait(now)
 	return append(acts, Save{c.rec}, Finish{})
+}
+
+// remindKey says the reminder after a ring cycle of silence in a menu, or
+// returns nil when the key timeout has passed (P4p, P5.1: keywait.go).
+func (c *Inbound) remindKey(now time.Time) []Action {
+	acts := c.keys.remind(c.rec.ID, c.set.Prompts.KeyReminder)
+	if acts != nil {
+		c.deadline = now.Add(promptLimit) // should its end never be heard of
+	}
+	return acts
+}
+
+// ringsHeard is how many rings the caller heard: from the start, or from
+// the menu's hand-over (the greeting and the choices were no ringing), until
+// now, or until a busy clerk's choices were offered (P4a is about the
+// ringing; a wait in line after it is a wait of its own, P5.3).
+func (c *Inbound) ringsHeard(now time.Time) int {
+	from := c.rec.StartedAt
+	if c.handed.on {
+		from = c.handed.ringFrom
+	}
+	if !c.offeredAt.IsZero() && c.offeredAt.Before(now) {
+		now = c.offeredAt
+	}
+	return c.proc.RingsHeard(now.Sub(from))
 }
 
 // ringsAt is the ring a clerk's phone was on at now (0 if it never rang).

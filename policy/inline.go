@@ -24,6 +24,7 @@ func (c *Inbound) joinLine(now time.Time) []Action {
 	c.linePos = 0
 	c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
 	dept := c.firstDepartment()
+	c.rec.LineWaits = append(c.rec.LineWaits, callcare.LineWait{Department: dept, From: now})
 	class := c.set.Music[dept]
 	if class == "" {
 		class = c.set.Waiting.MusicClass
@@ -105,6 +106,7 @@ func (c *Inbound) leaveLine(now time.Time) []Action {
 		c.playing = ""
 	}
 	c.inLine = false
+	c.endLineWait(now)
 	c.rec.Outcome = callcare.OutcomeCallback
 	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonRequested, c.rec.Needs, now); ok && !c.tasked {
 		t.Target = c.busyFor()
@@ -133,6 +135,13 @@ func (c *Inbound) lineTurn(clerk callcare.Clerk, now time.Time) []Action {
 func (c *Inbound) lineTurnOver(now time.Time) []Action {
 	c.phase = phaseLine
 	return append([]Action{LineTurnOver{Clerk: c.turnClerk(), Answered: false}}, c.announceLine(now)...)
+}
+
+// endLineWait ends the record's wait in line under way, if any.
+func (c *Inbound) endLineWait(now time.Time) {
+	if n := len(c.rec.LineWaits); n > 0 && c.rec.LineWaits[n-1].To.IsZero() {
+		c.rec.LineWaits[n-1].To = now
+	}
 }
 
 // turnClerk is the clerk the line's turn rang.

@@ -30,11 +30,16 @@ func TestInLine(t *testing.T) {
 				{at: 53 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "moh-stop turn-over:answered connect:c-2 save close-tasks:48600100200", deadline: -1},
 				{at: 90 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal save finish"},
 			},
-			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+			check: wantWaits("line:100@2s-53s", func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.Outcome != callcare.OutcomeAnswered || r.AnsweredBy != "anowak" {
 					t.Errorf("outcome %s by %s", r.Outcome, r.AnsweredBy)
 				}
-			},
+				// P4a is about the ringing: the wait in line is a wait of
+				// its own, reported as such, not rings the caller heard.
+				if r.RingsHeard != 0 {
+					t.Errorf("%d rings heard, counting the wait in line", r.RingsHeard)
+				}
+			}),
 		},
 		{
 			rule: "P5.3", name: "a caller with special needs joins the line as such: served first",
@@ -53,6 +58,7 @@ func TestInLine(t *testing.T) {
 				{at: 30 * time.Second, ev: policy.LineTurn{Clerk: anna}, want: "stop dial:c-3"},
 				{at: 30 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "busy"}, want: "hangup:c-3/normal turn-over:declined say(sound:linepos,sound:digits/2,sound:lineleave)"},
 			},
+			check: wantWaits("line:100@2s-…"), // one wait, the turns within it
 		},
 		{
 			rule: "P5.3", name: "2 leaves the line for a callback at any time",
@@ -61,11 +67,11 @@ func TestInLine(t *testing.T) {
 				{at: 4 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "leave-line moh-stop stop task:requested/48600100200/p0 play:thanks"},
 				{at: 5 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
-			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+			check: wantWaits("line:100@2s-4s", func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.Outcome != callcare.OutcomeCallback {
 					t.Errorf("outcome %s", r.Outcome)
 				}
-			},
+			}),
 		},
 		{
 			rule: "P5.1", name: "another key says the choice again",
@@ -88,6 +94,7 @@ func TestInLine(t *testing.T) {
 			steps: []step{busy, wait, place2,
 				{at: 60 * time.Second, ev: policy.CallerGone{}, want: "leave-line task:abandoned/48600100200/p0 save finish"},
 			},
+			check: wantWaits("line:100@2s-1m0s"),
 		},
 		{
 			rule: "P4c", name: "the caller hangs up as the turn rings",
@@ -96,6 +103,7 @@ func TestInLine(t *testing.T) {
 				{at: 10 * time.Second, ev: policy.LineTurn{Clerk: anna}, want: "stop dial:c-2"},
 				{at: 11 * time.Second, ev: policy.CallerGone{}, want: "hangup:c-2/normal leave-line task:abandoned/48600100200/p0 save finish"},
 			},
+			check: wantWaits("line:100@2s-11s"),
 		},
 		{
 			rule: "P5.3", name: "2 as the turn rings: the clerk is let go, the caller called back",

@@ -92,6 +92,7 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 	fromClerk := c.clerkOf(from)
 	acts = append(acts, c.stopHoldPrompt()...)
 	c.hold.on = false
+	c.endHold(now)
 	from.state = legGone // its end is no P4l: the clerk passed the call on
 	c.rec.Attempts[from.attempt].EndedAt = now
 	acts = append(acts, HangupLeg{Leg: from.id, Reason: "normal"})
@@ -100,6 +101,7 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 	}
 	c.answered = nil
 	c.xfer = transferState{on: true, from: fromClerk, to: ev.Target, n: c.xfer.n}
+	c.rec.Transfers = append(c.rec.Transfers, callcare.Transfer{By: fromClerk.ID, To: ev.Target, At: now})
 	c.xfer.next = now.Add(c.set.Waiting.AnnounceEvery)
 	c.phase = phaseRinging
 	if !ev.Found || len(ev.Steps) == 0 {
@@ -170,6 +172,9 @@ func (c *Inbound) transferNext(now time.Time) []Action {
 // transferBack rings the transferring clerk again.
 func (c *Inbound) transferBack(now time.Time) []Action {
 	c.xfer.back = true
+	if n := len(c.rec.Transfers); n > 0 {
+		c.rec.Transfers[n-1].CameBack = true // nobody of the target took it
+	}
 	c.steps = append(c.steps, callcare.Step{Clerks: []callcare.Clerk{c.xfer.from},
 		Via: callcare.Target{Kind: callcare.TargetClerk, ID: string(c.xfer.from.ID)}})
 	c.step = len(c.steps) - 1
@@ -298,8 +303,9 @@ func (c *Inbound) legReplaced(ev LegReplaced, now time.Time) []Action {
 	from := c.answered
 	from.state = legGone
 	c.rec.Attempts[from.attempt].EndedAt = now
-	c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{DialedAt: now, Result: "answered",
-		TransferredBy: c.rec.Attempts[from.attempt].Clerk})
+	by := c.rec.Attempts[from.attempt].Clerk
+	c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{DialedAt: now, Result: "answered", TransferredBy: by})
+	c.rec.Transfers = append(c.rec.Transfers, callcare.Transfer{By: by, At: now}) // to whom, only Asterisk knows
 	l := &leg{id: ev.By, step: c.step, attempt: len(c.rec.Attempts) - 1, state: legAnswered}
 	c.legs = append(c.legs, l)
 	c.answered = l

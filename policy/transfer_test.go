@@ -51,14 +51,14 @@ func TestTransfer(t *testing.T) {
 				step{at: 20 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "moh-stop add:c-2 save", deadline: -1},
 				step{at: 60 * time.Second, ev: policy.LegGone{Leg: "c-2"}, want: "play:vm-goodbye"},
 			),
-			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+			check: wantWaits("xfer:anowak>clerk/pwisniewski@10s", func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if len(r.Attempts) != 2 || r.Attempts[1].TransferredBy != "anowak" || r.Attempts[1].Result != "answered" {
 					t.Errorf("attempts %+v", r.Attempts)
 				}
 				if r.AnsweredBy != "anowak" || r.HungUpClerk != "pwisniewski" {
 					t.Errorf("answered by %q, hung up first by %q", r.AnsweredBy, r.HungUpClerk)
 				}
-			},
+			}),
 		},
 		{
 			rule: "P4o", name: "the DTMF fallback: ## 102 # transfers the same way",
@@ -109,6 +109,7 @@ func TestTransfer(t *testing.T) {
 				step{at: 27 * time.Second, ev: policy.LegAnswered{Leg: "c-3"}, want: "sayleg:c-3(sound:xferback)"},
 				step{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "stop moh-stop add:c-3 save"},
 			),
+			check: wantWaits("xfer:anowak>clerk/pwisniewski@10s/back"),
 		},
 		{
 			rule: "P4o", name: "nobody at all: the caller is told and called back by the target",
@@ -117,7 +118,7 @@ func TestTransfer(t *testing.T) {
 				step{at: 13 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
 				step{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			),
-			check: func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
+			check: wantWaits("xfer:anowak>clerk/pwisniewski@10s/back", func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
 				for _, a := range acts {
 					if ct, ok := a.(policy.CreateTask); ok && ct.Task.Target.ID != "pwisniewski" {
 						t.Errorf("task for %v, want the transfer's target", ct.Task.Target)
@@ -126,12 +127,13 @@ func TestTransfer(t *testing.T) {
 				if r.Outcome != callcare.OutcomeAnswered {
 					t.Errorf("outcome %s", r.Outcome)
 				}
-			},
+			}),
 		},
 		{
 			rule: "P4o", name: "a number that reaches nobody: the transferring clerk is rung back",
 			steps: with(step{at: 10 * time.Second, ev: policy.Transferred{Leg: "c-1", To: "999", Locals: []string{"L1", "L2"}},
 				want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) dial:c-2/Transfer back"}),
+			check: wantWaits("xfer:anowak>/@10s/back"),
 		},
 		{
 			rule: "P4o", name: "the target hangs up during the whisper: as if nobody answered",
@@ -179,11 +181,11 @@ func TestTransfer(t *testing.T) {
 				step{at: 10 * time.Second, ev: policy.LegReplaced{Leg: "c-1", By: "L1"}, want: "hangup:c-1/normal save"},
 				step{at: 60 * time.Second, ev: policy.LegGone{Leg: "L1"}, want: "play:vm-goodbye"},
 			),
-			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+			check: wantWaits("xfer:anowak>/@10s", func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.HungUpClerk != "" || r.Attempts[1].TransferredBy != "anowak" {
 					t.Errorf("hung up clerk %q, attempts %+v", r.HungUpClerk, r.Attempts)
 				}
-			},
+			}),
 		},
 	} {
 		tc.run(t)

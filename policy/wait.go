@@ -36,15 +36,25 @@ func (c *Inbound) Waiting() (Wait, time.Duration) {
 	case phaseLine:
 		return WaitLine, c.set.Waiting.AnnounceEvery
 	case phaseBusyMenu, phaseSlots:
-		if c.playing != "" {
-			return WaitNone, 0 // the choices are being said
+		if c.playing != "" || c.keys.reminding != "" {
+			return WaitNone, 0 // the choices, or the reminder, are being said
 		}
-		return WaitMenu, c.set.KeyTimeout
+		return WaitMenu, keySilence(c.set.KeyTimeout, c.proc.RingCycle)
 	case phaseAfterHours:
-		if c.playing == "" || c.deadline.IsZero() {
-			return WaitNone, 0 // the offer is being said
+		if c.playing == "" || c.deadline.IsZero() || c.keys.reminding != "" {
+			return WaitNone, 0 // the offer, or the reminder, is being said
 		}
-		return WaitMenu, c.set.KeyTimeout
+		return WaitMenu, keySilence(c.set.KeyTimeout, c.proc.RingCycle)
 	}
 	return WaitNone, 0
+}
+
+// keySilence is the longest silence after a menu: a ring cycle (P4p), or
+// the key timeout if that is shorter; the key timeout itself is longer
+// (P5.1), broken by reminders (keywait.go).
+func keySilence(timeout, cycle time.Duration) time.Duration {
+	if cycle > 0 && cycle < timeout {
+		return cycle
+	}
+	return timeout
 }

@@ -34,8 +34,15 @@
 //     before the agreed time on (or the task's closing) came at most
 //     AgreedGrace after it; missed when nothing came and the time passed.
 //   - P4l: answered calls the clerk ended first, for the answering clerk.
-//   - P4h, P4p, P4o: holds, waits in line and transfers come with issue 14
-//     (later.go); until then "no data yet".
+//   - P4h, P4p: each hold, from the clerk's hold to whatever ended the
+//     caller's wait (the resume, a callback taken, a hang-up, a
+//     transfer), counts in the caller's scopes and in the holding clerk's;
+//     each wait in a department's line, from joining it to an answer, a
+//     callback chosen or a hang-up, in the caller's scopes. Their count,
+//     sum and longest (later.go).
+//   - P4o: each transfer a clerk made, in the caller's scopes and the
+//     transferring clerk's; it came back when nobody of the target took
+//     it and the clerk was rung again.
 //
 // # Aggregation
 //

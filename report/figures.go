@@ -28,6 +28,9 @@ type Figures struct {
 	Unrouted   int64 // the number dialed reaches nobody
 	Failed     int64 // the PBX failed the call
 	Unfinished int64 // no outcome: under way when read, or the service stopped during it
+	// CallbackAsked counts the callers of a busy clerk who chose a callback
+	// instead of waiting (P4b): not answered, and owed a callback.
+	CallbackAsked int64
 	// AnsweredOn counts answered calls by the ring the caller heard last:
 	// [0] the 1st ring (or none), [1] the 2nd ... [9] the 10th or later.
 	AnsweredOn [10]int64
@@ -61,9 +64,10 @@ type Figures struct {
 	AgreedPending   int64     // the agreed time is still ahead
 	AgreedLateness  Durations // how late the agreed callbacks started, on time or not
 
-	// What the call record does not hold yet (issue 14 adds it; see
-	// later.go): while no call of the period could say, the report shows
-	// "no data yet". *Calls counts the calls whose record could say.
+	// How callers waited (later.go). *Calls counts the calls whose
+	// record could say: every call counted from records, none of a day
+	// archived before the call log kept them; while none of the period
+	// could, the report shows "no data yet".
 	HoldCalls     int64
 	Hold          Durations // each time a clerk put the caller on hold (P4h, P4p)
 	LineCalls     int64
@@ -182,6 +186,7 @@ func (f *Figures) measures() []measure {
 		measure{"transfers.calls", sum, &f.TransferCalls},
 		measure{"transfers", sum, &f.Transfers},
 		measure{"transfers.back", sum, &f.TransfersBack},
+		measure{"callback_asked", sum, &f.CallbackAsked},
 	)
 	return m
 }

@@ -51,7 +51,7 @@ func (f Figures) P4l() Ratio {
 }
 
 // NotAnswered are the calls nobody answered, or the caller gave up on.
-func (f Figures) NotAnswered() int64 { return f.Missed + f.Abandoned }
+func (f Figures) NotAnswered() int64 { return f.Missed + f.Abandoned + f.CallbackAsked }
 
 // format writes figures in one language.
 type format struct{ t Texts }

@@ -93,7 +93,7 @@ func (r *Report) page(t Texts) page {
 		{Rule: "P4a", Title: fmt.Sprintf(t.AnsweredF, limit), Value: f.pct(o.P4a()), Figure: "office.p4a",
 			Details: []string{fmt.Sprintf(t.AnsweredOfF, f.num(o.InRings), f.num(o.Due))}},
 		{Rule: "P4c", Title: t.NotAnswered, Value: f.num(o.NotAnswered()), Figure: "office.not_answered",
-			Details: []string{fmt.Sprintf(t.NotAnsweredF, f.num(o.Missed), f.num(o.Abandoned), f.num(o.AfterHours))}},
+			Details: []string{fmt.Sprintf(t.NotAnsweredF, f.num(o.Missed), f.num(o.Abandoned), f.num(o.CallbackAsked), f.num(o.AfterHours))}},
 		{Rule: "P4c", Title: t.CalledBack, Value: f.pct(o.P4c()), Figure: "office.p4c",
 			Details: when(o.Callbacks > 0, fmt.Sprintf(t.CalledBackF, f.mean(o.CallbackTime), f.longest(o.CallbackTime)),
 				fmt.Sprintf(t.CalledBackOpenF, f.num(o.CallbackOverdue), f.num(o.CallbackPending)))},
@@ -110,7 +110,11 @@ func (r *Report) page(t Texts) page {
 	p.RingChart = r.ringChart(f)
 	p.ClerkChart = r.clerkChart(f)
 	p.CallbackChart = r.callbackChart(f)
-	p.Tables = []table{r.withoutUnknown(r.depAnswering(f), f), r.depCallbacks(f), r.withoutUnknown(r.clerkTable(f), f), r.daysTable(f)}
+	p.Tables = []table{r.depAnswering(f), r.depCallbacks(f)}
+	p.Tables = append(p.Tables, r.withoutUnknown(r.depWaiting(f), f)...)
+	p.Tables = append(p.Tables, r.clerkTable(f))
+	p.Tables = append(p.Tables, r.withoutUnknown(r.clerkWaiting(f), f)...)
+	p.Tables = append(p.Tables, r.daysTable(f))
 	rep := strings.NewReplacer("{rings}", strconv.Itoa(limit), "{grace}", f.dur(AgreedGrace))
 	for _, d := range t.Definitions {
 		p.Definitions = append(p.Definitions, rep.Replace(d))
@@ -213,7 +217,7 @@ func (r *Report) comparison(f format) table {
 func (r *Report) depAnswering(f format) table {
 	t := f.t
 	tb := table{ID: "departments-answering", Caption: t.DepAnswering, Head: []string{t.Department, t.Calls, t.Answered,
-		fmt.Sprintf(t.InRingsF, r.RingLimit), t.Missed, t.Abandoned, t.AfterHours, t.HungUpFirst, t.LongestHold, t.LongestLine, t.CameBack}}
+		fmt.Sprintf(t.InRingsF, r.RingLimit), t.Missed, t.Abandoned, t.AfterHours, t.HungUpFirst}}
 	for _, d := range r.Departments {
 		g, id := d.Figures, "department."+d.Key+"."
 		tb.Rows = append(tb.Rows, []cell{
@@ -225,7 +229,24 @@ func (r *Report) depAnswering(f format) table {
 			{Text: f.num(g.Abandoned), Figure: id + "abandoned"},
 			{Text: f.num(g.AfterHours), Figure: id + "after_hours"},
 			{Text: f.num(g.ClerkHungUp), Figure: id + "p4l"},
+		})
+	}
+	return tb
+}
+
+// depWaiting is how the departments' callers waited (P4h, P4p, P4o): a
+// table of its own, so that every table fits an A4 page's width.
+func (r *Report) depWaiting(f format) table {
+	t := f.t
+	tb := table{ID: "departments-waiting", Caption: t.DepWaiting, Head: []string{t.Department, t.Holds, t.LongestHold,
+		t.LineWaits, t.LongestLine, t.CameBack}}
+	for _, d := range r.Departments {
+		g, id := d.Figures, "department."+d.Key+"."
+		tb.Rows = append(tb.Rows, []cell{
+			nameCell(d, f),
+			{Text: f.num(g.Hold.N), Figure: id + "holds"},
 			{Text: later(r.Office.HoldCalls, g.Hold, f), Figure: id + "hold"},
+			{Text: f.num(g.Line.N), Figure: id + "line_waits"},
 			{Text: later(r.Office.LineCalls, g.Line, f), Figure: id + "line"},
 			{Text: laterCount(r.Office.TransferCalls, g.TransfersBack, g.Transfers, f), Figure: id + "transfers_back"},
 		})
@@ -259,7 +280,7 @@ func (r *Report) clerkTable(f format) table {
 	t := f.t
 	tb := table{ID: "clerks", Caption: t.Clerks, Head: []string{t.Clerk, t.Rung, t.RungAnswered,
 		fmt.Sprintf(t.InRingsF, r.RingLimit), fmt.Sprintf(t.RungNotAnsF, r.RingLimit), t.RungBusy,
-		t.HungUpFirst, t.Callbacks, t.CalledBack, t.AgreedOnTime, t.LongestHold, t.CameBack}}
+		t.HungUpFirst, t.Callbacks, t.CalledBack, t.AgreedOnTime}}
 	for _, c := range r.Clerks {
 		g, id := c.Figures, "clerk."+c.Key+"."
 		name := nameCell(c, f)
@@ -277,6 +298,20 @@ func (r *Report) clerkTable(f format) table {
 			{Text: f.num(g.Callbacks), Figure: id + "callbacks"},
 			{Text: f.pct(g.P4c()), Figure: id + "p4c", Note: ratioNote(g.P4c(), f)},
 			{Text: f.pct(g.P4m()), Figure: id + "p4m", Note: ratioNote(g.P4m(), f)},
+		})
+	}
+	return tb
+}
+
+// clerkWaiting is each clerk's holds and transfers (P4h, P4o).
+func (r *Report) clerkWaiting(f format) table {
+	t := f.t
+	tb := table{ID: "clerks-waiting", Caption: t.ClerkWaiting, Head: []string{t.Clerk, t.Holds, t.LongestHold, t.CameBack}}
+	for _, c := range r.Clerks {
+		g, id := c.Figures, "clerk."+c.Key+"."
+		tb.Rows = append(tb.Rows, []cell{
+			nameCell(c, f),
+			{Text: f.num(g.Hold.N), Figure: id + "holds"},
 			{Text: later(r.Office.HoldCalls, g.Hold, f), Figure: id + "hold"},
 			{Text: laterCount(r.Office.TransferCalls, g.TransfersBack, g.Transfers, f), Figure: id + "transfers_back"},
 		})
@@ -312,11 +347,13 @@ func (r *Report) daysTable(f format) table {
 }
 
 // withoutUnknown drops the columns of figures no call of the period could
-// say (later.go): the summary says "no data yet" once, the tables need not
-// say it on every row.
-func (r *Report) withoutUnknown(tb table, f format) table {
+// say (later.go), and the table when only its names are left: the summary
+// says "no data yet" once, the tables need not say it on every row.
+func (r *Report) withoutUnknown(tb table, f format) []table {
 	unknown := map[string]bool{
+		f.t.Holds:       r.Office.HoldCalls == 0,
 		f.t.LongestHold: r.Office.HoldCalls == 0,
+		f.t.LineWaits:   r.Office.LineCalls == 0,
 		f.t.LongestLine: r.Office.LineCalls == 0,
 		f.t.CameBack:    r.Office.TransferCalls == 0,
 	}
@@ -339,8 +376,11 @@ func (r *Report) withoutUnknown(tb table, f format) table {
 	for i, row := range tb.Rows {
 		rows[i] = keep(row, tb.Head)
 	}
+	if len(head) < 2 {
+		return nil
+	}
 	tb.Head, tb.Rows = head, rows
-	return tb
+	return []table{tb}
 }
 
 func nameCell(r Row, f format) cell {

@@ -45,8 +45,11 @@ func TestTexts_Complete(t *testing.T) {
 
 func sample(t *testing.T) *Report {
 	t.Helper()
+	held := answered(2, "a", callcare.PartyClerk)
+	held.Holds = []callcare.Hold{{Clerk: "a", From: held.StartedAt.Add(20 * time.Second), To: held.StartedAt.Add(50 * time.Second)}}
+	held.Transfers = []callcare.Transfer{{By: "a", CameBack: true}}
 	recs := Records{
-		Calls:    []callcare.CallRecord{answered(2, "a", callcare.PartyClerk), ended(callcare.OutcomeMissed, 3)},
+		Calls:    []callcare.CallRecord{held, ended(callcare.OutcomeMissed, 3)},
 		Tasks:    []callcare.CallbackTask{task("24 10:00:00", "24 12:00:00")},
 		Attempts: map[int64][]callcare.CallbackAttempt{1: {try("24 10:30:00", callcare.AttemptReached)}},
 	}
@@ -63,8 +66,8 @@ func TestHTML(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{"pl", []string{`<html lang="pl">`, "Okres: 23.11.2026 – 29.11.2026", "Odebrane do 3. sygnału", "50%", "brak danych", "Sekretariat", "Anna A"}},
-		{"en", []string{`<html lang="en">`, "Period: 23 Nov 2026 – 29 Nov 2026", "Answered within 3 rings", "50%", "no data yet", "Sekretariat"}},
+		{"pl", []string{`<html lang="pl">`, "Okres: 23.11.2026 – 29.11.2026", "Odebrane do 3. sygnału", "50%", "Najdłuższe wstrzymanie rozmowy", "1 z 1 przełączeń", "Sekretariat", "Anna A"}},
+		{"en", []string{`<html lang="en">`, "Period: 23 Nov 2026 – 29 Nov 2026", "Answered within 3 rings", "50%", "Longest hold", "1 of 1 transfers", "Sekretariat"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			page, err := r.HTMLString(tc.lang)

@@ -6,31 +6,41 @@ import (
 	"github.com/callcare/callcare"
 )
 
-// What the call record does not hold yet. Issue 14 (waiting) adds to
-// callcare.CallRecord the times a clerk put the caller on hold, the
-// caller's waits in a department's waiting line, and the transfers. Each
-// is read by one function here; while it is nil, no call can say, the
-// figure counts no call (HoldCalls, LineCalls, TransferCalls stay 0), and
-// the report shows "no data yet". When the fields land, each function is
-// a few lines, for example:
-//
-//	holdsOf = func(r callcare.CallRecord) []Period {
-//		ps := make([]Period, 0, len(r.Holds))
-//		for _, h := range r.Holds {
-//			ps = append(ps, Period{Clerk: h.Clerk, From: h.From, To: h.To})
-//		}
-//		return ps
-//	}
-var (
-	// holdsOf gives each time a clerk put the caller on hold (P4h, P4p),
-	// Clerk the one who held; To zero when the call ended on hold.
-	holdsOf func(callcare.CallRecord) []Period
-	// lineWaitsOf gives each of the caller's waits in a department's
-	// waiting line (P4p, P5.3), Department the line's.
-	lineWaitsOf func(callcare.CallRecord) []Period
-	// transfersOf gives each transfer a clerk made (P4o).
-	transfersOf func(callcare.CallRecord) []Transfer
-)
+// How the caller waited: the call record keeps each hold, each wait in a
+// department's waiting line and each transfer (callcare.Hold, LineWait,
+// Transfer); the report reads them through these three, as periods and
+// transfers. A record written before they were kept says none; a day
+// archived before then has no hold.calls, line.calls or transfers.calls,
+// and a period of such days only shows "no data yet".
+
+// holdsOf gives each time a clerk put the caller on hold (P4h, P4p),
+// Clerk the one who held; To zero when the call ended on hold.
+func holdsOf(r callcare.CallRecord) []Period {
+	ps := make([]Period, 0, len(r.Holds))
+	for _, h := range r.Holds {
+		ps = append(ps, Period{Clerk: h.Clerk, From: h.From, To: h.To})
+	}
+	return ps
+}
+
+// lineWaitsOf gives each of the caller's waits in a department's waiting
+// line (P4p, P5.3), Department the line's.
+func lineWaitsOf(r callcare.CallRecord) []Period {
+	ps := make([]Period, 0, len(r.LineWaits))
+	for _, w := range r.LineWaits {
+		ps = append(ps, Period{Department: w.Department, From: w.From, To: w.To})
+	}
+	return ps
+}
+
+// transfersOf gives each transfer a clerk made (P4o).
+func transfersOf(r callcare.CallRecord) []Transfer {
+	ts := make([]Transfer, 0, len(r.Transfers))
+	for _, t := range r.Transfers {
+		ts = append(ts, Transfer{From: t.By, CameBack: t.CameBack})
+	}
+	return ts
+}
 
 // Period is a stretch of a call: on hold, or in a waiting line.
 type Period struct {
@@ -55,5 +65,5 @@ func (p Period) length(end time.Time) time.Duration {
 // Transfer is one transfer by a clerk (P4o).
 type Transfer struct {
 	From     callcare.ClerkID // the clerk who transferred
-	CameBack bool             // nobody took it, and the call came back (to the clerk or the caller's line)
+	CameBack bool             // nobody of the target took it: the clerk was rung again
 }

@@ -134,15 +134,11 @@ func tallyCall(d Days, c callcare.CallRecord, o Options) {
 	}
 	// A clerk's holds and transfers count in that clerk's scope.
 	clerks := map[callcare.ClerkID]bool{}
-	if holdsOf != nil {
-		for _, p := range holdsOf(c) {
-			clerks[p.Clerk] = true
-		}
+	for _, p := range holdsOf(c) {
+		clerks[p.Clerk] = true
 	}
-	if transfersOf != nil {
-		for _, t := range transfersOf(c) {
-			clerks[t.From] = true
-		}
+	for _, t := range transfersOf(c) {
+		clerks[t.From] = true
 	}
 	for id := range clerks {
 		countLater(d.at(day, Scope{Kind: ScopeClerk, Key: string(id)}), c,
@@ -154,7 +150,8 @@ func tallyCall(d Days, c callcare.CallRecord, o Options) {
 func countCall(f *Figures, c callcare.CallRecord, limit int) {
 	f.Calls++
 	switch c.Outcome {
-	case callcare.OutcomeAnswered:
+	case callcare.OutcomeAnswered, callcare.OutcomeInterrupted:
+		// Interrupted: answered, and the service lost sight of the end.
 		f.Answered++
 		f.Due++
 		if c.RingsHeard <= limit {
@@ -179,40 +176,38 @@ func countCall(f *Figures, c callcare.CallRecord, limit int) {
 		f.AfterHours++
 	case callcare.OutcomeUnrouted:
 		f.Unrouted++
-	case callcare.OutcomeFailed:
+	case callcare.OutcomeCallback:
+		f.CallbackAsked++
+	case callcare.OutcomeFailed, callcare.OutcomeFallback:
+		// Fallback: the service could not carry the call and the dialplan
+		// rang a person without it; whether one answered is not known.
 		f.Failed++
 	default:
 		f.Unfinished++
 	}
 }
 
-// countLater counts what the record does not hold yet (later.go): the
-// periods and transfers keep selects.
+// countLater counts how the caller waited (later.go): the periods and
+// transfers keep selects.
 func countLater(f *Figures, c callcare.CallRecord, keep func(Period) bool, keepT func(Transfer) bool) {
-	if holdsOf != nil {
-		f.HoldCalls++
-		for _, p := range holdsOf(c) {
-			if keep(p) {
-				f.Hold.Add(p.length(c.EndedAt))
-			}
+	f.HoldCalls++
+	for _, p := range holdsOf(c) {
+		if keep(p) {
+			f.Hold.Add(p.length(c.EndedAt))
 		}
 	}
-	if lineWaitsOf != nil {
-		f.LineCalls++
-		for _, p := range lineWaitsOf(c) {
-			if keep(p) {
-				f.Line.Add(p.length(c.EndedAt))
-			}
+	f.LineCalls++
+	for _, p := range lineWaitsOf(c) {
+		if keep(p) {
+			f.Line.Add(p.length(c.EndedAt))
 		}
 	}
-	if transfersOf != nil {
-		f.TransferCalls++
-		for _, t := range transfersOf(c) {
-			if keepT(t) {
-				f.Transfers++
-				if t.CameBack {
-					f.TransfersBack++
-				}
+	f.TransferCalls++
+	for _, t := range transfersOf(c) {
+		if keepT(t) {
+			f.Transfers++
+			if t.CameBack {
+				f.TransfersBack++
 			}
 		}
 	}

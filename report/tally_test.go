@@ -94,6 +94,11 @@ func TestTally(t *testing.T) {
 		{rule: "P4a", name: "after hours, unrouted, failed and unfinished are not due", recs: Records{Calls: []callcare.CallRecord{
 			ended(callcare.OutcomeAfterHours, 0), ended(callcare.OutcomeUnrouted, 0), ended(callcare.OutcomeFailed, 0), ended("", 0)}},
 			scope: office, want: Figures{Calls: 4, AfterHours: 1, Unrouted: 1, Failed: 1, Unfinished: 1}},
+		{rule: "P4b", name: "a busy clerk's caller who asked for a callback is not answered and is owed one", recs: Records{Calls: []callcare.CallRecord{ended(callcare.OutcomeCallback, 0)}},
+			scope: office, want: Figures{Calls: 1, CallbackAsked: 1}},
+		{rule: "P4a", name: "an interrupted call was answered; one handed to the fallback is the service's failure", recs: Records{Calls: []callcare.CallRecord{
+			ended(callcare.OutcomeInterrupted, 2), ended(callcare.OutcomeFallback, 0)}},
+			scope: office, want: Figures{Calls: 2, Answered: 1, Due: 1, InRings: 1, AnsweredOn: [10]int64{0, 1}, AnswerWait: Durations{N: 1}, Failed: 1}},
 		{rule: "P4a", name: "the clerk's phone", recs: Records{Calls: []callcare.CallRecord{{StartedAt: at("24 10:00:00"), Attempts: []callcare.Attempt{
 			{Clerk: "a", Result: "answered", Rings: 3}, {Clerk: "a", Result: "answered", Rings: 4}, {Clerk: "a", Result: "noanswer", Rings: 3},
 			{Clerk: "a", Result: "busy"}, {Clerk: "a", Result: "unavailable"}, {Clerk: "a", Result: "congestion"}, {Clerk: "a", Result: "failed"},
@@ -171,8 +176,14 @@ func TestTally(t *testing.T) {
 					got.Add(*f)
 				}
 			}
-			if got != tc.want {
-				t.Errorf("%s %s:\n got %+v\nwant %+v", tc.scope.Kind, tc.scope.Key, got, tc.want)
+			want := tc.want
+			if tc.scope.Kind != ScopeClerk {
+				// Every call counted from its record says how its caller
+				// waited (TestTally_Waits).
+				want.HoldCalls, want.LineCalls, want.TransferCalls = want.Calls, want.Calls, want.Calls
+			}
+			if got != want {
+				t.Errorf("%s %s:\n got %+v\nwant %+v", tc.scope.Kind, tc.scope.Key, got, want)
 			}
 		})
 	}
@@ -201,32 +212,31 @@ func TestTally_Days(t *testing.T) {
 	}
 }
 
-// What issue 14 adds is one function each: once it gives the periods, the
-// figures are counted and "no data yet" goes.
-func TestTally_Later(t *testing.T) {
+// How the caller waited: each hold counts in the caller's scopes and the
+// holding clerk's, a hold the call ended during until the call's end; each
+// wait in line in the caller's; each transfer in the caller's and the
+// transferring clerk's. With the figures there, "no data yet" goes.
+func TestTally_Waits(t *testing.T) {
 	c := answered(1, "a", callcare.PartyCaller)
-	if f := Tally(Records{Calls: []callcare.CallRecord{c}}, opts())["2026-11-24"][office]; f.HoldCalls != 0 || f.LineCalls != 0 || f.TransferCalls != 0 {
-		t.Fatalf("figures the record does not hold are counted: %+v", f)
-	}
-	defer func() { holdsOf, lineWaitsOf, transfersOf = nil, nil, nil }()
-	holdsOf = func(r callcare.CallRecord) []Period {
-		return []Period{{Clerk: "a", From: r.StartedAt.Add(10 * time.Second), To: r.StartedAt.Add(40 * time.Second)},
-			{Clerk: "a", From: r.StartedAt.Add(50 * time.Second)}} // until the call ended, at 1 min
-	}
-	lineWaitsOf = func(r callcare.CallRecord) []Period {
-		return []Period{{Department: "100", From: r.StartedAt, To: r.StartedAt.Add(2 * time.Second)}}
-	}
-	transfersOf = func(r callcare.CallRecord) []Transfer { return []Transfer{{From: "a", CameBack: true}, {From: "b"}} }
-	days := Tally(Records{Calls: []callcare.CallRecord{c}}, opts())
+	s := c.StartedAt
+	c.Holds = []callcare.Hold{{Clerk: "a", From: s.Add(10 * time.Second), To: s.Add(40 * time.Second)},
+		{Clerk: "a", From: s.Add(50 * time.Second)}} // until the call ended, at 1 min
+	c.LineWaits = []callcare.LineWait{{Department: "100", From: s, To: s.Add(2 * time.Second)}}
+	c.Transfers = []callcare.Transfer{{By: "a", To: callcare.Target{Kind: callcare.TargetClerk, ID: "b"}, CameBack: true}, {By: "b"}}
+	plain := answered(2, "b", callcare.PartyCaller)
+	days := Tally(Records{Calls: []callcare.CallRecord{c, plain}}, opts())
 	f := days["2026-11-24"][office]
-	if f.HoldCalls != 1 || f.Hold != (Durations{2, 40 * time.Second, 30 * time.Second}) ||
-		f.LineCalls != 1 || f.Line != (Durations{1, 2 * time.Second, 2 * time.Second}) ||
-		f.TransferCalls != 1 || f.Transfers != 2 || f.TransfersBack != 1 {
+	if f.HoldCalls != 2 || f.Hold != (Durations{2, 40 * time.Second, 30 * time.Second}) ||
+		f.LineCalls != 2 || f.Line != (Durations{1, 2 * time.Second, 2 * time.Second}) ||
+		f.TransferCalls != 2 || f.Transfers != 2 || f.TransfersBack != 1 {
 		t.Errorf("office: %+v", f)
 	}
 	a := days["2026-11-24"][Scope{Kind: ScopeClerk, Key: "a"}]
-	if a.Hold.N != 2 || a.Transfers != 1 || a.TransfersBack != 1 {
-		t.Errorf("clerk a: hold %+v, transfers %d back %d", a.Hold, a.Transfers, a.TransfersBack)
+	if a.HoldCalls != 1 || a.Hold.N != 2 || a.Line.N != 0 || a.Transfers != 1 || a.TransfersBack != 1 {
+		t.Errorf("clerk a: %d calls, hold %+v, line %+v, transfers %d back %d", a.HoldCalls, a.Hold, a.Line, a.Transfers, a.TransfersBack)
+	}
+	if b := days["2026-11-24"][Scope{Kind: ScopeClerk, Key: "b"}]; b.Hold.N != 0 || b.Transfers != 1 || b.TransfersBack != 0 {
+		t.Errorf("clerk b: hold %+v, transfers %d back %d", b.Hold, b.Transfers, b.TransfersBack)
 	}
 	r, err := Build(Source{Live: days}, "2026-11-24", "2026-11-24", opts())
 	if err != nil {
@@ -238,6 +248,14 @@ func TestTally_Later(t *testing.T) {
 	}
 	if contains(html, "no data yet") {
 		t.Error(`"no data yet" shown with the data there`)
+	}
+	// A period of days archived before the call log kept waits only.
+	old := Days{"2026-11-24": {office: &Figures{Calls: 1, Answered: 1}}}
+	if r, err = Build(Source{Archived: old, ArchivedDays: []string{"2026-11-24"}}, "2026-11-24", "2026-11-24", opts()); err != nil {
+		t.Fatal(err)
+	}
+	if html, err = r.HTMLString("en"); err != nil || !contains(html, "no data yet") {
+		t.Errorf(`a period without the data: "no data yet" not shown (%v)`, err)
 	}
 }
 
@@ -276,7 +294,7 @@ func TestMeasures_Names(t *testing.T) {
 		"agreed agreed.on_time agreed.late agreed.missed agreed.pending " +
 		"agreed_lateness.n agreed_lateness.sum_ns agreed_lateness.max_ns " +
 		"hold.calls hold.n hold.sum_ns hold.max_ns line.calls line.n line.sum_ns line.max_ns " +
-		"transfers.calls transfers transfers.back"
+		"transfers.calls transfers transfers.back callback_asked"
 	if got := strings.Join(Measures(), " "); got != want {
 		t.Errorf("measures:\n got %s\nwant %s", got, want)
 	}

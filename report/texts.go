@@ -27,7 +27,7 @@ type Texts struct {
 	AnsweredF       string // %d the ring limit
 	AnsweredOfF     string // %s answered in the rings, %s due
 	NotAnswered     string
-	NotAnsweredF    string // %s missed, %s abandoned, %s after hours
+	NotAnsweredF    string // %s missed, %s abandoned, %s callbacks asked of a busy clerk, %s after hours
 	CalledBack      string
 	CalledBackF     string // %s the mean, %s the longest
 	CalledBackOpenF string // %s overdue, %s pending
@@ -66,6 +66,10 @@ type Texts struct {
 	Departments  string
 	DepAnswering string
 	DepCallbacks string
+	DepWaiting   string // the departments' callers: holds, waits in line, transfers
+	ClerkWaiting string // the clerks' holds and transfers
+	Holds        string // how many holds
+	LineWaits    string // how many waits in line
 	Department   string
 	Clerks       string
 	Clerk        string

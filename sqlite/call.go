@@ -129,6 +129,9 @@ func saveCall(ctx context.Context, tx *tx, st saveStmts, rec callcare.CallRecord
 	if _, err := tx.StmtContext(ctx, st.deleteAttempts).ExecContext(ctx, rec.ID); err != nil {
 		return err
 	}
+	if err := saveWaits(ctx, tx, rec); err != nil {
+		return err
+	}
 	stmt := tx.StmtContext(ctx, st.insertAttempt)
 	for i, a := range rec.Attempts {
 		if _, err := stmt.ExecContext(ctx,
@@ -333,6 +336,10 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 		recs[i].Attempts = append(recs[i].Attempts, a)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := loadWaits(ctx, tx, selected, args, recs, index); err != nil {
 		return nil, err
 	}
 	return recs, nil

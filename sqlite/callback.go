@@ -16,7 +16,8 @@ import (
 // callbackColumns are read by scanCallback, in this order.
 const callbackColumns = `id, number, dialed, target_kind, target_id, reason, priority, needs, call_id,
 	first_at, last_at, tries, due_at, agreed_at, next_attempt_at, attempts, status, resolution,
-	closed_at, closed_by, note, overdue, escalated_at, claimed_by, claimed_until`
+	closed_at, closed_by, note, overdue, escalated_at, claimed_by, claimed_until,
+	kind, case_ref, place, meeting_at, coalesce(of_task, 0)`
 
 // readyCond selects the open tasks a clerk (:clerk) may work at :now: no
 // retry wait left, no agreed time still ahead, not claimed by another clerk,
@@ -34,8 +35,10 @@ const ownCond = `(:clerk <> '' AND target_kind = 'clerk'
 
 // queueCond selects the tasks for :clerk (own, see ownCond) and for :dept
 // (their department's). An empty clerk or department matches nothing.
+// Only callbacks and appointment requests are in a queue: the notices are
+// the service's own calls (see queueKinds).
 const queueCond = `(` + ownCond + `
-	OR (:dept <> '' AND target_kind = 'department' AND target_id = :dept))`
+	OR (:dept <> '' AND target_kind = 'department' AND target_id = :dept)) AND ` + queueKinds
 
 // jsonIDs is ids as a JSON array, one query parameter whatever its length.
 func jsonIDs(ids []callcare.ClerkID) string {
@@ -91,8 +94,13 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 
 	// Under the write lock nobody else can open or close a task of this
 	// number between this look and the upsert.
+	same, conflict, err := missedKey(t.Kind)
+	if err != nil {
+		return fail(err)
+	}
 	var existing int64
-	switch err := tx.QueryRowContext(ctx, `SELECT id FROM callbacks WHERE number = ? AND status = 'open'`, t.Number).Scan(&existing); {
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM callbacks WHERE status = 'open' AND `+same,
+		sql.Named("number", t.Number), sql.Named("target_kind", string(t.Target.Kind)), sql.Named("target_id", t.Target.ID)).Scan(&existing); {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return fail(err)
@@ -102,12 +110,12 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 	if err := tx.QueryRowContext(ctx, `
 		INSERT INTO callbacks (
 			number, dialed, target_kind, target_id, reason, priority, needs, call_id,
-			first_at, last_at, tries, due_at, agreed_at, note, status, created_at, updated_at
+			first_at, last_at, tries, due_at, agreed_at, note, status, created_at, updated_at, kind
 		) VALUES (
 			:number, :dialed, :target_kind, :target_id, :reason, :priority, :needs, :call_id,
-			:first_at, :last_at, :tries, :due_at, :agreed_at, :note, 'open', :now, :now
+			:first_at, :last_at, :tries, :due_at, :agreed_at, :note, 'open', :now, :now, :kind
 		)
-		ON CONFLICT (number) WHERE status = 'open' DO UPDATE SET
+		ON CONFLICT `+conflict+` DO UPDATE SET
 			tries      = tries + 1,
 			first_at   = min(first_at, excluded.first_at),
 			last_at    = max(last_at, excluded.last_at),
@@ -134,6 +142,7 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 		sql.Named("agreed_at", formatTime(t.AgreedAt)),
 		sql.Named("note", t.Note),
 		sql.Named("now", now),
+		sql.Named("kind", string(t.Kind)),
 	).Scan(&id); err != nil {
 		return fail(err)
 	}
@@ -168,7 +177,7 @@ func (db *DB) CloseCallbacks(ctx context.Context, number callcare.Number, res ca
 	defer tx.Rollback()
 	r, err := tx.ExecContext(ctx, `
 		UPDATE callbacks SET `+closeSet+`
-		WHERE number = :number AND status = 'open'`,
+		WHERE number = :number AND status = 'open' AND kind = ''`,
 		sql.Named("number", number),
 		sql.Named("res", string(res)),
 		sql.Named("at", formatTime(at)),
@@ -231,8 +240,9 @@ func (db *DB) CallbackAttempts(ctx context.Context, id int64) ([]callcare.Callba
 // needs first), then the agreed time, else the due time, ASC (tasks with
 // neither last), then id.
 func (db *DB) Callbacks(ctx context.Context, f callcare.CallbackFilter) ([]callcare.CallbackTask, error) {
-	// Fixed fragments only; every value is a parameter.
-	where, args := []string{"1 = 1"}, []any{}
+	// Fixed fragments only; every value is a parameter. The notices are
+	// listed by Notices.
+	where, args := []string{queueKinds}, []any{}
 	if f.Status != "" {
 		where, args = append(where, "status = :status"), append(args, sql.Named("status", string(f.Status)))
 	}
@@ -689,12 +699,14 @@ func scanCallback(row interface{ Scan(...any) error }) (callcare.CallbackTask, e
 		targetKind, reason, needs, status, res, by  string
 		claimedBy                                   string
 		first, last, due, agreed, next, closed, esc sql.NullString
-		until                                       sql.NullString
+		until, meeting                              sql.NullString
 		priority                                    int
+		kind                                        string
 	)
 	if err := row.Scan(&t.ID, &t.Number, &t.Dialed, &targetKind, &t.Target.ID, &reason, &priority, &needs, &t.CallID,
 		&first, &last, &t.Tries, &due, &agreed, &next, &t.Attempts, &status, &res,
-		&closed, &by, &t.Note, &t.Overdue, &esc, &claimedBy, &until); err != nil {
+		&closed, &by, &t.Note, &t.Overdue, &esc, &claimedBy, &until,
+		&kind, &t.Case, &t.Place, &meeting, &t.OfTask); err != nil {
 		return callcare.CallbackTask{}, err
 	}
 	t.Target.Kind = callcare.TargetKind(targetKind)
@@ -705,12 +717,14 @@ func scanCallback(row interface{ Scan(...any) error }) (callcare.CallbackTask, e
 	t.Resolution = callcare.Resolution(res)
 	t.ClosedBy = by
 	t.ClaimedBy = callcare.ClerkID(claimedBy)
+	t.Kind = callcare.TaskKind(kind)
 	for _, f := range []struct {
 		dst *time.Time
 		src sql.NullString
 	}{
 		{&t.FirstAt, first}, {&t.LastAt, last}, {&t.Due, due}, {&t.AgreedAt, agreed},
 		{&t.NextAttemptAt, next}, {&t.ClosedAt, closed}, {&t.EscalatedAt, esc}, {&t.ClaimedUntil, until},
+		{&t.MeetingAt, meeting},
 	} {
 		var err error
 		if *f.dst, err = parseTime(f.src); err != nil {

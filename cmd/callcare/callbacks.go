@@ -39,6 +39,7 @@ configuration (the machine's with --db). A database is never created here.`,
 		newCallbacksDoneCmd(),
 		newCallbacksScheduleCmd(),
 		newCallbacksNoteCmd(),
+		newCallbacksMeetingCmd(),
 	)
 	return c
 }

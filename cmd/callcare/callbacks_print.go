@@ -24,7 +24,7 @@ func (v *view) printList(tasks []callcare.CallbackTask) {
 			note = "yes"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n",
-			t.ID, priority(t), t.Number, target(t.Target), t.Reason, t.Tries,
+			t.ID, priority(t), t.Number, target(t.Target), reasonOf(t), t.Tries,
 			v.promise(t), t.Attempts, v.status(t), note)
 	}
 	tw.Flush()
@@ -125,6 +125,12 @@ func (v *view) printTask(t callcare.CallbackTask, attempts []callcare.CallbackAt
 	r, ok := reasons[t.Reason]
 	if !ok {
 		r = string(t.Reason)
+	}
+	if t.Kind == callcare.KindAppointment { // P3.2 (1)
+		r = "appointment request (" + r + ")"
+		if !t.MeetingAt.IsZero() {
+			field("Meeting", "%s", v.second(t.MeetingAt))
+		}
 	}
 	field("Reason", "%s", r)
 	field("Call", "%s", orDash(t.CallID))

@@ -59,6 +59,7 @@ func newCrashEnv(t *testing.T) *crashEnv {
 		"/var/lib/callcare/callcare.db":  e.db,
 		"ring_cycle: 5s":                 "ring_cycle: 100ms",
 		"agi_listen: 127.0.0.1:4573":     "agi_listen: 127.0.0.1:0",
+		"listen: 127.0.0.1:9464":         "listen: 127.0.0.1:0",
 		// 111 rings Anna Nowak alone: her chain ends within a kill's
 		// window even on a loaded machine, so callers hear the promise.
 		"overflow: pwisniewska    # then, through her, the secretariat": "",

@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -152,7 +155,18 @@ func playMorning(ctx context.Context, pbx *pbxsim.Server, clk clock.Clock, morni
 		// the citizen, and presses 1 again: done.
 		{65 * s, pbxsim.Caller{Number: "101", Exten: "*70", Endpoint: "PJSIP/101", Args: []string{"clerk", "PJSIP/101"},
 			Script: []pbxsim.Action{{At: 13 * s, Do: pbxsim.PressKeys, Digits: "1"}, {At: 40 * s, Do: pbxsim.PressKeys, Digits: "1"}}}},
+		// Paulina Wiśniewska answers, then steps away with the phone's hold
+		// key: the caller hears the department's music and, now and then,
+		// that she will be back (P4h, P4p).
+		{70 * s, pbxsim.Caller{Number: "48600900100", Exten: "112", HangupAfter: 75 * s}},
+		// A citizen calls the main number: the voice menu (P3.2), 2 for how
+		// a matter is handled, 1 for registering a vehicle: its
+		// department rings.
+		{80 * s, pbxsim.Caller{Number: "48600900200", Exten: "100", Args: []string{"menu", "100"}, HangupAfter: 70 * s,
+			Script: []pbxsim.Action{{At: 9 * s, Do: pbxsim.PressKeys, Digits: "2"}, {At: 17 * s, Do: pbxsim.PressKeys, Digits: "1"}}}},
 	}
+	pbx.SetPhone("PJSIP/112", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 4 * s, Script: []pbxsim.Action{
+		{At: 8 * s, Do: pbxsim.Hold}, {At: 48 * s, Do: pbxsim.Unhold}, {At: 60 * s, Do: pbxsim.Hangup}}})
 	pbx.SetPhone("PJSIP/48600700800@trunk", pbxsim.Phone{RingAfter: s / 2, AnswerAfter: 4 * s, Script: talk(15 * s)})
 	// The morning starts once the service holds the application.
 	if err := pbx.WaitApp(ctx, "callcare", true); err != nil {
@@ -210,13 +224,22 @@ func (t *timeline) step(s ari.Step) {
 	case policy.LegFailed:
 		say("%s's line is %s: the next person is rung at once", t.name(t.legs[ev.Leg]), ev.Result)
 	case policy.TimerFired:
-		if len(s.Actions) > 0 {
+		if slices.ContainsFunc(s.Actions, func(a policy.Action) bool {
+			h, ok := a.(policy.HangupLeg)
+			return ok && h.Reason == "no_answer"
+		}) {
 			say("%d rings and no answer (P4a): the call moves on", t.rings)
 		}
 	case policy.LegAnswered:
 		say("%s answers on ring %d; the caller waited %.1f s", t.name(rec.AnsweredBy), rec.AnsweredRing, rec.WaitToAnswer().Seconds())
 	case policy.CallerGone:
 		say("hangs up")
+	case policy.KeyPressed:
+		say("presses %s", ev.Digit)
+	case policy.LegHeld:
+		say("%s puts the call on hold: the caller hears the department's music (P4h)", t.name(t.legs[ev.Leg]))
+	case policy.LegUnheld:
+		say("%s is back", t.name(t.legs[ev.Leg]))
 	case policy.LegGone:
 		if rec.HungUpBy == callcare.PartyClerk {
 			say("%s hangs up", t.name(rec.AnsweredBy))
@@ -229,10 +252,25 @@ func (t *timeline) step(s ari.Step) {
 			say("-> ringing %s", t.name(a.Clerk.ID))
 		case policy.Play:
 			say("-> hears %q", a.Sound)
+		case policy.Say:
+			if said := heardPrompts(a.Media); said != "" {
+				say("-> hears %s", said)
+			}
 		case policy.Finish:
 			say("== %s", verdict(rec))
 		}
 	}
+}
+
+// heardPrompts names what a caller hears, the numbers left out.
+func heardPrompts(media []string) string {
+	var said []string
+	for _, m := range media {
+		if name, ok := strings.CutPrefix(m, "sound:callcare/"); ok {
+			said = append(said, strconv.Quote(name))
+		}
+	}
+	return strings.Join(said, ", ")
 }
 
 func verdict(r callcare.CallRecord) string {

@@ -64,7 +64,8 @@ func dialplanOf(c *config.Config, source, prefix string) dialplan.Plan {
 		Secretariat: c.Secretariat, AGI: c.Asterisk.AGIListen,
 		OfficeNumber: c.Callbacks.CallerID, OutsideDial: c.Callbacks.Dial, OutsidePrefix: prefix,
 		QueueCode: c.Callbacks.FeatureCode, SetCode: c.Forwarding.SetCode, ClearCode: c.Forwarding.ClearCode,
-		Prompts: c.Prompts,
+		Prompts:     c.Prompts,
+		MenuNumbers: c.Menu.Numbers, NoticeCode: c.Notices.FeatureCode,
 	}
 	for _, l := range c.SpecialNeeds.Lines {
 		p.Lines = append(p.Lines, dialplan.Line{Number: l.Number, Target: l.Target})

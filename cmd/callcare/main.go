@@ -152,6 +152,7 @@ keeps the record that shows it was done.`,
 		newDirectoryCmd(),
 		newDialplanCmd(),
 		newPromptsCmd(),
+		newNotifyCmd(),
 	)
 	// Made now rather than at Execute, so the tree is whole for its tests
 	// and the listing; the completion scripts write to stdout.

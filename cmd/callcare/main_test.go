@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,6 +52,10 @@ func TestDemo(t *testing.T) {
 		"kwojcik noanswer@3, ekaminska answered@2",
 		"Joanna Kowalska dials the callback queue (*70)",
 		"callback reached: the task is closed",
+		"Paulina Wiśniewska puts the call on hold: the caller hears the department's music (P4h)",
+		`-> hears "hold-patience"`,
+		`-> hears "menu-greeting"`,
+		"presses 2",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
@@ -103,6 +110,7 @@ func TestServe(t *testing.T) {
 	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
 	cfg = alwaysOpen(cfg)
 	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: 127.0.0.1:0", 1)
+	cfg = strings.Replace(cfg, "listen: 127.0.0.1:9464", "listen: 127.0.0.1:0", 1)
 	path := filepath.Join(dir, "callcare.yaml")
 	os.WriteFile(path, []byte(cfg), 0o600)
 	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")
@@ -122,6 +130,10 @@ func TestServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the call never ended\n%s", logs.String())
 	}
+	checkMetrics(t, logs.String, map[string]string{
+		`callcare_calls_total{outcome="answered"}`: "1", `callcare_overflows_total{department="200"}`: "1",
+		`callcare_ari_connected`: "1", `callcare_ready`: "1",
+	})
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v\n%s", err, logs.String())
@@ -136,6 +148,47 @@ func TestServe(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "anowak busy@0, pwisniewska answered@1") || !strings.Contains(out.String(), `"48600100200"`) {
 		t.Errorf("calls list:\n%s", out.String())
+	}
+}
+
+// checkMetrics reads the running service's /metrics, where its log says
+// it serves them, until every sample of want has its value (the call's
+// last step may come a moment after the caller's line ended); /readyz
+// must say ready.
+func checkMetrics(t *testing.T, logs func() string, want map[string]string) {
+	t.Helper()
+	m := regexp.MustCompile(`"metrics served" url=(http://\S+)/metrics`).FindStringSubmatch(logs())
+	if m == nil {
+		t.Fatalf("the log does not say where the metrics are:\n%s", logs())
+	}
+	get := func(path string) (int, string) {
+		resp, err := http.Get(m[1] + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, body := get("/metrics")
+		missing := ""
+		for name, v := range want {
+			if !strings.Contains(body, "\n"+name+" "+v+"\n") {
+				missing = name + " " + v
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %s:\n%s", missing, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code, body := get("/readyz"); code != http.StatusOK || body != "ready\n" {
+		t.Errorf("/readyz: %d %q", code, body)
 	}
 }
 
@@ -179,5 +232,27 @@ func TestUnknownCommand(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"dance"}, &out, &out); !errors.As(err, new(exitError)) {
 		t.Errorf("unknown command: %v", err)
+	}
+}
+
+// TestServe_MetricsPortTaken: a metrics.listen another program holds
+// stops the start, as a taken FastAGI port does, saying which.
+func TestServe_MetricsPortTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	dir := t.TempDir()
+	cfg := strings.Replace(string(config.Example()), "/var/lib/callcare/callcare.db", filepath.Join(dir, "callcare.db"), 1)
+	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: 127.0.0.1:0", 1)
+	cfg = strings.Replace(cfg, "listen: 127.0.0.1:9464", "listen: "+taken.Addr().String(), 1)
+	path := filepath.Join(dir, "callcare.yaml")
+	os.WriteFile(path, []byte(cfg), 0o600)
+	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"serve", "--config", path}, &out, &out)
+	if err == nil || !strings.Contains(out.String()+err.Error(), "metrics: listen tcp "+taken.Addr().String()) {
+		t.Errorf("serve with the metrics' port taken: %v\n%s", err, out.String())
 	}
 }

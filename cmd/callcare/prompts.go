@@ -33,8 +33,8 @@ func newPromptsCmd() *cobra.Command {
 
 func newPromptsBuildCmd() *cobra.Command {
 	var (
-		lang, out string
-		b         prompts.Builder
+		lang, out, path string
+		b               prompts.Builder
 	)
 	c := &cobra.Command{
 		Use:   "build",
@@ -60,9 +60,14 @@ Asterisk's sounds directory, or build straight into it.`,
 				}
 				langs = []string{lang}
 			}
-			return promptsBuild(c.Context(), b, langs, out, c.OutOrStdout())
+			extra, err := matterSounds(c.Context(), path, c.Flags().Changed("config"))
+			if err != nil {
+				return err
+			}
+			return promptsBuild(c.Context(), b, langs, out, c.OutOrStdout(), extra...)
 		},
 	}
+	c.Flags().StringVar(&path, "config", "", "also speak the names of its matters: (P3.2) into their default sounds")
 	c.Flags().StringVar(&lang, "lang", "", "only this language: pl or en (default both)")
 	c.Flags().StringVar(&out, "out", "sounds", "the sounds `directory` to build into")
 	c.Flags().IntVar(&b.Rate, "rate", prompts.DefaultRate, "words per minute")
@@ -70,11 +75,12 @@ Asterisk's sounds directory, or build straight into it.`,
 	return c
 }
 
-func promptsBuild(ctx context.Context, b prompts.Builder, langs []string, out string, stdout io.Writer) error {
+func promptsBuild(ctx context.Context, b prompts.Builder, langs []string, out string, stdout io.Writer, extra ...prompts.Sound) error {
 	cat, err := prompts.Texts()
 	if err != nil {
 		return err
 	}
+	cat.Sounds = append(cat.Sounds, extra...)
 	for _, lang := range langs {
 		res, err := b.Build(ctx, cat, lang, out)
 		fmt.Fprintf(stdout, "%s: %d made, %d unchanged, %d kept in %s\n",
@@ -119,6 +125,7 @@ default sounds are checked. Exit status 1 when anything is listed.`,
 
 func promptsCheck(path string, named bool, sounds, lang string, stdout, stderr io.Writer) error {
 	configured, from := callcare.DefaultPrompts, "the defaults"
+	var cfg *config.Config
 	if _, err := os.Stat(path); named || err == nil {
 		c, err := config.Check(path)
 		var problems config.Problems
@@ -130,13 +137,13 @@ func promptsCheck(path string, named bool, sounds, lang string, stdout, stderr i
 		case err != nil:
 			return err
 		}
-		configured, from = c.Prompts, path
+		configured, from, cfg = c.Prompts, path, c
 	}
 	cat, err := prompts.Texts()
 	if err != nil {
 		return err
 	}
-	needs := prompts.Needs(cat, configured, from, lang)
+	needs := append(prompts.Needs(cat, configured, from, lang), matterNeeds(cfg, from)...)
 	found, err := prompts.Check(sounds, lang, needs)
 	if err != nil {
 		return err

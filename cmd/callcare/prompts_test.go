@@ -35,14 +35,15 @@ func TestPrompts_BuildThenCheck(t *testing.T) {
 		}
 	}
 	sounds := t.TempDir()
-	status, out, errOut := runArgs(t, "prompts", "build", "--lang", "en", "--out", sounds)
+	// With the example's matters (P3.2): their names are spoken too.
+	status, out, errOut := runArgs(t, "prompts", "build", "--lang", "en", "--out", sounds, "--config", writeSoundsConfig(t, nil))
 	if status != 0 {
 		t.Fatalf("build: exit status %d\n%s%s", status, out, errOut)
 	}
 	if !strings.Contains(out, "en: ") || !strings.Contains(out, " made, 0 unchanged, 0 kept") {
 		t.Errorf("build said:\n%s", out)
 	}
-	for _, p := range []string{"en/callcare/goodbye.wav", "en/digits/day-3.wav", "en/beep.wav"} {
+	for _, p := range []string{"en/callcare/goodbye.wav", "en/digits/day-3.wav", "en/beep.wav", "en/callcare/matter-1.wav"} {
 		if f, err := prompts.ReadFormatFile(filepath.Join(sounds, p)); err != nil || f != prompts.Asterisk {
 			t.Errorf("%s: %v %v", p, f, err)
 		}

@@ -32,6 +32,7 @@ type reloader struct {
 	db      *sqlite.DB
 	svc     *ari.Service
 	hooks   *hooks
+	counted func(ok bool) // the metrics' count of reloads
 	running *config.Config
 	status  callcare.ServiceStatus
 	pending func() // a result reported before start
@@ -81,10 +82,10 @@ func (r *reloader) watch(ctx context.Context, hup <-chan os.Signal) func() {
 
 // start hands the reloader the running service, and applies what was
 // reported meanwhile.
-func (r *reloader) start(log *slog.Logger, db *sqlite.DB, svc *ari.Service, h *hooks, c *config.Config, st callcare.ServiceStatus) {
+func (r *reloader) start(log *slog.Logger, db *sqlite.DB, svc *ari.Service, h *hooks, counted func(bool), c *config.Config, st callcare.ServiceStatus) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.log, r.db, r.svc, r.hooks, r.running, r.status = log, db, svc, h, c, st
+	r.log, r.db, r.svc, r.hooks, r.counted, r.running, r.status = log, db, svc, h, counted, c, st
 	r.saveLocked()
 	if p := r.pending; p != nil {
 		r.pending = nil
@@ -110,6 +111,7 @@ func (r *reloader) applyLocked(c *config.Config, err error) {
 			"problems", strings.Count(msg, "\n")+1, "why", strings.ReplaceAll(msg, "\n", "; "))
 		r.status.ReloadedAt, r.status.ReloadOK, r.status.ReloadError = time.Now(), false, msg
 		r.saveLocked()
+		r.counted(false)
 		return
 	}
 	old := r.running
@@ -122,6 +124,7 @@ func (r *reloader) applyLocked(c *config.Config, err error) {
 	r.status.ReloadedAt, r.status.ReloadOK, r.status.ReloadError = time.Now(), true, ""
 	r.status.Reloads++
 	r.saveLocked()
+	r.counted(true)
 	r.log.Info("configuration reloaded: new calls follow it, calls in progress keep their rules", "config", r.path,
 		"clerks", len(c.Directory.Clerks), "departments", len(c.Directory.Departments), "absences", len(c.Absences))
 }

@@ -48,6 +48,7 @@ func startServe(t *testing.T) *serveEnv {
 	cfg = strings.Replace(cfg, "/var/lib/callcare/callcare.db", e.db, 1)
 	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
 	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: "+agiAddr, 1)
+	cfg = strings.Replace(cfg, "listen: 127.0.0.1:9464", "listen: 127.0.0.1:0", 1)
 	e.cfg = alwaysOpen(cfg)
 	e.write(t, e.cfg)
 	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")
@@ -177,6 +178,9 @@ func TestServe_Reload(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "taken (3 since the start)") {
 		t.Errorf("status: %d\n%s", status, out)
 	}
+	checkMetrics(t, e.logs.String, map[string]string{
+		`callcare_config_reloads_total{result="ok"}`: "3", `callcare_config_reloads_total{result="refused"}`: "1",
+	})
 	e.stop()
 	if _, out, _ := runArgs(t, "status", "--db", e.db); !strings.Contains(out, "stopped") {
 		t.Errorf("status after the stop:\n%s", out)

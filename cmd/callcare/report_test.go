@@ -75,7 +75,7 @@ func at(t *testing.T, when time.Time) {
 // them, worked out by hand from reporttest.Expected.
 var shown = map[string]string{
 	"office.p4a": "30,8%", "office.not_answered": "9", "office.p4c": "50%", "office.p4m": "33,3%", "office.p4l": "2",
-	"office.hold": "brak danych", "office.line": "brak danych", "office.transfers_back": "brak danych",
+	"office.hold": "2 min", "office.line": "8 s", "office.transfers_back": "2",
 
 	"department.100.calls": "10", "department.100.answered": "2", "department.100.p4a": "33,3%", "department.100.missed": "3",
 	"department.100.abandoned": "1", "department.100.after_hours": "3", "department.100.p4l": "1",
@@ -83,6 +83,7 @@ var shown = map[string]string{
 	"department.100.callbacks_overdue": "0", "department.100.callbacks_pending": "0",
 	"department.100.callback_time": "23 min 20 s", "department.100.callback_time_max": "40 min",
 	"department.100.agreed": "3", "department.100.p4m": "33,3%",
+	"department.100.holds": "2", "department.100.line_waits": "1", "department.100.hold": "45 s", "department.100.line": "0 s", "department.100.transfers_back": "1 / 1",
 
 	"department.200.calls": "7", "department.200.answered": "2", "department.200.p4a": "16,7%", "department.200.missed": "4",
 	"department.200.abandoned": "1", "department.200.after_hours": "0", "department.200.p4l": "1",
@@ -90,6 +91,7 @@ var shown = map[string]string{
 	"department.200.callbacks_overdue": "1", "department.200.callbacks_pending": "1",
 	"department.200.callback_time": "2 godz. 30 min", "department.200.callback_time_max": "3 godz.",
 	"department.200.agreed": "1", "department.200.p4m": "nie dotyczy",
+	"department.200.holds": "2", "department.200.line_waits": "1", "department.200.hold": "2 min", "department.200.line": "6 s", "department.200.transfers_back": "0 / 1",
 
 	"clerk.jkowalska.rung": "11", "clerk.jkowalska.answered": "1", "clerk.jkowalska.p4a": "12,5%", "clerk.jkowalska.not_answered": "7",
 	"clerk.jkowalska.busy": "1 / 0", "clerk.jkowalska.p4l": "0", "clerk.jkowalska.callbacks": "0", "clerk.jkowalska.p4m": "0%",
@@ -98,11 +100,14 @@ var shown = map[string]string{
 	"clerk.anowak.rung":    "7", "clerk.anowak.p4a": "16,7%", "clerk.anowak.p4l": "1", "clerk.anowak.callbacks": "2", "clerk.anowak.p4c": "0%",
 	"clerk.pwisniewska.rung": "5", "clerk.pwisniewska.p4a": "20%", "clerk.pwisniewska.not_answered": "4",
 	"clerk.xformer.rung": "1", "clerk.xformer.p4a": "100%",
+	"clerk.jkowalska.holds": "2", "clerk.anowak.holds": "1", "clerk.xformer.holds": "0", "clerk.jkowalska.hold": "45 s", "clerk.jkowalska.transfers_back": "0 / 0", "clerk.mzielinski.hold": "nie dotyczy",
+	"clerk.mzielinski.transfers_back": "1 / 1", "clerk.anowak.hold": "1 min", "clerk.pwisniewska.hold": "2 min",
+	"clerk.pwisniewska.transfers_back": "0 / 1", "clerk.xformer.transfers_back": "1 / 1",
 
 	"special.calls": "3", "others.calls": "16", "special.answer_wait": "17 s", "others.answer_wait": "9 s",
 	"special.answer_wait_max": "17 s", "others.answer_wait_max": "14 s", "special.p4a": "0%", "others.p4a": "36,4%",
 	"special.callback_time": "30 min", "others.callback_time": "1 godz. 25 min", "special.p4c": "0%", "others.p4c": "60%",
-	"special.line": "brak danych",
+	"special.line": "nie dotyczy", "others.line": "8 s",
 
 	"day.2026-11-09.calls": "5", "day.2026-11-12.calls": "3", "day.2026-11-13.calls": "7", "day.2026-11-14.calls": "0",
 	"day.2026-11-09.p4a": "50%", "day.2026-11-12.p4a": "0%", "day.2026-11-30.not_answered": "1",
@@ -236,7 +241,7 @@ func TestReport_KnownOffice(t *testing.T) {
 	t.Run("English", func(t *testing.T) {
 		makeIt("en")
 		got := figures(open())
-		for fig, want := range map[string]string{"office.p4a": "30.8%", "office.hold": "no data yet",
+		for fig, want := range map[string]string{"office.p4a": "30.8%", "office.hold": "2 min", "office.line": "8 s",
 			"department.200.callback_time": "2 h 30 min", "day.2026-11-09.source": "call log"} {
 			if got[fig] != want {
 				t.Errorf("%s shows %q, want %q", fig, got[fig], want)

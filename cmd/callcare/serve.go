@@ -86,17 +86,23 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("FastAGI hooks: %w", err)
 	}
-	svc := ari.New(ariOptions(c, log), settings(c), stores(db))
 	h := &hooks{db: db, clock: clock.Real{}, log: log}
 	h.cfg.Store(c)
+	mon, err := newMonitor(ctx, c, log, db, h) // metrics.go; nil when metrics.listen is empty
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	svc := ari.New(mon.wire(ariOptions(c, log)), settings(c), stores(db))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	monDone := mon.serve(ctx, svc)
 	hooksDone := make(chan error, 1)
 	agiServer := agi.NewServer(h, log)
 	agiServer.HandleCalls(h)
 	go func() { hooksDone <- agiServer.Serve(ctx, ln) }()
 
-	r.start(log, db, svc, h, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
+	r.start(log, db, svc, h, mon.reloaded, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
 	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
 	runErr := svc.Run(ctx) // a refused ARI password ends it at once
 	if runErr != nil {
@@ -105,6 +111,10 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	stopWatch()
 	if err := <-hooksDone; err != nil {
 		log.Error("FastAGI hooks", "err", err)
+	}
+	cancel()
+	if err := <-monDone; err != nil {
+		log.Error("metrics", "err", err)
 	}
 	r.stopped()
 	if runErr != nil {
@@ -159,6 +169,7 @@ func settings(c *config.Config) ari.Settings {
 		NoteRetention:  cb.NoteRetention,
 		Retention:      c.Retention,
 	}
+	phoneMatters(c, &set, rules)
 	for _, d := range c.Directory.Departments {
 		set.Inbound.Music[d.Number] = c.Waiting.MusicOf(d)
 		set.Inbound.WhenBusy[d.Number] = d.WhenBusy
@@ -172,7 +183,7 @@ func settings(c *config.Config) ari.Settings {
 
 // stores gives the shell the store's contracts, all kept by one database.
 func stores(db *sqlite.DB) ari.Stores {
-	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db, Forwards: db}
+	return ari.Stores{Calls: db, Callbacks: db, Queue: db, Archive: db, Forwards: db, Notices: db}
 }
 
 // noBound turns the configuration's 0 (no bound) into ari's -1 (its 0 is

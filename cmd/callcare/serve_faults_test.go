@@ -24,6 +24,7 @@ func TestServeWrongPassword(t *testing.T) {
 	cfg = strings.Replace(cfg, "ws://127.0.0.1:8088/ari/events", pbx.WebsocketURL(), 1)
 	cfg = strings.Replace(cfg, "/var/lib/callcare/callcare.db", filepath.Join(dir, "callcare.db"), 1)
 	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: 127.0.0.1:0", 1)
+	cfg = strings.Replace(cfg, "listen: 127.0.0.1:9464", "listen: 127.0.0.1:0", 1)
 	path := filepath.Join(dir, "callcare.yaml")
 	os.WriteFile(path, []byte(cfg), 0o600)
 	t.Setenv("CALLCARE_ARI_PASSWORD", "not-the-password")

@@ -12,7 +12,12 @@
 // the service never finished; a clerk who is no longer in the directory;
 // a number that reaches nobody; callbacks made late, overdue and not yet
 // due; agreed-time callbacks on time, late, missed and ahead; a task the
-// citizen's own call closed. Retention tests purge 9-11 November.
+// citizen's own call closed; holds (one of exactly the 2 minutes after
+// which a callback is offered, one the call ended during), waits in line
+// (one the caller hung up during, one in a call the service never
+// finished) and transfers (taken, and come back). Retention tests purge
+// 9-11 November: the longest hold is in them, the longest wait in line
+// after them.
 package reporttest
 
 import (
@@ -116,6 +121,26 @@ type call struct {
 	// task is what the missed call's callback task went through; nil for
 	// none.
 	task *task
+	// How the caller waited, from the call's start; a zero end: until the
+	// call ended.
+	holds     []span
+	lineWaits []span
+	transfers []transfer
+}
+
+// span is a hold (who held) or a wait in line (whose line), from the
+// call's start.
+type span struct {
+	who      string
+	from, to time.Duration
+}
+
+// transfer is a transfer by a clerk, from the call's start.
+type transfer struct {
+	by       callcare.ClerkID
+	to       callcare.Target
+	at       time.Duration
+	cameBack bool
 }
 
 // task is what happened to a callback task.
@@ -144,16 +169,23 @@ func calls() []call {
 	return []call{
 		{id: "c01", caller: "48600000001", dialed: "101", target: clerk("jkowalska"), start: At(9, "09:00:00"), length: 3 * time.Minute,
 			outcome: callcare.OutcomeAnswered, rings: 2, answeredBy: "jkowalska", wait: 8 * s, hungUpBy: callcare.PartyCaller,
-			rung: []rung{{"jkowalska", "answered", 2}}},
+			rung:  []rung{{"jkowalska", "answered", 2}},
+			holds: []span{{"jkowalska", 40 * s, 70 * s}, {"jkowalska", 120 * s, 165 * s}}},
 		// Answered exactly on the 3rd ring: within the procedure.
 		{id: "c02", caller: "48600000002", dialed: "100", target: dept("100"), start: At(9, "09:10:00"), length: 2 * time.Minute,
 			outcome: callcare.OutcomeAnswered, rings: 3, answeredBy: "mzielinski", wait: 14 * s, hungUpBy: callcare.PartyClerk,
-			rung: []rung{{"jkowalska", "cancelled", 3}, {"mzielinski", "answered", 3}}},
+			rung: []rung{{"jkowalska", "cancelled", 3}, {"mzielinski", "answered", 3}},
+			// Transferred to transport, where nobody answered: back to him.
+			transfers: []transfer{{"mzielinski", dept("200"), 60 * s, true}}},
 		// A registered person with special needs, answered on the 4th
 		// ring after anowak's three: not within the procedure.
 		{id: "c03", caller: "48600000003", dialed: "111", target: clerk("anowak"), start: At(9, "10:00:00"), length: 5 * time.Minute,
 			outcome: callcare.OutcomeAnswered, rings: 4, answeredBy: "pwisniewska", wait: 17 * s, hungUpBy: callcare.PartyCaller,
-			needs: callcare.NeedsRegistry, rung: []rung{na("anowak"), {"pwisniewska", "answered", 1}}},
+			needs: callcare.NeedsRegistry, rung: []rung{na("anowak"), {"pwisniewska", "answered", 1}},
+			// Held exactly the 2 minutes after which a callback is offered,
+			// then transferred to anowak, who took it.
+			holds:     []span{{"pwisniewska", 60 * s, 180 * s}},
+			transfers: []transfer{{"pwisniewska", clerk("anowak"), 200 * s, false}}},
 		// Missed; its callback falls due exactly at closing, 15:30, and is
 		// made at that second.
 		{id: "c04", caller: "48600000004", dialed: "200", target: dept("200"), start: At(9, "13:29:30"), length: 30 * s,
@@ -165,6 +197,8 @@ func calls() []call {
 		{id: "c05", caller: "48600000005", dialed: "111", target: clerk("anowak"), start: At(9, "14:00:00"), length: 10 * s,
 			outcome: callcare.OutcomeAbandoned, rings: 2, hungUpBy: callcare.PartyCaller,
 			rung: []rung{{"anowak", "cancelled", 2}},
+			// Hung up in the department's line, 6 s in.
+			lineWaits: []span{{"200", 4 * s, 0}},
 			task: &task{reason: callcare.ReasonAbandoned, attempts: []attempt{
 				{"anowak", At(10, "09:00:00"), 30 * s, callcare.AttemptNoAnswer},
 				{"anowak", At(10, "10:00:00"), 5 * time.Minute, callcare.AttemptReached}}}},
@@ -183,16 +217,22 @@ func calls() []call {
 			outcome: callcare.OutcomeAfterHours, hungUpBy: callcare.PartyCaller},
 		{id: "c09", caller: "48600000009", dialed: "111", target: clerk("anowak"), start: At(13, "09:00:00"), length: 4 * time.Minute,
 			outcome: callcare.OutcomeAnswered, rings: 1, answeredBy: "anowak", wait: 3 * s, hungUpBy: callcare.PartyClerk,
-			rung: []rung{{"anowak", "answered", 1}}},
+			rung: []rung{{"anowak", "answered", 1}},
+			// The clerk hung up on hold: the hold lasted until the end.
+			holds: []span{{"anowak", 3 * time.Minute, 0}}},
 		{id: "c10", caller: "48600000010", dialed: "999", start: At(13, "09:30:00"), length: 10 * s,
 			outcome: callcare.OutcomeUnrouted, hungUpBy: callcare.PartyService},
 		// For a clerk who has left since: no longer in the directory.
 		{id: "c11", caller: "48600000011", dialed: "119", target: clerk("xformer"), start: At(13, "10:00:00"), length: time.Minute,
 			outcome: callcare.OutcomeAnswered, rings: 2, answeredBy: "xformer", wait: 9 * s, hungUpBy: callcare.PartyCaller,
-			rung: []rung{{"xformer", "answered", 2}}},
+			rung:      []rung{{"xformer", "answered", 2}},
+			lineWaits: []span{{"100", 0, 8 * s}},
+			transfers: []transfer{{"xformer", dept("100"), 30 * s, true}}},
 		// The service stopped during it: no outcome, ever.
 		{id: "c12", caller: "48600000012", dialed: "101", target: clerk("jkowalska"), start: At(13, "11:00:00"),
-			rung: []rung{{"jkowalska", "", 1}}},
+			rung: []rung{{"jkowalska", "", 1}},
+			// In line when the service stopped: how long is not known.
+			lineWaits: []span{{"100", 2 * s, 0}}},
 		// Missed; the citizen agreed a time; called 40 s after it.
 		{id: "c13", caller: "48600000013", dialed: "102", target: clerk("mzielinski"), start: At(12, "12:00:00"), length: 30 * s,
 			outcome: callcare.OutcomeMissed, rings: 6, hungUpBy: callcare.PartyService,
@@ -258,6 +298,21 @@ func (c call) record() callcare.CallRecord {
 			r.AnsweredRing = g.rings
 		}
 		r.Attempts = append(r.Attempts, a)
+	}
+	end := func(d time.Duration) time.Time {
+		if d == 0 {
+			return time.Time{}
+		}
+		return c.start.Add(d)
+	}
+	for _, h := range c.holds {
+		r.Holds = append(r.Holds, callcare.Hold{Clerk: callcare.ClerkID(h.who), From: c.start.Add(h.from), To: end(h.to)})
+	}
+	for _, w := range c.lineWaits {
+		r.LineWaits = append(r.LineWaits, callcare.LineWait{Department: w.who, From: c.start.Add(w.from), To: end(w.to)})
+	}
+	for _, x := range c.transfers {
+		r.Transfers = append(r.Transfers, callcare.Transfer{By: x.by, To: x.to, At: c.start.Add(x.at), CameBack: x.cameBack})
 	}
 	return r
 }
