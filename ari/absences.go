@@ -63,19 +63,16 @@ var featureDigits = regexp.MustCompile(`^[0-9*#]{1,40}$`)
 // channel that names no clerk's endpoint, or a code that is no code, is
 // hung up.
 func (s *Service) startForward(st *ari.StasisStart) {
-	var endpoint, dialed string
-	if len(st.Args) > 2 {
-		endpoint, dialed = st.Args[1], st.Args[2]
-	}
-	set := s.settings.Load()
-	clerk, ok := clerkAt(set.Directory, endpoint)
-	id := st.Channel.ID
-	switch {
-	case !ok:
-		s.log.Warn("forward code from a phone that is no clerk's; hanging up", "endpoint", callcare.MaskNumber(endpoint))
-		s.hangupLater(id)
+	set, clerk, ok := s.codeClerk(st, "forward")
+	if !ok {
 		return
-	case !featureDigits.MatchString(dialed):
+	}
+	dialed := ""
+	if len(st.Args) > 2 {
+		dialed = st.Args[2]
+	}
+	id := st.Channel.ID
+	if !featureDigits.MatchString(dialed) {
 		s.log.Warn("forward code that is not digits, * and #; hanging up", "clerk", clerk.ID, "length", len(dialed))
 		s.hangupLater(id)
 		return

@@ -42,22 +42,14 @@ func (s *Service) startMenu(st *ari.StasisStart) {
 }
 
 // startNoticeCode takes a clerk who dialed the documents-ready code (P3.2
-// (3)): Stasis(callcare,documents,<TECH/endpoint>), the endpoint Asterisk
-// authenticated, as for the callback queue. A channel that names no
-// clerk's endpoint is hung up.
+// (3)): Stasis(callcare,documents,<TECH/endpoint>), as for the callback
+// queue.
 func (s *Service) startNoticeCode(st *ari.StasisStart) {
-	endpoint := ""
-	if len(st.Args) > 1 {
-		endpoint = st.Args[1]
-	}
-	set := s.settings.Load()
-	clerk, ok := clerkAt(set.Directory, endpoint)
-	id := st.Channel.ID
+	set, clerk, ok := s.codeClerk(st, "documents")
 	if !ok {
-		s.log.Warn("documents code from a phone that is no clerk's; hanging up", "endpoint", callcare.MaskNumber(endpoint))
-		s.hangupLater(id)
 		return
 	}
+	id := st.Channel.ID
 	f := s.newFlow(id, id, policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
 		return policy.StartNoticeCode(id, clerk, set.Notices, now)
 	})

@@ -46,23 +46,32 @@ func (s *Service) startCall(st *ari.StasisStart) {
 	s.start(f, st.Channel.ID)
 }
 
-// startQueue takes a clerk who dialed the feature code: the dialplan sends
-// it with Stasis(callcare,clerk,PJSIP/${CHANNEL(endpoint)}), the endpoint
-// Asterisk authenticated, never a caller id a phone can set. A channel that
-// names no clerk's endpoint is hung up.
-func (s *Service) startQueue(st *ari.StasisStart) {
+// codeClerk is the clerk whose desk phone dialed a feature code
+// (Stasis(callcare,<code>,<TECH/endpoint>,...): the endpoint Asterisk
+// authenticated, never a caller id a phone can set). A channel that names
+// no clerk's endpoint is hung up, and false returned.
+func (s *Service) codeClerk(st *ari.StasisStart, code string) (*Settings, callcare.Clerk, bool) {
 	endpoint := ""
 	if len(st.Args) > 1 {
 		endpoint = st.Args[1]
 	}
 	set := s.settings.Load()
 	clerk, ok := clerkAt(set.Directory, endpoint)
-	id := st.Channel.ID
 	if !ok {
-		s.log.Warn("feature code from a phone that is no clerk's; hanging up", "endpoint", endpoint)
-		s.hangupLater(id)
+		s.log.Warn(code+" code from a phone that is no clerk's; hanging up", "endpoint", callcare.MaskNumber(endpoint))
+		s.hangupLater(st.Channel.ID)
+	}
+	return set, clerk, ok
+}
+
+// startQueue takes a clerk who dialed the feature code: the dialplan sends
+// it with Stasis(callcare,clerk,PJSIP/${CHANNEL(endpoint)}) (codeClerk).
+func (s *Service) startQueue(st *ari.StasisStart) {
+	set, clerk, ok := s.codeClerk(st, "callback queue")
+	if !ok {
 		return
 	}
+	id := st.Channel.ID
 	f := s.newFlow(id, id, policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
 		covering := policy.Covering(set.Directory, s.book(set, now), clerk, now)
 		if len(covering) > 0 {
