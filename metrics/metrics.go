@@ -33,6 +33,9 @@ type Options struct {
 	Activity  callcare.CallbackActivity
 	// Ready tells whether the service takes calls (ari's Service.Ready).
 	Ready func() bool
+	// OverCapacity counts the citizens' calls the service handed to the
+	// dialplan's fallback for want of capacity (ari's Stats.ToFallback).
+	OverCapacity func() int64
 	// Writable tells whether the database takes writes (for /readyz).
 	Writable func(context.Context) error
 	Logger   *slog.Logger
@@ -115,6 +118,13 @@ func New(o Options) *Metrics {
 		}
 		return 0
 	})
+	overCapacity := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "callcare_calls_over_capacity_total",
+		Help: "Citizens' calls handed at once to the dialplan's fallback (a plain Dial, unrecorded) because the service was at asterisk.max_calls or Asterisk answered slower than asterisk.max_latency."}, func() float64 {
+		if o.OverCapacity == nil {
+			return 0
+		}
+		return float64(o.OverCapacity())
+	})
 	for _, outcome := range []callcare.Outcome{callcare.OutcomeAnswered, callcare.OutcomeMissed, callcare.OutcomeAbandoned,
 		callcare.OutcomeAfterHours, callcare.OutcomeUnrouted, callcare.OutcomeFailed, callcare.OutcomeFallback,
 		callcare.OutcomeInterrupted, callcare.OutcomeCallback} {
@@ -127,7 +137,7 @@ func New(o Options) *Metrics {
 		m.transfers.WithLabelValues(b)
 	}
 	m.reg.MustRegister(m.calls, m.rings, m.overflows, m.missed, m.hold, m.line, m.transfers, m.agreedOverdue,
-		m.reloads, m.connected, m.reconnects, m.requests, m.latency, ready,
+		m.reloads, m.connected, m.reconnects, m.requests, m.latency, ready, overCapacity,
 		callsCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if o.Callbacks != nil && o.Activity != nil {
 		m.reg.MustRegister(newStoreCollector(m))

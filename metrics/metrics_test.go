@@ -325,6 +325,13 @@ func TestDepartmentsFromTheStart(t *testing.T) {
 	})
 }
 
+func TestOverCapacity(t *testing.T) {
+	m, _ := newTest(t, Options{OverCapacity: func() int64 { return 7 }})
+	want(t, scrape(t, m), map[string]float64{`callcare_calls_over_capacity_total`: 7})
+	m, _ = newTest(t, Options{})
+	want(t, scrape(t, m), map[string]float64{`callcare_calls_over_capacity_total`: 0})
+}
+
 func TestRequest(t *testing.T) {
 	m, _ := newTest(t, Options{})
 	m.Request("POST", "/channels/{id}/play/{id}", 201, 3*time.Millisecond, nil)

@@ -45,6 +45,12 @@ func newMonitor(ctx context.Context, c *config.Config, log *slog.Logger, db *sql
 			svc := mon.svc.Load()
 			return svc != nil && svc.Ready()
 		},
+		OverCapacity: func() int64 {
+			if svc := mon.svc.Load(); svc != nil {
+				return svc.Stats().ToFallback
+			}
+			return 0
+		},
 		Writable: db.Writable,
 		Logger:   log,
 	})
