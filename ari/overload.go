@@ -14,9 +14,11 @@ import (
 // or the service, is saturated), a new citizen's call is handed at once to
 // the dialplan's fallback, which rings a person with a plain Dial(), as
 // when the service is down. It is never failed, never left in the
-// application, and never recorded: whoever answers it in the fallback
-// answered it, and nothing says otherwise. One request, no record, no
-// goroutine of its own: what a saturated PBX and service can still afford.
+// application, and never recorded here: whoever answers it in the fallback
+// answered it, and nothing says otherwise; one nobody answers there is
+// reported by the fallback's FastAGI hook (missed) and called back. One
+// request, no record, no goroutine of its own: what a saturated PBX and
+// service can still afford.
 // Calls already under way go on as they were.
 
 // Defaults of the capacity bounds.

@@ -434,19 +434,24 @@ exten => s,1,AGI(%s,${ARG1},${ARG2})
 func (r *renderer) fallback() {
 	p := r.p
 	r.printf(`[callcare-fallback]
-; Only reached when Stasis() failed: the service is not running. A clerk's
-; extension rings the clerk's desk phone for the procedure's rings, a
-; department's number its members together, then the secretariat; the
-; secretariat's number rings the secretariat.
+; Only reached when Stasis() failed (the service is not running) or when the
+; service handed the call over (past its capacity, or a call it could not
+; carry on). A clerk's extension rings the clerk's desk phone for the
+; procedure's rings, a department's number its members together, then the
+; secretariat; the secretariat's number rings the secretariat. A call nobody
+; answered is told it will be called back, and the h extension asks the
+; service to record it for that (P4c); while the service is down, AGI()
+; fails and the call is in Asterisk's CDR only.
 `)
 	for _, n := range append(r.list(), r.menuFallbacks()...) {
+		r.printf("exten => %s,1,Set(CALLCARE_DIALED=%s) ; %s\n", n.n, n.n, n.what)
 		switch {
 		case n.goTo != "":
-			r.printf("exten => %s,1,Goto(callcare-fallback,%s,1) ; %s\n", n.n, n.goTo, n.what)
+			r.printf(" same => n,Goto(callcare-fallback,%s,ring)\n", n.goTo)
 		case n.fall == "":
-			r.printf("exten => %s,1,Goto(callcare-fallback,secretariat,1) ; %s\n", n.n, n.what)
+			r.printf(" same => n(ring),Goto(callcare-fallback,secretariat,1)\n")
 		default:
-			r.printf("exten => %s,1,Dial(%s,${CALLCARE_RING_SECONDS}) ; %s\n same => n,Goto(callcare-fallback,secretariat,1)\n", n.n, n.fall, n.what)
+			r.printf(" same => n(ring),Dial(%s,${CALLCARE_RING_SECONDS})\n same => n,Goto(callcare-fallback,secretariat,1)\n", n.fall)
 		}
 	}
 	r.printf(`
@@ -454,7 +459,13 @@ exten => secretariat,1,Dial(${CALLCARE_SECRETARIAT},120)
  same => n,Playback(%s)
  same => n,Playback(%s)
  same => n,Hangup()
-`, p.Prompts.NobodyAvailable, p.Prompts.Goodbye)
+
+; Answered (DIALSTATUS ANSWER) records nothing; CANCEL, the caller gave up,
+; is an abandoned call; anything else a missed one.
+exten => h,1,GotoIf($["${CALLCARE_DIALED}" = "" | "${DIALSTATUS}" = ""]?done)
+ same => n,AGI(%s,${CALLCARE_DIALED},${DIALSTATUS})
+ same => n(done),NoOp()
+`, p.Prompts.NobodyAvailable, p.Prompts.Goodbye, r.agiURL("missed"))
 }
 
 func (r *renderer) deskPhone() {

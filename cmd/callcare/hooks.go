@@ -92,8 +92,18 @@ func lineTarget(c *config.Config, dialed string) (callcare.Target, bool) {
 
 // Missed: a call the office's own dialplan rang and nobody answered is
 // called back (P4c): it goes into the call log and the callback queue, as
-// a call through the service would.
+// a call through the service would. The shipped fallback asks too: a call
+// the service handed there itself already has its record (by the channel's
+// id) and its task, and is not counted twice.
 func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
+	if m.UniqueID != "" {
+		switch _, err := h.db.Call(ctx, m.UniqueID); {
+		case err == nil:
+			return nil
+		case callcare.ErrorCode(err) != callcare.ENOTFOUND:
+			return fmt.Errorf("look for the service's record of the call: %w", err)
+		}
+	}
 	c := h.cfg.Load()
 	now := h.clock.Now()
 	t, ok := lineTarget(c, m.Dialed)

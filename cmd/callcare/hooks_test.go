@@ -102,3 +102,80 @@ func pbxsimServer(t *testing.T) *pbxsim.Server {
 	t.Cleanup(func() { pbx.Close() })
 	return pbx
 }
+
+// TestMissedFromTheFallback: the shipped fallback's h extension reports
+// how each call it rang ended, over the real FastAGI wire. A call nobody
+// answered becomes a missed call with a callback task (it heard the
+// promise); an answered one records nothing; one the service handed there
+// itself keeps the record and task the service made, counted once.
+func TestMissedFromTheFallback(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "callcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clk := clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local)) // a Tuesday, office hours
+	db.Now = clk.Now
+	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handed := callcare.CallRecord{ID: "1795478400.31", CallerID: "48600100300", Dialed: "111", StartedAt: clk.Now(),
+		EndedAt: clk.Now(), Outcome: callcare.OutcomeFallback}
+	if err := db.SaveCall(ctx, handed); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hooks{db: db, clock: clk, log: slog.New(slog.DiscardHandler)}
+	h.cfg.Store(c)
+	srvCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	srv := agi.NewServer(h, nil)
+	srv.HandleCalls(h)
+	go func() { done <- srv.Serve(srvCtx, ln) }()
+
+	for _, call := range []struct{ uid, caller, status string }{
+		{"1795478396.23", "48600100200", "NOANSWER"}, // nobody, not even the secretariat
+		{"1795478398.27", "48600100201", "ANSWER"},   // a clerk answered in the fallback
+		{handed.ID, string(handed.CallerID), "NOANSWER"},
+	} {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As Asterisk sends it from the h extension of callcare-fallback.
+		fmt.Fprintf(conn, "agi_network: yes\nagi_network_script: missed\nagi_request: agi://127.0.0.1:4573/missed\n"+
+			"agi_channel: PJSIP/anonymous-00000011\nagi_language: pl\nagi_type: PJSIP\nagi_uniqueid: %s\n"+
+			"agi_callerid: %s\nagi_calleridname: unknown\nagi_context: callcare-fallback\nagi_extension: h\nagi_priority: 2\n"+
+			"agi_arg_1: 111\nagi_arg_2: %s\n\n", call.uid, call.caller, call.status)
+		io.ReadAll(conn)
+		conn.Close()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	calls, err := db.Calls(ctx, callcare.CallFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range calls {
+		got = append(got, r.ID+"/"+string(r.Outcome))
+	}
+	if strings.Join(got, " ") != "agi-1795478396.23/missed 1795478400.31/fallback" && strings.Join(got, " ") != "1795478400.31/fallback agi-1795478396.23/missed" {
+		t.Errorf("calls %v, want the unanswered one missed beside the service's own", got)
+	}
+	tasks, err := db.Callbacks(ctx, callcare.CallbackFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 1 || tasks[0].Number != "48600100200" || tasks[0].Target.ID != "anowak" {
+		t.Errorf("tasks %+v, want one for the unanswered caller, to anowak", tasks)
+	}
+}
