@@ -237,6 +237,9 @@ type number struct {
 	n, what string
 	fall    string // the fallback's Dial target, "" for the secretariat
 	goTo    string // or the number whose fallback it shares (a line)
+	// dialed is the office number a call nobody answered there is called
+	// back for, "" for n itself.
+	dialed string
 }
 
 func (r *renderer) list() []number {
@@ -444,7 +447,11 @@ func (r *renderer) fallback() {
 ; fails and the call is in Asterisk's CDR only.
 `)
 	for _, n := range append(r.list(), r.menuFallbacks()...) {
-		r.printf("exten => %s,1,Set(CALLCARE_DIALED=%s) ; %s\n", n.n, n.n, n.what)
+		dialed := n.dialed
+		if dialed == "" {
+			dialed = n.n
+		}
+		r.printf("exten => %s,1,Set(CALLCARE_DIALED=%s) ; %s\n", n.n, dialed, n.what)
 		switch {
 		case n.goTo != "":
 			r.printf(" same => n,Goto(callcare-fallback,%s,ring)\n", n.goTo)

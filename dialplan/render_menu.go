@@ -93,7 +93,9 @@ func (r *renderer) menuFallbacks() []number {
 		if slices.ContainsFunc(listed, func(l number) bool { return l.n == n }) {
 			continue
 		}
-		out = append(out, number{n: n, what: "main number: the voice menu"})
+		// A call nobody answered there is the secretariat's to call back.
+		d, _ := r.p.Directory.Department(r.p.Secretariat)
+		out = append(out, number{n: n, what: "main number: the voice menu", goTo: d.Number, dialed: d.Number})
 	}
 	return out
 }

@@ -35,7 +35,8 @@ func TestRender_Menu(t *testing.T) {
 		!contains(ctx["callcare-menu"], `same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?callcare-fallback,${EXTEN},1)`) {
 		t.Errorf("[callcare-menu]:\n%s", strings.Join(ctx["callcare-menu"], "\n"))
 	}
-	if !contains(ctx["callcare-fallback"], "exten => 1000,1,Goto(callcare-fallback,secretariat,1)") {
+	if !contains(ctx["callcare-fallback"], "exten => 1000,1,Set(CALLCARE_DIALED=100)") ||
+		!contains(ctx["callcare-fallback"], "same => n,Goto(callcare-fallback,100,ring)") {
 		t.Errorf("[callcare-fallback]:\n%s", strings.Join(ctx["callcare-fallback"], "\n"))
 	}
 	for _, want := range []string{"exten => *72,1,NoOp(callcare: documents-ready notice from ${CHANNEL(channeltype)} ${CHANNEL(name)})",
