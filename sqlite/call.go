@@ -96,7 +96,11 @@ const (
 )
 
 // saveStmts are saveCall's statements, prepared once.
-type saveStmts struct{ upsert, deleteAttempts, insertAttempt *sql.Stmt }
+type saveStmts struct {
+	upsert, deleteAttempts, insertAttempt         *sql.Stmt
+	deleteHolds, deleteLineWaits, deleteTransfers *sql.Stmt
+	insertHold, insertLineWait, insertTransfer    *sql.Stmt
+}
 
 func (db *DB) saveStmts(ctx context.Context) (saveStmts, error) {
 	var st saveStmts
@@ -104,7 +108,11 @@ func (db *DB) saveStmts(ctx context.Context) (saveStmts, error) {
 	for _, s := range []struct {
 		dst *(*sql.Stmt)
 		sql string
-	}{{&st.upsert, upsertCallSQL}, {&st.deleteAttempts, deleteAttemptsSQL}, {&st.insertAttempt, insertAttemptSQL}} {
+	}{
+		{&st.upsert, upsertCallSQL}, {&st.deleteAttempts, deleteAttemptsSQL}, {&st.insertAttempt, insertAttemptSQL},
+		{&st.deleteHolds, deleteHoldsSQL}, {&st.deleteLineWaits, deleteLineWaitsSQL}, {&st.deleteTransfers, deleteTransfersSQL},
+		{&st.insertHold, insertHoldSQL}, {&st.insertLineWait, insertLineWaitSQL}, {&st.insertTransfer, insertTransferSQL},
+	} {
 		if *s.dst, err = db.prepared(ctx, s.sql); err != nil {
 			return st, err
 		}
@@ -129,7 +137,7 @@ func saveCall(ctx context.Context, tx *tx, st saveStmts, rec callcare.CallRecord
 	if _, err := tx.StmtContext(ctx, st.deleteAttempts).ExecContext(ctx, rec.ID); err != nil {
 		return err
 	}
-	if err := saveWaits(ctx, tx, rec); err != nil {
+	if err := saveWaits(ctx, tx, st, rec); err != nil {
 		return err
 	}
 	stmt := tx.StmtContext(ctx, st.insertAttempt)

@@ -170,6 +170,19 @@ func (db *DB) CloseCallbacks(ctx context.Context, number callcare.Number, res ca
 	if at.IsZero() {
 		return fail(errors.New("time required"))
 	}
+	// Every answered call asks; most callers are owed nothing, and a read
+	// takes no write lock. A task made meanwhile is the next call's to close.
+	open, err := db.readPrepared(ctx, `SELECT 1 FROM callbacks WHERE number = ? AND status = 'open' AND kind = '' LIMIT 1`)
+	if err != nil {
+		return fail(err)
+	}
+	var one int
+	switch err := open.QueryRowContext(ctx, number).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, nil
+	case err != nil:
+		return fail(err)
+	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fail(err)

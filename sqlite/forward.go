@@ -89,12 +89,16 @@ func endForward(ctx context.Context, tx *tx, clerk callcare.ClerkID, by string, 
 // Forwards lists the forwards not ended at at (in force, or to come), by
 // clerk.
 func (db *DB) Forwards(ctx context.Context, at time.Time) ([]callcare.Absence, error) {
-	rows, err := db.read.QueryContext(ctx, `
+	// Read as every call starts: prepared once.
+	st, err := db.readPrepared(ctx, `
 		SELECT clerk, target_kind, target_id, reason, source, set_by, set_at, from_at, until_at
 		FROM forwards
 		WHERE ended_at IS NULL AND (until_at IS NULL OR until_at > :at)
-		ORDER BY clerk, id`,
-		sql.Named("at", formatTime(at)))
+		ORDER BY clerk, id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: forwards: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, sql.Named("at", formatTime(at)))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: forwards: %w", err)
 	}

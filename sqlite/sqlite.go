@@ -48,10 +48,10 @@ type DB struct {
 	// columns. Tests replace it; it defaults to time.Now.
 	Now func() time.Time
 
-	// stmts are the write statements of the call path, prepared once:
-	// compiling SQL is most of what a small write costs (stmt).
+	// stmts are the statements of the call path, prepared once on their
+	// pool: compiling SQL is most of what a small write or read costs.
 	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
+	stmts  map[stmtKey]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database file at path and applies the
@@ -232,24 +232,40 @@ func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
 	return &tx{Tx: sqlTx, now: db.Now().UTC()}, nil
 }
 
+type stmtKey struct {
+	pool  *sql.DB
+	query string
+}
+
 // prepared is query prepared once on the write connection: the statements
 // every call writes several times (the call log) are compiled once, not at
 // each write. Call it outside a write transaction (the connection is the
 // transaction's meanwhile); use it within one with tx.StmtContext.
 func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	return db.preparedOn(ctx, db.write, query)
+}
+
+// readPrepared is query prepared once for the read pool: the reads every
+// call makes (the forwards in force, a caller's open tasks).
+func (db *DB) readPrepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	return db.preparedOn(ctx, db.read, query)
+}
+
+func (db *DB) preparedOn(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
 	db.stmtMu.Lock()
 	defer db.stmtMu.Unlock()
-	if s := db.stmts[query]; s != nil {
+	k := stmtKey{pool, query}
+	if s := db.stmts[k]; s != nil {
 		return s, nil
 	}
-	s, err := db.write.PrepareContext(ctx, query)
+	s, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	if db.stmts == nil {
-		db.stmts = map[string]*sql.Stmt{}
+		db.stmts = map[stmtKey]*sql.Stmt{}
 	}
-	db.stmts[query] = s
+	db.stmts[k] = s
 	return s, nil
 }
 

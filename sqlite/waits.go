@@ -9,29 +9,38 @@ import (
 	"github.com/callcare/callcare"
 )
 
-// saveWaits rewrites the holds, waits in line and transfers of rec
-// (migration 0008), as saveCall does its attempts.
-func saveWaits(ctx context.Context, tx *tx, rec callcare.CallRecord) error {
-	for _, table := range []string{"call_holds", "call_line_waits", "call_transfers"} {
-		// The table's name is one of three constants; the id a parameter.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE call_id = ?`, rec.ID); err != nil {
+// The statements of saveWaits (migration 0008), prepared with saveCall's.
+const (
+	deleteHoldsSQL     = `DELETE FROM call_holds WHERE call_id = ?`
+	deleteLineWaitsSQL = `DELETE FROM call_line_waits WHERE call_id = ?`
+	deleteTransfersSQL = `DELETE FROM call_transfers WHERE call_id = ?`
+	insertHoldSQL      = `INSERT INTO call_holds (call_id, seq, clerk, from_at, to_at) VALUES (?, ?, ?, ?, ?)`
+	insertLineWaitSQL  = `INSERT INTO call_line_waits (call_id, seq, department, from_at, to_at) VALUES (?, ?, ?, ?, ?)`
+	insertTransferSQL  = `INSERT INTO call_transfers (call_id, seq, by_clerk, to_kind, to_id, at, came_back) VALUES (?, ?, ?, ?, ?, ?, ?)`
+)
+
+// saveWaits rewrites the holds, waits in line and transfers of rec, as
+// saveCall does its attempts.
+func saveWaits(ctx context.Context, tx *tx, st saveStmts, rec callcare.CallRecord) error {
+	for _, del := range []*sql.Stmt{st.deleteHolds, st.deleteLineWaits, st.deleteTransfers} {
+		if _, err := tx.StmtContext(ctx, del).ExecContext(ctx, rec.ID); err != nil {
 			return err
 		}
 	}
 	for i, h := range rec.Holds {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO call_holds (call_id, seq, clerk, from_at, to_at) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := tx.StmtContext(ctx, st.insertHold).ExecContext(ctx,
 			rec.ID, i+1, string(h.Clerk), formatTime(h.From), formatTime(h.To)); err != nil {
 			return fmt.Errorf("hold %d: %w", i+1, err)
 		}
 	}
 	for i, w := range rec.LineWaits {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO call_line_waits (call_id, seq, department, from_at, to_at) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := tx.StmtContext(ctx, st.insertLineWait).ExecContext(ctx,
 			rec.ID, i+1, w.Department, formatTime(w.From), formatTime(w.To)); err != nil {
 			return fmt.Errorf("wait in line %d: %w", i+1, err)
 		}
 	}
 	for i, x := range rec.Transfers {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO call_transfers (call_id, seq, by_clerk, to_kind, to_id, at, came_back) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.StmtContext(ctx, st.insertTransfer).ExecContext(ctx,
 			rec.ID, i+1, string(x.By), string(x.To.Kind), x.To.ID, formatTime(x.At), x.CameBack); err != nil {
 			return fmt.Errorf("transfer %d: %w", i+1, err)
 		}
