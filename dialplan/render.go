@@ -213,6 +213,7 @@ func (r *renderer) header() {
 ; the dialplan goes on. Then callcare-fallback rings the person directly, so
 ; the call still reaches someone (absences are the service's: the fallback
 ; rings the clerk's own phone). Those calls are not in the service's log.
+; The service sends calls there itself too, past its capacity.
 
 `, p.Source, p.App, p.Rings, p.App)
 }
