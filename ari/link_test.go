@@ -111,20 +111,9 @@ func TestManyCallsAtOnce(t *testing.T) {
 	e := startEnv(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(20 * time.Second)})
-	var calls []*pbxsim.Call
-	for range 50 {
-		c, err := e.pbx.Call(pbxsim.Caller{Number: "48600100200", Exten: "101", App: "callcare"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls = append(calls, c)
-	}
+	calls := e.callsAtOnce(t, 50, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	e.advance(t, time.Minute)
-	for _, c := range calls {
-		if rec := e.record(t, c); rec.AnsweredBy != "pwisniewski" {
-			t.Errorf("call %s: %s by %q", c.ChannelID(), rec.Outcome, rec.AnsweredBy)
-		}
-	}
+	e.answeredBy(t, calls, "pwisniewski")
 	e.settled(t)
 	e.quiet(t)
 }

@@ -339,6 +339,32 @@ func (e *env) call(t testing.TB, c pbxsim.Caller) *pbxsim.Call {
 	return call
 }
 
+// callsAtOnce places n calls from c without settling between them: they
+// arrive together.
+func (e *env) callsAtOnce(t testing.TB, n int, c pbxsim.Caller) []*pbxsim.Call {
+	t.Helper()
+	c.App = "callcare"
+	calls := make([]*pbxsim.Call, 0, n)
+	for range n {
+		call, err := e.pbx.Call(c)
+		if err != nil {
+			t.Fatalf("place call: %v", err)
+		}
+		calls = append(calls, call)
+	}
+	return calls
+}
+
+// answeredBy checks that every call's record says clerk answered it.
+func (e *env) answeredBy(t testing.TB, calls []*pbxsim.Call, clerk callcare.ClerkID) {
+	t.Helper()
+	for _, c := range calls {
+		if rec := e.record(t, c); rec.AnsweredBy != clerk {
+			t.Errorf("call %s: %s by %q, want answered by %s", c.ChannelID(), rec.Outcome, rec.AnsweredBy, clerk)
+		}
+	}
+}
+
 // record is the call's record, which must be final by now.
 func (e *env) record(t testing.TB, call *pbxsim.Call) callcare.CallRecord {
 	t.Helper()
