@@ -17,7 +17,12 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 	for _, a := range acts {
 		switch a := a.(type) {
 		case policy.Save:
-			f.svc.saver.save(a.Record)
+			if f.logged {
+				f.svc.saver.save(a.Record)
+			} else {
+				f.svc.saver.saveNow(ctx, a.Record)
+				f.logged = true
+			}
 		case policy.RingCaller:
 			if !f.rung { // the dialplan rang it before Stasis: nothing to do
 				f.stuckUnless("ring the caller", f.svc.client.Ring(ctx, f.own))
@@ -78,6 +83,7 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 	cb, q, now := f.svc.store.Callbacks, f.svc.store.Queue, f.svc.clock.Now()
 	switch a := a.(type) {
 	case policy.CreateTask:
+		f.svc.saver.flushCall(ctx, a.Task.CallID)
 		t, created, err := cb.MissedCall(ctx, a.Task)
 		if f.check("record the callback task", err) {
 			f.log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)

@@ -35,6 +35,7 @@ type flow struct {
 	m       machine
 	start   func(now time.Time) (machine, []policy.Action)
 	claimer callcare.ClerkID // who holds the flow's callback task
+	logged  bool             // its call record has been written once (saver.go)
 
 	own      string           // the channel the flow talks to; "" until there is one
 	ownClerk callcare.ClerkID // whose desk phone own is, in a clerk's flow

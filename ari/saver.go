@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 
 	"github.com/callcare/callcare"
@@ -16,9 +17,13 @@ import (
 // store can (callBatch). Under load that is one commit for dozens of
 // records instead of three commits a call. What is handed over counts as
 // the service's work until it is written (work.go), and Run writes what
-// is left before it returns; a crash loses at most the last moment's
-// versions, which the reconciliation's adoption and closing of records
-// left open are there for.
+// is left before it returns. Two writes do not wait: a call's first
+// version (saveNow), so that a kill -9 never leaves a call without a
+// record, and the version a callback task is made from (flushCall), so
+// that the record says how the call ended before the task names it. A
+// crash loses at most the last moment's versions of calls under way,
+// which the reconciliation's adoption and closing of records left open
+// are there for.
 
 // callBatch is a store that writes many records in one transaction.
 type callBatch interface {
@@ -53,6 +58,47 @@ func (w *saver) save(rec callcare.CallRecord) {
 	case w.wake <- struct{}{}:
 	default:
 	}
+}
+
+// saveNow writes rec at once, on the caller's goroutine, with any version
+// of the same call still waiting replaced by it: a call's first version,
+// so that a record exists whatever happens to the process next.
+func (w *saver) saveNow(ctx context.Context, rec callcare.CallRecord) {
+	w.writing.Lock()
+	defer w.writing.Unlock()
+	w.take(rec.ID)
+	if err := w.guard(func() error { return w.svc.store.Calls.SaveCall(ctx, rec) }); err != nil {
+		w.svc.log.Warn("save the call record", "call", rec.ID, "err", err)
+	}
+}
+
+// flushCall writes call id's waiting version now, if there is one: before
+// a callback task names the call, the record says how it ended.
+func (w *saver) flushCall(ctx context.Context, id string) {
+	w.writing.Lock()
+	defer w.writing.Unlock()
+	rec, ok := w.take(id)
+	if !ok {
+		return
+	}
+	if err := w.guard(func() error { return w.svc.store.Calls.SaveCall(ctx, rec) }); err != nil {
+		w.svc.log.Warn("save the call record", "call", rec.ID, "err", err)
+	}
+}
+
+// take removes call id's waiting version, if any, from what the saver
+// holds, and gives the work it counted back.
+func (w *saver) take(id string) (callcare.CallRecord, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rec, ok := w.pending[id]
+	if !ok {
+		return rec, false
+	}
+	delete(w.pending, id)
+	w.order = slices.DeleteFunc(w.order, func(o string) bool { return o == id })
+	w.svc.work.Add(-1)
+	return rec, true
 }
 
 // holds tells whether a version of call id waits to be written.
