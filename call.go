@@ -1,6 +1,9 @@
 package callcare
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Outcome is how a call ended.
 type Outcome string
@@ -113,6 +116,16 @@ type Transfer struct {
 	// CameBack: nobody of the target took the call, and the transferring
 	// clerk was rung again.
 	CameBack bool
+}
+
+// Clone is r with lists of its own: a version that may be written while
+// the call's owner goes on changing the record.
+func (r CallRecord) Clone() CallRecord {
+	r.Attempts = slices.Clone(r.Attempts)
+	r.Holds = slices.Clone(r.Holds)
+	r.LineWaits = slices.Clone(r.LineWaits)
+	r.Transfers = slices.Clone(r.Transfers)
+	return r
 }
 
 // WaitToAnswer is how long the caller waited before a clerk picked up.

@@ -47,6 +47,7 @@ func newSaver(s *Service) *saver {
 // save hands rec over, replacing a version of the same call not yet
 // written.
 func (w *saver) save(rec callcare.CallRecord) {
+	rec = rec.Clone() // written later, while the call goes on changing it
 	w.mu.Lock()
 	if _, queued := w.pending[rec.ID]; !queued {
 		w.order = append(w.order, rec.ID)
