@@ -10,8 +10,10 @@ import (
 
 // Past its capacity the service bends instead of breaking: while it carries
 // as many calls as it may (Options.MaxCalls), or Asterisk answers its
-// requests slowly (their recent average above Options.MaxLatency: the PBX,
-// or the service, is saturated), a new citizen's call is handed at once to
+// requests slowly or sends its events late (their recent average above
+// Options.MaxLatency: the PBX, or the service, is saturated; Asterisk's
+// queue of the application's events backs up before its answers slow
+// down), a new citizen's call is handed at once to
 // the dialplan's fallback, which rings a person with a plain Dial(), as
 // when the service is down. It is never failed, never left in the
 // application, and never recorded here: whoever answers it in the fallback
@@ -31,11 +33,16 @@ const (
 // the last 16 requests count, a few milliseconds of a busy service.
 const latencyWeight = 1.0 / 16
 
+// lagWeight is the weight of the newest call's arrival in the average lag
+// of Asterisk's events: about the last 4 calls count.
+const lagWeight = 1.0 / 4
+
 // overload says when calls go to the fallback, and keeps the log quiet.
 type overload struct {
 	maxCalls   int           // <= 0: no bound
 	maxLatency time.Duration // <= 0: no bound
 	shed       atomic.Int64  // calls handed to the fallback for want of capacity
+	lag        latency       // how late new calls' StasisStart came, on average
 
 	mu       sync.Mutex
 	on       bool      // calls are being shed
@@ -48,10 +55,12 @@ type overload struct {
 // for a free connection.
 type latency struct{ avg atomic.Int64 }
 
-func (l *latency) add(d time.Duration) {
+func (l *latency) add(d time.Duration) { l.addWeighted(d, latencyWeight) }
+
+func (l *latency) addWeighted(d time.Duration, weight float64) {
 	for {
 		old := l.avg.Load()
-		next := old + int64(float64(int64(d)-old)*latencyWeight)
+		next := old + int64(float64(int64(d)-old)*weight)
 		if l.avg.CompareAndSwap(old, next) {
 			return
 		}
@@ -74,12 +83,31 @@ func (s *Service) full() string {
 	if o.maxLatency > 0 && s.client.latency.get() > o.maxLatency {
 		return "latency"
 	}
+	if o.maxLatency > 0 && o.lag.get() > o.maxLatency {
+		return "late events"
+	}
 	return ""
+}
+
+// heardLate adds how late a new call's StasisStart came (Asterisk's time
+// of it against the service's clock) to the average; a time off by more
+// than untrustedSkew is a clock set wrong, not a late event.
+func (s *Service) heardLate(st *ari.StasisStart) {
+	at := time.Time(st.Timestamp)
+	if at.IsZero() {
+		return
+	}
+	late := max(s.clock.Now().Sub(at), 0)
+	if late > untrustedSkew {
+		return
+	}
+	s.overload.lag.addWeighted(late, lagWeight)
 }
 
 // admit tells whether a citizen's call entering the application is the
 // service's to carry; if not, it is on its way to the fallback.
 func (s *Service) admit(st *ari.StasisStart) bool {
+	s.heardLate(st)
 	why := s.full()
 	o := &s.overload
 	now := s.clock.Now()
@@ -101,7 +129,8 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	if !o.on || now.Sub(o.since) >= time.Second {
 		// Said at once, then at most once a second while it lasts.
 		s.log.Warn("overloaded: new calls go to the dialplan's fallback", "why", why, "calls", s.Stats().ActiveCalls,
-			"latency", s.client.latency.get().Round(time.Millisecond), "to_fallback", o.unsaid)
+			"latency", s.client.latency.get().Round(time.Millisecond), "events_late", o.lag.get().Round(time.Millisecond),
+			"to_fallback", o.unsaid)
 		o.on, o.since, o.unsaid = true, now, 0
 	}
 	exten := ""

@@ -2,6 +2,7 @@ package ari_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,49 @@ func TestOverload_SlowAsteriskSendsCallsToTheFallback(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), "why=latency") {
 		t.Errorf("the log does not say why:\n%s", e.logs)
+	}
+	e.settled(t)
+}
+
+// TestOverload_LateEventsSendCallsToTheFallback: Asterisk's events come
+// late (its queue of the application's events backs up before its answers
+// slow down): new calls go to the fallback until they come on time again.
+func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	// A bound no REST request of a busy test machine reaches.
+	e.options = func(o *ari.Options) { o.MaxLatency = 400 * time.Millisecond }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
+	e.pbx.SetEventDelay(2 * time.Second)
+	late := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
+	e.advance(t, 30*time.Second)
+	ended(t, late)
+	if _, err := e.db.Call(context.Background(), late.ChannelID()); callcare.ErrorCode(err) != callcare.ENOTFOUND {
+		t.Errorf("the call went to the fallback, yet is recorded: %v", err)
+	}
+	if !strings.Contains(e.logs.String(), "why=late events") {
+		t.Errorf("the log does not say why:\n%s", e.logs)
+	}
+	// On time again: after a few calls the average is under the bound.
+	e.pbx.SetEventDelay(0)
+	var served *pbxsim.Call
+	for i := range 10 {
+		c := e.call(t, pbxsim.Caller{Number: fmt.Sprintf("4860010030%d", i), Exten: "101", Ringing: true})
+		e.advance(t, 20*time.Second)
+		if _, err := e.db.Call(context.Background(), c.ChannelID()); err == nil {
+			served = c
+			break
+		}
+	}
+	if served == nil {
+		t.Fatal("calls on time still go to the fallback")
+	}
+	if rec := e.record(t, served); rec.AnsweredBy != "anowak" {
+		t.Errorf("on time again: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	if st := e.svc.Stats(); st.ToFallback < 1 || st.EventsLate >= 400*time.Millisecond {
+		t.Errorf("stats %+v; want a call to the fallback, events on time now", st)
 	}
 	e.settled(t)
 }

@@ -72,8 +72,9 @@ type Options struct {
 	MaxConnections int
 	// MaxCalls and MaxLatency are the service's capacity (overload.go):
 	// while it carries MaxCalls calls and sessions, or Asterisk's recent
-	// answers take MaxLatency on average, a new citizen's call goes at
-	// once to the dialplan's fallback. Defaults DefaultMaxCalls and
+	// answers take MaxLatency on average, or new calls' StasisStart come
+	// that late on average, a new citizen's call goes at once to the
+	// dialplan's fallback. Defaults DefaultMaxCalls and
 	// DefaultMaxLatency; negative: no bound.
 	MaxCalls   int
 	MaxLatency time.Duration
@@ -309,6 +310,8 @@ type Stats struct {
 	// ToFallback counts the citizens' calls handed to the dialplan's
 	// fallback at once for want of capacity (overload.go).
 	ToFallback int64
+	// EventsLate is how late new calls' StasisStart came, on average.
+	EventsLate time.Duration
 	// Latency is the recent average time of a REST request, with its wait
 	// for a free connection.
 	Latency time.Duration
@@ -324,7 +327,8 @@ func (s *Service) Stats() Stats {
 	n := len(s.flows)
 	s.mu.Unlock()
 	return Stats{Requests: s.client.Requests(), Link: s.link.Stats(), Stray: s.stray.Load(), ActiveCalls: n,
-		Linked: s.linked.Load(), Work: s.work.Load(), ToFallback: s.overload.shed.Load(), Latency: s.client.latency.get()}
+		Linked: s.linked.Load(), Work: s.work.Load(), ToFallback: s.overload.shed.Load(), Latency: s.client.latency.get(),
+		EventsLate: s.overload.lag.get()}
 }
 
 func (s *Service) linkUp(ctx context.Context) {

@@ -193,9 +193,10 @@ type Asterisk struct {
 	// Asterisk closes a connection unanswered; requests beyond wait.
 	MaxConnections int
 	// MaxCalls and MaxLatency are the service's capacity: while it carries
-	// MaxCalls calls, or Asterisk's answers take MaxLatency on average, a
-	// new call goes at once to the dialplan's fallback (callcare-fallback)
-	// instead of into the service. 0 for no bound.
+	// MaxCalls calls, or Asterisk's answers take MaxLatency on average, or
+	// its events of new calls come that late on average, a new call goes at
+	// once to the dialplan's fallback (callcare-fallback) instead of into
+	// the service. 0 for no bound.
 	MaxCalls   int
 	MaxLatency time.Duration
 	// AGIListen is where the service takes the dialplan's FastAGI hooks
