@@ -83,7 +83,9 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 	cb, q, now := f.svc.store.Callbacks, f.svc.store.Queue, f.svc.clock.Now()
 	switch a := a.(type) {
 	case policy.CreateTask:
-		f.svc.saver.flushCall(ctx, a.Task.CallID)
+		if a.Record.ID != "" {
+			f.svc.saver.saveNow(ctx, a.Record) // the record says how the call ended first
+		}
 		t, created, err := cb.MissedCall(ctx, a.Task)
 		if f.check("record the callback task", err) {
 			f.log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)

@@ -17,10 +17,10 @@ import (
 // store can (callBatch). Under load that is one commit for dozens of
 // records instead of three commits a call. What is handed over counts as
 // the service's work until it is written (work.go), and Run writes what
-// is left before it returns. Two writes do not wait: a call's first
-// version (saveNow), so that a kill -9 never leaves a call without a
-// record, and the version a callback task is made from (flushCall), so
-// that the record says how the call ended before the task names it. A
+// is left before it returns. Two writes do not wait (saveNow): a call's
+// first version, so that a kill -9 never leaves a call without a record,
+// and the version a callback task is made from, so that the record says
+// how the call ended before the task names it. A
 // crash loses at most the last moment's versions of calls under way,
 // which the reconciliation's adoption and closing of records left open
 // are there for.
@@ -63,25 +63,13 @@ func (w *saver) save(rec callcare.CallRecord) {
 
 // saveNow writes rec at once, on the caller's goroutine, with any version
 // of the same call still waiting replaced by it: a call's first version,
-// so that a record exists whatever happens to the process next.
+// so that a record exists whatever happens to the process next, and the
+// version a callback task is made from.
 func (w *saver) saveNow(ctx context.Context, rec callcare.CallRecord) {
+	ctx = context.WithoutCancel(ctx)
 	w.writing.Lock()
 	defer w.writing.Unlock()
 	w.take(rec.ID)
-	if err := w.guard(func() error { return w.svc.store.Calls.SaveCall(ctx, rec) }); err != nil {
-		w.svc.log.Warn("save the call record", "call", rec.ID, "err", err)
-	}
-}
-
-// flushCall writes call id's waiting version now, if there is one: before
-// a callback task names the call, the record says how it ended.
-func (w *saver) flushCall(ctx context.Context, id string) {
-	w.writing.Lock()
-	defer w.writing.Unlock()
-	rec, ok := w.take(id)
-	if !ok {
-		return
-	}
 	if err := w.guard(func() error { return w.svc.store.Calls.SaveCall(ctx, rec) }); err != nil {
 		w.svc.log.Warn("save the call record", "call", rec.ID, "err", err)
 	}
@@ -134,8 +122,11 @@ func (w *saver) stop(ctx context.Context) {
 	w.flush(context.WithoutCancel(ctx))
 }
 
-// flush writes everything handed over so far.
+// flush writes everything handed over so far. The writes are short and
+// are not cut by ctx: a version taken from the saver and not written would
+// be lost (the service stopping is when most versions wait).
 func (w *saver) flush(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
 	w.writing.Lock()
 	defer w.writing.Unlock()
 	w.mu.Lock()

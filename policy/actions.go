@@ -153,7 +153,13 @@ type MarkOverdue struct{ Task int64 }
 
 // CreateTask records a missed call as a callback task (P4c), committed
 // before the service goes on.
-type CreateTask struct{ Task callcare.CallbackTask }
+type CreateTask struct {
+	Task callcare.CallbackTask
+	// Record is the call's record as the task is made from it: written
+	// first, so that the record says how the call ended before a task
+	// names it, whatever happens to the process next.
+	Record callcare.CallRecord
+}
 
 // CloseTasks closes the open tasks of a number: the citizen got through.
 type CloseTasks struct {

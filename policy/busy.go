@@ -201,7 +201,7 @@ func (c *Inbound) busyCallback(agreed time.Time, now time.Time) []Action {
 		t.Target = c.busyFor()
 		t.AgreedAt = agreed
 		c.tasked = true
-		acts = append(acts, CreateTask{Task: t})
+		acts = append(acts, CreateTask{Task: t, Record: c.rec})
 	}
 	if agreed.IsZero() {
 		return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)

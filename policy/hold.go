@@ -155,7 +155,7 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonLongHold, c.rec.Needs, now); ok {
 		t.Target = callcare.Target{Kind: callcare.TargetClerk, ID: string(c.rec.AnsweredBy)}
 		c.tasked = true
-		acts = append(acts, CreateTask{Task: t})
+		acts = append(acts, CreateTask{Task: t, Record: c.rec})
 	}
 	c.playing = c.rec.ID + "-closing"
 	return append(acts, Play{Playback: c.playing, Sound: c.set.Prompts.CallbackThanks})

@@ -540,7 +540,7 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 	c.tasked = true
 	t.Note = note
 	t.Kind = c.handed.kind // an appointment request (P3.2)
-	return []Action{CreateTask{Task: t}}
+	return []Action{CreateTask{Task: t, Record: c.rec}}
 }
 
 // leaveLegs hangs up every live leg of the current step; their rings are

@@ -111,7 +111,7 @@ func (c *Inbound) leaveLine(now time.Time) []Action {
 	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonRequested, c.rec.Needs, now); ok && !c.tasked {
 		t.Target = c.busyFor()
 		c.tasked = true
-		acts = append(acts, CreateTask{Task: t})
+		acts = append(acts, CreateTask{Task: t, Record: c.rec})
 	}
 	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }

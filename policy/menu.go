@@ -352,7 +352,7 @@ func (m *Menu) left(by callcare.Party) []Action {
 	m.rec.EndedAt, m.rec.HungUpBy = m.now, by
 	var acts []Action
 	if t, ok := m.in.Rules.TaskFor(m.rec, reason, m.rec.Needs, m.now); ok {
-		acts = append(acts, CreateTask{Task: t})
+		acts = append(acts, CreateTask{Task: t, Record: m.rec})
 	}
 	return append(acts, Save{m.rec}, Finish{})
 }

@@ -164,7 +164,7 @@ func (c *Inbound) transferNext(now time.Time) []Action {
 			t.Target = c.xfer.to
 		}
 		c.tasked = true
-		acts = append(acts, CreateTask{Task: t})
+		acts = append(acts, CreateTask{Task: t, Record: c.rec})
 	}
 	return append(acts, c.close(c.set.Prompts.NobodyAvailable, now)...)
 }
