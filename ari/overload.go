@@ -37,12 +37,16 @@ const latencyWeight = 1.0 / 16
 // of Asterisk's events: about the last 4 calls count.
 const lagWeight = 1.0 / 4
 
+// lagWindow: the least lateness seen within the last one or two of these
+// is what an on-time event looks like (the two clocks' offset).
+const lagWindow = 10 * time.Minute
+
 // overload says when calls go to the fallback, and keeps the log quiet.
 type overload struct {
 	maxCalls   int           // <= 0: no bound
 	maxLatency time.Duration // <= 0: no bound
 	shed       atomic.Int64  // calls handed to the fallback for want of capacity
-	lag        latency       // how late new calls' StasisStart came, on average
+	lag        lagMeter      // how late new calls' StasisStart came, on average
 
 	mu       sync.Mutex
 	on       bool      // calls are being shed
@@ -97,12 +101,43 @@ func (s *Service) heardLate(st *ari.StasisStart) {
 	if at.IsZero() {
 		return
 	}
-	late := max(s.clock.Now().Sub(at), 0)
-	if late > untrustedSkew {
+	now := s.clock.Now()
+	late := now.Sub(at)
+	if late > untrustedSkew || late < -untrustedSkew {
 		return
 	}
-	s.overload.lag.addWeighted(late, lagWeight)
+	s.overload.lag.add(now, late)
 }
+
+// lagMeter averages how much later than on time events come. On time is
+// the least lateness seen lately, not zero: Asterisk on another machine
+// may keep a clock a little off the service's, and an offset that stays
+// is no saturation.
+type lagMeter struct {
+	avg latency
+
+	mu          sync.Mutex
+	since       time.Time     // the current window's start
+	least, prev time.Duration // the least lateness of the current and the last window
+	seen        bool
+}
+
+func (m *lagMeter) add(now time.Time, late time.Duration) {
+	m.mu.Lock()
+	switch {
+	case !m.seen:
+		m.seen, m.since, m.least, m.prev = true, now, late, late
+	case now.Sub(m.since) >= lagWindow:
+		m.since, m.prev, m.least = now, m.least, late
+	default:
+		m.least = min(m.least, late)
+	}
+	onTime := min(m.least, m.prev)
+	m.mu.Unlock()
+	m.avg.addWeighted(max(late-onTime, 0), lagWeight)
+}
+
+func (m *lagMeter) get() time.Duration { return m.avg.get() }
 
 // admit tells whether a citizen's call entering the application is the
 // service's to carry; if not, it is on its way to the fallback.

@@ -104,6 +104,12 @@ func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
 	e.options = func(o *ari.Options) { o.MaxLatency = 400 * time.Millisecond }
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
+	// A call on time first: what on time looks like.
+	onTime := e.call(t, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true})
+	e.advance(t, 20*time.Second)
+	if rec := e.record(t, onTime); rec.AnsweredBy != "anowak" {
+		t.Fatalf("on time: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
 	e.pbx.SetEventDelay(2 * time.Second)
 	late := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
 	e.advance(t, 30*time.Second)
