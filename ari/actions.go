@@ -176,18 +176,25 @@ func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
 }
 
 // shownAs is a caller id for a desk phone to show (P4d): `"name" <number>`,
-// the name alone for a caller without a number. The name came from the
-// caller's network or the directory: quotes and angle brackets, which
-// would end it, are left out.
+// the name alone for a caller without a number. Both came from the
+// caller's network or the directory: quotes, angle brackets and
+// backslashes, which would end or escape a part, and control characters
+// are left out.
 func shownAs(name, number string) string {
-	name = strings.Map(func(r rune) rune {
-		if r == '"' || r == '<' || r == '>' || r < ' ' {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "" {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '"' || r == '<' || r == '>' || r == '\\' || r < ' ' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	name, number = clean(name), clean(number)
+	switch {
+	case name == "":
 		return number
+	case number == "":
+		return `"` + name + `"`
 	}
 	return `"` + name + `" <` + number + ">"
 }

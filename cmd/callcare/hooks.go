@@ -10,6 +10,7 @@ import (
 
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/agi"
+	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/clock"
 	"github.com/callcare/callcare/config"
 	"github.com/callcare/callcare/dialplan"
@@ -94,18 +95,18 @@ func lineTarget(c *config.Config, dialed string) (callcare.Target, bool) {
 // called back (P4c): it goes into the call log and the callback queue, as
 // a call through the service would. The shipped fallback asks too: a call
 // the service handed there itself already has its record (by the channel's
-// id) and its task, and is not counted twice.
+// id), is not counted twice, and is owed a task only if it has none open.
 func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
+	c := h.cfg.Load()
+	now := h.clock.Now()
 	if m.UniqueID != "" {
-		switch _, err := h.db.Call(ctx, m.UniqueID); {
+		switch rec, err := h.db.Call(ctx, m.UniqueID); {
 		case err == nil:
-			return nil
+			return h.owed(ctx, settings(c), rec, now)
 		case callcare.ErrorCode(err) != callcare.ENOTFOUND:
 			return fmt.Errorf("look for the service's record of the call: %w", err)
 		}
 	}
-	c := h.cfg.Load()
-	now := h.clock.Now()
 	t, ok := lineTarget(c, m.Dialed)
 	if !ok {
 		t, ok = dialplan.Resolve(&c.Directory, m.Dialed)
@@ -131,6 +132,27 @@ func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
 	task, ok := set.Inbound.Rules.TaskFor(rec, reason, rec.Needs, now)
 	if !ok {
 		return nil // anonymous: nobody to call back
+	}
+	if _, _, err := h.db.MissedCall(ctx, task); err != nil {
+		return fmt.Errorf("record the callback task: %w", err)
+	}
+	return nil
+}
+
+// owed makes sure a call the service handed to the fallback, which nobody
+// answered there, has a callback task: the service made one when it gave
+// up on the call, except after a failure of its own.
+func (h *hooks) owed(ctx context.Context, set ari.Settings, rec callcare.CallRecord, now time.Time) error {
+	task, ok := set.Inbound.Rules.TaskFor(rec, callcare.ReasonMissed, rec.Needs, now)
+	if !ok {
+		return nil // anonymous: nobody to call back
+	}
+	open, err := h.db.Callbacks(ctx, callcare.CallbackFilter{Status: callcare.CallbackOpen, Number: task.Number})
+	if err != nil {
+		return fmt.Errorf("look for the caller's open callback: %w", err)
+	}
+	if len(open) > 0 {
+		return nil
 	}
 	if _, _, err := h.db.MissedCall(ctx, task); err != nil {
 		return fmt.Errorf("record the callback task: %w", err)

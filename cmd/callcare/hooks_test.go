@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +108,8 @@ func pbxsimServer(t *testing.T) *pbxsim.Server {
 // how each call it rang ended, over the real FastAGI wire. A call nobody
 // answered becomes a missed call with a callback task (it heard the
 // promise); an answered one records nothing; one the service handed there
-// itself keeps the record and task the service made, counted once.
+// itself keeps its record, counted once, and gets a task only if it has
+// none (a failure of the service's own made no task).
 func TestMissedFromTheFallback(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -122,9 +124,19 @@ func TestMissedFromTheFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Handed over by the service: one with the task it made, one without.
 	handed := callcare.CallRecord{ID: "1795478400.31", CallerID: "48600100300", Dialed: "111", StartedAt: clk.Now(),
-		EndedAt: clk.Now(), Outcome: callcare.OutcomeFallback}
-	if err := db.SaveCall(ctx, handed); err != nil {
+		EndedAt: clk.Now(), Outcome: callcare.OutcomeFallback, Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}}
+	failed := handed
+	failed.ID, failed.CallerID = "1795478401.33", "48600100400"
+	for _, r := range []callcare.CallRecord{handed, failed} {
+		if err := db.SaveCall(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := db.MissedCall(ctx, callcare.CallbackTask{Number: "48600100300", Dialed: "111", CallID: handed.ID,
+		Target: handed.Target, Reason: callcare.ReasonMissed, FirstAt: clk.Now(), LastAt: clk.Now(), Tries: 1,
+		Due: clk.Now().Add(time.Hour), Status: callcare.CallbackOpen}); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -143,6 +155,7 @@ func TestMissedFromTheFallback(t *testing.T) {
 		{"1795478396.23", "48600100200", "NOANSWER"}, // nobody, not even the secretariat
 		{"1795478398.27", "48600100201", "ANSWER"},   // a clerk answered in the fallback
 		{handed.ID, string(handed.CallerID), "NOANSWER"},
+		{failed.ID, string(failed.CallerID), "NOANSWER"},
 	} {
 		conn, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
@@ -168,14 +181,22 @@ func TestMissedFromTheFallback(t *testing.T) {
 	for _, r := range calls {
 		got = append(got, r.ID+"/"+string(r.Outcome))
 	}
-	if strings.Join(got, " ") != "agi-1795478396.23/missed 1795478400.31/fallback" && strings.Join(got, " ") != "1795478400.31/fallback agi-1795478396.23/missed" {
-		t.Errorf("calls %v, want the unanswered one missed beside the service's own", got)
+	slices.Sort(got)
+	if want := "1795478400.31/fallback 1795478401.33/fallback agi-1795478396.23/missed"; strings.Join(got, " ") != want {
+		t.Errorf("calls %v, want %s: the unanswered one missed beside the service's own", got, want)
 	}
 	tasks, err := db.Callbacks(ctx, callcare.CallbackFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tasks) != 1 || tasks[0].Number != "48600100200" || tasks[0].Target.ID != "anowak" {
-		t.Errorf("tasks %+v, want one for the unanswered caller, to anowak", tasks)
+	owed := map[callcare.Number]int{}
+	for _, tk := range tasks {
+		owed[tk.Number] = tk.Tries
+		if tk.Target.ID != "anowak" {
+			t.Errorf("task %+v, want it for anowak", tk)
+		}
+	}
+	if len(tasks) != 3 || owed["48600100200"] != 1 || owed["48600100300"] != 1 || owed["48600100400"] != 1 {
+		t.Errorf("tasks by number and tries %v, want one try each for 48600100200, 48600100300 (the service's own) and 48600100400", owed)
 	}
 }
