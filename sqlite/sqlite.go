@@ -252,15 +252,24 @@ func (db *DB) readPrepared(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 func (db *DB) preparedOn(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
-	db.stmtMu.Lock()
-	defer db.stmtMu.Unlock()
 	k := stmtKey{pool, query}
-	if s := db.stmts[k]; s != nil {
+	db.stmtMu.Lock()
+	s := db.stmts[k]
+	db.stmtMu.Unlock()
+	if s != nil {
 		return s, nil
 	}
+	// Prepared without the lock: on the write pool it waits for a write
+	// under way, and nobody else's statements should wait with it.
 	s, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if had := db.stmts[k]; had != nil {
+		s.Close() // prepared twice at once: the first one stays
+		return had, nil
 	}
 	if db.stmts == nil {
 		db.stmts = map[stmtKey]*sql.Stmt{}
