@@ -81,15 +81,9 @@ func TestOverload_SlowAsteriskSendsCallsToTheFallback(t *testing.T) {
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
 	e.advance(t, 10*time.Second)
-	ended(t, call)
-	if _, err := e.db.Call(context.Background(), call.ChannelID()); callcare.ErrorCode(err) != callcare.ENOTFOUND {
-		t.Errorf("the call went to the fallback, yet is recorded: %v", err)
-	}
+	wentToFallback(t, e, call, "latency")
 	if st := e.svc.Stats(); st.ToFallback != 1 || st.Latency <= 0 {
 		t.Errorf("stats %+v; want one call to the fallback, a latency", st)
-	}
-	if !strings.Contains(e.logs.String(), "why=latency") {
-		t.Errorf("the log does not say why:\n%s", e.logs)
 	}
 	e.settled(t)
 }
@@ -113,13 +107,7 @@ func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
 	e.pbx.SetEventDelay(2 * time.Second)
 	late := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
 	e.advance(t, 30*time.Second)
-	ended(t, late)
-	if _, err := e.db.Call(context.Background(), late.ChannelID()); callcare.ErrorCode(err) != callcare.ENOTFOUND {
-		t.Errorf("the call went to the fallback, yet is recorded: %v", err)
-	}
-	if !strings.Contains(e.logs.String(), "why=late events") {
-		t.Errorf("the log does not say why:\n%s", e.logs)
-	}
+	wentToFallback(t, e, late, "late events")
 	// On time again: after a few calls the average is under the bound.
 	e.pbx.SetEventDelay(0)
 	var served *pbxsim.Call
@@ -141,4 +129,17 @@ func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
 		t.Errorf("stats %+v; want a call to the fallback, events on time now", st)
 	}
 	e.settled(t)
+}
+
+// wentToFallback checks that call was handed to the dialplan's fallback,
+// which the simulator then ended, for why: unrecorded, and said in the log.
+func wentToFallback(t *testing.T, e *env, call *pbxsim.Call, why string) {
+	t.Helper()
+	ended(t, call)
+	if _, err := e.db.Call(context.Background(), call.ChannelID()); callcare.ErrorCode(err) != callcare.ENOTFOUND {
+		t.Errorf("the call went to the fallback, yet is recorded: %v", err)
+	}
+	if !strings.Contains(e.logs.String(), "why="+why) {
+		t.Errorf("the log does not say why (%s):\n%s", why, e.logs)
+	}
 }
