@@ -1,17 +1,16 @@
 package ari_test
 
 import (
-	"bufio"
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/internal/promtest"
 	"github.com/callcare/callcare/metrics"
 	"github.com/callcare/callcare/pbxsim"
 )
@@ -37,26 +36,7 @@ func metered(t *testing.T) (*env, *metrics.Metrics) {
 // labels as written, e.g. `callcare_calls_total{outcome="answered"}`.
 func scrape(t *testing.T, m *metrics.Metrics) map[string]float64 {
 	t.Helper()
-	w := httptest.NewRecorder()
-	m.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	if w.Code != http.StatusOK {
-		t.Fatalf("/metrics: %d %s", w.Code, w.Body)
-	}
-	got := map[string]float64{}
-	sc := bufio.NewScanner(w.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("/metrics: %q: %v", line, err)
-		}
-		got[line[:i]] = v
-	}
-	return got
+	return promtest.Scrape(t, m.Handler())
 }
 
 // sum adds the samples of a metric whose labels contain all of with.

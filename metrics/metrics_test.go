@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/clock"
+	"github.com/callcare/callcare/internal/promtest"
 	"github.com/callcare/callcare/policy"
 	"github.com/callcare/callcare/sqlite"
 )
@@ -39,26 +39,7 @@ func newTest(t *testing.T, o Options) (*Metrics, *clock.Fake) {
 
 func scrape(t *testing.T, m *Metrics) map[string]float64 {
 	t.Helper()
-	w := httptest.NewRecorder()
-	m.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	if w.Code != http.StatusOK {
-		t.Fatalf("/metrics: %d %s", w.Code, w.Body)
-	}
-	got := map[string]float64{}
-	sc := bufio.NewScanner(w.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("%q: %v", line, err)
-		}
-		got[line[:i]] = v
-	}
-	return got
+	return promtest.Scrape(t, m.Handler())
 }
 
 func want(t *testing.T, got map[string]float64, samples map[string]float64) {
