@@ -330,18 +330,7 @@ func TestInbound(t *testing.T) {
 			if got := brief(acts); got != tc.start {
 				t.Fatalf("start: actions %q, want %q", got, tc.start)
 			}
-			for i, s := range tc.steps {
-				acts := call.Step(s.ev, at(s.at))
-				if got := brief(acts); got != s.want {
-					t.Fatalf("step %d (%T at %s): actions %q, want %q", i, s.ev, s.at, got, s.want)
-				}
-				switch {
-				case s.deadline < 0 && !call.Deadline().IsZero():
-					t.Fatalf("step %d: deadline %s, want none", i, call.Deadline().Sub(t0))
-				case s.deadline > 0 && !call.Deadline().Equal(at(s.deadline)):
-					t.Fatalf("step %d: deadline %s, want %s", i, call.Deadline().Sub(t0), s.deadline)
-				}
-			}
+			stepThrough(t, call, tc.steps, brief, nil)
 			rec := call.Record()
 			if tc.outcome != "" && rec.Outcome != tc.outcome {
 				t.Errorf("outcome %q, want %q", rec.Outcome, tc.outcome)

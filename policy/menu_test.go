@@ -100,34 +100,6 @@ func mbrief(acts []policy.Action) string {
 	return strings.Join(out, " ")
 }
 
-// machine is any of the policy's machines.
-type machine interface {
-	Step(policy.Event, time.Time) []policy.Action
-	Deadline() time.Time
-	Done() bool
-}
-
-// runSteps feeds steps to m, checking each answer and deadline; it returns
-// every action.
-func runSteps(t *testing.T, m machine, steps []step) []policy.Action {
-	t.Helper()
-	var all []policy.Action
-	for i, s := range steps {
-		acts := m.Step(s.ev, at(s.at))
-		all = append(all, acts...)
-		if got := mbrief(acts); got != s.want {
-			t.Fatalf("step %d (%T at %s): actions %q, want %q", i, s.ev, s.at, got, s.want)
-		}
-		switch {
-		case s.deadline < 0 && !m.Deadline().IsZero():
-			t.Fatalf("step %d: deadline %s, want none", i, m.Deadline().Sub(t0))
-		case s.deadline > 0 && !m.Deadline().Equal(at(s.deadline)):
-			t.Fatalf("step %d: deadline %s, want %s", i, m.Deadline().Sub(t0), s.deadline)
-		}
-	}
-	return all
-}
-
 func key(at time.Duration, d string) step { return step{at: at, ev: policy.KeyPressed{Digit: d}} }
 
 func TestMenu(t *testing.T) {

@@ -37,20 +37,7 @@ func (tc table) run(t *testing.T) {
 			t.Fatalf("start: actions %q, want %q", got, tc.start)
 		}
 		checkBound(t, call, t0, "start")
-		for i, s := range tc.steps {
-			acts := call.Step(s.ev, at(s.at))
-			all = append(all, acts...)
-			if got := brief(acts); got != s.want {
-				t.Fatalf("step %d (%T at %s): actions %q, want %q", i, s.ev, s.at, got, s.want)
-			}
-			switch {
-			case s.deadline < 0 && !call.Deadline().IsZero():
-				t.Fatalf("step %d: deadline %s, want none", i, call.Deadline().Sub(t0))
-			case s.deadline > 0 && !call.Deadline().Equal(at(s.deadline)):
-				t.Fatalf("step %d: deadline %s, want %s", i, call.Deadline().Sub(t0), s.deadline)
-			}
-			checkBound(t, call, at(s.at), i)
-		}
+		all = append(all, stepThrough(t, call, tc.steps, brief, func(i int, s step) { checkBound(t, call, at(s.at), i) })...)
 		if tc.check != nil {
 			tc.check(t, call.Record(), all)
 		}
