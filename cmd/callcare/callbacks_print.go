@@ -183,11 +183,7 @@ func (v *view) printTask(t callcare.CallbackTask, attempts []callcare.CallbackAt
 	tw = tabwriter.NewWriter(v.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tCLERK\tSTARTED\tENDED\tRESULT\tCHANNEL")
 	for _, a := range attempts {
-		res := string(a.Result)
-		if a.Result == callcare.AttemptPending {
-			res = "under way"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", a.Seq, orDash(string(a.Clerk)), v.second(a.StartedAt), v.second(a.EndedAt), res, orDash(a.Channel))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", a.Seq, orDash(string(a.Clerk)), v.second(a.StartedAt), v.second(a.EndedAt), attemptResult(a.Result), orDash(a.Channel))
 	}
 	tw.Flush()
 }
@@ -234,4 +230,12 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// attemptResult is how an attempt ended, or that it is under way.
+func attemptResult(r callcare.AttemptResult) string {
+	if r == callcare.AttemptPending {
+		return "under way"
+	}
+	return string(r)
 }

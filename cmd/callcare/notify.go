@@ -292,11 +292,7 @@ func (v *view) printNotice(t callcare.CallbackTask, atts []callcare.CallbackAtte
 	tw = tabwriter.NewWriter(v.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tSTARTED\tENDED\tRESULT")
 	for _, a := range atts {
-		res := string(a.Result)
-		if a.Result == callcare.AttemptPending {
-			res = "under way"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", a.Seq, v.second(a.StartedAt), v.second(a.EndedAt), res)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", a.Seq, v.second(a.StartedAt), v.second(a.EndedAt), attemptResult(a.Result))
 	}
 	tw.Flush()
 }
