@@ -201,6 +201,20 @@ func TestExtensionsConf(t *testing.T) {
 			t.Errorf("[callcare-fallback] lacks %s", want)
 		}
 	}
+	// Its hook reports what nobody answered; an answered call does not
+	// reach it (a FastAGI session per answered call is what made the
+	// fallback half again as dear as a plain Dial on a loaded PBX).
+	var hook []string
+	for _, l := range ctx["callcare-fallback"] {
+		if strings.HasPrefix(l, "exten => h,") || (len(hook) > 0 && strings.HasPrefix(l, "same => ")) {
+			hook = append(hook, l)
+		} else if len(hook) > 0 {
+			break
+		}
+	}
+	if len(hook) != 3 || !strings.Contains(hook[0], `"${DIALSTATUS}" = "ANSWER"]?done`) || !strings.Contains(hook[1], "/missed,${CALLCARE_DIALED},${DIALSTATUS})") {
+		t.Errorf("[callcare-fallback] h =\n%s\nwant the missed hook, skipped when answered", strings.Join(hook, "\n"))
+	}
 }
 
 func TestAriConf(t *testing.T) {

@@ -468,9 +468,11 @@ exten => secretariat,1,Dial(${CALLCARE_SECRETARIAT},120)
  same => n,Playback(%s)
  same => n,Hangup()
 
-; Answered (DIALSTATUS ANSWER) records nothing; CANCEL, the caller gave up,
-; is an abandoned call; anything else a missed one.
-exten => h,1,GotoIf($["${CALLCARE_DIALED}" = "" | "${DIALSTATUS}" = ""]?done)
+; An answered call (DIALSTATUS ANSWER) owes nothing, so the hook is not
+; even asked: a FastAGI session is the fallback's dearest step on a busy
+; PBX. CANCEL, the caller gave up, is an abandoned call; anything else a
+; missed one.
+exten => h,1,GotoIf($["${CALLCARE_DIALED}" = "" | "${DIALSTATUS}" = "" | "${DIALSTATUS}" = "ANSWER"]?done)
  same => n,AGI(%s,${CALLCARE_DIALED},${DIALSTATUS})
  same => n(done),NoOp()
 `, p.Prompts.NobodyAvailable, p.Prompts.Goodbye, r.agiURL("missed"))
