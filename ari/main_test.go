@@ -201,7 +201,7 @@ func (e *env) start(t testing.TB, set ari.Settings, stores ari.Stores) {
 		RequestTimeout: 2 * time.Second, Clock: e.clk, Logger: slog.New(e.logs),
 		// A machine busy with other tests is no saturated Asterisk: the
 		// latency bound is the overload tests' alone.
-		MaxLatency: -1,
+		MaxLatency: -1, MaxHostCPU: -1,
 	}
 	if e.options != nil {
 		e.options(&opts)

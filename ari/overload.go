@@ -1,6 +1,7 @@
 package ari
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,7 +14,9 @@ import (
 // requests slowly or sends its events late (their recent average above
 // Options.MaxLatency: the PBX, or the service, is saturated; Asterisk's
 // queue of the application's events backs up before its answers slow
-// down), a new citizen's call is handed at once to
+// down), or the machine's processors are busier than Options.MaxHostCPU
+// (beside Asterisk, the first sign: hostcpu.go), a new citizen's call is
+// handed at once to
 // the dialplan's fallback, which rings a person with a plain Dial(), as
 // when the service is down. It is never failed, never left in the
 // application, and never recorded here: whoever answers it in the fallback
@@ -45,8 +48,10 @@ const lagWindow = 10 * time.Minute
 type overload struct {
 	maxCalls   int           // <= 0: no bound
 	maxLatency time.Duration // <= 0: no bound
-	shed       atomic.Int64  // calls handed to the fallback for want of capacity
-	lag        lagMeter      // how late new calls' StasisStart came, on average
+	maxCPU     float64       // the machine's busy share; <= 0: no bound
+	cpu        cpuMeter
+	shed       atomic.Int64 // calls handed to the fallback for want of capacity
+	lag        lagMeter     // how late new calls' StasisStart came, on average
 
 	mu       sync.Mutex
 	on       bool      // calls are being shed
@@ -89,6 +94,15 @@ func (s *Service) full() string {
 	}
 	if o.maxLatency > 0 && o.lag.get() > o.maxLatency {
 		return "late events"
+	}
+	if o.maxCPU > 0 {
+		busy, known, err := o.cpu.get(s.clock.Now())
+		if err != nil {
+			s.log.Warn("cannot see the machine's CPU use; asterisk.max_host_cpu has no effect", "err", err)
+		}
+		if known && busy > o.maxCPU {
+			return "cpu"
+		}
 	}
 	return ""
 }
@@ -163,9 +177,10 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	o.lastShed = now
 	if !o.on || now.Sub(o.since) >= time.Second {
 		// Said at once, then at most once a second while it lasts.
+		busy, _, _ := o.cpu.get(now)
 		s.log.Warn("overloaded: new calls go to the dialplan's fallback", "why", why, "calls", s.Stats().ActiveCalls,
 			"latency", s.client.latency.get().Round(time.Millisecond), "events_late", o.lag.get().Round(time.Millisecond),
-			"to_fallback", o.unsaid)
+			"host_cpu", fmt.Sprintf("%.0f%%", busy*100), "to_fallback", o.unsaid)
 		o.on, o.since, o.unsaid = true, now, 0
 	}
 	exten := ""

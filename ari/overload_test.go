@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,6 +128,51 @@ func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
 	}
 	if st := e.svc.Stats(); st.ToFallback < 1 || st.EventsLate >= 400*time.Millisecond {
 		t.Errorf("stats %+v; want a call to the fallback, events on time now", st)
+	}
+	e.settled(t)
+}
+
+// TestOverload_BusyMachineSendsCallsToTheFallback: the machine's
+// processors busier than the bound (Asterisk beside the service is short
+// of CPU, though it answers quickly) send new calls to the fallback; once
+// they are not, calls are the service's again. The counters are looked at
+// once a second on the service's clock.
+func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var mu sync.Mutex
+	var busy, total uint64 = 0, 1000
+	share := 0.95 // of each second's ticks, busy
+	e.options = func(o *ari.Options) {
+		o.MaxHostCPU = 0.85
+		o.HostCPU = func() (uint64, uint64, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			busy, total = busy+uint64(share*100), total+100
+			return busy, total, nil
+		}
+	}
+	setShare := func(v float64) { mu.Lock(); share = v; mu.Unlock() }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
+	// The first look has nothing to compare with: the call is served.
+	first := e.call(t, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true})
+	e.advance(t, 20*time.Second)
+	if rec := e.record(t, first); rec.AnsweredBy != "anowak" {
+		t.Fatalf("first call: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	busyCall := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
+	e.advance(t, 20*time.Second)
+	wentToFallback(t, e, busyCall, "cpu")
+	setShare(0.40)
+	e.advance(t, 2*time.Second)
+	again := e.call(t, pbxsim.Caller{Number: "48600100300", Exten: "101", Ringing: true})
+	e.advance(t, 20*time.Second)
+	if rec := e.record(t, again); rec.AnsweredBy != "anowak" {
+		t.Errorf("the machine idle again: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	if st := e.svc.Stats(); st.ToFallback != 1 {
+		t.Errorf("%d calls to the fallback; want 1", st.ToFallback)
 	}
 	e.settled(t)
 }

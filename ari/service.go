@@ -78,6 +78,12 @@ type Options struct {
 	// DefaultMaxLatency; negative: no bound.
 	MaxCalls   int
 	MaxLatency time.Duration
+	// MaxHostCPU is the busy share (0-1) of the machine's processors past
+	// which new calls go to the fallback too (hostcpu.go). Default
+	// DefaultMaxHostCPU; negative: no bound. HostCPU reads the machine's
+	// CPU counters (nil: Linux's /proc/stat).
+	MaxHostCPU float64
+	HostCPU    func() (busy, total uint64, err error)
 	Clock      clock.Clock
 	Logger     *slog.Logger
 	// Observe, if set, is told of every step of every call and session, on
@@ -222,6 +228,12 @@ func New(opts Options, s Settings, store Stores) *Service {
 	if opts.MaxLatency == 0 {
 		opts.MaxLatency = DefaultMaxLatency
 	}
+	if opts.MaxHostCPU == 0 {
+		opts.MaxHostCPU = DefaultMaxHostCPU
+	}
+	if opts.HostCPU == nil {
+		opts.HostCPU = procStat
+	}
 	svc := &Service{
 		client:  newClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout, opts.MaxConnections),
 		store:   store,
@@ -244,7 +256,8 @@ func New(opts Options, s Settings, store Stores) *Service {
 		pendingLocal: map[string]*pendingHalf{},
 		localFlows:   map[string]*flow{},
 
-		overload: overload{maxCalls: opts.MaxCalls, maxLatency: opts.MaxLatency},
+		overload: overload{maxCalls: opts.MaxCalls, maxLatency: opts.MaxLatency, maxCPU: opts.MaxHostCPU,
+			cpu: cpuMeter{read: opts.HostCPU}},
 	}
 	svc.client.log = opts.Logger
 	svc.saver = newSaver(svc)

@@ -199,6 +199,10 @@ type Asterisk struct {
 	// the service. 0 for no bound.
 	MaxCalls   int
 	MaxLatency time.Duration
+	// MaxHostCPU is the busy share (0-1) of the machine's processors past
+	// which new calls go to the fallback too: beside Asterisk, a PBX short
+	// of CPU drops SIP packets before its ARI side shows it. 0 for no bound.
+	MaxHostCPU float64
 	// AGIListen is where the service takes the dialplan's FastAGI hooks
 	// (agi://ADDR/...).
 	AGIListen string
@@ -212,6 +216,7 @@ const (
 	DefaultMaxConnections = 20
 	DefaultMaxCalls       = 500
 	DefaultMaxLatency     = 300 * time.Millisecond
+	DefaultMaxHostCPU     = 85 // per cent
 	DefaultAGIListen      = "127.0.0.1:4573"
 	DefaultTimeZone       = "Europe/Warsaw"
 	DefaultLanguage       = "pl"

@@ -489,3 +489,28 @@ func TestParse_Language(t *testing.T) {
 	}
 	wantProblem(t, "language: de\n"+base, "language", 1, "pl or en")
 }
+
+// asterisk.max_host_cpu is a share of the processors' time in per cent;
+// 0 lifts the bound.
+func TestParse_MaxHostCPU(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want float64
+		bad  bool
+	}{
+		{"", 0.85, false},
+		{"  max_host_cpu: 90\n", 0.90, false},
+		{"  max_host_cpu: 0\n", 0, false},
+		{"  max_host_cpu: 101\n", 0, true},
+		{"  max_host_cpu: -5\n", 0, true},
+	} {
+		c, err := config.Parse("callcare.yaml", []byte(edit(t, "  user: callcare\n", "  user: callcare\n"+tc.yaml)), noEnv)
+		if (err != nil) != tc.bad {
+			t.Errorf("%q: %v", tc.yaml, err)
+			continue
+		}
+		if err == nil && c.Asterisk.MaxHostCPU != tc.want {
+			t.Errorf("%q: %v, want %v", tc.yaml, c.Asterisk.MaxHostCPU, tc.want)
+		}
+	}
+}

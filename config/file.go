@@ -61,6 +61,7 @@ type FileAsterisk struct {
 	MaxConnections int      `yaml:"max_connections"`
 	MaxCalls       int      `yaml:"max_calls"`
 	MaxLatency     Duration `yaml:"max_latency"`
+	MaxHostCPU     int      `yaml:"max_host_cpu" jsonschema:"minimum=0,maximum=100"`
 	AGIListen      string   `yaml:"agi_listen"`
 }
 
@@ -243,6 +244,7 @@ func DefaultFile() File {
 			MaxConnections: DefaultMaxConnections,
 			MaxCalls:       DefaultMaxCalls,
 			MaxLatency:     Duration(DefaultMaxLatency),
+			MaxHostCPU:     DefaultMaxHostCPU,
 			AGIListen:      DefaultAGIListen,
 		},
 		TimeZone: DefaultTimeZone,

@@ -192,6 +192,12 @@ func (p *parser) buildAsterisk(f *File, c *Config) {
 		}
 		a.MaxLatency = time.Duration(ra.MaxLatency)
 	}
+	if path := "asterisk.max_host_cpu"; p.usable(path) {
+		if ra.MaxHostCPU < 0 || ra.MaxHostCPU > 100 {
+			p.add(path, p.lineOf(path), "must be a share of the processors' time in per cent, 1 to 100, or 0 (no bound), not %d", ra.MaxHostCPU)
+		}
+		a.MaxHostCPU = float64(ra.MaxHostCPU) / 100
+	}
 	if path := "asterisk.agi_listen"; p.usable(path) {
 		if _, port, err := net.SplitHostPort(ra.AGIListen); err != nil || port == "" {
 			p.add(path, p.lineOf(path), "must be host:port such as %s, not %q", DefaultAGIListen, ra.AGIListen)

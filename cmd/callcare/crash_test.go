@@ -66,7 +66,7 @@ func newCrashEnv(t *testing.T) *crashEnv {
 	} {
 		cfg = strings.Replace(cfg, old, new, 1)
 	}
-	cfg = alwaysOpen(cfg)
+	cfg = onSimulator(alwaysOpen(cfg))
 	cfg = setCallbackKey(cfg, "scheduler_tick", "20ms")
 	cfg = setCallbackKey(cfg, "key_timeout", "3s")
 	os.WriteFile(e.cfg, []byte(cfg), 0o600)

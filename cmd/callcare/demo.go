@@ -94,6 +94,7 @@ func demo(ctx context.Context, speed float64, keep string, stdout io.Writer) err
 	opts := ariOptions(c, slog.New(slog.DiscardHandler))
 	opts.URL, opts.WebsocketURL, opts.User, opts.Password = pbx.URL(), pbx.WebsocketURL(), "callcare", "callcare"
 	opts.Clock, opts.Observe = clk, tl.step
+	opts.MaxHostCPU = -1 // the simulator is no PBX short of CPU
 	svc := ari.New(opts, settings(c), stores(db))
 	svcCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})

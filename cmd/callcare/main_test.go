@@ -108,7 +108,7 @@ func TestServe(t *testing.T) {
 	cfg = strings.Replace(cfg, "ws://127.0.0.1:8088/ari/events", pbx.WebsocketURL(), 1)
 	cfg = strings.Replace(cfg, "/var/lib/callcare/callcare.db", filepath.Join(dir, "callcare.db"), 1)
 	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
-	cfg = alwaysOpen(cfg)
+	cfg = onSimulator(alwaysOpen(cfg))
 	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: 127.0.0.1:0", 1)
 	cfg = strings.Replace(cfg, "listen: 127.0.0.1:9464", "listen: 127.0.0.1:0", 1)
 	path := filepath.Join(dir, "callcare.yaml")
@@ -205,6 +205,12 @@ func waitApp(t *testing.T, pbx *pbxsim.Server, held bool, logs func() string) {
 
 // alwaysOpen makes the example's office answer at any hour, with nobody
 // away, so a test of the call path does not depend on when it runs.
+// onSimulator lifts the bound on the machine's CPU: a test machine busy
+// with other tests is no PBX short of CPU.
+func onSimulator(cfg string) string {
+	return strings.Replace(cfg, "max_host_cpu: 85", "max_host_cpu: 0", 1)
+}
+
 func alwaysOpen(cfg string) string {
 	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
 		cfg = regexp.MustCompile(`(?m)^  `+day+`: .*$`).ReplaceAllString(cfg, "  "+day+`: "00:00-24:00"`)

@@ -49,7 +49,7 @@ func startServe(t *testing.T) *serveEnv {
 	cfg = strings.Replace(cfg, "ring_cycle: 5s", "ring_cycle: 100ms", 1)
 	cfg = strings.Replace(cfg, "agi_listen: 127.0.0.1:4573", "agi_listen: "+agiAddr, 1)
 	cfg = strings.Replace(cfg, "listen: 127.0.0.1:9464", "listen: 127.0.0.1:0", 1)
-	e.cfg = alwaysOpen(cfg)
+	e.cfg = onSimulator(alwaysOpen(cfg))
 	e.write(t, e.cfg)
 	t.Setenv("CALLCARE_ARI_PASSWORD", "s3cret")
 	ctx, cancel := context.WithCancel(context.Background())

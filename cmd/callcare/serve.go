@@ -129,7 +129,8 @@ func ariOptions(c *config.Config, log *slog.Logger) ari.Options {
 		URL: c.Asterisk.ARIURL, WebsocketURL: c.Asterisk.WebsocketURL,
 		User: c.Asterisk.User, Password: c.Asterisk.Password, App: c.Asterisk.App,
 		RequestTimeout: c.Asterisk.RequestTimeout, MaxConnections: c.Asterisk.MaxConnections,
-		MaxCalls: noBound(c.Asterisk.MaxCalls), MaxLatency: noBound(c.Asterisk.MaxLatency), Logger: log,
+		MaxCalls: noBound(c.Asterisk.MaxCalls), MaxLatency: noBound(c.Asterisk.MaxLatency),
+		MaxHostCPU: noBound(c.Asterisk.MaxHostCPU), Logger: log,
 	}
 }
 
@@ -188,7 +189,7 @@ func stores(db *sqlite.DB) ari.Stores {
 
 // noBound turns the configuration's 0 (no bound) into ari's -1 (its 0 is
 // its default).
-func noBound[T int | time.Duration](v T) T {
+func noBound[T int | float64 | time.Duration](v T) T {
 	if v == 0 {
 		return -1
 	}
