@@ -22,6 +22,12 @@ const DefaultMaxHostCPU = 0.85
 // shed within a second of saturation, seldom enough to cost nothing.
 const cpuEvery = 500 * time.Millisecond
 
+// cpuHysteresis: once calls go to the fallback, the machine must be this
+// much under the bound before they are the service's again. Measured, the
+// fallback's own calls kept a shared machine at 85-90 %: calls let in at
+// each dip pushed it over again, in bursts the PBX dropped.
+const cpuHysteresis = 0.10
+
 // cpuMeter tells how busy the machine's processors were between its last
 // two looks, taken lazily (when a new call asks) at most every cpuEvery on
 // the service's clock.

@@ -100,11 +100,22 @@ func (s *Service) full() string {
 		if err != nil {
 			s.log.Warn("cannot see the machine's CPU use; asterisk.max_host_cpu has no effect", "err", err)
 		}
-		if known && busy > o.maxCPU {
+		bound := o.maxCPU
+		if o.shedding() {
+			bound -= cpuHysteresis
+		}
+		if known && busy > bound {
 			return "cpu"
 		}
 	}
 	return ""
+}
+
+// shedding tells whether new calls are going to the fallback now.
+func (o *overload) shedding() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.on
 }
 
 // heardLate adds how late a new call's StasisStart came (Asterisk's time

@@ -135,8 +135,8 @@ func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
 // TestOverload_BusyMachineSendsCallsToTheFallback: the machine's
 // processors busier than the bound (Asterisk beside the service is short
 // of CPU, though it answers quickly) send new calls to the fallback; once
-// they are not, calls are the service's again. The counters are looked at
-// once a second on the service's clock.
+// they are well under it, calls are the service's again. The counters are
+// looked at every half second on the service's clock.
 func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -164,6 +164,12 @@ func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 	busyCall := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
 	e.advance(t, 20*time.Second)
 	wentToFallback(t, e, busyCall, "cpu")
+	// Under the bound, but not by enough to take calls again.
+	setShare(0.80)
+	e.advance(t, 2*time.Second)
+	dip := e.call(t, pbxsim.Caller{Number: "48600100250", Exten: "101", Ringing: true})
+	e.advance(t, 20*time.Second)
+	wentToFallback(t, e, dip, "cpu")
 	setShare(0.40)
 	e.advance(t, 2*time.Second)
 	again := e.call(t, pbxsim.Caller{Number: "48600100300", Exten: "101", Ringing: true})
@@ -171,8 +177,8 @@ func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 	if rec := e.record(t, again); rec.AnsweredBy != "anowak" {
 		t.Errorf("the machine idle again: %s by %q", rec.Outcome, rec.AnsweredBy)
 	}
-	if st := e.svc.Stats(); st.ToFallback != 1 {
-		t.Errorf("%d calls to the fallback; want 1", st.ToFallback)
+	if st := e.svc.Stats(); st.ToFallback != 2 {
+		t.Errorf("%d calls to the fallback; want 2", st.ToFallback)
 	}
 	e.settled(t)
 }
