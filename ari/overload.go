@@ -188,10 +188,12 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	o.lastShed = now
 	if !o.on || now.Sub(o.since) >= time.Second {
 		// Said at once, then at most once a second while it lasts.
-		busy, _, _ := o.cpu.get(now)
-		s.log.Warn("overloaded: new calls go to the dialplan's fallback", "why", why, "calls", s.Stats().ActiveCalls,
-			"latency", s.client.latency.get().Round(time.Millisecond), "events_late", o.lag.get().Round(time.Millisecond),
-			"host_cpu", fmt.Sprintf("%.0f%%", busy*100), "to_fallback", o.unsaid)
+		args := []any{"why", why, "calls", s.Stats().ActiveCalls, "latency", s.client.latency.get().Round(time.Millisecond),
+			"events_late", o.lag.get().Round(time.Millisecond)}
+		if busy, known, _ := o.cpu.get(now); known && o.maxCPU > 0 {
+			args = append(args, "host_cpu", fmt.Sprintf("%.0f%%", busy*100))
+		}
+		s.log.Warn("overloaded: new calls go to the dialplan's fallback", append(args, "to_fallback", o.unsaid)...)
 		o.on, o.since, o.unsaid = true, now, 0
 	}
 	exten := ""
