@@ -131,42 +131,62 @@ type Step struct {
 	Forward Forwarding
 }
 
+// Walk follows the overflow chain from t: visit is told each target in
+// turn and returns whom it overflows to ("" ends the chain); visited tells
+// whether a target was told already. A target told twice is a loop, and an
+// overflow naming nobody an error: the chain's rules, kept in one place for
+// Chain and for routing with absences (policy.RouteCall).
+func (d *Directory) Walk(t Target, visit func(t Target, visited func(Target) bool) (next string, err error)) error {
+	seen := map[Target]bool{}
+	visited := func(x Target) bool { return seen[x] }
+	path := []string{t.ID}
+	for {
+		if seen[t] {
+			return fmt.Errorf("overflow chain loops: %s", strings.Join(path, " -> "))
+		}
+		seen[t] = true
+		next, err := visit(t, visited)
+		if err != nil || next == "" {
+			return err
+		}
+		nt, ok := d.TargetOf(next)
+		if !ok {
+			return fmt.Errorf("overflow of %s names %q, which is neither a clerk nor a department", t.ID, next)
+		}
+		path = append(path, next)
+		t = nt
+	}
+}
+
 // Chain expands a target into the steps a call rings through: the target
 // itself, then its overflow, then that one's overflow, and so on. A clerk is
 // rung at most once a call. It fails on a reference to nobody or on a loop,
 // which config validation reports to the admin before a call can meet it.
 func (d *Directory) Chain(t Target) ([]Step, error) {
 	var steps []Step
-	seen := map[Target]bool{}
 	rung := map[ClerkID]bool{}
-	path := []string{t.ID}
-	for {
-		if seen[t] {
-			return steps, fmt.Errorf("overflow chain loops: %s", strings.Join(path, " -> "))
-		}
-		seen[t] = true
-		var next string
+	err := d.Walk(t, func(t Target, _ func(Target) bool) (string, error) {
 		switch t.Kind {
 		case TargetClerk:
 			c, ok := d.Clerk(ClerkID(t.ID))
 			if !ok {
-				return steps, fmt.Errorf("overflow chain names unknown clerk %q", t.ID)
+				return "", fmt.Errorf("overflow chain names unknown clerk %q", t.ID)
 			}
 			if !rung[c.ID] {
 				rung[c.ID] = true
 				steps = append(steps, Step{Clerks: []Clerk{c}, Via: t})
 			}
-			next = c.Overflow
+			return c.Overflow, nil
 		case TargetDepartment:
 			dep, ok := d.Department(t.ID)
 			if !ok {
-				return steps, fmt.Errorf("overflow chain names unknown department %q", t.ID)
+				return "", fmt.Errorf("overflow chain names unknown department %q", t.ID)
 			}
 			var group []Clerk
 			for _, id := range dep.Members {
 				c, ok := d.Clerk(id)
 				if !ok {
-					return steps, fmt.Errorf("department %s lists unknown clerk %q", dep.Number, id)
+					return "", fmt.Errorf("department %s lists unknown clerk %q", dep.Number, id)
 				}
 				if rung[c.ID] {
 					continue
@@ -181,16 +201,9 @@ func (d *Directory) Chain(t Target) ([]Step, error) {
 			if len(group) > 0 {
 				steps = append(steps, Step{Clerks: group, Via: t})
 			}
-			next = dep.Overflow
+			return dep.Overflow, nil
 		}
-		if next == "" {
-			return steps, nil
-		}
-		nt, ok := d.TargetOf(next)
-		if !ok {
-			return steps, fmt.Errorf("overflow of %s names %q, which is neither a clerk nor a department", t.ID, next)
-		}
-		path = append(path, next)
-		t = nt
-	}
+		return "", nil
+	})
+	return steps, err
 }

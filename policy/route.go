@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/callcare/callcare"
@@ -38,21 +37,15 @@ type Route struct {
 func RouteCall(dir *callcare.Directory, book *callcare.Absences, t callcare.Target, now time.Time) (Route, error) {
 	r := Route{Target: t}
 	rung := map[callcare.ClerkID]bool{}
-	seen := map[callcare.Target]bool{}
-	path := []string{t.ID}
-	for first := true; ; first = false {
-		if seen[t] {
-			return r, fmt.Errorf("overflow chain loops: %s", strings.Join(path, " -> "))
-		}
-		seen[t] = true
-		var next string
+	err := dir.Walk(t, func(t callcare.Target, visited func(callcare.Target) bool) (string, error) {
+		first := t == r.Target // a walk tells each target once
 		switch t.Kind {
 		case callcare.TargetClerk:
 			c, ok := dir.Clerk(callcare.ClerkID(t.ID))
 			if !ok {
-				return r, fmt.Errorf("overflow chain names unknown clerk %q", t.ID)
+				return "", fmt.Errorf("overflow chain names unknown clerk %q", t.ID)
 			}
-			next = c.Overflow
+			next := c.Overflow
 			cov, away := book.Cover(dir, c.ID, now)
 			switch {
 			case !away:
@@ -65,7 +58,7 @@ func RouteCall(dir *callcare.Directory, book *callcare.Absences, t callcare.Targ
 				}
 				r.Warnings = append(r.Warnings, fmt.Sprintf("the forwards of %s lead %s (%s): the call goes on to %s's department %s",
 					c.ID, problemWords(cov.Problem), cov.PathString(), c.ID, c.Department))
-				if _, known := dir.Department(c.Department); known && !seen[dep] {
+				if _, known := dir.Department(c.Department); known && !visited(dep) {
 					next = c.Department // the department's members, then its overflow chain
 				}
 			default:
@@ -75,26 +68,18 @@ func RouteCall(dir *callcare.Directory, book *callcare.Absences, t callcare.Targ
 				}
 				r.ring(dir, book, cov.To, fwd, rung, now)
 			}
+			return next, nil
 		case callcare.TargetDepartment:
 			d, ok := dir.Department(t.ID)
 			if !ok {
-				return r, fmt.Errorf("overflow chain names unknown department %q", t.ID)
+				return "", fmt.Errorf("overflow chain names unknown department %q", t.ID)
 			}
 			r.ring(dir, book, t, callcare.Forwarding{}, rung, now)
-			next = d.Overflow
-		default:
-			return r, fmt.Errorf("target %v is neither a clerk nor a department", t)
+			return d.Overflow, nil
 		}
-		if next == "" {
-			return r, nil
-		}
-		nt, ok := dir.TargetOf(next)
-		if !ok {
-			return r, fmt.Errorf("overflow of %s names %q, which is neither a clerk nor a department", t.ID, next)
-		}
-		path = append(path, next)
-		t = nt
-	}
+		return "", fmt.Errorf("target %v is neither a clerk nor a department", t)
+	})
+	return r, err
 }
 
 func problemWords(p string) string {
