@@ -37,6 +37,15 @@ func loopingHall() *callcare.Directory {
 	return &d
 }
 
+// memberOverflowHall is townHall with department 200 overflowing to its
+// own member pwisniewska.
+func memberOverflowHall() *callcare.Directory {
+	d := *townHall
+	d.Departments = slices.Clone(d.Departments)
+	d.Departments[1].Overflow = "pwisniewska"
+	return &d
+}
+
 var warsaw = callcare.DefaultOfficeHours().Location
 
 // officeWeek is a town hall's week in Warsaw: Monday to Friday 07:30-15:30.
@@ -134,6 +143,10 @@ func TestRoute(t *testing.T) {
 				byPhone("jkowalska", clerkT("kwojcik"))},
 			target: clerkT("kwojcik"), want: "ekaminska | mzielinski",
 			forwarded: "kwojcik->300 by phone loop", warnings: 1},
+		{rule: "P4c", name: "forwards that loop, the department rung already: the chain goes on with the clerk's overflow",
+			dir:      memberOverflowHall(),
+			forwards: []callcare.Absence{byPhone("pwisniewska", clerkT("ekaminska")), byPhone("ekaminska", clerkT("pwisniewska"))},
+			target:   deptT("200"), want: "anowak | jkowalska+mzielinski", warnings: 1},
 		{rule: "P4c", name: "a substitute department rings its members who are in, in its order",
 			rules:  []callcare.Absence{away("anowak", deptT("300"), callcare.AbsenceFieldWork)},
 			target: clerkT("anowak"), want: "kwojcik | ekaminska | pwisniewska | jkowalska+mzielinski",
