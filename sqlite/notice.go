@@ -58,40 +58,7 @@ func (db *DB) AddNotice(ctx context.Context, t callcare.CallbackTask) (callcare.
 		return fail(err)
 	}
 	defer tx.Rollback()
-	var ofTask any
-	if t.OfTask != 0 {
-		ofTask = t.OfTask
-	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO callbacks (
-			number, dialed, target_kind, target_id, reason, priority, needs, call_id,
-			first_at, last_at, tries, due_at, next_attempt_at, status, created_at, updated_at,
-			kind, case_ref, place, meeting_at, of_task
-		) VALUES (
-			:number, '', :target_kind, :target_id, '', :priority, :needs, :call_id,
-			:first_at, :first_at, 1, :due_at, :next, 'open', :now, :now,
-			:kind, :case_ref, :place, :meeting_at, :of_task
-		) RETURNING id`,
-		sql.Named("number", t.Number),
-		sql.Named("target_kind", string(t.Target.Kind)),
-		sql.Named("target_id", t.Target.ID),
-		sql.Named("priority", int(t.Priority)),
-		sql.Named("needs", string(t.Needs)),
-		sql.Named("call_id", t.CallID),
-		sql.Named("first_at", formatTime(t.FirstAt)),
-		sql.Named("due_at", formatTime(t.Due)),
-		sql.Named("next", formatTime(t.NextAttemptAt)),
-		sql.Named("now", formatTime(tx.now)),
-		sql.Named("kind", string(t.Kind)),
-		sql.Named("case_ref", t.Case),
-		sql.Named("place", t.Place),
-		sql.Named("meeting_at", formatTime(t.MeetingAt)),
-		sql.Named("of_task", ofTask),
-	).Scan(&id); err != nil {
-		return fail(err)
-	}
-	stored, err := scanCallback(tx.QueryRowContext(ctx, `SELECT `+callbackColumns+` FROM callbacks WHERE id = ?`, id))
+	stored, err := insertNotice(ctx, tx, t)
 	if err != nil {
 		return fail(err)
 	}
@@ -197,32 +164,10 @@ func (db *DB) AgreeMeeting(ctx context.Context, id int64, at time.Time, by strin
 	}
 	var reminder callcare.CallbackTask
 	if !remindAt.IsZero() {
-		var rid int64
-		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO callbacks (
-				number, dialed, target_kind, target_id, reason, priority, needs, call_id,
-				first_at, last_at, tries, next_attempt_at, status, created_at, updated_at,
-				kind, meeting_at, of_task
-			) VALUES (
-				:number, '', :target_kind, :target_id, '', :priority, :needs, :call_id,
-				:now_at, :now_at, 1, :next, 'open', :stamp, :stamp,
-				'reminder', :at, :id
-			) RETURNING id`,
-			sql.Named("number", t.Number),
-			sql.Named("target_kind", string(t.Target.Kind)),
-			sql.Named("target_id", t.Target.ID),
-			sql.Named("priority", int(t.Priority)),
-			sql.Named("needs", string(t.Needs)),
-			sql.Named("call_id", t.CallID),
-			sql.Named("now_at", formatTime(now)),
-			sql.Named("next", formatTime(remindAt)),
-			sql.Named("stamp", stamp),
-			sql.Named("at", formatTime(at)),
-			sql.Named("id", id),
-		).Scan(&rid); err != nil {
-			return fail(err)
-		}
-		if reminder, err = scanCallback(tx.QueryRowContext(ctx, `SELECT `+callbackColumns+` FROM callbacks WHERE id = ?`, rid)); err != nil {
+		reminder, err = insertNotice(ctx, tx, callcare.CallbackTask{Kind: callcare.KindReminder, OfTask: id, MeetingAt: at,
+			Number: t.Number, Target: t.Target, Priority: t.Priority, Needs: t.Needs, CallID: t.CallID,
+			FirstAt: now, NextAttemptAt: remindAt})
+		if err != nil {
 			return fail(err)
 		}
 	}
@@ -230,6 +175,45 @@ func (db *DB) AgreeMeeting(ctx context.Context, id int64, at time.Time, by strin
 		return fail(err)
 	}
 	return reminder, !remindAt.IsZero(), nil
+}
+
+// insertNotice writes t, a notice or reminder, open, and reads it back as
+// stored.
+func insertNotice(ctx context.Context, tx *tx, t callcare.CallbackTask) (callcare.CallbackTask, error) {
+	var ofTask any
+	if t.OfTask != 0 {
+		ofTask = t.OfTask
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO callbacks (
+			number, dialed, target_kind, target_id, reason, priority, needs, call_id,
+			first_at, last_at, tries, due_at, next_attempt_at, status, created_at, updated_at,
+			kind, case_ref, place, meeting_at, of_task
+		) VALUES (
+			:number, '', :target_kind, :target_id, '', :priority, :needs, :call_id,
+			:first_at, :first_at, 1, :due_at, :next, 'open', :now, :now,
+			:kind, :case_ref, :place, :meeting_at, :of_task
+		) RETURNING id`,
+		sql.Named("number", t.Number),
+		sql.Named("target_kind", string(t.Target.Kind)),
+		sql.Named("target_id", t.Target.ID),
+		sql.Named("priority", int(t.Priority)),
+		sql.Named("needs", string(t.Needs)),
+		sql.Named("call_id", t.CallID),
+		sql.Named("first_at", formatTime(t.FirstAt)),
+		sql.Named("due_at", formatTime(t.Due)),
+		sql.Named("next", formatTime(t.NextAttemptAt)),
+		sql.Named("now", formatTime(tx.now)),
+		sql.Named("kind", string(t.Kind)),
+		sql.Named("case_ref", t.Case),
+		sql.Named("place", t.Place),
+		sql.Named("meeting_at", formatTime(t.MeetingAt)),
+		sql.Named("of_task", ofTask),
+	).Scan(&id); err != nil {
+		return callcare.CallbackTask{}, err
+	}
+	return scanCallback(tx.QueryRowContext(ctx, `SELECT `+callbackColumns+` FROM callbacks WHERE id = ?`, id))
 }
 
 // The store keeps the notices' contract too.
