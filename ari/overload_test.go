@@ -156,25 +156,22 @@ func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
 	// The first look has nothing to compare with: the call is served.
-	first := e.call(t, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true})
-	e.advance(t, 20*time.Second)
-	if rec := e.record(t, first); rec.AnsweredBy != "anowak" {
+	anna := func(number string) *pbxsim.Call {
+		c := e.call(t, pbxsim.Caller{Number: number, Exten: "101", Ringing: true})
+		e.advance(t, 20*time.Second)
+		return c
+	}
+	if rec := e.record(t, anna("48600100100")); rec.AnsweredBy != "anowak" {
 		t.Fatalf("first call: %s by %q", rec.Outcome, rec.AnsweredBy)
 	}
-	busyCall := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Ringing: true})
-	e.advance(t, 20*time.Second)
-	wentToFallback(t, e, busyCall, "cpu")
+	wentToFallback(t, e, anna("48600100200"), "cpu")
 	// Under the bound, but not by enough to take calls again.
 	setShare(0.80)
 	e.advance(t, 2*time.Second)
-	dip := e.call(t, pbxsim.Caller{Number: "48600100250", Exten: "101", Ringing: true})
-	e.advance(t, 20*time.Second)
-	wentToFallback(t, e, dip, "cpu")
+	wentToFallback(t, e, anna("48600100250"), "cpu")
 	setShare(0.40)
 	e.advance(t, 2*time.Second)
-	again := e.call(t, pbxsim.Caller{Number: "48600100300", Exten: "101", Ringing: true})
-	e.advance(t, 20*time.Second)
-	if rec := e.record(t, again); rec.AnsweredBy != "anowak" {
+	if rec := e.record(t, anna("48600100300")); rec.AnsweredBy != "anowak" {
 		t.Errorf("the machine idle again: %s by %q", rec.Outcome, rec.AnsweredBy)
 	}
 	if st := e.svc.Stats(); st.ToFallback != 2 {
