@@ -16,6 +16,8 @@ func (s *Server) ariRoutes() []route {
 	}{
 		{"GET", "/asterisk/info", s.asteriskInfo},
 		{"GET", "/asterisk/ping", s.asteriskPing},
+		{"GET", "/asterisk/variable", s.getGlobal},
+		{"POST", "/asterisk/variable", s.setGlobal},
 		{"GET", "/applications", s.listApps},
 		{"GET", "/applications/{applicationName}", s.getApp},
 		{"PUT", "/applications/{applicationName}/eventFilter", s.setEventFilter},
@@ -90,6 +92,40 @@ func (s *Server) asteriskInfo(r *request) reply {
 
 func (s *Server) asteriskPing(r *request) reply {
 	return ok(map[string]string{"asterisk_id": s.entityID, "ping": "pong", "timestamp": ts(s.clock.Now())})
+}
+
+// getGlobal reads a global variable of the dialplan: "" when unset, as
+// Asterisk answers.
+func (s *Server) getGlobal(r *request) reply {
+	name := r.params["variable"]
+	if name == "" {
+		return fail(http.StatusBadRequest, "Variable name is required")
+	}
+	return ok(map[string]string{"value": s.globals[name]})
+}
+
+func (s *Server) setGlobal(r *request) reply {
+	name := r.params["variable"]
+	if name == "" {
+		return fail(http.StatusBadRequest, "Variable name is required")
+	}
+	s.globals[name] = r.params["value"]
+	return noContent()
+}
+
+// Global reads a global variable of the dialplan, as the dialplan would.
+func (s *Server) Global(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.globals[name]
+}
+
+// SetGlobal sets a global variable of the dialplan, as an admin's
+// `+"`dialplan set global`"+` would.
+func (s *Server) SetGlobal(name, value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.globals[name] = value
 }
 
 // channelIn looks up the channel a request names: 404 if it is gone.

@@ -3,6 +3,7 @@ package pbxsim
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -179,6 +180,12 @@ type Caller struct {
 	// location: the app and args of the next Stasis() priority. Empty:
 	// the dialplan plays a goodbye and hangs up.
 	Then []string
+	// Overloaded names a global variable the dialplan reads before
+	// Stasis(), as callcare's rendered dialplan reads CALLCARE_OVERLOADED:
+	// while it is "1" the call goes to the fallback without entering the
+	// application (Call.ShedByDialplan), and the dialplan adds one to the
+	// global of that name with _CALLS.
+	Overloaded string
 }
 
 // Call is an inbound call placed with Server.Call.
@@ -189,6 +196,7 @@ type Call struct {
 
 	silentSince time.Time     // the caller hears nothing since (zero: they hear something)
 	longest     time.Duration // the longest silence that ended
+	shed        bool          // the dialplan sent it to the fallback (Caller.Overloaded)
 }
 
 // ChannelID is the id of the caller's channel.
@@ -204,6 +212,10 @@ func (c *Call) Hangup() {
 	c.s.mu.Unlock()
 	c.s.flush()
 }
+
+// ShedByDialplan tells whether the dialplan sent the call to its fallback
+// without entering the application (Caller.Overloaded).
+func (c *Call) ShedByDialplan() bool { return c.shed }
 
 // Done is closed when the caller's channel is destroyed.
 func (c *Call) Done() <-chan struct{} { return c.done }
@@ -234,7 +246,8 @@ func (s *Server) placeCall(c Caller) (*Call, error) {
 	if s.closed {
 		return nil, fmt.Errorf("pbxsim: server closed")
 	}
-	if a := s.apps[c.App]; a == nil || a.client == nil {
+	shed := c.Overloaded != "" && s.globals[c.Overloaded] == "1"
+	if a := s.apps[c.App]; !shed && (a == nil || a.client == nil) {
 		return nil, fmt.Errorf("pbxsim: Stasis app '%s' doesn't exist", c.App)
 	}
 	ep := c.Endpoint
@@ -260,6 +273,15 @@ func (s *Server) placeCall(c Caller) (*Call, error) {
 	ch.then = c.Then
 	call := &Call{s: s, ch: ch, done: make(chan struct{})}
 	ch.call = call
+	if shed {
+		// Out of the application's sight: a plain Dial it never hears of.
+		n, _ := strconv.Atoi(s.globals[c.Overloaded+"_CALLS"])
+		s.globals[c.Overloaded+"_CALLS"] = strconv.Itoa(n + 1)
+		call.shed, ch.left = true, true
+		ch.dp = dialplanCEP{Context: "callcare-fallback", Exten: c.Exten, Priority: 1}
+		s.chAfter(ch, 2*time.Second, func() { s.removeChannel(ch) })
+		return call, nil
+	}
 	s.enterStasis(ch, c.App, args)
 	if c.HangupAfter > 0 {
 		s.chAfter(ch, c.HangupAfter, func() { s.personHangup(ch) })

@@ -38,6 +38,7 @@ func (s *Server) Restart(downFor time.Duration) {
 	}
 	s.timers = map[*simTimer]struct{}{}
 	s.bridges = map[string]*bridge{}
+	s.globals = map[string]string{} // set by the application at run time, not by [globals]
 	s.playbacks = map[string]*playback{}
 	s.liveRecs = map[string]*recording{}
 	clients := s.allClientsLocked()

@@ -88,6 +88,7 @@ type Server struct {
 	storedRecs map[string]storedRecording
 	phones     map[string]*phoneState
 	sounds     map[string]time.Duration
+	globals    map[string]string // the dialplan's global variables
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
@@ -162,6 +163,7 @@ func NewUnstartedServer(opts Options) *Server {
 		liveRecs:   map[string]*recording{},
 		storedRecs: map[string]storedRecording{},
 		phones:     map[string]*phoneState{},
+		globals:    map[string]string{},
 		endedHeard: map[string][]string{},
 		sounds:     map[string]time.Duration{},
 		stats:      Stats{RequestsByPath: map[string]int{}},
