@@ -1,12 +1,15 @@
 package ari
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/CyCoreSystems/ari/v5"
+	"github.com/callcare/callcare/dialplan"
 )
 
 // Past its capacity the service bends instead of breaking: while it carries
@@ -24,6 +27,11 @@ import (
 // reported by the fallback's FastAGI hook (missed) and called back. One
 // request, no record, no goroutine of its own: what a saturated PBX and
 // service can still afford.
+// Then, while the service stays full, the dialplan itself sends new calls
+// to the fallback before Stasis() (dialplan.OverloadedVar): a plain Dial,
+// which costs Asterisk less than entering the application and a continue.
+// Once a second the service looks whether it is still full, counts the
+// calls the dialplan sent, and says so in the log.
 // Calls already under way go on as they were.
 
 // Defaults of the capacity bounds.
@@ -44,6 +52,11 @@ const lagWeight = 1.0 / 4
 // is what an on-time event looks like (the two clocks' offset).
 const lagWindow = 10 * time.Minute
 
+// lagStale: an average of new calls' lateness older than this says
+// nothing of now. While the dialplan sends new calls to the fallback, none
+// comes to be timed.
+const lagStale = 3 * time.Second
+
 // overload says when calls go to the fallback, and keeps the log quiet.
 type overload struct {
 	maxCalls   int           // <= 0: no bound
@@ -55,8 +68,8 @@ type overload struct {
 
 	mu       sync.Mutex
 	on       bool      // calls are being shed
+	watching bool      // shedInDialplan runs
 	since    time.Time // the last line of the log about it
-	lastShed time.Time // the last call shed
 	unsaid   int64     // shed since that line
 }
 
@@ -92,7 +105,7 @@ func (s *Service) full() string {
 	if o.maxLatency > 0 && s.client.latency.get() > o.maxLatency {
 		return "latency"
 	}
-	if o.maxLatency > 0 && o.lag.get() > o.maxLatency {
+	if o.maxLatency > 0 && o.lag.fresh(s.clock.Now()) > o.maxLatency {
 		return "late events"
 	}
 	if o.maxCPU > 0 {
@@ -145,6 +158,7 @@ type lagMeter struct {
 	since       time.Time     // the current window's start
 	least, prev time.Duration // the least lateness of the current and the last window
 	seen        bool
+	last        time.Time // the newest call's arrival
 }
 
 func (m *lagMeter) add(now time.Time, late time.Duration) {
@@ -158,48 +172,142 @@ func (m *lagMeter) add(now time.Time, late time.Duration) {
 		m.least = min(m.least, late)
 	}
 	onTime := min(m.least, m.prev)
+	m.last = now
 	m.mu.Unlock()
 	m.avg.addWeighted(max(late-onTime, 0), lagWeight)
 }
 
 func (m *lagMeter) get() time.Duration { return m.avg.get() }
 
+// fresh is the average, or 0 when no new call came for lagStale.
+func (m *lagMeter) fresh(now time.Time) time.Duration {
+	m.mu.Lock()
+	stale := now.Sub(m.last) > lagStale
+	m.mu.Unlock()
+	if stale {
+		return 0
+	}
+	return m.get()
+}
+
 // admit tells whether a citizen's call entering the application is the
 // service's to carry; if not, it is on its way to the fallback.
 func (s *Service) admit(st *ari.StasisStart) bool {
 	s.heardLate(st)
 	why := s.full()
+	if why == "" {
+		return true // capacity again is shedInDialplan's to say
+	}
 	o := &s.overload
 	now := s.clock.Now()
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	if why == "" {
-		// Capacity again only once no call was shed for a second: at the
-		// bound, calls ending let others in one by one.
-		if o.on && now.Sub(o.lastShed) >= time.Second {
-			o.on = false
-			s.log.Info("capacity again: new calls are the service's", "to_fallback", o.unsaid)
-			o.unsaid = 0
-		}
-		return true
-	}
 	o.shed.Add(1)
 	o.unsaid++
-	o.lastShed = now
 	if !o.on || now.Sub(o.since) >= time.Second {
-		// Said at once, then at most once a second while it lasts.
-		args := []any{"why", why, "calls", s.Stats().ActiveCalls, "latency", s.client.latency.get().Round(time.Millisecond),
-			"events_late", o.lag.get().Round(time.Millisecond)}
-		if busy, known, _ := o.cpu.get(now); known && o.maxCPU > 0 {
-			args = append(args, "host_cpu", fmt.Sprintf("%.0f%%", busy*100))
-		}
-		s.log.Warn("overloaded: new calls go to the dialplan's fallback", append(args, "to_fallback", o.unsaid)...)
-		o.on, o.since, o.unsaid = true, now, 0
+		o.on = true
+		s.sayOverloaded(why, now)
 	}
+	if !o.watching {
+		o.watching = true
+		s.spawn(func() { s.shedInDialplan(s.ctx) })
+	}
+	o.mu.Unlock()
 	exten := ""
 	if len(st.Args) > 1 {
 		exten = st.Args[1]
 	}
 	s.fallbackLater(st.Channel.ID, exten)
 	return false
+}
+
+// sayOverloaded logs that new calls go to the fallback, with the calls
+// sent there since the last line: at once, then at most once a second
+// while it lasts. Call with o.mu held.
+func (s *Service) sayOverloaded(why string, now time.Time) {
+	o := &s.overload
+	args := []any{"why", why, "calls", s.Stats().ActiveCalls, "latency", s.client.latency.get().Round(time.Millisecond),
+		"events_late", o.lag.get().Round(time.Millisecond)}
+	if busy, known, _ := o.cpu.get(now); known && o.maxCPU > 0 {
+		args = append(args, "host_cpu", fmt.Sprintf("%.0f%%", busy*100))
+	}
+	s.log.Warn("overloaded: new calls go to the dialplan's fallback", append(args, "to_fallback", o.unsaid)...)
+	o.since, o.unsaid = now, 0
+}
+
+// shedInDialplan has the dialplan send new calls to the fallback while the
+// service is full, and looks once a second: it counts the calls the
+// dialplan sent, says so, and ends when the service has room again. It
+// sets the variable again each time: an Asterisk restarted meanwhile has
+// forgotten it.
+func (s *Service) shedInDialplan(ctx context.Context) {
+	o := &s.overload
+	s.tellDialplan(ctx, true)
+	seen, _ := s.shedByDialplan(ctx)
+	for {
+		s.pause(ctx, time.Second)
+		if ctx.Err() != nil || s.standby.Load() {
+			// Stopped, or another instance holds the application: the
+			// variable is the next owner's (linkUp sets it).
+			o.mu.Lock()
+			o.on, o.watching = false, false
+			o.mu.Unlock()
+			return
+		}
+		n, ok := s.shedByDialplan(ctx)
+		why := s.full()
+		now := s.clock.Now()
+		o.mu.Lock()
+		if ok {
+			if n < seen { // Asterisk restarted: counting again from 0
+				seen = 0
+			}
+			o.shed.Add(n - seen)
+			o.unsaid += n - seen
+			seen = n
+		}
+		if why != "" {
+			if o.unsaid > 0 && now.Sub(o.since) >= time.Second {
+				s.sayOverloaded(why, now)
+			}
+			o.mu.Unlock()
+			s.tellDialplan(ctx, true)
+			continue
+		}
+		o.on = false
+		s.log.Info("capacity again: new calls are the service's", "to_fallback", o.unsaid)
+		o.unsaid = 0
+		o.mu.Unlock()
+		s.tellDialplan(ctx, false)
+		o.mu.Lock()
+		if !o.on { // else admit shed a call meanwhile: the dialplan sheds again
+			o.watching = false
+			o.mu.Unlock()
+			return
+		}
+		o.mu.Unlock()
+		s.tellDialplan(ctx, true)
+	}
+}
+
+// tellDialplan sets dialplan.OverloadedVar: whether new calls go to the
+// fallback before Stasis().
+func (s *Service) tellDialplan(ctx context.Context, full bool) {
+	v := "0"
+	if full {
+		v = "1"
+	}
+	if err := s.client.SetGlobal(ctx, dialplan.OverloadedVar, v); err != nil && ctx.Err() == nil {
+		s.log.Warn("cannot tell the dialplan whether the service is full", "full", full, "err", err)
+	}
+}
+
+// shedByDialplan reads how many calls the dialplan has sent to the
+// fallback since Asterisk started.
+func (s *Service) shedByDialplan(ctx context.Context) (int64, bool) {
+	v, err := s.client.Global(ctx, dialplan.OverloadedVar+"_CALLS")
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil || v == ""
 }

@@ -3,6 +3,7 @@ package ari_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
+	"github.com/callcare/callcare/dialplan"
 	"github.com/callcare/callcare/pbxsim"
 )
 
@@ -54,8 +56,12 @@ func TestOverload_CallsBeyondCapacityGoToTheFallback(t *testing.T) {
 	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 3 {
 		t.Errorf("%d continues, want 3", n)
 	}
-	if n := strings.Count(e.logs.String(), "overloaded: new calls go to the dialplan's fallback"); n != 1 {
-		t.Errorf("said %d times, want once:\n%s", n, e.logs)
+	// Said at once, then at most once a second: the three came together.
+	if n := strings.Count(e.logs.String(), "overloaded: new calls go to the dialplan's fallback"); n < 1 || n > 2 {
+		t.Errorf("said %d times, want once or twice:\n%s", n, e.logs)
+	}
+	if n := toFallbackSaid(e.logs.String()); n != 3 {
+		t.Errorf("the log counts %d calls to the fallback, want 3:\n%s", n, e.logs)
 	}
 	if tasks, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{}); len(tasks) != 0 {
 		t.Errorf("%d callback tasks; want none", len(tasks))
@@ -178,6 +184,90 @@ func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 		t.Errorf("%d calls to the fallback; want 2", st.ToFallback)
 	}
 	e.settled(t)
+}
+
+// TestOverload_TheDialplanSendsNewCallsWhileFull: once a call has gone to
+// the fallback, the service has the dialplan send the next ones there
+// before Stasis() (a plain Dial costs Asterisk less than entering the
+// application and a continue), counts them from the dialplan's own count,
+// and says so once a second; when the service has room again the
+// dialplan sends calls to it again.
+func TestOverload_TheDialplanSendsNewCallsWhileFull(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.options = func(o *ari.Options) { o.MaxCalls = 1 }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
+	rendered := func(number string) pbxsim.Caller {
+		return pbxsim.Caller{Number: number, Exten: "101", Ringing: true, Overloaded: dialplan.OverloadedVar}
+	}
+	first := e.call(t, rendered("48600100100"))
+	e.advance(t, 4*time.Second)
+	second := e.call(t, rendered("48600100200")) // full: the service sends it on
+	if e.pbx.Global(dialplan.OverloadedVar) != "1" {
+		t.Fatalf("%s = %q while the service is full; want 1", dialplan.OverloadedVar, e.pbx.Global(dialplan.OverloadedVar))
+	}
+	third := e.call(t, rendered("48600100300"))
+	if second.ShedByDialplan() || !third.ShedByDialplan() {
+		t.Fatalf("shed by the dialplan: second %v, third %v; want the third only", second.ShedByDialplan(), third.ShedByDialplan())
+	}
+	e.advance(t, 2*time.Second)
+	if st := e.svc.Stats(); st.ToFallback != 2 {
+		t.Errorf("%d calls counted to the fallback; want 2 (one sent on by the service, one by the dialplan)", st.ToFallback)
+	}
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+		t.Errorf("%d continues, want 1", n)
+	}
+	e.advance(t, time.Minute) // the first call ends: room again
+	if rec := e.record(t, first); rec.AnsweredBy != "anowak" {
+		t.Errorf("first call: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	if e.pbx.Global(dialplan.OverloadedVar) != "0" {
+		t.Errorf("%s = %q with room again; want 0", dialplan.OverloadedVar, e.pbx.Global(dialplan.OverloadedVar))
+	}
+	if n := toFallbackSaid(e.logs.String()); n != 2 {
+		t.Errorf("the log counts %d calls to the fallback, want 2:\n%s", n, e.logs)
+	}
+	next := e.call(t, rendered("48600100400"))
+	e.advance(t, time.Minute)
+	if rec := e.record(t, next); rec.AnsweredBy != "anowak" {
+		t.Errorf("with room again: %s by %q", rec.Outcome, rec.AnsweredBy)
+	}
+	for _, c := range []*pbxsim.Call{second, third} {
+		if _, err := e.db.Call(context.Background(), c.ChannelID()); callcare.ErrorCode(err) != callcare.ENOTFOUND {
+			t.Errorf("a call sent to the fallback is recorded: %v", err)
+		}
+	}
+	e.settled(t)
+}
+
+// TestOverload_AStaleFullIsClearedAtStart: a run that ended while full
+// left the dialplan sending calls to the fallback; the next run clears it
+// as it connects, and takes calls.
+func TestOverload_AStaleFullIsClearedAtStart(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.pbx.SetGlobal(dialplan.OverloadedVar, "1")
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
+	call := e.call(t, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true, Overloaded: dialplan.OverloadedVar})
+	e.advance(t, 20*time.Second)
+	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
+		t.Errorf("%s by %q; want the service to take it", rec.Outcome, rec.AnsweredBy)
+	}
+	e.settled(t)
+}
+
+// toFallbackSaid adds up the to_fallback counts of the log's lines.
+func toFallbackSaid(log string) int {
+	n := 0
+	for _, l := range strings.Split(log, "\n") {
+		if _, after, ok := strings.Cut(l, "to_fallback="); ok {
+			v, _ := strconv.Atoi(strings.Fields(after)[0])
+			n += v
+		}
+	}
+	return n
 }
 
 // wentToFallback checks that call was handed to the dialplan's fallback,

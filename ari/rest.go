@@ -303,6 +303,20 @@ func (c *Client) DestroyBridge(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, "/bridges/"+url.PathEscape(id), nil, nil, nil)
 }
 
+// SetGlobal sets a global variable of the dialplan.
+func (c *Client) SetGlobal(ctx context.Context, name, value string) error {
+	return c.do(ctx, http.MethodPost, "/asterisk/variable", url.Values{"variable": {name}, "value": {value}}, nil, nil)
+}
+
+// Global reads a global variable of the dialplan: "" when it is not set.
+func (c *Client) Global(ctx context.Context, name string) (string, error) {
+	var out struct {
+		Value string `json:"value"`
+	}
+	err := c.do(ctx, http.MethodGet, "/asterisk/variable", url.Values{"variable": {name}}, nil, &out)
+	return out.Value, err
+}
+
 // AllowEvents asks Asterisk to send the application only these event types:
 // every event costs Asterisk CPU, and ChannelVarset alone is half of them.
 func (c *Client) AllowEvents(ctx context.Context, types []string) error {

@@ -360,6 +360,9 @@ func (s *Service) linkUp(ctx context.Context) {
 	if err != nil {
 		s.log.Warn("cannot set the event filter; receiving every event", "err", err)
 	}
+	if !s.overload.shedding() {
+		s.tellDialplan(ctx, false) // a run that ended while full left it set
+	}
 	s.linked.Store(true)
 	if s.everUp.Swap(true) {
 		s.broadcast(policy.LinkBack{})

@@ -213,7 +213,8 @@ func (r *renderer) header() {
 ; the dialplan goes on. Then callcare-fallback rings the person directly, so
 ; the call still reaches someone (absences are the service's: the fallback
 ; rings the clerk's own phone). Those calls are not in the service's log.
-; The service sends calls there itself too, past its capacity.
+; The service sends calls there itself too, past its capacity, and while it
+; is full it has the dialplan send new calls there before Stasis().
 
 `, p.Source, p.App, p.Rings, p.App)
 }
@@ -301,16 +302,29 @@ func (r *renderer) entries() {
 	r.noDialed()
 }
 
+// OverloadedVar is the dialplan's global variable the service sets to 1
+// while it is full, and back to 0: new calls then go to the fallback
+// without entering the application. The dialplan counts them in the
+// global of the same name with _CALLS.
+const OverloadedVar = "CALLCARE_OVERLOADED"
+
 func (r *renderer) inbound() {
 	r.printf(`[callcare-inbound]
 ; Reached only from callcare-numbers, so ${EXTEN} is an office number.
+; While the service is full it sets %[2]s to 1, and new calls go
+; straight to the fallback: a plain Dial costs Asterisk less than entering
+; the application to be sent on. %[2]s_CALLS counts them
+; for the service.
 exten => _X.,1,NoOp(callcare: call for ${EXTEN})
+ same => n,GotoIf($["${%[2]s}" = "1"]?overloaded)
  same => n,Ringing()
- same => n,Stasis(%s,inbound,${EXTEN},ringing)
+ same => n,Stasis(%[1]s,inbound,${EXTEN},ringing)
  same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?callcare-fallback,${EXTEN},1)
  same => n,Hangup()
+ same => n(overloaded),Set(GLOBAL(%[2]s_CALLS)=$[0${%[2]s_CALLS} + 1])
+ same => n,Goto(callcare-fallback,${EXTEN},1)
 
-`, r.p.App)
+`, r.p.App, OverloadedVar)
 }
 
 func (r *renderer) clerks() {
