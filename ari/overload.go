@@ -27,11 +27,16 @@ import (
 // reported by the fallback's FastAGI hook (missed) and called back. One
 // request, no record, no goroutine of its own: what a saturated PBX and
 // service can still afford.
-// Then, while the service stays full, the dialplan itself sends new calls
-// to the fallback before Stasis() (dialplan.OverloadedVar): a plain Dial,
-// which costs Asterisk less than entering the application and a continue.
-// Once a second the service looks whether it is still full, counts the
-// calls the dialplan sent, and says so in the log.
+// Then the dialplan itself sends a share of new calls to the fallback
+// before Stasis() (dialplan.OverloadedVar, in percent): a plain Dial costs
+// Asterisk less than entering the application and a continue. The share
+// starts at all of them. Once a second the service looks: still full, it
+// sends shareUp points more; room, shareDown points fewer, and at 0 it
+// takes every call again. So the calls it lets in come back gradually,
+// not in a burst of a second's worth that a PBX at its edge would drop
+// (measured on the lab's VM: with all-or-nothing, calls came back every
+// 1.5 s at 150 calls/s, and 20 of 1,200 failed). It counts the calls the
+// dialplan sent, and says so in the log.
 // Calls already under way go on as they were.
 
 // Defaults of the capacity bounds.
@@ -52,6 +57,14 @@ const lagWeight = 1.0 / 4
 // is what an on-time event looks like (the two clocks' offset).
 const lagWindow = 10 * time.Minute
 
+// How the dialplan's share of new calls sent to the fallback moves, in
+// percentage points a second: up fast while the service is full, down
+// slowly while it has room.
+const (
+	shareUp   = 30
+	shareDown = 10
+)
+
 // lagStale: an average of new calls' lateness older than this says
 // nothing of now. While the dialplan sends new calls to the fallback, none
 // comes to be timed.
@@ -69,6 +82,7 @@ type overload struct {
 	mu       sync.Mutex
 	on       bool      // calls are being shed
 	watching bool      // shedInDialplan runs
+	share    int       // percent of new calls the dialplan sends to the fallback
 	since    time.Time // the last line of the log about it
 	unsaid   int64     // shed since that line
 }
@@ -195,11 +209,11 @@ func (m *lagMeter) fresh(now time.Time) time.Duration {
 func (s *Service) admit(st *ari.StasisStart) bool {
 	s.heardLate(st)
 	why := s.full()
+	o := &s.overload
+	now := s.clock.Now()
 	if why == "" {
 		return true // capacity again is shedInDialplan's to say
 	}
-	o := &s.overload
-	now := s.clock.Now()
 	o.mu.Lock()
 	o.shed.Add(1)
 	o.unsaid++
@@ -230,18 +244,24 @@ func (s *Service) sayOverloaded(why string, now time.Time) {
 	if busy, known, _ := o.cpu.get(now); known && o.maxCPU > 0 {
 		args = append(args, "host_cpu", fmt.Sprintf("%.0f%%", busy*100))
 	}
+	if o.watching {
+		args = append(args, "dialplan_share", fmt.Sprintf("%d%%", o.share))
+	}
 	s.log.Warn("overloaded: new calls go to the dialplan's fallback", append(args, "to_fallback", o.unsaid)...)
 	o.since, o.unsaid = now, 0
 }
 
-// shedInDialplan has the dialplan send new calls to the fallback while the
-// service is full, and looks once a second: it counts the calls the
-// dialplan sent, says so, and ends when the service has room again. It
-// sets the variable again each time: an Asterisk restarted meanwhile has
-// forgotten it.
+// shedInDialplan has the dialplan send a share of new calls to the
+// fallback while the service is full, and looks once a second: it moves
+// the share, counts the calls the dialplan sent, says so, and ends when
+// the share is back to 0. It sets the variable at each look: an Asterisk
+// restarted meanwhile has forgotten it.
 func (s *Service) shedInDialplan(ctx context.Context) {
 	o := &s.overload
-	s.tellDialplan(ctx, true)
+	o.mu.Lock()
+	o.share = 100
+	o.mu.Unlock()
+	s.tellDialplan(ctx, 100)
 	seen, _ := s.shedByDialplan(ctx)
 	for {
 		s.pause(ctx, time.Second)
@@ -249,7 +269,7 @@ func (s *Service) shedInDialplan(ctx context.Context) {
 			// Stopped, or another instance holds the application: the
 			// variable is the next owner's (linkUp sets it).
 			o.mu.Lock()
-			o.on, o.watching = false, false
+			o.on, o.watching, o.share = false, false, 0
 			o.mu.Unlock()
 			return
 		}
@@ -266,38 +286,41 @@ func (s *Service) shedInDialplan(ctx context.Context) {
 			seen = n
 		}
 		if why != "" {
+			o.share = min(100, o.share+shareUp)
 			if o.unsaid > 0 && now.Sub(o.since) >= time.Second {
 				s.sayOverloaded(why, now)
 			}
+		} else {
+			o.share = max(0, o.share-shareDown)
+		}
+		if o.share > 0 {
+			share := o.share
 			o.mu.Unlock()
-			s.tellDialplan(ctx, true)
+			s.tellDialplan(ctx, share)
 			continue
 		}
 		o.on = false
 		s.log.Info("capacity again: new calls are the service's", "to_fallback", o.unsaid)
 		o.unsaid = 0
 		o.mu.Unlock()
-		s.tellDialplan(ctx, false)
+		s.tellDialplan(ctx, 0)
 		o.mu.Lock()
-		if !o.on { // else admit shed a call meanwhile: the dialplan sheds again
+		if !o.on {
 			o.watching = false
 			o.mu.Unlock()
 			return
 		}
+		o.share = 100 // admit sent a call on meanwhile: full again
 		o.mu.Unlock()
-		s.tellDialplan(ctx, true)
+		s.tellDialplan(ctx, 100)
 	}
 }
 
-// tellDialplan sets dialplan.OverloadedVar: whether new calls go to the
-// fallback before Stasis().
-func (s *Service) tellDialplan(ctx context.Context, full bool) {
-	v := "0"
-	if full {
-		v = "1"
-	}
-	if err := s.client.SetGlobal(ctx, dialplan.OverloadedVar, v); err != nil && ctx.Err() == nil {
-		s.log.Warn("cannot tell the dialplan whether the service is full", "full", full, "err", err)
+// tellDialplan sets dialplan.OverloadedVar: the share of new calls, in
+// percent, the dialplan sends to the fallback before Stasis().
+func (s *Service) tellDialplan(ctx context.Context, share int) {
+	if err := s.client.SetGlobal(ctx, dialplan.OverloadedVar, strconv.Itoa(share)); err != nil && ctx.Err() == nil {
+		s.log.Warn("cannot tell the dialplan how many calls to send to the fallback", "share", share, "err", err)
 	}
 }
 

@@ -204,8 +204,8 @@ func TestOverload_TheDialplanSendsNewCallsWhileFull(t *testing.T) {
 	first := e.call(t, rendered("48600100100"))
 	e.advance(t, 4*time.Second)
 	second := e.call(t, rendered("48600100200")) // full: the service sends it on
-	if e.pbx.Global(dialplan.OverloadedVar) != "1" {
-		t.Fatalf("%s = %q while the service is full; want 1", dialplan.OverloadedVar, e.pbx.Global(dialplan.OverloadedVar))
+	if e.pbx.Global(dialplan.OverloadedVar) != "100" {
+		t.Fatalf("%s = %q while the service is full; want 100", dialplan.OverloadedVar, e.pbx.Global(dialplan.OverloadedVar))
 	}
 	third := e.call(t, rendered("48600100300"))
 	if second.ShedByDialplan() || !third.ShedByDialplan() {
@@ -255,6 +255,56 @@ func TestOverload_AStaleFullIsClearedAtStart(t *testing.T) {
 	if rec := e.record(t, call); rec.AnsweredBy != "anowak" {
 		t.Errorf("%s by %q; want the service to take it", rec.Outcome, rec.AnsweredBy)
 	}
+	e.settled(t)
+}
+
+// TestOverload_CallsComeBackGradually: the dialplan sends every new call
+// to the fallback at first; each second the service has room it takes 10
+// points more of them, and each second it is full again 30 points fewer.
+// Calls let in all at once at the first dip would come in a burst a PBX
+// at its edge drops.
+func TestOverload_CallsComeBackGradually(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var mu sync.Mutex
+	var busy, total uint64 = 0, 1000
+	share := 0.95
+	e.options = func(o *ari.Options) {
+		o.MaxHostCPU = 0.85
+		o.HostCPU = func() (uint64, uint64, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			busy, total = busy+uint64(share*100), total+100
+			return busy, total, nil
+		}
+	}
+	setShare := func(v float64) { mu.Lock(); share = v; mu.Unlock() }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
+	rendered := pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true, Overloaded: dialplan.OverloadedVar}
+	want := func(when, share string) {
+		t.Helper()
+		if got := e.pbx.Global(dialplan.OverloadedVar); got != share {
+			t.Fatalf("%s: %s = %q, want %q", when, dialplan.OverloadedVar, got, share)
+		}
+	}
+	e.call(t, rendered) // the first look: nothing to compare with
+	e.advance(t, 20*time.Second)
+	e.call(t, rendered)
+	want("busy", "100")
+	setShare(0.40)
+	e.advance(t, 3*time.Second)
+	want("three seconds idle", "70")
+	setShare(0.95)
+	e.advance(t, time.Second)
+	want("busy again", "100")
+	setShare(0.40)
+	e.advance(t, 10*time.Second)
+	want("ten seconds idle", "0")
+	if n := strings.Count(e.logs.String(), "capacity again"); n != 1 {
+		t.Errorf("said capacity again %d times, want once:\n%s", n, e.logs)
+	}
+	e.advance(t, time.Minute)
 	e.settled(t)
 }
 

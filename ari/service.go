@@ -321,7 +321,8 @@ type Stats struct {
 	ActiveCalls int   // calls and clerks' sessions under way
 	Linked      bool  // the event stream is up, and the calls know it
 	// ToFallback counts the citizens' calls handed to the dialplan's
-	// fallback at once for want of capacity (overload.go).
+	// fallback at once for want of capacity (overload.go), the ones the
+	// dialplan sent there itself while the service was full included.
 	ToFallback int64
 	// EventsLate is how late new calls' StasisStart came, on average.
 	EventsLate time.Duration
@@ -361,7 +362,7 @@ func (s *Service) linkUp(ctx context.Context) {
 		s.log.Warn("cannot set the event filter; receiving every event", "err", err)
 	}
 	if !s.overload.shedding() {
-		s.tellDialplan(ctx, false) // a run that ended while full left it set
+		s.tellDialplan(ctx, 0) // a run that ended while full left it set
 	}
 	s.linked.Store(true)
 	if s.everUp.Swap(true) {

@@ -214,7 +214,8 @@ func (r *renderer) header() {
 ; the call still reaches someone (absences are the service's: the fallback
 ; rings the clerk's own phone). Those calls are not in the service's log.
 ; The service sends calls there itself too, past its capacity, and while it
-; is full it has the dialplan send new calls there before Stasis().
+; is full it has the dialplan send a share of new calls there before
+; Stasis().
 
 `, p.Source, p.App, p.Rings, p.App)
 }
@@ -302,21 +303,21 @@ func (r *renderer) entries() {
 	r.noDialed()
 }
 
-// OverloadedVar is the dialplan's global variable the service sets to 1
-// while it is full, and back to 0: new calls then go to the fallback
-// without entering the application. The dialplan counts them in the
-// global of the same name with _CALLS.
+// OverloadedVar is the dialplan's global variable the service sets while
+// it is full, and back to 0: the share of new calls, in percent, that go
+// to the fallback without entering the application. The dialplan counts
+// them in the global of the same name with _CALLS.
 const OverloadedVar = "CALLCARE_OVERLOADED"
 
 func (r *renderer) inbound() {
 	r.printf(`[callcare-inbound]
 ; Reached only from callcare-numbers, so ${EXTEN} is an office number.
-; While the service is full it sets %[2]s to 1, and new calls go
-; straight to the fallback: a plain Dial costs Asterisk less than entering
-; the application to be sent on. %[2]s_CALLS counts them
-; for the service.
+; While the service is full it sets %[2]s to the share of new
+; calls, in percent, that go straight to the fallback: a plain Dial costs
+; Asterisk less than entering the application to be sent on.
+; %[2]s_CALLS counts them for the service.
 exten => _X.,1,NoOp(callcare: call for ${EXTEN})
- same => n,GotoIf($["${%[2]s}" = "1"]?overloaded)
+ same => n,GotoIf($[${RAND(0,99)} < 0${%[2]s}]?overloaded)
  same => n,Ringing()
  same => n,Stasis(%[1]s,inbound,${EXTEN},ringing)
  same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?callcare-fallback,${EXTEN},1)

@@ -33,8 +33,9 @@ type Options struct {
 	Activity  callcare.CallbackActivity
 	// Ready tells whether the service takes calls (ari's Service.Ready).
 	Ready func() bool
-	// OverCapacity counts the citizens' calls the service handed to the
-	// dialplan's fallback for want of capacity (ari's Stats.ToFallback).
+	// OverCapacity counts the citizens' calls the service, or the dialplan
+	// for it, handed to the fallback for want of capacity (ari's
+	// Stats.ToFallback).
 	OverCapacity func() int64
 	// Writable tells whether the database takes writes (for /readyz).
 	Writable func(context.Context) error
@@ -119,7 +120,7 @@ func New(o Options) *Metrics {
 		return 0
 	})
 	overCapacity := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "callcare_calls_over_capacity_total",
-		Help: "Citizens' calls handed at once to the dialplan's fallback (a plain Dial; recorded only if nobody answers there) because the service was at asterisk.max_calls, Asterisk answered, or sent new calls' events, later than asterisk.max_latency, or the machine's processors were busier than asterisk.max_host_cpu."}, func() float64 {
+		Help: "Citizens' calls handed at once to the dialplan's fallback (a plain Dial; recorded only if nobody answers there) because the service was at asterisk.max_calls, Asterisk answered, or sent new calls' events, later than asterisk.max_latency, or the machine's processors were busier than asterisk.max_host_cpu; with those the dialplan sent there itself while the service was full."}, func() float64 {
 		if o.OverCapacity == nil {
 			return 0
 		}

@@ -182,9 +182,10 @@ type Caller struct {
 	Then []string
 	// Overloaded names a global variable the dialplan reads before
 	// Stasis(), as callcare's rendered dialplan reads CALLCARE_OVERLOADED:
-	// while it is "1" the call goes to the fallback without entering the
-	// application (Call.ShedByDialplan), and the dialplan adds one to the
-	// global of that name with _CALLS.
+	// the share of calls, in percent, that go to the fallback without
+	// entering the application (Call.ShedByDialplan); the dialplan adds
+	// one to the global of that name with _CALLS for each. Asterisk draws
+	// RAND(0,99) for each call; the simulator sends that share evenly.
 	Overloaded string
 }
 
@@ -246,7 +247,7 @@ func (s *Server) placeCall(c Caller) (*Call, error) {
 	if s.closed {
 		return nil, fmt.Errorf("pbxsim: server closed")
 	}
-	shed := c.Overloaded != "" && s.globals[c.Overloaded] == "1"
+	shed := c.Overloaded != "" && s.drawShed(s.globals[c.Overloaded])
 	if a := s.apps[c.App]; !shed && (a == nil || a.client == nil) {
 		return nil, fmt.Errorf("pbxsim: Stasis app '%s' doesn't exist", c.App)
 	}
@@ -288,6 +289,18 @@ func (s *Server) placeCall(c Caller) (*Call, error) {
 	}
 	s.runScript(ch, c.Script)
 	return call, nil
+}
+
+// drawShed tells whether the dialplan sends this call to the fallback when
+// share (percent) of calls go there: evenly, every 100/share-th call.
+func (s *Server) drawShed(share string) bool {
+	pct, _ := strconv.Atoi(share)
+	s.shedDrawn += min(max(pct, 0), 100)
+	if s.shedDrawn < 100 {
+		return false
+	}
+	s.shedDrawn -= 100
+	return true
 }
 
 // runScript arms a person's actions, times counted from now.

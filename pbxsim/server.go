@@ -89,6 +89,7 @@ type Server struct {
 	phones     map[string]*phoneState
 	sounds     map[string]time.Duration
 	globals    map[string]string // the dialplan's global variables
+	shedDrawn  int               // Caller.Overloaded's draws so far, percent
 	delay      time.Duration
 	failures   []*failRule
 	stats      Stats
