@@ -366,12 +366,14 @@ type callerJSON struct {
 	HangupAfter jsonDuration `json:"hangup_after"`
 	Script      []actionJSON `json:"script"`
 	Ringing     bool         `json:"ringing"`
+	Overloaded  string       `json:"overloaded"`
 }
 
 func (c callerJSON) caller() Caller {
 	return Caller{
 		Number: c.Number, Name: c.Name, Exten: c.Exten, App: c.App, Args: c.Args, Endpoint: c.Endpoint,
 		HangupAfter: time.Duration(c.HangupAfter), Script: actionsFromJSON(c.Script), Ringing: c.Ringing,
+		Overloaded: c.Overloaded,
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/ari"
 	"github.com/callcare/callcare/config"
+	"github.com/callcare/callcare/dialplan"
 	"github.com/callcare/callcare/pbxsim"
 	"github.com/callcare/callcare/prompts"
 	"github.com/callcare/callcare/sqlite"
@@ -376,6 +377,7 @@ type simCaller struct {
 	Ringing     bool        `json:"ringing"`
 	HangupAfter string      `json:"hangup_after,omitempty"`
 	Script      []simAction `json:"script,omitempty"`
+	Overloaded  string      `json:"overloaded,omitempty"`
 }
 
 // bench runs the service against the simulator under the load o asks for,
@@ -417,7 +419,9 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 	for i, s := range sc {
 		a, b := benchClerk(i, 0), benchClerk(i, 1)
 		phones := map[string]simPhone{}
-		caller := simCaller{Number: string(benchNumber(i)), Exten: a.ext, App: c.Asterisk.App, Ringing: true}
+		// As the rendered dialplan: it rings first, and sends a share of
+		// new calls to the fallback while the service is full.
+		caller := simCaller{Number: string(benchNumber(i)), Exten: a.ext, App: c.Asterisk.App, Ringing: true, Overloaded: dialplan.OverloadedVar}
 		switch s {
 		case scAnswer:
 			phones[a.endpoint] = answers
