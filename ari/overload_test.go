@@ -146,19 +146,7 @@ func TestOverload_LateEventsSendCallsToTheFallback(t *testing.T) {
 func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var mu sync.Mutex
-	var busy, total uint64 = 0, 1000
-	share := 0.95 // of each second's ticks, busy
-	e.options = func(o *ari.Options) {
-		o.MaxHostCPU = 0.85
-		o.HostCPU = func() (uint64, uint64, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			busy, total = busy+uint64(share*100), total+100
-			return busy, total, nil
-		}
-	}
-	setShare := func(v float64) { mu.Lock(); share = v; mu.Unlock() }
+	setShare := fakeCPU(e, 0.95)
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
 	// The first look has nothing to compare with: the call is served.
@@ -248,7 +236,7 @@ func TestOverload_TheDialplanSendsNewCallsWhileFull(t *testing.T) {
 func TestOverload_AStaleFullIsClearedAtStart(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.pbx.SetGlobal(dialplan.OverloadedVar, "1")
+	e.pbx.SetGlobal(dialplan.OverloadedVar, "100")
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
 	call := e.call(t, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true, Overloaded: dialplan.OverloadedVar})
@@ -267,19 +255,7 @@ func TestOverload_AStaleFullIsClearedAtStart(t *testing.T) {
 func TestOverload_CallsComeBackGradually(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var mu sync.Mutex
-	var busy, total uint64 = 0, 1000
-	share := 0.95
-	e.options = func(o *ari.Options) {
-		o.MaxHostCPU = 0.85
-		o.HostCPU = func() (uint64, uint64, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			busy, total = busy+uint64(share*100), total+100
-			return busy, total, nil
-		}
-	}
-	setShare := func(v float64) { mu.Lock(); share = v; mu.Unlock() }
+	setShare := fakeCPU(e, 0.95)
 	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Second)})
 	rendered := pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true, Overloaded: dialplan.OverloadedVar}
@@ -307,6 +283,23 @@ func TestOverload_CallsComeBackGradually(t *testing.T) {
 	}
 	e.advance(t, time.Minute)
 	e.settled(t)
+}
+
+// fakeCPU bounds the service at 85 % of the machine's CPU and has the
+// machine busy share of each look's ticks (0.95: 95 %); set changes it.
+func fakeCPU(e *env, share float64) (set func(float64)) {
+	var mu sync.Mutex
+	var busy, total uint64 = 0, 1000
+	e.options = func(o *ari.Options) {
+		o.MaxHostCPU = 0.85
+		o.HostCPU = func() (uint64, uint64, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			busy, total = busy+uint64(share*100), total+100
+			return busy, total, nil
+		}
+	}
+	return func(v float64) { mu.Lock(); share = v; mu.Unlock() }
 }
 
 // toFallbackSaid adds up the to_fallback counts of the log's lines.
