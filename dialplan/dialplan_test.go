@@ -118,6 +118,33 @@ func contexts(conf string) map[string][]string {
 
 const stasis = "Stasis(callcare,inbound,${EXTEN},ringing)"
 
+// TestExtensionsConf_OverloadShare: before a new call enters the service,
+// callcare-inbound sends the share the service set (OverloadedVar, in
+// percent) to the fallback at the number dialed, and counts it where the
+// service reads it.
+func TestExtensionsConf_OverloadShare(t *testing.T) {
+	lines := contexts(readConf(t, "extensions.conf"))["callcare-inbound"]
+	check, enter, count, fallback := -1, -1, -1, -1
+	for i, l := range lines {
+		switch {
+		case strings.Contains(l, "GotoIf($[${RAND(0,99)} < 0${"+dialplan.OverloadedVar+"}]?overloaded)"):
+			check = i
+		case strings.Contains(l, stasis):
+			enter = i
+		case strings.Contains(l, "n(overloaded),Set(GLOBAL("+dialplan.OverloadedVar+"_CALLS)=$[0${"+dialplan.OverloadedVar+"_CALLS} + 1])"):
+			count = i
+		case strings.HasSuffix(l, "Goto(callcare-fallback,${EXTEN},1)"):
+			fallback = i
+		}
+	}
+	if check < 0 || enter < 0 || check > enter {
+		t.Errorf("the share is not checked before the call enters the service: %q", lines)
+	}
+	if count < 0 || fallback != count+1 {
+		t.Errorf("a call of the share is not counted, then sent to the fallback: %q", lines)
+	}
+}
+
 // Calls for office numbers enter the service, and every Stasis() is followed
 // by a fallback on ${STASISSTATUS} that reaches a real context: when the
 // service is down the call still reaches a person.
