@@ -36,7 +36,7 @@ import (
 // not in a burst of a second's worth that a PBX at its edge would drop
 // (measured on the lab's VM: with all-or-nothing, calls came back every
 // 1.5 s at 150 calls/s, and 43-269 of 1,600 failed at 200; with the share,
-// 10-19). It counts the calls the dialplan sent, and says so in the log.
+// 10-40). It counts the calls the dialplan sent, and says so in the log.
 // Calls already under way go on as they were.
 
 // Defaults of the capacity bounds.
@@ -322,7 +322,7 @@ func (s *Service) shedInDialplan(ctx context.Context) {
 // percent, the dialplan sends to the fallback before Stasis().
 func (s *Service) tellDialplan(ctx context.Context, share int) {
 	if s.standby.Load() {
-		return // another instance holds the application: its to set
+		return // another instance holds the application: the share is its own
 	}
 	if err := s.client.SetGlobal(ctx, dialplan.OverloadedVar, strconv.Itoa(share)); err != nil && ctx.Err() == nil {
 		s.log.Warn("cannot tell the dialplan how many calls to send to the fallback", "share", share, "err", err)
