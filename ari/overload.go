@@ -79,12 +79,11 @@ type overload struct {
 	shed       atomic.Int64 // calls handed to the fallback for want of capacity
 	lag        lagMeter     // how late new calls' StasisStart came, on average
 
-	mu       sync.Mutex
-	on       bool      // calls are being shed
-	watching bool      // shedInDialplan runs
-	share    int       // percent of new calls the dialplan sends to the fallback
-	since    time.Time // the last line of the log about it
-	unsaid   int64     // shed since that line
+	mu     sync.Mutex
+	on     bool      // calls are being shed: shedInDialplan runs
+	share  int       // percent of new calls the dialplan sends to the fallback
+	since  time.Time // the last line of the log about it
+	unsaid int64     // shed since that line
 }
 
 // latency keeps the average time of REST requests (ns), with their wait
@@ -218,11 +217,10 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	o.shed.Add(1)
 	o.unsaid++
 	if !o.on || now.Sub(o.since) >= time.Second {
-		o.on = true
 		s.sayOverloaded(why, now)
 	}
-	if !o.watching {
-		o.watching = true
+	if !o.on {
+		o.on, o.share = true, 100
 		s.spawn(func() { s.shedInDialplan(s.ctx) })
 	}
 	o.mu.Unlock()
@@ -244,7 +242,7 @@ func (s *Service) sayOverloaded(why string, now time.Time) {
 	if busy, known, _ := o.cpu.get(now); known && o.maxCPU > 0 {
 		args = append(args, "host_cpu", fmt.Sprintf("%.0f%%", busy*100))
 	}
-	if o.watching {
+	if o.on {
 		args = append(args, "dialplan_share", fmt.Sprintf("%d%%", o.share))
 	}
 	s.log.Warn("overloaded: new calls go to the dialplan's fallback", append(args, "to_fallback", o.unsaid)...)
@@ -258,9 +256,6 @@ func (s *Service) sayOverloaded(why string, now time.Time) {
 // restarted meanwhile has forgotten it.
 func (s *Service) shedInDialplan(ctx context.Context) {
 	o := &s.overload
-	o.mu.Lock()
-	o.share = 100
-	o.mu.Unlock()
 	s.tellDialplan(ctx, 100)
 	seen, known := s.shedByDialplan(ctx) // the count goes on across episodes
 	for {
@@ -269,7 +264,7 @@ func (s *Service) shedInDialplan(ctx context.Context) {
 			// Stopped, or another instance holds the application: the
 			// variable is the next owner's (linkUp sets it).
 			o.mu.Lock()
-			o.on, o.watching, o.share = false, false, 0
+			o.on, o.share = false, 0
 			o.mu.Unlock()
 			return
 		}
@@ -301,14 +296,13 @@ func (s *Service) shedInDialplan(ctx context.Context) {
 			s.tellDialplan(ctx, share)
 			continue
 		}
-		o.on = false
 		s.log.Info("capacity again: new calls are the service's", "to_fallback", o.unsaid)
 		o.unsaid = 0
 		o.mu.Unlock()
 		s.tellDialplan(ctx, 0)
 		o.mu.Lock()
-		if !o.on {
-			o.watching = false
+		if o.unsaid == 0 {
+			o.on = false
 			o.mu.Unlock()
 			return
 		}
