@@ -200,8 +200,9 @@ func (e *env) start(t testing.TB, set ari.Settings, stores ari.Stores) {
 		URL: e.pbx.URL(), WebsocketURL: e.pbx.WebsocketURL(), User: "callcare", Password: "callcare", App: "callcare",
 		RequestTimeout: 2 * time.Second, Clock: e.clk, Logger: slog.New(e.logs),
 		// A machine busy with other tests is no saturated Asterisk: the
-		// latency bound is the overload tests' alone.
-		MaxLatency: -1, MaxHostCPU: -1,
+		// latency bound is the overload tests' alone, and so is the rate:
+		// calls placed at one instant of the fake clock.
+		MaxLatency: -1, MaxHostCPU: -1, MaxCallsPerSecond: -1,
 	}
 	if e.options != nil {
 		e.options(&opts)

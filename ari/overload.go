@@ -13,7 +13,9 @@ import (
 )
 
 // Past its capacity the service bends instead of breaking: while it carries
-// as many calls as it may (Options.MaxCalls), or Asterisk answers its
+// as many calls as it may (Options.MaxCalls), or new calls come faster
+// than it takes them (Options.MaxCallsPerSecond: rate.go), or Asterisk
+// answers its
 // requests slowly or sends its events late (their recent average above
 // Options.MaxLatency: the PBX, or the service, is saturated; Asterisk's
 // queue of the application's events backs up before its answers slow
@@ -76,6 +78,7 @@ type overload struct {
 	maxLatency time.Duration // <= 0: no bound
 	maxCPU     float64       // the machine's busy share; <= 0: no bound
 	cpu        cpuMeter
+	rate       callRate
 	shed       atomic.Int64 // calls handed to the fallback for want of capacity
 	lag        lagMeter     // how late new calls' StasisStart came, on average
 
@@ -210,6 +213,9 @@ func (s *Service) admit(st *ari.StasisStart) bool {
 	why := s.full()
 	o := &s.overload
 	now := s.clock.Now()
+	if why == "" && !o.rate.take(now) {
+		why = "rate"
+	}
 	if why == "" {
 		return true // capacity again is shedInDialplan's to say
 	}
@@ -270,6 +276,9 @@ func (s *Service) shedInDialplan(ctx context.Context) {
 		}
 		n, ok := s.shedByDialplan(ctx)
 		why := s.full()
+		if over := o.rate.over(); why == "" && over {
+			why = "rate"
+		}
 		now := s.clock.Now()
 		o.mu.Lock()
 		if ok && known {

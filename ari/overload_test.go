@@ -174,6 +174,59 @@ func TestOverload_BusyMachineSendsCallsToTheFallback(t *testing.T) {
 	e.settled(t)
 }
 
+// TestOverload_CallsPastTheRateGoToTheFallback: the service takes so many
+// new calls a second (here 4: one at once, then one each quarter second);
+// from the first call past that, new calls go to the fallback, and the
+// dialplan is told to send the next ones there, though the service has
+// room: a flood is turned away before it saturates the PBX. The dialplan's
+// share stays up while calls still come too fast (here a dialplan
+// rendered before the share, so all reach the service), and comes down
+// once they do not.
+func TestOverload_CallsPastTheRateGoToTheFallback(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.options = func(o *ari.Options) { o.MaxCallsPerSecond = 4 }
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	for _, phone := range []string{"PJSIP/101", "PJSIP/102", "PJSIP/103"} {
+		e.pbx.SetPhone(phone, pbxsim.Phone{AnswerAfter: time.Second, Script: talk(2 * time.Second)})
+	}
+	share := func(when, want string) {
+		t.Helper()
+		if got := e.pbx.Global(dialplan.OverloadedVar); got != want {
+			t.Errorf("%s: %s = %q, want %q", when, dialplan.OverloadedVar, got, want)
+		}
+	}
+	flood := e.callsAtOnce(t, 3, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true})
+	e.settle(t)
+	share("past the rate", "100")
+	e.advance(t, 300*time.Millisecond)
+	later := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "102", Ringing: true})
+	e.advance(t, 900*time.Millisecond) // past the first look
+	flood = append(flood, e.callsAtOnce(t, 3, pbxsim.Caller{Number: "48600100300", Exten: "103", Ringing: true})...)
+	e.advance(t, 1300*time.Millisecond) // past the second
+	share("calls came too fast since the last look", "100")
+	e.advance(t, time.Second)
+	share("they did not", "90")
+	e.advance(t, time.Minute)
+	served := 0
+	for _, c := range flood {
+		ended(t, c)
+		if _, err := e.db.Call(context.Background(), c.ChannelID()); err == nil {
+			served++
+		}
+	}
+	if served != 2 || e.svc.Stats().ToFallback != 4 {
+		t.Errorf("of two floods of three: %d served, %d to the fallback; want 2, 4", served, e.svc.Stats().ToFallback)
+	}
+	if rec := e.record(t, later); rec.AnsweredBy != "pwisniewski" {
+		t.Errorf("a quarter second later: %s by %q; want the service to take it", rec.Outcome, rec.AnsweredBy)
+	}
+	if !strings.Contains(e.logs.String(), "why=rate") || !strings.Contains(e.logs.String(), "capacity again") {
+		t.Errorf("the log does not say why, or that calls are the service's again:\n%s", e.logs)
+	}
+	e.settled(t)
+}
+
 // TestOverload_TheDialplanSendsNewCallsWhileFull: once a call has gone to
 // the fallback, the service has the dialplan send the next ones there
 // before Stasis() (a plain Dial costs Asterisk less than entering the

@@ -78,6 +78,10 @@ type Options struct {
 	// DefaultMaxLatency; negative: no bound.
 	MaxCalls   int
 	MaxLatency time.Duration
+	// MaxCallsPerSecond is how many new citizens' calls a second the
+	// service takes at most (rate.go); the rest go to the fallback.
+	// Default DefaultMaxCallsPerSecond; negative: no bound.
+	MaxCallsPerSecond float64
 	// MaxHostCPU is the busy share (0-1) of the machine's processors past
 	// which new calls go to the fallback too (hostcpu.go). Default
 	// DefaultMaxHostCPU; negative: no bound. HostCPU reads the machine's
@@ -231,6 +235,9 @@ func New(opts Options, s Settings, store Stores) *Service {
 	if opts.MaxHostCPU == 0 {
 		opts.MaxHostCPU = DefaultMaxHostCPU
 	}
+	if opts.MaxCallsPerSecond == 0 {
+		opts.MaxCallsPerSecond = DefaultMaxCallsPerSecond
+	}
 	if opts.HostCPU == nil {
 		opts.HostCPU = procStat
 	}
@@ -257,7 +264,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		localFlows:   map[string]*flow{},
 
 		overload: overload{maxCalls: opts.MaxCalls, maxLatency: opts.MaxLatency, maxCPU: opts.MaxHostCPU,
-			cpu: cpuMeter{read: opts.HostCPU}},
+			cpu: cpuMeter{read: opts.HostCPU}, rate: callRate{perSecond: opts.MaxCallsPerSecond}},
 	}
 	svc.client.log = opts.Logger
 	svc.saver = newSaver(svc)

@@ -199,6 +199,10 @@ type Asterisk struct {
 	// the service. 0 for no bound.
 	MaxCalls   int
 	MaxLatency time.Duration
+	// MaxCallsPerSecond is how many new calls a second the service takes
+	// at most; the rest go to the fallback from the first one past it.
+	// 0 for no bound.
+	MaxCallsPerSecond int
 	// MaxHostCPU is the busy share (0-1) of the machine's processors past
 	// which new calls go to the fallback too: beside Asterisk, a PBX short
 	// of CPU drops SIP packets before its ARI side shows it. 0 for no bound.
@@ -210,16 +214,17 @@ type Asterisk struct {
 
 // Defaults of the optional settings.
 const (
-	DefaultApp            = "callcare"
-	DefaultPasswordEnv    = "CALLCARE_ARI_PASSWORD"
-	DefaultRequestTimeout = 5 * time.Second
-	DefaultMaxConnections = 20
-	DefaultMaxCalls       = 500
-	DefaultMaxLatency     = 300 * time.Millisecond
-	DefaultMaxHostCPU     = 85 // per cent
-	DefaultAGIListen      = "127.0.0.1:4573"
-	DefaultTimeZone       = "Europe/Warsaw"
-	DefaultLanguage       = "pl"
+	DefaultApp               = "callcare"
+	DefaultPasswordEnv       = "CALLCARE_ARI_PASSWORD"
+	DefaultRequestTimeout    = 5 * time.Second
+	DefaultMaxConnections    = 20
+	DefaultMaxCalls          = 500
+	DefaultMaxLatency        = 300 * time.Millisecond
+	DefaultMaxHostCPU        = 85 // per cent
+	DefaultMaxCallsPerSecond = 50
+	DefaultAGIListen         = "127.0.0.1:4573"
+	DefaultTimeZone          = "Europe/Warsaw"
+	DefaultLanguage          = "pl"
 )
 
 // Words of callbacks.

@@ -205,6 +205,7 @@ func TestParse_Problems(t *testing.T) {
 		{"NegativeDuration", edit(t, "  user: callcare\n", "  user: callcare\n  request_timeout: -5s #!\n"), "asterisk.request_timeout", "longer than zero"},
 		{"NoConnections", edit(t, "  user: callcare\n", "  user: callcare\n  max_connections: 0 #!\n"), "asterisk.max_connections", "at least 1"},
 		{"NegativeMaxCalls", edit(t, "  user: callcare\n", "  user: callcare\n  max_calls: -1 #!\n"), "asterisk.max_calls", "0 (no bound) or more"},
+		{"NegativeMaxCallsPerSecond", edit(t, "  user: callcare\n", "  user: callcare\n  max_calls_per_second: -1 #!\n"), "asterisk.max_calls_per_second", "0 (no bound) or more"},
 		{"ZeroRings", edit(t, "database:", "procedure:\n  answer_within_rings: 0 #!\ndatabase:"), "procedure.answer_within_rings", "at least 1"},
 		{"UnknownRingStrategy", edit(t, "ring: in_order", "ring: parallel #!"), "departments[1].ring", `unknown ring strategy "parallel"`},
 		{"UnknownTimeZone", edit(t, "database:", "timezone: Europe/Hajnowka #!\ndatabase:"), "timezone", "unknown time zone"},
@@ -488,6 +489,18 @@ func TestParse_Language(t *testing.T) {
 		t.Errorf("language %q, want en", c.Language)
 	}
 	wantProblem(t, "language: de\n"+base, "language", 1, "pl or en")
+}
+
+// asterisk.max_calls_per_second: 50 unless set; 0 lifts the bound.
+func TestParse_MaxCallsPerSecond(t *testing.T) {
+	for yaml, want := range map[string]int{"": 50, "  max_calls_per_second: 120\n": 120, "  max_calls_per_second: 0\n": 0} {
+		c, err := config.Parse("callcare.yaml", []byte(edit(t, "  user: callcare\n", "  user: callcare\n"+yaml)), noEnv)
+		if err != nil {
+			t.Errorf("%q: %v", yaml, err)
+		} else if c.Asterisk.MaxCallsPerSecond != want {
+			t.Errorf("%q: %d, want %d", yaml, c.Asterisk.MaxCallsPerSecond, want)
+		}
+	}
 }
 
 // asterisk.max_host_cpu is a share of the processors' time in per cent;

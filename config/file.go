@@ -51,18 +51,19 @@ type File struct {
 // FileAsterisk is the asterisk: section. The password itself is refused
 // here (see refused); it comes from PasswordEnv or PasswordFile.
 type FileAsterisk struct {
-	ARIURL         string   `yaml:"ari_url" jsonschema:"required"`
-	WebsocketURL   string   `yaml:"websocket_url"` // "" or left out: derived from ari_url
-	User           string   `yaml:"user" jsonschema:"required"`
-	PasswordEnv    string   `yaml:"password_env"`
-	PasswordFile   string   `yaml:"password_file"`
-	App            string   `yaml:"app"`
-	RequestTimeout Duration `yaml:"request_timeout"`
-	MaxConnections int      `yaml:"max_connections"`
-	MaxCalls       int      `yaml:"max_calls"`
-	MaxLatency     Duration `yaml:"max_latency"`
-	MaxHostCPU     int      `yaml:"max_host_cpu" jsonschema:"minimum=0,maximum=100"`
-	AGIListen      string   `yaml:"agi_listen"`
+	ARIURL            string   `yaml:"ari_url" jsonschema:"required"`
+	WebsocketURL      string   `yaml:"websocket_url"` // "" or left out: derived from ari_url
+	User              string   `yaml:"user" jsonschema:"required"`
+	PasswordEnv       string   `yaml:"password_env"`
+	PasswordFile      string   `yaml:"password_file"`
+	App               string   `yaml:"app"`
+	RequestTimeout    Duration `yaml:"request_timeout"`
+	MaxConnections    int      `yaml:"max_connections"`
+	MaxCalls          int      `yaml:"max_calls"`
+	MaxLatency        Duration `yaml:"max_latency"`
+	MaxCallsPerSecond int      `yaml:"max_calls_per_second" jsonschema:"minimum=0"`
+	MaxHostCPU        int      `yaml:"max_host_cpu" jsonschema:"minimum=0,maximum=100"`
+	AGIListen         string   `yaml:"agi_listen"`
 }
 
 // refused tells why a known key must not be written, or "".
@@ -238,14 +239,15 @@ func DefaultFile() File {
 	}
 	return File{
 		Asterisk: FileAsterisk{
-			PasswordEnv:    DefaultPasswordEnv,
-			App:            DefaultApp,
-			RequestTimeout: Duration(DefaultRequestTimeout),
-			MaxConnections: DefaultMaxConnections,
-			MaxCalls:       DefaultMaxCalls,
-			MaxLatency:     Duration(DefaultMaxLatency),
-			MaxHostCPU:     DefaultMaxHostCPU,
-			AGIListen:      DefaultAGIListen,
+			PasswordEnv:       DefaultPasswordEnv,
+			App:               DefaultApp,
+			RequestTimeout:    Duration(DefaultRequestTimeout),
+			MaxConnections:    DefaultMaxConnections,
+			MaxCalls:          DefaultMaxCalls,
+			MaxLatency:        Duration(DefaultMaxLatency),
+			MaxHostCPU:        DefaultMaxHostCPU,
+			MaxCallsPerSecond: DefaultMaxCallsPerSecond,
+			AGIListen:         DefaultAGIListen,
 		},
 		TimeZone: DefaultTimeZone,
 		Language: DefaultLanguage,

@@ -192,6 +192,12 @@ func (p *parser) buildAsterisk(f *File, c *Config) {
 		}
 		a.MaxLatency = time.Duration(ra.MaxLatency)
 	}
+	if path := "asterisk.max_calls_per_second"; p.usable(path) {
+		if ra.MaxCallsPerSecond < 0 {
+			p.add(path, p.lineOf(path), "must be 0 (no bound) or more, not %d", ra.MaxCallsPerSecond)
+		}
+		a.MaxCallsPerSecond = ra.MaxCallsPerSecond
+	}
 	if path := "asterisk.max_host_cpu"; p.usable(path) {
 		if ra.MaxHostCPU < 0 || ra.MaxHostCPU > 100 {
 			p.add(path, p.lineOf(path), "must be a share of the processors' time in per cent, 1 to 100, or 0 (no bound), not %d", ra.MaxHostCPU)

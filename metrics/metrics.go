@@ -120,7 +120,7 @@ func New(o Options) *Metrics {
 		return 0
 	})
 	overCapacity := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "callcare_calls_over_capacity_total",
-		Help: "Citizens' calls handed at once to the dialplan's fallback (a plain Dial; recorded only if nobody answers there) because the service was at asterisk.max_calls, Asterisk answered, or sent new calls' events, later than asterisk.max_latency, or the machine's processors were busier than asterisk.max_host_cpu; with those the dialplan sent there itself while the service was full."}, func() float64 {
+		Help: "Citizens' calls handed at once to the dialplan's fallback (a plain Dial; recorded only if nobody answers there) because the service was at asterisk.max_calls, new calls came faster than asterisk.max_calls_per_second, Asterisk answered, or sent new calls' events, later than asterisk.max_latency, or the machine's processors were busier than asterisk.max_host_cpu; with those the dialplan sent there itself while the service was full."}, func() float64 {
 		if o.OverCapacity == nil {
 			return 0
 		}

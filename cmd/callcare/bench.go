@@ -448,7 +448,8 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 	lat := &latencies{}
 	opts := ariOptions(c, slog.New(warned))
 	opts.Decided = lat.add
-	opts.MaxHostCPU = -1 // the bench busies the machine on purpose
+	opts.MaxHostCPU = -1        // the bench busies the machine on purpose
+	opts.MaxCallsPerSecond = -1 // and its rate is the load it measures
 	svc := ari.New(opts, settings(c), stores(db))
 	svcCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)

@@ -130,7 +130,8 @@ func ariOptions(c *config.Config, log *slog.Logger) ari.Options {
 		User: c.Asterisk.User, Password: c.Asterisk.Password, App: c.Asterisk.App,
 		RequestTimeout: c.Asterisk.RequestTimeout, MaxConnections: c.Asterisk.MaxConnections,
 		MaxCalls: noBound(c.Asterisk.MaxCalls), MaxLatency: noBound(c.Asterisk.MaxLatency),
-		MaxHostCPU: noBound(c.Asterisk.MaxHostCPU), Logger: log,
+		MaxCallsPerSecond: noBound(float64(c.Asterisk.MaxCallsPerSecond)),
+		MaxHostCPU:        noBound(c.Asterisk.MaxHostCPU), Logger: log,
 	}
 }
 
