@@ -15,15 +15,13 @@ import (
 // Past its capacity the service bends instead of breaking: while it carries
 // as many calls as it may (Options.MaxCalls), or new calls come faster
 // than it takes them (Options.MaxCallsPerSecond: rate.go), or Asterisk
-// answers its
-// requests slowly or sends its events late (their recent average above
-// Options.MaxLatency: the PBX, or the service, is saturated; Asterisk's
-// queue of the application's events backs up before its answers slow
-// down), or the machine's processors are busier than Options.MaxHostCPU
-// (beside Asterisk, the first sign: hostcpu.go), a new citizen's call is
-// handed at once to
-// the dialplan's fallback, which rings a person with a plain Dial(), as
-// when the service is down. It is never failed, never left in the
+// answers its requests slowly or sends its events late (their recent
+// average above Options.MaxLatency: the PBX, or the service, is saturated;
+// Asterisk's queue of the application's events backs up before its answers
+// slow down), or the machine's processors are busier than
+// Options.MaxHostCPU (beside Asterisk, the first sign: hostcpu.go), a new
+// citizen's call is handed at once to the dialplan's fallback, which rings
+// a person with a plain Dial(), as when the service is down. It is never failed, never left in the
 // application, and never recorded here: whoever answers it in the fallback
 // answered it, and nothing says otherwise; one nobody answers there is
 // reported by the fallback's FastAGI hook (missed) and called back. One
@@ -32,8 +30,9 @@ import (
 // Then the dialplan itself sends a share of new calls to the fallback
 // before Stasis() (dialplan.OverloadedVar, in percent): a plain Dial costs
 // Asterisk less than entering the application and a continue. The share
-// starts at all of them. Once a second the service looks: still full, it
-// sends shareUp points more; room, shareDown points fewer, and at 0 it
+// starts at all of them. Once a second the service looks: still full (or
+// calls came faster than its rate since the last look), it sends shareUp
+// points more; room, shareDown points fewer, and at 0 it
 // takes every call again. So the calls it lets in come back gradually,
 // not in a burst of a second's worth that a PBX at its edge would drop
 // (measured on the lab's VM: with all-or-nothing, calls came back every
