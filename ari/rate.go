@@ -9,9 +9,9 @@ import (
 // service takes at most; the rest go to the fallback at once. No town hall
 // gets 50 new calls a second: past that it is a flood or a load test, and
 // the plain dialplan carries it for less. The other bounds see saturation
-// only once it is there (the CPU's within half a second, at 2 × the
-// service's ceiling a hundred calls late on the lab's machine:
-// docs/LOAD.md); this one turns the excess away from the first call.
+// only once it is there (on the lab's machine the CPU's saw a jump to 1.5
+// or 2 × the service's ceiling with 70-100 calls already in: docs/LOAD.md);
+// this one turns the excess away from the first call past it.
 const DefaultMaxCallsPerSecond = 50
 
 // rateBurst is how much of a second's worth of calls may come at once: a
