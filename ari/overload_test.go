@@ -190,23 +190,17 @@ func TestOverload_CallsPastTheRateGoToTheFallback(t *testing.T) {
 	for _, phone := range []string{"PJSIP/101", "PJSIP/102", "PJSIP/103"} {
 		e.pbx.SetPhone(phone, pbxsim.Phone{AnswerAfter: time.Second, Script: talk(2 * time.Second)})
 	}
-	share := func(when, want string) {
-		t.Helper()
-		if got := e.pbx.Global(dialplan.OverloadedVar); got != want {
-			t.Errorf("%s: %s = %q, want %q", when, dialplan.OverloadedVar, got, want)
-		}
-	}
 	flood := e.callsAtOnce(t, 3, pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true})
 	e.settle(t)
-	share("past the rate", "100")
+	wantShare(t, e, "past the rate", "100")
 	e.advance(t, 300*time.Millisecond)
 	later := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "102", Ringing: true})
 	e.advance(t, 900*time.Millisecond) // past the first look
 	flood = append(flood, e.callsAtOnce(t, 3, pbxsim.Caller{Number: "48600100300", Exten: "103", Ringing: true})...)
 	e.advance(t, 1300*time.Millisecond) // past the second
-	share("calls came too fast since the last look", "100")
+	wantShare(t, e, "calls came too fast since the last look", "100")
 	e.advance(t, time.Second)
-	share("they did not", "90")
+	wantShare(t, e, "they did not", "90")
 	e.advance(t, time.Minute)
 	served := 0
 	for _, c := range flood {
@@ -246,8 +240,8 @@ func TestOverload_TheDialplanSendsNewCallsWhileFull(t *testing.T) {
 	first := e.call(t, rendered("48600100100"))
 	e.advance(t, 4*time.Second)
 	second := e.call(t, rendered("48600100200")) // full: the service sends it on
-	if e.pbx.Global(dialplan.OverloadedVar) != "100" {
-		t.Fatalf("%s = %q while the service is full; want 100", dialplan.OverloadedVar, e.pbx.Global(dialplan.OverloadedVar))
+	if !wantShare(t, e, "the service full", "100") {
+		t.FailNow()
 	}
 	third := e.call(t, rendered("48600100300"))
 	if second.ShedByDialplan() || !third.ShedByDialplan() {
@@ -264,9 +258,7 @@ func TestOverload_TheDialplanSendsNewCallsWhileFull(t *testing.T) {
 	if rec := e.record(t, first); rec.AnsweredBy != "anowak" {
 		t.Errorf("first call: %s by %q", rec.Outcome, rec.AnsweredBy)
 	}
-	if e.pbx.Global(dialplan.OverloadedVar) != "0" {
-		t.Errorf("%s = %q with room again; want 0", dialplan.OverloadedVar, e.pbx.Global(dialplan.OverloadedVar))
-	}
+	wantShare(t, e, "room again", "0")
 	if n := toFallbackSaid(e.logs.String()); n != 2 {
 		t.Errorf("the log counts %d calls to the fallback, want 2:\n%s", n, e.logs)
 	}
@@ -314,8 +306,8 @@ func TestOverload_CallsComeBackGradually(t *testing.T) {
 	rendered := pbxsim.Caller{Number: "48600100100", Exten: "101", Ringing: true, Overloaded: dialplan.OverloadedVar}
 	want := func(when, share string) {
 		t.Helper()
-		if got := e.pbx.Global(dialplan.OverloadedVar); got != share {
-			t.Fatalf("%s: %s = %q, want %q", when, dialplan.OverloadedVar, got, share)
+		if !wantShare(t, e, when, share) {
+			t.FailNow()
 		}
 	}
 	e.call(t, rendered) // the first look: nothing to compare with
@@ -353,6 +345,17 @@ func fakeCPU(e *env, share float64) (set func(float64)) {
 		}
 	}
 	return func(v float64) { mu.Lock(); share = v; mu.Unlock() }
+}
+
+// wantShare checks the dialplan's share of new calls sent to the fallback,
+// as the service last set it; false (an error reported) if it differs.
+func wantShare(t *testing.T, e *env, when, want string) bool {
+	t.Helper()
+	if got := e.pbx.Global(dialplan.OverloadedVar); got != want {
+		t.Errorf("%s: %s = %q, want %q", when, dialplan.OverloadedVar, got, want)
+		return false
+	}
+	return true
 }
 
 // toFallbackSaid adds up the to_fallback counts of the log's lines.
