@@ -510,7 +510,9 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 			runtime.ReadMemStats(&mem)
 			peakHeap, peakStack, peakGoroutines = mem.HeapAlloc, mem.StackInuse, runtime.NumGoroutine()
 		}
-		if now.After(placed) && svc.Stats().ActiveCalls == 0 {
+		// Every call ended and its record written: the saver writes
+		// behind the calls, and what it holds is work until written.
+		if st := svc.Stats(); now.After(placed) && st.ActiveCalls == 0 && st.Work == 0 {
 			var chans []json.RawMessage
 			out, err := simRequest(ctx, sim.url, http.MethodGet, "/channels", nil)
 			if err == nil && json.Unmarshal(out, &chans) == nil && len(chans) == 0 {

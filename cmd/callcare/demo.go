@@ -106,8 +106,9 @@ func demo(ctx context.Context, speed float64, keep string, stdout io.Writer) err
 	if err := playMorning(ctx, pbx, clk, morning); err != nil {
 		return err
 	}
-	// The citizens have hung up; let the service write its last records.
-	for i := 0; i < 500 && svc.Stats().ActiveCalls > 0; i++ {
+	// The citizens have hung up; let the service write its last records
+	// (the saver writes behind the calls: what it holds is work).
+	for i := 0; i < 500 && (svc.Stats().ActiveCalls > 0 || svc.Stats().Work > 0); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
 	calls, err := db.Calls(ctx, callcare.CallFilter{})
