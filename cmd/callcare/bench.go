@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,9 +49,10 @@ It prints the calls placed and how each ended against what its scenario
 should give (errors), the decision latency (an event read off the socket to
 the first request it causes: p50, p99, max), the memory and goroutines per
 live call at the peak, the goroutines after the run against before, the
-service's CPU per call beside the simulator's (the simulator plays Asterisk,
-the phones and the citizens: its cost is the bench's, not the service's),
-and the REST requests and events per call. Durations are real time: a run
+service's CPU and context switches per call beside the simulator's (the
+simulator plays Asterisk, the phones and the citizens: its cost is the
+bench's, not the service's; the switches are counted, so they vary less from
+run to run than the CPU), and the REST requests and events per call. Durations are real time: a run
 lasts about --calls / --rate plus a call's length.`,
 		Example: `  callcare bench                              # 500 calls at 250 a second
   callcare bench --calls 2000 --rate 500 --talk 2s
@@ -153,7 +153,7 @@ func deal(mix []weighted, n int) []string {
 // simulator is the simulated Asterisk the bench runs against.
 type simulator struct {
 	url   string // ARI base
-	cpu   func() time.Duration
+	cost  func() cost
 	close func()
 }
 
@@ -166,7 +166,7 @@ func startSim(ctx context.Context, inProcess bool) (*simulator, error) {
 			return nil, err
 		}
 		pbx := pbxsim.NewServer(pbxsim.Options{AutoPhones: true, Sounds: texts.Lengths("pl")})
-		return &simulator{url: pbx.URL(), cpu: func() time.Duration { return -1 }, close: func() { pbx.Close() }}, nil
+		return &simulator{url: pbx.URL(), cost: func() cost { return unknownCost }, close: func() { pbx.Close() }}, nil
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -198,36 +198,7 @@ func startSim(ctx context.Context, inProcess bool) (*simulator, error) {
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	pid := cmd.Process.Pid
-	return &simulator{url: url, cpu: func() time.Duration { return processCPU(pid) }, close: stop}, nil
-}
-
-// processCPU is a process's CPU time so far (Linux: /proc, in clock ticks
-// of 10 ms); -1 where it cannot be read.
-func processCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return -1
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(f) < 13 {
-		return -1
-	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	k, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return -1
-	}
-	return time.Duration(u+k) * 10 * time.Millisecond
-}
-
-// selfCPU is this process's CPU time so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return -1
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return &simulator{url: url, cost: func() cost { return processCost(pid) }, close: stop}, nil
 }
 
 // benchOffice is the office the bench rings: two clerks per call (the
@@ -486,7 +457,7 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cpu0, simCPU0 := selfCPU(), sim.cpu()
+	cost0, simCost0 := selfCost(), sim.cost()
 	every := time.Duration(float64(time.Second) / o.rate)
 	start := time.Now()
 	if _, err := simRequest(ctx, sim.url, http.MethodPost, "/batch", map[string]any{"every": every.String(), "calls": callers}); err != nil {
@@ -529,7 +500,7 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 		}
 	}
 	ended := time.Since(start)
-	cpu1, simCPU1 := selfCPU(), sim.cpu()
+	cost1, simCost1 := selfCost(), sim.cost()
 	if o.cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -589,14 +560,7 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 		fmt.Fprintf(stdout, "  goroutines:  %.2f per live call; %d before the run, %d after\n",
 			float64(peakGoroutines-goroutines0)/float64(peakLive), goroutines0, goroutines1)
 	}
-	service := cpu1 - cpu0
-	if sim.cpu() >= 0 {
-		simulated := simCPU1 - simCPU0
-		fmt.Fprintf(stdout, "  CPU:         the service %.3f ms per call, the simulator %.3f ms per call (service/simulator %.2f)\n",
-			ms1(service)/n, ms1(simulated)/n, float64(service)/max(float64(simulated), 1))
-	} else {
-		fmt.Fprintf(stdout, "  CPU:         %.3f ms per call, the service and the simulator together\n", ms1(service)/n)
-	}
+	printCost(stdout, cost1.minus(cost0), simCost1.minus(simCost0), n)
 	fmt.Fprintf(stdout, "  Asterisk:    %.1f REST requests and %.1f events per call\n",
 		float64(st1.Requests-st0.Requests)/n, float64(st1.Link.Frames-st0.Link.Frames)/n)
 	for i, e := range errs {
