@@ -49,11 +49,12 @@ It prints the calls placed and how each ended against what its scenario
 should give (errors), the decision latency (an event read off the socket to
 the first request it causes: p50, p99, max), the memory and goroutines per
 live call at the peak, the goroutines after the run against before, the
-service's CPU and context switches per call beside the simulator's (the
-simulator plays Asterisk, the phones and the citizens: its cost is the
-bench's, not the service's; the switches are counted, so they vary less from
-run to run than the CPU), and the REST requests and events per call. Durations are real time: a run
-lasts about --calls / --rate plus a call's length.`,
+service's CPU and wake-ups per call beside the simulator's (the simulator
+plays Asterisk, the phones and the citizens: its cost is the bench's, not
+the service's; the wake-ups, voluntary context switches, are counted, so
+they vary less from run to run than the CPU), and the REST requests and
+events per call. Durations are real time: a run lasts about --calls /
+--rate plus a call's length.`,
 		Example: `  callcare bench                              # 500 calls at 250 a second
   callcare bench --calls 2000 --rate 500 --talk 2s
   callcare bench --mix answer=100 --cpuprofile service.pprof`,
@@ -79,7 +80,7 @@ lasts about --calls / --rate plus a call's length.`,
 	f.DurationVar(&o.ringCycle, "ring-cycle", o.ringCycle, "one ring (the procedure: three of them, then overflow)")
 	f.DurationVar(&o.answerAfter, "answer-after", o.answerAfter, "how long a phone that answers rings first")
 	f.DurationVar(&o.talk, "talk", o.talk, "how long an answered call lasts before the clerk hangs up")
-	f.BoolVar(&o.inProcess, "sim-in-process", false, "run the simulator in this process (its CPU is then not told apart)")
+	f.BoolVar(&o.inProcess, "sim-in-process", false, "run the simulator in this process (its CPU and wake-ups are then not told apart)")
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write the service's CPU profile of the run to `file`")
 	return c
 }
@@ -491,7 +492,8 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 			}
 		}
 		if now.After(deadline) {
-			return fmt.Errorf("the calls did not end within %s of the last one placed", time.Minute)
+			st := svc.Stats()
+			return fmt.Errorf("the calls did not end within %s of the last one placed (%d under way, %d pieces of work)", time.Minute, st.ActiveCalls, st.Work)
 		}
 		select {
 		case <-ctx.Done():
@@ -560,7 +562,7 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 		fmt.Fprintf(stdout, "  goroutines:  %.2f per live call; %d before the run, %d after\n",
 			float64(peakGoroutines-goroutines0)/float64(peakLive), goroutines0, goroutines1)
 	}
-	printCost(stdout, cost1.minus(cost0), simCost1.minus(simCost0), n)
+	printCost(stdout, cost1.minus(cost0), simCost1.minus(simCost0), n, o.inProcess)
 	fmt.Fprintf(stdout, "  Asterisk:    %.1f REST requests and %.1f events per call\n",
 		float64(st1.Requests-st0.Requests)/n, float64(st1.Link.Frames-st0.Link.Frames)/n)
 	for i, e := range errs {

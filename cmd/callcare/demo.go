@@ -108,7 +108,14 @@ func demo(ctx context.Context, speed float64, keep string, stdout io.Writer) err
 	}
 	// The citizens have hung up; let the service write its last records
 	// (the saver writes behind the calls: what it holds is work).
-	for i := 0; i < 500 && (svc.Stats().ActiveCalls > 0 || svc.Stats().Work > 0); i++ {
+	for i := 0; ; i++ {
+		if st := svc.Stats(); st.ActiveCalls == 0 && st.Work == 0 {
+			break
+		}
+		if i == 500 {
+			fmt.Fprintf(stdout, "\n(The service is still at work after 5 s: the log below may lack the last calls.)\n")
+			break
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	calls, err := db.Calls(ctx, callcare.CallFilter{})
