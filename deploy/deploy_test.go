@@ -28,6 +28,7 @@ type compose struct {
 		NetworkMode string `yaml:"network_mode"`
 		Secrets     []yaml.Node
 		Command     []string
+		Environment map[string]string
 	}
 	Secrets map[string]struct{ File string }
 	Volumes map[string]any
@@ -296,6 +297,24 @@ func TestSystemdUnit(t *testing.T) {
 	}
 	if out, err := exec.Command("systemd-analyze", "verify", copied).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// The unit and the compose file run the service's Go runtime alike: the
+// settings the load measurements were made with (docs/LOAD.md), in both.
+func TestRuntimeEnvironment(t *testing.T) {
+	unit := map[string]string{}
+	eachLine(t, filepath.Join(root, "deploy/callcare.service"), func(_ int, line string) {
+		if kv, ok := strings.CutPrefix(line, "Environment="); ok {
+			k, v, _ := strings.Cut(kv, "=")
+			unit[k] = v
+		}
+	})
+	composed := readCompose(t).Services["callcare"].Environment
+	for _, k := range []string{"GOMAXPROCS", "GODEBUG"} {
+		if unit[k] == "" || unit[k] != composed[k] {
+			t.Errorf("%s: the unit sets %q, docker-compose.yml %q", k, unit[k], composed[k])
+		}
 	}
 }
 

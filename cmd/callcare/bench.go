@@ -562,6 +562,7 @@ func bench(ctx context.Context, o benchOptions, mix []weighted, stdout io.Writer
 		fmt.Fprintf(stdout, "  goroutines:  %.2f per live call; %d before the run, %d after\n",
 			float64(peakGoroutines-goroutines0)/float64(peakLive), goroutines0, goroutines1)
 	}
+	fmt.Fprintf(stdout, "  runtime:     %s\n", goRuntime(os.Getenv("GODEBUG")))
 	printCost(stdout, cost1.minus(cost0), simCost1.minus(simCost0), n, o.inProcess)
 	fmt.Fprintf(stdout, "  Asterisk:    %.1f REST requests and %.1f events per call\n",
 		float64(st1.Requests-st0.Requests)/n, float64(st1.Link.Frames-st0.Link.Frames)/n)

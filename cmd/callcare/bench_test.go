@@ -20,7 +20,7 @@ func TestBench(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench: %v\n%s%s", err, out.String(), errs.String())
 	}
-	for _, want := range []string{"10 ended as their scenario says, 0 errors", "decisions:   p50", "per live call", "wake-ups:", "REST requests"} {
+	for _, want := range []string{"10 ended as their scenario says, 0 errors", "decisions:   p50", "per live call", "runtime:     GOMAXPROCS", "wake-ups:", "REST requests"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the bench says nothing like %q:\n%s", want, out.String())
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -103,7 +104,8 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	go func() { hooksDone <- agiServer.Serve(ctx, ln) }()
 
 	r.start(log, db, svc, h, mon.reloaded, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
-	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks))
+	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks),
+		"gomaxprocs", runtime.GOMAXPROCS(0), "go_monitor_steady", monitorSteady(os.Getenv("GODEBUG")))
 	runErr := svc.Run(ctx) // a refused ARI password ends it at once
 	if runErr != nil {
 		cancel() // the hooks stop too
