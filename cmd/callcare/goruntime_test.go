@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+)
 
 func TestMonitorSteady(t *testing.T) {
 	for _, tc := range []struct {
@@ -22,4 +26,22 @@ func TestMonitorSteady(t *testing.T) {
 			t.Errorf("monitorSteady(%q) = %v, want %v", tc.godebug, got, tc.want)
 		}
 	}
+}
+
+// The unit runs the service with the setting the bench and serve's log
+// name as steady.
+func TestMonitorSteady_Unit(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/callcare.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Environment=GODEBUG="); ok {
+			if v != steadyMonitor {
+				t.Errorf("the unit sets GODEBUG=%s; the bench calls steady GODEBUG=%s", v, steadyMonitor)
+			}
+			return
+		}
+	}
+	t.Error("the unit sets no GODEBUG")
 }
