@@ -305,6 +305,7 @@ func TestSystemdUnit(t *testing.T) {
 func TestRuntimeEnvironment(t *testing.T) {
 	unit := map[string]string{}
 	eachLine(t, filepath.Join(root, "deploy/callcare.service"), func(_ int, line string) {
+		// One assignment a line, unquoted, as the unit writes them.
 		if kv, ok := strings.CutPrefix(line, "Environment="); ok {
 			k, v, _ := strings.Cut(kv, "=")
 			unit[k] = v

@@ -48,8 +48,9 @@ busy clerk's department offers a choice and the citizen asks for a callback.
 It prints the calls placed and how each ended against what its scenario
 should give (errors), the decision latency (an event read off the socket to
 the first request it causes: p50, p99, max), the memory and goroutines per
-live call at the peak, the goroutines after the run against before, the
-service's CPU and wake-ups per call beside the simulator's (the simulator
+live call at the peak, the goroutines after the run against before, the Go
+runtime settings it ran with (GOMAXPROCS, GODEBUG's schedtrace) beside the
+systemd unit's, the service's CPU and wake-ups per call beside the simulator's (the simulator
 plays Asterisk, the phones and the citizens: its cost is the bench's, not
 the service's; the wake-ups, voluntary context switches, are counted, so
 they vary less from run to run than the CPU), and the REST requests and
