@@ -12,7 +12,8 @@ import (
 )
 
 // startCall takes a citizen's call that entered the application with
-// Stasis(callcare,inbound,${EXTEN}).
+// Stasis(callcare,inbound,${EXTEN},ringing), or without "ringing" when the
+// dialplan does not ring the caller itself.
 func (s *Service) startCall(st *ari.StasisStart) {
 	a := policy.Arrival{CallID: st.Channel.ID}
 	if len(st.Args) > 1 {
