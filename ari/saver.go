@@ -90,14 +90,6 @@ func (w *saver) take(id string) (callcare.CallRecord, bool) {
 	return rec, true
 }
 
-// holds tells whether a version of call id waits to be written.
-func (w *saver) holds(id string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	_, ok := w.pending[id]
-	return ok
-}
-
 // run writes until ctx ends; stop then writes the rest.
 func (w *saver) run(ctx context.Context) {
 	w.done = make(chan struct{})

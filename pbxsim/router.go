@@ -40,8 +40,6 @@ func (r *request) p(name string) string {
 	return r.params[name]
 }
 
-func (r *request) has(name string) bool { _, ok := r.params[name]; return ok }
-
 // reply is what a handler answers: a status and a JSON body (nil: none).
 type reply struct {
 	status int

@@ -398,12 +398,6 @@ func (s *Server) stop(st *simTimer) {
 	}
 }
 
-// nextID returns an Asterisk-style unique id, "1795478171.12".
-func (s *Server) nextID() string {
-	s.seq++
-	return fmt.Sprintf("%d.%d", s.idBase, s.seq)
-}
-
 // Stats returns a copy of the counters.
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
