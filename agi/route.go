@@ -193,5 +193,5 @@ func (sess *session) command(line string) error {
 	case strings.HasPrefix(reply, "511 "):
 		return errHungUp
 	}
-	return fmt.Errorf("Asterisk answered %q", truncate(reply))
+	return fmt.Errorf("unexpected answer from Asterisk: %q", truncate(reply))
 }
