@@ -21,12 +21,12 @@ import (
 // slow down), or the machine's processors are busier than
 // Options.MaxHostCPU (beside Asterisk, the first sign: hostcpu.go), a new
 // citizen's call is handed at once to the dialplan's fallback, which rings
-// a person with a plain Dial(), as when the service is down. It is never failed, never left in the
-// application, and never recorded here: whoever answers it in the fallback
-// answered it, and nothing says otherwise; one nobody answers there is
-// reported by the fallback's FastAGI hook (missed) and called back. One
-// request, no record, no goroutine of its own: what a saturated PBX and
-// service can still afford.
+// a person with a plain Dial(), as when the service is down. It is never
+// failed, never left in the application, and never recorded here: whoever
+// answers it in the fallback answered it, and nothing says otherwise; one
+// nobody answers there is reported by the fallback's FastAGI hook (missed)
+// and called back. One request (a short-lived keeper makes it), no record,
+// no call goroutine: what a saturated PBX and service can still afford.
 // Then the dialplan itself sends a share of new calls to the fallback
 // before Stasis() (dialplan.OverloadedVar, in percent): a plain Dial costs
 // Asterisk less than entering the application and a continue. The share
