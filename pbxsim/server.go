@@ -78,6 +78,8 @@ type Server struct {
 	idBase   int64
 	seq      int
 	localSeq int // Local channel pairs made, for their names
+	// localOneFirst: SetTransferOneFirst.
+	localOneFirst bool
 
 	apps       map[string]*app
 	clients    map[*wsClient]struct{}

@@ -51,11 +51,19 @@ func (s *Server) blindTransfer(ch *channel, to string) {
 	two.state = "Ring"
 	two.inbound = true
 	two.dp.AppName, two.dp.AppData = "Stasis", ch.app+",inbound,"+to
-	s.enterStasis(two, ch.app, []string{"inbound", to})
 	one.app = ch.app
-	one.inStasis = true
 	one.dp.AppName, one.dp.AppData = "Stasis", ch.app
-	s.emitChannel(one, "StasisStart", event{"args": []string{}, "replace_channel": ch.json()})
+	enterOne := func() {
+		one.inStasis = true
+		s.emitChannel(one, "StasisStart", event{"args": []string{}, "replace_channel": ch.json()})
+	}
+	if s.localOneFirst {
+		enterOne()
+		s.enterStasis(two, ch.app, []string{"inbound", to})
+	} else {
+		s.enterStasis(two, ch.app, []string{"inbound", to})
+		enterOne()
+	}
 
 	ch.transferred = true
 	s.leaveBridge(ch)
@@ -67,6 +75,16 @@ func (s *Server) blindTransfer(ch *channel, to string) {
 		"bridge": before, "context": "from-clerks", "exten": to, "is_external": true,
 		"replace_channel": oneJSON, "result": "Success", "transferee": other.json(),
 	})
+}
+
+// SetTransferOneFirst makes a transfer's Local pair reach the application
+// ;1 first, as the real Asterisk's threads sometimes deliver it: the traces
+// have ;2 first by a millisecond, and the lab's chan_sip gave ;1 first on
+// 2026-11-30.
+func (s *Server) SetTransferOneFirst(on bool) {
+	s.mu.Lock()
+	s.localOneFirst = on
+	s.mu.Unlock()
 }
 
 func (s *Server) newLocal(name, exten string, priority int) *channel {

@@ -80,6 +80,9 @@ type leg struct {
 	step    int
 	attempt int // index into the record's Attempts
 	state   legState
+	// replaced: for Asterisk's Local channel standing in for a clerk's
+	// phone after its transfer key (LegReplaced), that phone's leg.
+	replaced *leg
 }
 
 // Inbound is one citizen's call to a clerk or a department: rung along the

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,11 +94,16 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 	acts = append(acts, c.stopHoldPrompt()...)
 	c.hold.on = false
 	c.endHold(now)
-	from.state = legGone // its end is no P4l: the clerk passed the call on
-	c.rec.Attempts[from.attempt].EndedAt = now
-	acts = append(acts, HangupLeg{Leg: from.id, Reason: "normal"})
-	if a := &c.rec.Attempts[from.attempt]; a.Clerk == "" {
-		a.Result = "transferred" // Asterisk's Local channel that stood in for the clerk
+	from.state = legGone                      // its end is no P4l: the clerk passed the call on
+	if !slices.Contains(ev.Locals, from.id) { // a Local ;1 is hung up once
+		acts = append(acts, HangupLeg{Leg: from.id, Reason: "normal"})
+	}
+	if !c.undoStandIn(from) {
+		a := &c.rec.Attempts[from.attempt]
+		a.EndedAt = now
+		if a.Clerk == "" {
+			a.Result = "transferred" // Asterisk's Local channel that stood in for the clerk
+		}
 	}
 	c.answered = nil
 	c.xfer = transferState{on: true, from: fromClerk, to: ev.Target, n: c.xfer.n}
@@ -118,6 +124,24 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 		return append(acts, c.transferBack(now)...)
 	}
 	return append(acts, c.dialStep(now)...)
+}
+
+// undoStandIn: a transfer by the phone's key reached the service in two
+// halves, ;1 first (LegReplaced), then ;2 (Transferred), as the real
+// Asterisk sometimes delivers them. The Local channel that stood in for
+// the clerk a moment was the transfer itself, not a party to the call:
+// its attempt and its transfer without a target are taken back, so that
+// the record is the one a transfer reported whole makes. It tells whether
+// it did.
+func (c *Inbound) undoStandIn(l *leg) bool {
+	last, n := len(c.rec.Attempts)-1, len(c.rec.Transfers)-1
+	if l.replaced == nil || l.attempt != last || n < 0 || c.rec.Transfers[n].To != (callcare.Target{}) {
+		return false
+	}
+	c.rec.Attempts = c.rec.Attempts[:last]
+	c.rec.Transfers = c.rec.Transfers[:n]
+	l.attempt = l.replaced.attempt
+	return true
 }
 
 // sayTransfer plays an announcement to the waiting caller, over the music.
@@ -306,7 +330,7 @@ func (c *Inbound) legReplaced(ev LegReplaced, now time.Time) []Action {
 	by := c.rec.Attempts[from.attempt].Clerk
 	c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{DialedAt: now, Result: "answered", TransferredBy: by})
 	c.rec.Transfers = append(c.rec.Transfers, callcare.Transfer{By: by, At: now}) // to whom, only Asterisk knows
-	l := &leg{id: ev.By, step: c.step, attempt: len(c.rec.Attempts) - 1, state: legAnswered}
+	l := &leg{id: ev.By, step: c.step, attempt: len(c.rec.Attempts) - 1, state: legAnswered, replaced: from}
 	c.legs = append(c.legs, l)
 	c.answered = l
 	return []Action{HangupLeg{Leg: from.id, Reason: "normal"}, Save{c.rec}}

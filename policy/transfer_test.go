@@ -176,6 +176,22 @@ func TestTransfer(t *testing.T) {
 			),
 		},
 		{
+			rule: "P4o", name: "the phone's own key, Asterisk's ;1 first: the same call record as ;2 first",
+			steps: with(
+				step{at: 10 * time.Second, ev: policy.LegReplaced{Leg: "c-1", By: "L1"}, want: "hangup:c-1/normal save"},
+				step{at: 10 * time.Second, ev: policy.Transferred{Leg: "L1", To: "102", Found: true,
+					Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
+					Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}}},
+					Locals: []string{"L2", "L1"}},
+					want: "hangup:L2/normal hangup:L1/normal moh:default say(sound:transferring) dial:c-3/Transfer from anowak", deadline: 40 * time.Second},
+			),
+			check: wantWaits("xfer:anowak>clerk/pwisniewski@10s", func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				if len(r.Attempts) != 2 || r.Attempts[0].Clerk != "anowak" || r.Attempts[1].Clerk != "pwisniewski" || r.Attempts[1].TransferredBy != "anowak" {
+					t.Errorf("attempts %+v: want Anna, then Piotr by her transfer", r.Attempts)
+				}
+			}),
+		},
+		{
 			rule: "P4o", name: "transferred outside the service: the caller goes on through Asterisk's Local channel",
 			steps: with(
 				step{at: 10 * time.Second, ev: policy.LegReplaced{Leg: "c-1", By: "L1"}, want: "hangup:c-1/normal save"},
