@@ -149,6 +149,7 @@ type channelInfo struct {
 	Creation string `json:"creationtime"`
 	Dialplan struct {
 		Exten   string `json:"exten"`
+		AppName string `json:"app_name"`
 		AppData string `json:"app_data"`
 	} `json:"dialplan"`
 }

@@ -62,9 +62,10 @@ func (s *Service) reconcileAfterConnect(ctx context.Context) {
 
 // reconcile is one look; closeStale also closes the records left open.
 // With outside, it also looks at Asterisk's channels outside the
-// application: a clerk's leg still ringing was originated, and enters the
-// application only when answered (after a (re)connect: an earlier run, or
-// the other instance, may have left one).
+// application: a clerk's leg still ringing was originated, and enters
+// Stasis only when answered (after a (re)connect: an earlier run, or the
+// other instance, may have left one). Asterisk lists such a leg among the
+// application's channels all the same, subscribed from the originate.
 func (s *Service) reconcile(ctx context.Context, closeStale, outside bool) {
 	s.reconciling.Lock()
 	defer s.reconciling.Unlock()
@@ -154,7 +155,7 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 			}
 			continue
 		}
-		found[id] = &leftOver{info: ch}
+		found[id] = &leftOver{info: ch, outside: ch.ringingLeg()}
 	}
 	members := map[string][]string{}
 	for _, b := range bridges {
@@ -279,6 +280,12 @@ func (f *flow) recheckOwn(ctx context.Context, r recheck) {
 		f.log.Info("reconcile: the call's channel is gone without a word from Asterisk", "channel", f.own)
 		f.in.push(f.ownGone)
 	}
+}
+
+// ringingLeg: a clerk's leg originated and not answered yet, so not in
+// Stasis (Asterisk's dialplan shows the dial's "AppDial2").
+func (ch channelInfo) ringingLeg() bool {
+	return isLegID(ch.ID) && ch.Dialplan.AppName != "Stasis"
 }
 
 // isLegID tells the ids the service gives clerks' legs: the call's id (an

@@ -13,7 +13,10 @@ func (s *Server) appJSON(a *app) applicationJSON {
 		EventsAllowed: []any{}, EventsDisallowed: []any{}, Name: a.name,
 	}
 	for _, ch := range s.sortedChannels() {
-		if ch.app == a.name && ch.inStasis {
+		// An originated channel is the application's from the originate:
+		// Asterisk subscribes it at once, so it is listed while it rings,
+		// outside Stasis (checked on Asterisk 20.20.1, 2026-11-30).
+		if ch.app == a.name && (ch.inStasis || ch.originated && !ch.left) {
 			out.ChannelIDs = append(out.ChannelIDs, ch.id)
 		}
 	}
