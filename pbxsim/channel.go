@@ -199,6 +199,12 @@ func (s *Server) endChannel(ch *channel, e ending) {
 		}
 		s.emitChannel(ch, "ChannelHangupRequest", ev)
 	}
+	if e.requestCause == appHangupCause && ch.originated && ch.dialing {
+		// The application hung up an originated channel that still rang:
+		// its dial ends as NOANSWER (trace originate-subscribed).
+		ch.dialing = false
+		s.dialEvent(ch, "NOANSWER", ch.resource)
+	}
 	s.stopMedia(ch)
 	if ch.bridge != nil {
 		ch.bridge.hungUp = true
@@ -285,8 +291,12 @@ func (s *Server) personHangup(ch *channel) {
 
 // appHangup is DELETE /channels/{id}: soft hangup 32, then the end.
 func (s *Server) appHangup(ch *channel, cause int) {
-	s.endChannel(ch, ending{request: true, soft: true, requestCause: 32, cause: cause})
+	s.endChannel(ch, ending{request: true, soft: true, requestCause: appHangupCause, cause: cause})
 }
+
+// appHangupCause is the cause of the ChannelHangupRequest a hang-up by the
+// application makes (soft, 32).
+const appHangupCause = 32
 
 func (s *Server) dtmf(ch *channel, digit string) {
 	if ch.gone || ch.left {

@@ -122,6 +122,9 @@ var traceScenarios = map[string]traceScenario{
 	"originate-noanswer": {
 		phones: map[string]Phone{"SIP/101": {Mode: NeverAnswers, RingAfter: ms(504)}},
 	},
+	"originate-subscribed": {
+		phones: map[string]Phone{"SIP/101": {Mode: NeverAnswers, RingAfter: ms(11)}},
+	},
 	"originate-busy": {
 		phones: map[string]Phone{"SIP/101": {Mode: Busy}},
 	},
@@ -387,6 +390,9 @@ func (r *replay) do(l traceLine) {
 			}
 		}
 	}
+	if l.Method == http.MethodGet && strings.HasPrefix(path, "/applications/") && l.Status == http.StatusOK {
+		r.sameChannelIDs(l, body)
+	}
 	if l.Method == http.MethodGet && path == "/asterisk/variable" && !bytes.Equal(bytes.TrimSpace(body), bytes.TrimSpace(l.Response)) {
 		r.mismatch = append(r.mismatch, fmt.Sprintf("t=%d %s %s?%s: body %s, trace %s", l.TMs, l.Method, l.Path, l.Query, body, l.Response))
 	}
@@ -407,6 +413,26 @@ func (r *replay) do(l traceLine) {
 		if uuidRe.MatchString(want.ID) {
 			r.uuids[want.ID] = obj.ID
 		}
+	}
+}
+
+// sameChannelIDs compares the channels an application lists with the
+// trace's: which channels Asterisk counts as the application's (an
+// originated one while it rings, outside Stasis) is what a client's
+// reconciliation reads.
+func (r *replay) sameChannelIDs(l traceLine, body []byte) {
+	var want, got struct {
+		ChannelIDs []string `json:"channel_ids"`
+	}
+	_ = json.Unmarshal(l.Response, &want)
+	_ = json.Unmarshal(body, &got)
+	for i, id := range want.ChannelIDs {
+		want.ChannelIDs[i] = r.mapIDs(id)
+	}
+	slices.Sort(want.ChannelIDs)
+	slices.Sort(got.ChannelIDs)
+	if !slices.Equal(want.ChannelIDs, got.ChannelIDs) {
+		r.mismatch = append(r.mismatch, fmt.Sprintf("t=%d GET %s: channels %v, trace %v", l.TMs, l.Path, got.ChannelIDs, want.ChannelIDs))
 	}
 }
 
