@@ -129,6 +129,9 @@ type Step struct {
 	// Forward says the step rings a substitute in an absent clerk's
 	// place, and why (P4d); zero for a step rung as the chain has it.
 	Forward Forwarding
+	// Absent is the clerk Forward is for: the substitute's phone shows
+	// whose call it takes (P4d).
+	Absent Clerk
 }
 
 // Walk follows the overflow chain from t: visit is told each target in

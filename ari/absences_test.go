@@ -88,6 +88,9 @@ func TestP4c_AbsentClerksCallRingsTheSubstituteAtOnce(t *testing.T) {
 	if len(offersTo(e, "PJSIP/101")) != 0 {
 		t.Error("Anna's phone rang while she is on leave")
 	}
+	if o := offersTo(e, "PJSIP/102"); len(o) != 1 || o[0].CallerName != "Za A. Nowak, urlop" || o[0].CallerID != "48600100200" {
+		t.Errorf("Piotr's phone was offered %+v: want the citizen's number, and whose call it is and why (P4d)", o)
+	}
 	if !strings.Contains(e.logs.String(), "meant_for=clerk:anowak rings=clerk:pwisniewski set_by=yaml reason=leave") {
 		t.Errorf("the log does not say why the call went to Piotr:\n%s", e.logs)
 	}

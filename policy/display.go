@@ -33,6 +33,18 @@ var labels = map[string]map[Why]string{
 
 var needsLabel = map[string]string{"pl": "SP", "en": "SN"}
 
+// awayLabels are the words of a substitute's display (P4c, P4d): for whom,
+// then the absence's reason, short.
+var awayLabels = map[string]struct {
+	forWhom string
+	reasons map[callcare.AbsenceReason]string
+}{
+	"pl": {"Za", map[callcare.AbsenceReason]string{callcare.AbsenceLeave: "urlop", callcare.AbsenceSickLeave: "L4",
+		callcare.AbsenceTraining: "szkol.", callcare.AbsenceFieldWork: "teren"}},
+	"en": {"For", map[callcare.AbsenceReason]string{callcare.AbsenceLeave: "leave", callcare.AbsenceSickLeave: "sick",
+		callcare.AbsenceTraining: "training", callcare.AbsenceFieldWork: "field"}},
+}
+
 // DisplayName is the caller id name a desk phone shows for a call that
 // rings it for why, from clerk (who overflowed or transferred it; zero
 // for none), with special needs or not, cut to max characters (0: no
@@ -53,6 +65,25 @@ func DisplayName(lang string, why Why, from callcare.Clerk, needs bool, max int)
 		}
 	}
 	return cut(strings.Join(parts, " "), max)
+}
+
+// AwayName is the caller id name a substitute's phone shows when it rings
+// in place of an absent clerk (P4c, P4d): "Za A. Nowak, urlop", the reason
+// left out when the absence gives none; special needs first, as in
+// DisplayName. What is cut to max is the end: the reason before the name.
+func AwayName(lang string, absent callcare.Clerk, reason callcare.AbsenceReason, needs bool, max int) string {
+	if lang != "en" {
+		lang = "pl"
+	}
+	l := awayLabels[lang]
+	s := l.forWhom + " " + shortName(absent)
+	if r := l.reasons[reason]; r != "" {
+		s += ", " + r
+	}
+	if needs {
+		s = needsLabel[lang] + " " + s
+	}
+	return cut(s, max)
 }
 
 // shortName is "A. Nowak", or the id when the directory has no name.
@@ -84,6 +115,10 @@ func (c *Inbound) display() {
 	case c.xfer.on:
 		why, from = WhyTransfer, c.xfer.from
 	case c.inLine:
+	case c.steps[c.step].Forward.Forwarded() && !c.steps[c.step].Forward.Loop:
+		st := c.steps[c.step]
+		c.shown = AwayName(c.set.Say.Lang, st.Absent, st.Forward.Reason, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
+		return
 	case c.step > 0:
 		why = WhyOverflow
 		if prev := c.steps[c.step-1]; len(prev.Clerks) > 0 {

@@ -36,3 +36,27 @@ func TestDisplayName(t *testing.T) {
 		})
 	}
 }
+
+func TestAwayName(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Name: "Anna", Surname: "Nowak"}
+	for _, tc := range []struct {
+		rule, name string
+		lang       string
+		reason     callcare.AbsenceReason
+		needs      bool
+		max        int
+		want       string
+	}{
+		{"P4d", "a substitute is told whose call it takes, and why", "pl", callcare.AbsenceLeave, false, 20, "Za A. Nowak, urlop"},
+		{"P4d", "sick leave, short", "pl", callcare.AbsenceSickLeave, false, 20, "Za A. Nowak, L4"},
+		{"P4d", "no reason given: whose call only", "pl", "", false, 20, "Za A. Nowak"},
+		{"P4d", "in English", "en", callcare.AbsenceFieldWork, false, 20, "For A. Nowak, field"},
+		{"P4d", "special needs first; the cut takes the reason before the name", "pl", callcare.AbsenceTraining, true, 20, "SP Za A. Nowak, szko"},
+	} {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			if got := policy.AwayName(tc.lang, anna, tc.reason, tc.needs, tc.max); got != tc.want {
+				t.Errorf("%q, want %q", got, tc.want)
+			}
+		})
+	}
+}

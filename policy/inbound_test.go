@@ -280,6 +280,19 @@ func TestInbound(t *testing.T) {
 			},
 		},
 		{
+			rule: "P4d", name: "a substitute's phone shows whose call it takes, and why",
+			arrival: func() policy.Arrival {
+				a := arrival([]callcare.Clerk{ewa}, []callcare.Clerk{piotr})
+				a.Steps[0].Forward = callcare.Forwarding{For: a.Target, To: callcare.Target{Kind: callcare.TargetClerk, ID: "ezielinska"}, Reason: callcare.AbsenceLeave}
+				a.Steps[0].Absent = callcare.Clerk{ID: "anowak", Name: "Anna", Surname: "Nowak"}
+				return a
+			}(),
+			start: "save ring dial:c-1/For A. Nowak, leave",
+			steps: []step{
+				{at: time.Second, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from ezielinska"},
+			},
+		},
+		{
 			rule: "P5.3", name: "a missed call from the special-needs line goes first",
 			arrival: func() policy.Arrival { a := arrival([]callcare.Clerk{anna}); a.Needs = callcare.NeedsLine; return a }(),
 			start:   "save ring dial:c-1/SN", // P4d: the phone shows it

@@ -49,7 +49,7 @@ func RouteCall(dir *callcare.Directory, book *callcare.Absences, t callcare.Targ
 			cov, away := book.Cover(dir, c.ID, now)
 			switch {
 			case !away:
-				r.ring(dir, book, t, callcare.Forwarding{}, rung, now)
+				r.ring(dir, book, t, callcare.Forwarding{}, callcare.Clerk{}, rung, now)
 			case cov.Problem != "":
 				dep := callcare.Target{Kind: callcare.TargetDepartment, ID: c.Department}
 				fwd := callcare.Forwarding{For: t, To: dep, By: cov.Rule.Source, Reason: cov.Rule.Reason, Loop: true}
@@ -66,7 +66,7 @@ func RouteCall(dir *callcare.Directory, book *callcare.Absences, t callcare.Targ
 				if first {
 					r.Forwarded, r.OnDuty = fwd, cov.Rule.OutsideHours
 				}
-				r.ring(dir, book, cov.To, fwd, rung, now)
+				r.ring(dir, book, cov.To, fwd, c, rung, now)
 			}
 			return next, nil
 		case callcare.TargetDepartment:
@@ -74,7 +74,7 @@ func RouteCall(dir *callcare.Directory, book *callcare.Absences, t callcare.Targ
 			if !ok {
 				return "", fmt.Errorf("overflow chain names unknown department %q", t.ID)
 			}
-			r.ring(dir, book, t, callcare.Forwarding{}, rung, now)
+			r.ring(dir, book, t, callcare.Forwarding{}, callcare.Clerk{}, rung, now)
 			return d.Overflow, nil
 		}
 		return "", fmt.Errorf("target %v is neither a clerk nor a department", t)
@@ -94,11 +94,11 @@ func problemWords(p string) string {
 
 // ring adds the steps that ring t: a clerk, or a department's members who
 // are in (together, or one after another), leaving out whoever is rung
-// already.
-func (r *Route) ring(dir *callcare.Directory, book *callcare.Absences, t callcare.Target, fwd callcare.Forwarding, rung map[callcare.ClerkID]bool, now time.Time) {
+// already. fwd and absent say whose calls t takes, if anybody's.
+func (r *Route) ring(dir *callcare.Directory, book *callcare.Absences, t callcare.Target, fwd callcare.Forwarding, absent callcare.Clerk, rung map[callcare.ClerkID]bool, now time.Time) {
 	add := func(clerks ...callcare.Clerk) {
 		if len(clerks) > 0 {
-			r.Steps = append(r.Steps, callcare.Step{Clerks: clerks, Via: t, Forward: fwd})
+			r.Steps = append(r.Steps, callcare.Step{Clerks: clerks, Via: t, Forward: fwd, Absent: absent})
 		}
 	}
 	switch t.Kind {

@@ -233,6 +233,9 @@ func TestRoute(t *testing.T) {
 			if tc.forwarded != "" && !r.Forwarded.Loop && r.Steps[0].Forward != r.Forwarded {
 				t.Errorf("the first step's forward %+v, want the route's %+v: the substitute's phone is told why", r.Steps[0].Forward, r.Forwarded)
 			}
+			if tc.forwarded != "" && !r.Forwarded.Loop && string(r.Steps[0].Absent.ID) != r.Forwarded.For.ID {
+				t.Errorf("the first step is for %q, want %q: the substitute's phone shows whose call it takes", r.Steps[0].Absent.ID, r.Forwarded.For.ID)
+			}
 		})
 	}
 }
