@@ -287,9 +287,14 @@ func (c *Client) Channel(ctx context.Context, id string) (ari.ChannelData, error
 	return ch, err
 }
 
-// CreateBridge makes a mixing bridge with the id the service chose.
+// CreateBridge makes a mixing bridge with the id the service chose. It
+// raises the keys its phones press (dtmf_events): in a plain mixing bridge
+// Asterisk passes two phones' media between them natively, keys included,
+// and the application never hears a clerk's ##102# or flag key (traces
+// bridge-dtmf-native, bridge-dtmf-events). The media then goes through
+// Asterisk's core for the length of the call.
 func (c *Client) CreateBridge(ctx context.Context, id string) error {
-	return c.do(ctx, http.MethodPost, "/bridges", url.Values{"type": {"mixing"}, "bridgeId": {id}}, nil, nil)
+	return c.do(ctx, http.MethodPost, "/bridges", url.Values{"type": {"mixing,dtmf_events"}, "bridgeId": {id}}, nil, nil)
 }
 
 // AddChannels puts channels into a bridge, in one request.

@@ -13,13 +13,16 @@ import (
 type bridge struct {
 	id, name string
 	typ      string // "mixing" or "holding"
-	created  time.Time
-	seq      int
-	apps     []string
-	members  []*channel
-	moh      string
-	playing  *playback
-	queued   []*playback
+	// dtmfEvents: created with type dtmf_events (or proxy_media), so
+	// Asterisk never bridges its channels' media natively (nativeRTP).
+	dtmfEvents bool
+	created    time.Time
+	seq        int
+	apps       []string
+	members    []*channel
+	moh        string
+	playing    *playback
+	queued     []*playback
 	// hungUp: a member hung up while in it. Asterisk then reports the
 	// bridge's destruction; a bridge whose channels only moved on to
 	// other bridges goes without BridgeDestroyed (errors trace).
@@ -51,6 +54,23 @@ func (b *bridge) json() bridgeJSON {
 	}
 }
 
+// nativeRTP tells whether Asterisk passes the media of b's two channels
+// between them itself, keys (RFC 2833) included, so that no
+// ChannelDtmfReceived is raised (traces bridge-dtmf-native,
+// bridge-dtmf-events): a mixing bridge of two phones talking, nothing
+// playing, not created with dtmf_events.
+func (b *bridge) nativeRTP() bool {
+	if b.typ != "mixing" || b.dtmfEvents || len(b.members) != 2 || b.playing != nil || b.moh != "" {
+		return false
+	}
+	for _, m := range b.members {
+		if m.local || m.held || m.holdMOH != "" || m.playing != nil || m.moh != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func (b *bridge) remove(ch *channel) {
 	b.members = slices.DeleteFunc(b.members, func(m *channel) bool { return m == ch })
 }
@@ -73,7 +93,7 @@ func (s *Server) createBridge(r *request) reply {
 	if b := s.bridges[id]; id != "" && b != nil {
 		return ok(b.json())
 	}
-	typ := "mixing"
+	typ, dtmfEvents := "mixing", false
 	for _, t := range strings.Split(r.params["type"], ",") {
 		if t == "" {
 			continue
@@ -84,12 +104,13 @@ func (s *Server) createBridge(r *request) reply {
 		if t == "holding" {
 			typ = "holding"
 		}
+		dtmfEvents = dtmfEvents || t == "dtmf_events" || t == "proxy_media"
 	}
 	if id == "" {
 		id = newUUID()
 	}
 	s.seq++
-	b := &bridge{id: id, name: r.params["name"], typ: typ, created: s.clock.Now(), seq: s.seq}
+	b := &bridge{id: id, name: r.params["name"], typ: typ, dtmfEvents: dtmfEvents, created: s.clock.Now(), seq: s.seq}
 	s.bridges[id] = b
 	return ok(b.json())
 }
@@ -261,7 +282,6 @@ func (s *Server) bridgeChanged(b *bridge) {
 		return
 	}
 	for _, m := range b.members {
-		m.linked = true
 		var peers []string
 		var pvt string
 		for _, o := range b.members {

@@ -27,9 +27,10 @@ type channel struct {
 	then     []string // next Stasis() after continue (inbound calls)
 
 	inbound bool // a citizen's call: the dialplan runs after Stasis
-	// linked: the channel took part in a dial or shared a bridge with
-	// another channel. Only then does the app see ChannelDestroyed after
-	// StasisEnd (and, for a dialplan channel, the soft hangup cause 16).
+	// linked: the channel took part in a dial, or was originated for
+	// another. Only then does the app see ChannelDestroyed after StasisEnd
+	// (and, for a dialplan channel, the soft hangup cause 16); sharing a
+	// bridge alone does not link (trace bridge-dtmf-native).
 	linked bool
 
 	phone      Phone
@@ -299,7 +300,7 @@ func (s *Server) appHangup(ch *channel, cause int) {
 const appHangupCause = 32
 
 func (s *Server) dtmf(ch *channel, digit string) {
-	if ch.gone || ch.left {
+	if ch.gone || ch.left || ch.bridge != nil && ch.bridge.nativeRTP() {
 		return
 	}
 	s.emitChannel(ch, "ChannelDtmfReceived", event{"digit": digit, "duration_ms": int(DigitDuration / time.Millisecond)})

@@ -122,6 +122,14 @@ var traceScenarios = map[string]traceScenario{
 	"originate-noanswer": {
 		phones: map[string]Phone{"SIP/101": {Mode: NeverAnswers, RingAfter: ms(504)}},
 	},
+	"bridge-dtmf-native": {
+		phones:  map[string]Phone{"SIP/101": answersAfter(2, 2012, Action{At: ms(1860), Do: PressKeys, Digits: "##102#"})},
+		callers: []timedCaller{citizen(620, Caller{})},
+	},
+	"bridge-dtmf-events": {
+		phones:  map[string]Phone{"SIP/101": answersAfter(2, 2012, Action{At: ms(1860), Do: PressKeys, Digits: "##102#"})},
+		callers: []timedCaller{citizen(620, Caller{})},
+	},
 	"originate-subscribed": {
 		phones: map[string]Phone{"SIP/101": {Mode: NeverAnswers, RingAfter: ms(11)}},
 	},
