@@ -283,6 +283,9 @@ func TestSystemdUnit(t *testing.T) {
 			t.Errorf("%s=%q: have %q", key, want, set[key])
 		}
 	}
+	if v := set["ProcSubset"]; len(v) > 0 && !slices.Contains(v, "all") {
+		t.Errorf("ProcSubset=%q hides /proc/stat: asterisk.max_host_cpu would see nothing", v)
+	}
 	if _, err := exec.LookPath("systemd-analyze"); err != nil {
 		t.Skip("systemd-analyze not installed: the unit's syntax is not checked here")
 	}
