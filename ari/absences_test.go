@@ -379,3 +379,29 @@ func TestP4c_HostileCallerData(t *testing.T) {
 	}
 	e.settled(t)
 }
+
+// TestP4c_TransferToAbsentClerk: Piotr is on leave and Ewa takes his
+// calls; Anna transfers a call to 102 with ##102#: Ewa's phone rings, told
+// it is a transfer from Anna, and Piotr's phone stays quiet, as for a call
+// dialed to him.
+func TestP4c_TransferToAbsentClerk(t *testing.T) {
+	t.Parallel()
+	e := startAbsenceEnv(t, func(set *ari.Settings) {
+		set.Absences.Rules = []callcare.Absence{{Clerk: "pwisniewski", To: callcare.Target{Kind: callcare.TargetClerk, ID: "ezielinska"},
+			Reason: callcare.AbsenceLeave, Source: callcare.SetInFile, Where: "absences[0], line 1"}}
+	})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: []pbxsim.Action{press(10*time.Second, "##102#")}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: time.Second})
+	e.pbx.SetPhone("PJSIP/103", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(20 * time.Second)})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
+	if o := offersTo(e, "PJSIP/102"); len(o) != 0 {
+		t.Errorf("Piotr's phone rang while he is on leave: %+v", o)
+	}
+	rec := e.record(t, call)
+	if len(rec.Attempts) != 2 || rec.Attempts[1].Clerk != "ezielinska" || rec.Attempts[1].TransferredBy != "anowak" {
+		t.Errorf("attempts %+v: want Anna, then Ewa by her transfer", rec.Attempts)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

@@ -152,7 +152,9 @@ func (f *flow) translateTransfer(item any) policy.Event {
 	return nil
 }
 
-// transferTo says what a transfer's number reaches.
+// transferTo says what a transfer's number reaches, with the absences as
+// a call dialed to it would have them (P4c): a colleague who is away is
+// not rung, whoever covers them is.
 func (f *flow) transferTo(leg, number string, locals []string) policy.Transferred {
 	ev := policy.Transferred{Leg: leg, To: number, Locals: locals}
 	t, ok := dialplan.Resolve(f.set.Directory, number)
@@ -160,11 +162,16 @@ func (f *flow) transferTo(leg, number string, locals []string) policy.Transferre
 		f.log.Warn("a transfer to a number that reaches nobody: the clerk is rung back", "to", number)
 		return ev
 	}
-	steps, err := f.set.Directory.Chain(t)
+	now := f.svc.clock.Now()
+	r, err := policy.RouteCall(f.set.Directory, f.svc.book(f.set, now), t, now)
 	if err != nil {
 		f.log.Error("overflow chain", "err", err)
 	}
-	ev.Target, ev.Found, ev.Steps = t, len(steps) > 0, steps
+	for _, w := range r.Warnings {
+		f.log.Warn("forwards loop at call time", "why", w)
+	}
+	logForwarded(f.log, r.Forwarded)
+	ev.Target, ev.Found, ev.Steps = t, len(r.Steps) > 0, r.Steps
 	return ev
 }
 

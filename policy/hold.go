@@ -153,7 +153,7 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 	c.phase = phaseHoldCallback
 	c.deadline = now.Add(heldLimit)
 	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonLongHold, c.rec.Needs, now); ok {
-		t.Target = callcare.Target{Kind: callcare.TargetClerk, ID: string(c.rec.AnsweredBy)}
+		t.Target = callcare.Target{Kind: callcare.TargetClerk, ID: string(c.clerkOf(c.answered).ID)} // after a transfer, its clerk
 		c.tasked = true
 		acts = append(acts, CreateTask{Task: t, Record: c.rec})
 	}

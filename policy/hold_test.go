@@ -30,6 +30,39 @@ var held = []step{
 	{at: 13 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 43 * time.Second},
 }
 
+// TestHold_AfterTransfer: the clerk who took a transfer puts the caller on
+// hold too long; the callback the caller takes is that clerk's, who knows
+// the matter now, not the clerk who answered first (P4b, P4i).
+func TestHold_AfterTransfer(t *testing.T) {
+	set := xferSet
+	set.Waiting.HoldOfferAfter = 5 * time.Second
+	transfer := toPiotr(10*time.Second, "L1", "L2")
+	transfer.want, transfer.deadline = transferStarts, 40*time.Second
+	table{
+		rule: "P4p", name: "after a transfer, the long hold's callback is the clerk who holds",
+		set:  set,
+		steps: append(append([]step(nil), talking[0], step{at: 2 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"}),
+			transfer,
+			step{at: 11 * time.Second, ev: policy.LegRinging{Leg: "c-2"}, deadline: 26 * time.Second},
+			step{at: 12 * time.Second, ev: policy.PlaybackDone{Playback: "c-xfer1"}},
+			step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
+			step{at: 20 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "moh-stop add:c-2 save", deadline: -1},
+			step{at: 30 * time.Second, ev: policy.LegHeld{Leg: "c-2"}, deadline: 33 * time.Second},
+			step{at: 33 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 63 * time.Second},
+			step{at: 36 * time.Second, ev: policy.PlaybackDone{Playback: "c-hold1"}},
+			step{at: 63 * time.Second, ev: policy.TimerFired{}, want: "say(sound:holdoffer)", deadline: 93 * time.Second},
+			step{at: 64 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop task:long_hold/48600100200/p0 play:thanks"},
+		),
+		check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
+			for _, a := range acts {
+				if ct, ok := a.(policy.CreateTask); ok && ct.Task.Target != (callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}) {
+					t.Errorf("the callback is for %v, want Piotr, who held the call", ct.Task.Target)
+				}
+			}
+		},
+	}.run(t)
+}
+
 func TestHold(t *testing.T) {
 	var tasks []callcare.CallbackTask
 	for _, tc := range []table{

@@ -129,6 +129,12 @@ func tallyCall(d Days, c callcare.CallRecord, o Options) {
 	if c.Outcome == callcare.OutcomeAnswered && c.AnsweredBy != "" {
 		f := d.at(day, Scope{Kind: ScopeClerk, Key: string(c.AnsweredBy)})
 		if c.HungUpBy == callcare.PartyClerk {
+			// P4l counts against whoever hung up: after a transfer, the
+			// clerk it went to, not the one who answered first. A record
+			// from before hung_up_clerk was kept names nobody.
+			if c.HungUpClerk != "" && c.HungUpClerk != c.AnsweredBy {
+				f = d.at(day, Scope{Kind: ScopeClerk, Key: string(c.HungUpClerk)})
+			}
 			f.ClerkHungUp++
 		}
 	}

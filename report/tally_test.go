@@ -106,6 +106,13 @@ func TestTally(t *testing.T) {
 			scope: clerkA, want: Figures{Rung: 8, RungAnswered: 2, RungInRings: 1, RungNotAnswered: 1, RungBusy: 1, RungUnreachable: 3}},
 		{rule: "P4l", name: "the clerk hung up first, in the answering clerk's scope", recs: Records{Calls: []callcare.CallRecord{answered(1, "a", callcare.PartyClerk)}},
 			scope: clerkA, want: Figures{Rung: 1, RungAnswered: 1, RungInRings: 1, ClerkHungUp: 1}},
+		{rule: "P4l", name: "after a transfer, in the scope of the clerk who hung up, not the one who answered", recs: Records{Calls: []callcare.CallRecord{
+			func() callcare.CallRecord {
+				c := answered(1, "b", callcare.PartyClerk)
+				c.HungUpClerk = "a" // b answered, transferred to a, and a hung up first
+				return c
+			}()}},
+			scope: clerkA, want: Figures{ClerkHungUp: 1}},
 		{rule: "P4l", name: "and in the call's", recs: Records{Calls: []callcare.CallRecord{answered(1, "a", callcare.PartyClerk), answered(1, "a", callcare.PartyCaller)}},
 			scope: dep, want: Figures{Calls: 2, Answered: 2, Due: 2, InRings: 2, AnsweredOn: [10]int64{2}, AnswerWait: d(2, 10*time.Second, 5*time.Second), ClerkHungUp: 1}},
 		{rule: "P5.3", name: "a caller with special needs is in their group", recs: Records{Calls: []callcare.CallRecord{
