@@ -40,7 +40,7 @@ func TestHold_AfterTransfer(t *testing.T) {
 	transfer.want, transfer.deadline = transferStarts, 40*time.Second
 	table{
 		rule: "P4p", name: "after a transfer, the long hold's callback is the clerk who holds",
-		set:  set,
+		set: set,
 		steps: append(append([]step(nil), talking[0], step{at: 2 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"}),
 			transfer,
 			step{at: 11 * time.Second, ev: policy.LegRinging{Leg: "c-2"}, deadline: 26 * time.Second},
