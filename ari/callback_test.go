@@ -356,6 +356,42 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestRetention_NoteGoesWithItsTask: with retention.notes 0s a voice note
+// is deleted from Asterisk and forgotten as soon as its task is closed.
+func TestRetention_NoteGoesWithItsTask(t *testing.T) {
+	t.Parallel()
+	e := startEnvWith(t, func(s *ari.Settings) {
+		closed := callcare.OfficeHours{Location: time.UTC}
+		for d := range closed.Week {
+			closed.Week[d] = []callcare.Span{{From: 0, To: 1}}
+		}
+		s.Inbound.Rules.Hours = closed
+		s.NoteRetention = 0
+	})
+	e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101",
+		Script: []pbxsim.Action{press(8*time.Second, "1"), press(20*time.Second, "#")}})
+	e.advance(t, time.Minute)
+	tk := e.task(t, "48600100200")
+	ctx := context.Background()
+	e.advance(t, 5*time.Second) // ticks of the scheduler: an open task keeps its note
+	if got, _ := e.db.Callback(ctx, tk.ID); tk.Note == "" || got.Note != tk.Note {
+		t.Fatalf("task %+v: want its note while it is open", got)
+	}
+	if err := e.db.MarkDone(ctx, tk.ID, callcare.ResolvedReached, "anowak", e.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(t, 2*time.Second)
+	if got, _ := e.db.Callback(ctx, tk.ID); got.Note != "" {
+		t.Fatalf("the note outlived its closed task: %+v", got)
+	}
+	client := ari.NewClient(e.pbx.URL(), "callcare", "callcare", "callcare", time.Second)
+	if _, err := client.RecordingFile(ctx, tk.Note); !ari.IsNotFound(err) {
+		t.Errorf("the note is still on Asterisk: %v", err)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
 // TestP4m_ClerkAgreesATimeFromThePhone: after talking with the citizen the
 // clerk presses 4 and keys in 14:30; the task waits for that time.
 func TestP4m_ClerkAgreesATimeFromThePhone(t *testing.T) {

@@ -55,9 +55,10 @@ func (s *Service) fireAgreed(ctx context.Context, set *Settings) {
 }
 
 // deleteOldNotes removes voice notes the retention no longer allows: they
-// are personal data, kept only while the callback needs them.
+// are personal data, kept only while the callback needs them. A retention
+// of 0 deletes a note at the first tick after its task closes.
 func (s *Service) deleteOldNotes(ctx context.Context, set *Settings) {
-	if set.NoteRetention <= 0 {
+	if set.NoteRetention < 0 {
 		return
 	}
 	tasks, err := s.store.Callbacks.NotesToDelete(ctx, s.clock.Now().Add(-set.NoteRetention))
