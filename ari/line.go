@@ -152,7 +152,7 @@ func (lo *lineOwner) offerAll() {
 }
 
 func (lo *lineOwner) offer(c callcare.Clerk) {
-	if lo.line.Len() == 0 || lo.svc.isBusy(c.ID) {
+	if lo.line.Len() == 0 || lo.svc.isBusy(c.ID) || lo.away(c.ID) {
 		return
 	}
 	call, ok := lo.line.Offer(c)
@@ -161,6 +161,15 @@ func (lo *lineOwner) offer(c callcare.Clerk) {
 	}
 	lo.svc.log.Info("line: a clerk is free", "department", lo.dept, "clerk", c.ID, "call", call)
 	lo.flows[call].in.push(policy.LineTurn{Clerk: c})
+}
+
+// away tells whether a member is away now (P4c): the line never rings
+// them; who covers them takes their own calls, not their department's
+// line.
+func (lo *lineOwner) away(id callcare.ClerkID) bool {
+	now := lo.svc.clock.Now()
+	_, away := lo.svc.book(lo.svc.settings.Load(), now).Away(id, now)
+	return away
 }
 
 // tell sends each call its place when it changed.

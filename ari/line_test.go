@@ -122,3 +122,30 @@ func TestP53_LineRaces(t *testing.T) {
 		})
 	}
 }
+
+// TestP53_LineSkipsAbsentClerks: Ewa (300) is on leave and Jan, the
+// department's other member, talks with a citizen. A caller to 300 waits
+// in the line: Ewa's phone never rings for it; Jan takes it when free.
+func TestP53_LineSkipsAbsentClerks(t *testing.T) {
+	t.Parallel()
+	e := startAbsenceEnv(t, func(s *ari.Settings) {
+		offerInBoth(s)
+		s.Absences.Rules = []callcare.Absence{{Clerk: "ezielinska", To: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"},
+			Reason: callcare.AbsenceLeave, Source: callcare.SetInFile, Where: "absences[0], line 1"}}
+	})
+	e.pbx.SetPhone("PJSIP/103", pbxsim.Phone{AnswerAfter: time.Second})
+	e.pbx.SetPhone("PJSIP/104", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: talk(time.Minute)})
+	first := e.call(t, pbxsim.Caller{Number: "48600111111", Exten: "104"})
+	e.advance(t, 5*time.Second)
+	waiting := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "300", Script: inLine})
+	e.advance(t, 3*time.Minute)
+	if o := offersTo(e, "PJSIP/103"); len(o) != 0 {
+		t.Errorf("Ewa's phone rang while she is on leave: %+v", o)
+	}
+	e.record(t, first)
+	if r := e.record(t, waiting); r.AnsweredBy != "jkowalski" {
+		t.Errorf("answered by %q, want Jan once he was free", r.AnsweredBy)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

@@ -202,6 +202,12 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		return c.whisperStep(ev, now)
 	}
 	switch ev := ev.(type) {
+	case LinePosition:
+		if c.inLine {
+			// Told while its turn rings a clerk: said if the turn comes
+			// to nothing and the call waits again (lineTurnOver).
+			c.linePos = ev.Position
+		}
 	case Transferred:
 		return c.transferred(ev, now)
 	case LegReplaced:

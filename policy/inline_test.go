@@ -61,6 +61,15 @@ func TestInLine(t *testing.T) {
 			check: wantWaits("line:100@2s-…"), // one wait, the turns within it
 		},
 		{
+			rule: "P4p", name: "offered a clerk as it joins, the call learns its place while the clerk rings, and says it when it waits again",
+			arrival: annaThenPiotr,
+			steps: []step{busy, wait,
+				{at: 2 * time.Second, ev: policy.LineTurn{Clerk: anna}, want: "dial:c-2"},
+				{at: 2 * time.Second, ev: policy.LinePosition{Position: 1}, want: ""},
+				{at: 3 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal turn-over:declined say(sound:linepos,sound:digits/1,sound:lineleave)"},
+			},
+		},
+		{
 			rule: "P5.3", name: "2 leaves the line for a callback at any time",
 			arrival: annaThenPiotr,
 			steps: []step{busy, wait, place2,
