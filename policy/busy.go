@@ -23,14 +23,24 @@ import (
 // slotsOffered is how many free times are read out: one key each.
 const slotsOffered = 3
 
-// busyTarget is who the caller asked for, when the first step found every
-// clerk busy and their department offers a choice.
+// busyOffered tells whether the caller is offered the busy clerk's choices:
+// whoever the caller asked for was rung and every one of them was busy,
+// and their department offers a choice. A department ringing its members
+// one after another (in_order) is busy only once its last member was: a
+// free colleague is rung first.
 func (c *Inbound) busyOffered() bool {
-	if c.step != 0 || len(c.steps) == 0 || c.phase != phaseRinging {
+	if len(c.steps) == 0 || c.phase != phaseRinging {
 		return false
 	}
+	asked := c.steps[0].Via
+	if c.steps[c.step].Via != asked || c.step > 0 && asked.Kind != callcare.TargetDepartment {
+		return false
+	}
+	if c.step+1 < len(c.steps) && c.steps[c.step+1].Via == asked && asked.Kind == callcare.TargetDepartment {
+		return false // the department's next member
+	}
 	for _, l := range c.legs {
-		if l.step == 0 && c.rec.Attempts[l.attempt].Result != "busy" {
+		if l.step >= 0 && l.step <= c.step && c.rec.Attempts[l.attempt].Result != "busy" {
 			return false
 		}
 	}

@@ -56,7 +56,21 @@ func TestBusy(t *testing.T) {
 			}
 		}
 	}
+	// inOrder: department 100 (Anna's, offering a choice) rings Anna, then
+	// Piotr, one after another.
+	dept100 := callcare.Target{Kind: callcare.TargetDepartment, ID: "100"}
+	inOrder := arrival()
+	inOrder.Dialed, inOrder.Target = "100", dept100
+	inOrder.Steps = []callcare.Step{{Clerks: []callcare.Clerk{anna}, Via: dept100}, {Clerks: []callcare.Clerk{piotr}, Via: dept100}}
 	for _, tc := range []table{
+		{
+			rule: "P4b", name: "a department ringing one member after another: a busy one passes the call to a free colleague",
+			arrival: inOrder, start: "save ring dial:c-1",
+			steps: []step{
+				{at: 10 * time.Millisecond, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal early(sound:overflowing,tone:ring;tonezone=pl) dial:c-2/Overflow from anowak"},
+				{at: 20 * time.Millisecond, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal stop " + busyMenu},
+			},
+		},
 		{
 			rule: "P4b", name: "the clerk is busy: the caller is told, presses 2, and is called back as soon as possible",
 			arrival: annaThenPiotr, start: "save ring dial:c-1",
