@@ -54,6 +54,12 @@ func (m *Metrics) Observe(st Step) {
 			lineWaits: ended(r.LineWaits, func(w callcare.LineWait) time.Time { return w.To })}
 		m.live[st.Call] = c
 	}
+	if !c.answered {
+		// A call handed on before anyone answered (the voice menu to a
+		// matter's department) counts for where it goes now, as the
+		// report counts it.
+		c.department = m.departmentOf(r.Target)
+	}
 	if !c.answered && !r.AnsweredAt.IsZero() {
 		c.answered = true
 		m.rings.WithLabelValues(c.department).Observe(float64(r.RingsHeard))

@@ -129,6 +129,26 @@ func TestObserve_Call(t *testing.T) {
 	})
 }
 
+// TestObserve_HandedOver: a call of the voice menu starts for the operator
+// (Anna's department 200) and is handed to a matter's department (300),
+// where it is answered: counted for 300, as the report counts it.
+func TestObserve_HandedOver(t *testing.T) {
+	m, _ := newTest(t, Options{})
+	r := forAnna("c1")
+	m.Observe(Step{Call: "c1", At: at(0), Record: r, Actions: []policy.Action{policy.Answer{}}})
+	r.Target = callcare.Target{Kind: callcare.TargetDepartment, ID: "300"}
+	r.Attempts = []callcare.Attempt{attempt("pwisniewski", 8*time.Second)}
+	m.Observe(Step{Call: "c1", At: at(8 * time.Second), Record: r, Actions: []policy.Action{policy.DialClerk{}}})
+	r.AnsweredAt, r.RingsHeard = at(12*time.Second), 1
+	r.Outcome, r.EndedAt = callcare.OutcomeAnswered, at(40*time.Second)
+	m.Observe(Step{Call: "c1", At: at(40 * time.Second), Record: r, Actions: []policy.Action{policy.Connect{}, policy.Finish{}}})
+	got := scrape(t, m)
+	want(t, got, map[string]float64{`callcare_rings_until_answer_count{department="300"}`: 1})
+	if n := got[`callcare_rings_until_answer_count{department="200"}`]; n != 0 {
+		t.Errorf("counted for the operator's department too: %v", n)
+	}
+}
+
 // TestObserve_Adopted: what the record held when a run first saw the
 // call happened before it: not counted again.
 func TestObserve_Adopted(t *testing.T) {
