@@ -114,9 +114,11 @@ func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
 	if !ok {
 		return fmt.Errorf("%s is no office number", m.Dialed)
 	}
-	outcome, reason := callcare.OutcomeMissed, callcare.ReasonMissed
+	// Nobody answered: the dialplan ended the line after its Dial (the
+	// PBX's doing); a caller who gave up first hung up themselves.
+	outcome, reason, by := callcare.OutcomeMissed, callcare.ReasonMissed, callcare.PartyPBX
 	if m.Status == "CANCEL" || m.Status == "" {
-		outcome, reason = callcare.OutcomeAbandoned, callcare.ReasonAbandoned
+		outcome, reason, by = callcare.OutcomeAbandoned, callcare.ReasonAbandoned, callcare.PartyCaller
 	}
 	id := "agi-" + m.UniqueID
 	if m.UniqueID == "" {
@@ -124,7 +126,7 @@ func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
 	}
 	set := settings(c)
 	rec := callcare.CallRecord{ID: id, CallerID: m.CallerID, CallerName: m.CallerName, Dialed: m.Dialed, Target: t,
-		StartedAt: now, EndedAt: now, Outcome: outcome, HungUpBy: callcare.PartyCaller,
+		StartedAt: now, EndedAt: now, Outcome: outcome, HungUpBy: by,
 		Needs: set.Needs.NeedsOf(m.CallerID, m.Dialed)}
 	if err := h.db.SaveCall(ctx, rec); err != nil {
 		return fmt.Errorf("save the missed call: %w", err)

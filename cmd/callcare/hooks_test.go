@@ -180,6 +180,9 @@ func TestMissedFromTheFallback(t *testing.T) {
 	var got []string
 	for _, r := range calls {
 		got = append(got, r.ID+"/"+string(r.Outcome))
+		if r.ID == "agi-1795478396.23" && r.HungUpBy != callcare.PartyPBX {
+			t.Errorf("the missed call was hung up by %q: the dialplan ended it after its Dial, want pbx", r.HungUpBy)
+		}
 	}
 	slices.Sort(got)
 	if want := "1795478400.31/fallback 1795478401.33/fallback agi-1795478396.23/missed"; strings.Join(got, " ") != want {
