@@ -26,7 +26,8 @@ type Step struct {
 // call is what the metrics keep of a call under way: what of its record
 // they have counted, and how its caller waits (waits.go).
 type call struct {
-	department string // the department it was for
+	target     callcare.Target // whom the call was for, when last looked at
+	department string          // the department it was for
 	answered   bool
 	overflows  int // steps of the chain moved on to, counted
 	holds      int // holds ended, counted
@@ -49,16 +50,16 @@ func (m *Metrics) Observe(st Step) {
 		// What the record held at its first step here happened before
 		// this run (a call adopted after a crash): counted by the run
 		// that saw it.
-		c = &call{department: m.departmentOf(r.Target), answered: !r.AnsweredAt.IsZero(), overflows: overflowsOf(r),
+		c = &call{target: r.Target, department: m.departmentOf(r.Target), answered: !r.AnsweredAt.IsZero(), overflows: overflowsOf(r),
 			holds:     ended(r.Holds, func(h callcare.Hold) time.Time { return h.To }),
 			lineWaits: ended(r.LineWaits, func(w callcare.LineWait) time.Time { return w.To })}
 		m.live[st.Call] = c
 	}
-	if !c.answered {
+	if !c.answered && r.Target != c.target {
 		// A call handed on before anyone answered (the voice menu to a
 		// matter's department) counts for where it goes now, as the
 		// report counts it.
-		c.department = m.departmentOf(r.Target)
+		c.target, c.department = r.Target, m.departmentOf(r.Target)
 	}
 	if !c.answered && !r.AnsweredAt.IsZero() {
 		c.answered = true
