@@ -382,3 +382,20 @@ func wentToFallback(t *testing.T, e *env, call *pbxsim.Call, why string) {
 		t.Errorf("the log does not say why (%s):\n%s", why, e.logs)
 	}
 }
+
+// TestOverload_MenuCallsToo: a call to the main number (the voice menu)
+// counts against the capacity as any other: past it, it goes to the
+// dialplan's fallback at once, without entering the menu.
+func TestOverload_MenuCallsToo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.options = func(o *ari.Options) { o.MaxLatency = time.Nanosecond }
+	e.run(t, matterSettings(), e.matterStores())
+	call := e.call(t, menuCaller())
+	e.advance(t, 10*time.Second)
+	wentToFallback(t, e, call, "latency")
+	if heard := call.Heard(); len(heard) != 0 {
+		t.Errorf("the caller heard %v: want the fallback at once, no menu", heard)
+	}
+	e.settled(t)
+}

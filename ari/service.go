@@ -406,7 +406,9 @@ func (s *Service) dispatch(ev ari.Event) {
 		case len(ev.Args) > 0 && ev.Args[0] == "forward":
 			s.startForward(ev)
 		case len(ev.Args) > 0 && ev.Args[0] == "menu":
-			s.startMenu(ev)
+			if s.admit(ev) { // a main number's call counts as any other
+				s.startMenu(ev)
+			}
 		case len(ev.Args) > 0 && ev.Args[0] == "documents":
 			s.startNoticeCode(ev)
 		default:

@@ -123,7 +123,14 @@ const stasis = "Stasis(callcare,inbound,${EXTEN},ringing)"
 // percent) to the fallback at the number dialed, and counts it where the
 // service reads it.
 func TestExtensionsConf_OverloadShare(t *testing.T) {
-	lines := contexts(readConf(t, "extensions.conf"))["callcare-inbound"]
+	for _, name := range []string{"callcare-inbound", "callcare-menu"} {
+		t.Run(name, func(t *testing.T) { overloadShare(t, name) })
+	}
+}
+
+func overloadShare(t *testing.T, context string) {
+	lines := contexts(readConf(t, "extensions.conf"))[context]
+	stasis := map[string]string{"callcare-inbound": stasis, "callcare-menu": "Stasis(callcare,menu,${EXTEN})"}[context]
 	check, enter, count, fallback := -1, -1, -1, -1
 	for i, l := range lines {
 		switch {

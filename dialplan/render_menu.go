@@ -51,13 +51,18 @@ func (r *renderer) menu() {
 	}
 	r.printf(`[callcare-menu]
 ; The voice menu (P3.2, P5.1, P5.3): reached from from-outside for the main
-; numbers only. When the service is down, callcare-fallback rings a person.
+; numbers only. When the service is down, callcare-fallback rings a person;
+; while it is full, the share it set goes there at once, as in
+; callcare-inbound.
 exten => _X.,1,NoOp(callcare: menu for ${EXTEN})
- same => n,Stasis(%s,menu,${EXTEN})
+ same => n,GotoIf($[${RAND(0,99)} < 0${%[2]s}]?overloaded)
+ same => n,Stasis(%[1]s,menu,${EXTEN})
  same => n,GotoIf($["${STASISSTATUS}" != "SUCCESS"]?callcare-fallback,${EXTEN},1)
  same => n,Hangup()
+ same => n(overloaded),Set(GLOBAL(%[2]s_CALLS)=$[0${%[2]s_CALLS} + 1])
+ same => n,Goto(callcare-fallback,${EXTEN},1)
 
-`, r.p.App)
+`, r.p.App, OverloadedVar)
 }
 
 // noticeCode is the documents-ready code's block of from-clerks, "" when
