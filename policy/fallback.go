@@ -37,6 +37,11 @@ func (c *Inbound) toFallback(now time.Time) []Action {
 		}
 		acts = append(acts, HangupLeg{Leg: l.id, Reason: "normal"})
 	}
+	if c.inLine {
+		c.inLine = false
+		c.endLineWait(now)
+		acts = append(acts, LeaveLine{}, StopMusic{})
+	}
 	reason := callcare.ReasonMissed
 	if c.phase == phaseAfterHours || c.phase == phaseRecording {
 		reason = callcare.ReasonAfterHours

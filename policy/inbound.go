@@ -191,6 +191,12 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 	if c.phase == phaseDone {
 		return nil
 	}
+	if ev, ok := ev.(Stuck); ok {
+		// Whatever the caller is doing (in a menu, in the line, on hold,
+		// being transferred): a call the service cannot carry on goes to
+		// a person through the fallback, never left where it is.
+		return c.stuck(ev, now)
+	}
 	switch c.phase {
 	case phaseHoldCallback:
 		return c.holdCallbackStep(ev, now)
@@ -226,8 +232,6 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		return c.legGone(ev, now)
 	case CallerGone:
 		return c.callerGone(orParty(ev.By, callcare.PartyCaller), now)
-	case Stuck:
-		return c.stuck(ev, now)
 	case PlaybackDone:
 		if ev.Playback == c.xfer.said && c.xfer.said != "" {
 			c.xfer.said = ""
