@@ -115,6 +115,25 @@ func TestFault_RefusedOriginateSkipsNoClerk(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestFault_UnreachablePhoneIsNotRetried: Piotr's phone does not exist for
+// Asterisk (500 Allocation failed, as for an unregistered phone): it is
+// skipped at the first answer, not retried, and the caller hears no more
+// ringing for it.
+func TestFault_UnreachablePhoneIsNotRetried(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
+	if n := e.pbx.Stats().RequestsByPath["POST /channels"]; n != 2 {
+		t.Errorf("%d originates, want 2: Anna's, and one for Piotr's phone that Asterisk cannot reach", n)
+	}
+	if rec := e.record(t, call); len(rec.Attempts) != 2 || rec.Attempts[1].Result != "unavailable" {
+		t.Errorf("attempts %+v: want Piotr's unavailable", rec.Attempts)
+	}
+	e.settled(t)
+}
+
 // TestFault_RefusedCallGoesToTheFallback (issue 10, 2): Asterisk refuses
 // every originate: the call is handed to the dialplan's fallback,
 // recorded as such, with a callback task; nobody is told "nobody

@@ -154,13 +154,16 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 }
 
 // retriable tells the failures worth a second try: Asterisk unreachable
-// for a moment, or answering 5xx. A 4xx says the request itself is wrong
+// for a moment, or answering 5xx, but for an endpoint it cannot make a
+// channel to. A 4xx says the request itself is wrong
 // now (a channel gone, a state it is not in): trying again changes
 // nothing.
 func retriable(err error) bool {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Status >= 500
+		// An endpoint Asterisk cannot reach now (an unregistered phone)
+		// stays so for longer than a retry: its caller rings on.
+		return e.Status >= 500 && !IsAllocationFailed(err)
 	}
 	return !errors.Is(err, context.Canceled)
 }
