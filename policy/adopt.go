@@ -117,6 +117,11 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 				}
 			case "Up":
 				l.state = legAnswered
+				if c.rec.Attempts[l.attempt].RingingAt.IsZero() {
+					// Answered while nobody watched: its rings count to
+					// now, as the caller's do, never fewer than it rang.
+					c.rec.Attempts[l.attempt].RingingAt = fl.Created
+				}
 			}
 			live = append(live, l)
 		} else {
@@ -159,6 +164,7 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		hangupOthers(func(*leg) bool { return false })
 		c.rec.Outcome = callcare.OutcomeAnswered
 		c.rec.HungUpBy = callcare.PartyClerk
+		c.rec.HungUpClerk = lastAnswered(c.rec.Attempts) // counted against them (P4l)
 		return c, append(acts, c.close(c.set.Prompts.Goodbye, now)...)
 	}
 	// Still being put through: the step whose legs are up goes on.
@@ -204,6 +210,17 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	}
 	hangupOthers(func(*leg) bool { return false })
 	return c, append(acts, c.toFallback(now)...)
+}
+
+// lastAnswered is the clerk who took the call last: after transfers, the
+// one the caller talked with; "" when that was no clerk of the service.
+func lastAnswered(as []callcare.Attempt) callcare.ClerkID {
+	for i := len(as) - 1; i >= 0; i-- {
+		if as[i].Result == "answered" {
+			return as[i].Clerk
+		}
+	}
+	return ""
 }
 
 // restartTone: a call adopted after it overflowed may still hear the dead

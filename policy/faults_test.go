@@ -194,6 +194,13 @@ func TestAdopt(t *testing.T) {
 				{at: time.Minute, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyCaller,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				// Rung 5 s before the service saw it: not 0 rings, which the
+				// report would take for an answer within the rings.
+				if a := r.Attempts[0]; a.Rings < 1 || a.RingingAt.IsZero() {
+					t.Errorf("attempt %+v: want its rings counted from the leg's creation", a)
+				}
+			},
 		},
 		{
 			rule: "P4l", name: "a conversation is watched; the clerk hangs up, the caller hears goodbye",
@@ -218,6 +225,11 @@ func TestAdopt(t *testing.T) {
 				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+			check: func(t *testing.T, r callcare.CallRecord) {
+				if r.HungUpClerk != "pwisniewski" {
+					t.Errorf("hung up first by %q, want the clerk the caller talked with, counted against him (P4l)", r.HungUpClerk)
+				}
+			},
 		},
 		{
 			rule: "P4p", name: "a call whose end was refused is ended as its record says",

@@ -124,19 +124,20 @@ func tallyCall(d Days, c callcare.CallRecord, o Options) {
 		countLater(d.at(day, s), c, func(Period) bool { return true }, func(Transfer) bool { return true })
 	}
 	for _, a := range c.Attempts {
+		if a.Clerk == "" {
+			continue // Asterisk's Local channel after a transfer out of the service: no clerk's phone
+		}
 		countRung(d.at(day, Scope{Kind: ScopeClerk, Key: string(a.Clerk)}), a, limit)
 	}
 	if c.Outcome == callcare.OutcomeAnswered && c.AnsweredBy != "" {
-		f := d.at(day, Scope{Kind: ScopeClerk, Key: string(c.AnsweredBy)})
-		if c.HungUpBy == callcare.PartyClerk {
-			// P4l counts against whoever hung up: after a transfer, the
-			// clerk it went to, not the one who answered first. A record
-			// from before hung_up_clerk was kept names nobody.
-			if c.HungUpClerk != "" && c.HungUpClerk != c.AnsweredBy {
-				f = d.at(day, Scope{Kind: ScopeClerk, Key: string(c.HungUpClerk)})
-			}
-			f.ClerkHungUp++
-		}
+		d.at(day, Scope{Kind: ScopeClerk, Key: string(c.AnsweredBy)})
+	}
+	if c.Outcome == callcare.OutcomeAnswered && c.HungUpBy == callcare.PartyClerk && c.HungUpClerk != "" {
+		// P4l counts against whoever hung up: after a transfer, the clerk
+		// it went to, not the one who answered first; nobody's when the
+		// party who hung up was outside the service (a phone's transfer
+		// elsewhere).
+		d.at(day, Scope{Kind: ScopeClerk, Key: string(c.HungUpClerk)}).ClerkHungUp++
 	}
 	// A clerk's holds and transfers count in that clerk's scope.
 	clerks := map[callcare.ClerkID]bool{}

@@ -37,7 +37,14 @@ func answered(rings int, by callcare.ClerkID, hungUp callcare.Party) callcare.Ca
 	return callcare.CallRecord{ID: "c", Target: callcare.Target{Kind: callcare.TargetDepartment, ID: "100"},
 		StartedAt: start, AnsweredAt: start.Add(time.Duration(rings) * 5 * time.Second), EndedAt: start.Add(time.Minute),
 		Outcome: callcare.OutcomeAnswered, RingsHeard: rings, AnsweredBy: by, HungUpBy: hungUp,
-		Attempts: []callcare.Attempt{{Clerk: by, Result: "answered", Rings: rings}}}
+		Attempts: []callcare.Attempt{{Clerk: by, Result: "answered", Rings: rings}}, HungUpClerk: clerkIf(hungUp, by)}
+}
+
+func clerkIf(p callcare.Party, c callcare.ClerkID) callcare.ClerkID {
+	if p == callcare.PartyClerk {
+		return c
+	}
+	return ""
 }
 
 func ended(o callcare.Outcome, rings int) callcare.CallRecord {
@@ -113,6 +120,14 @@ func TestTally(t *testing.T) {
 				return c
 			}()}},
 			scope: clerkA, want: Figures{ClerkHungUp: 1}},
+		{rule: "P4l", name: "a party outside the service who hung up (after a phone's transfer elsewhere) is no clerk's", recs: Records{Calls: []callcare.CallRecord{
+			func() callcare.CallRecord {
+				c := answered(1, "a", callcare.PartyClerk)
+				c.HungUpClerk = ""
+				c.Attempts = append(c.Attempts, callcare.Attempt{Result: "answered", TransferredBy: "a"}) // Asterisk's Local channel
+				return c
+			}()}},
+			scope: clerkA, want: Figures{Rung: 1, RungAnswered: 1, RungInRings: 1}},
 		{rule: "P4l", name: "and in the call's", recs: Records{Calls: []callcare.CallRecord{answered(1, "a", callcare.PartyClerk), answered(1, "a", callcare.PartyCaller)}},
 			scope: dep, want: Figures{Calls: 2, Answered: 2, Due: 2, InRings: 2, AnsweredOn: [10]int64{2}, AnswerWait: d(2, 10*time.Second, 5*time.Second), ClerkHungUp: 1}},
 		{rule: "P5.3", name: "a caller with special needs is in their group", recs: Records{Calls: []callcare.CallRecord{
@@ -326,4 +341,17 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// TestTally_LocalChannelIsNoClerk: after a phone's transfer out of the
+// service, the record's attempt for Asterisk's Local channel names no
+// clerk: the report has no row for it.
+func TestTally_LocalChannelIsNoClerk(t *testing.T) {
+	c := answered(1, "a", callcare.PartyCaller)
+	c.Attempts = append(c.Attempts, callcare.Attempt{Result: "answered", TransferredBy: "a"})
+	for _, scopes := range Tally(Records{Calls: []callcare.CallRecord{c}}, opts()) {
+		if _, ok := scopes[Scope{Kind: ScopeClerk, Key: ""}]; ok {
+			t.Errorf("a row for a clerk without a name: %v", scopes)
+		}
+	}
 }

@@ -279,6 +279,9 @@ func (c call) record() callcare.CallRecord {
 		StartedAt: c.start, Outcome: c.outcome, RingsHeard: c.rings, HungUpBy: c.hungUpBy, Needs: c.needs,
 		AnsweredBy: c.answeredBy,
 	}
+	if c.hungUpBy == callcare.PartyClerk {
+		r.HungUpClerk = c.answeredBy
+	}
 	if c.outcome != "" {
 		r.EndedAt = c.start.Add(c.length)
 	}
