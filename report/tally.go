@@ -197,16 +197,22 @@ func countCall(f *Figures, c callcare.CallRecord, limit int) {
 // countLater counts how the caller waited (later.go): the periods and
 // transfers keep selects.
 func countLater(f *Figures, c callcare.CallRecord, keep func(Period) bool, keepT func(Transfer) bool) {
+	end := c.EndedAt
+	if c.Outcome == callcare.OutcomeInterrupted {
+		// Closed when the service came back: how long a wait still open
+		// then lasted is not known, and the outage is no hold.
+		end = time.Time{}
+	}
 	f.HoldCalls++
 	for _, p := range holdsOf(c) {
 		if keep(p) {
-			f.Hold.Add(p.length(c.EndedAt))
+			f.Hold.Add(p.length(end))
 		}
 	}
 	f.LineCalls++
 	for _, p := range lineWaitsOf(c) {
 		if keep(p) {
-			f.Line.Add(p.length(c.EndedAt))
+			f.Line.Add(p.length(end))
 		}
 	}
 	f.TransferCalls++

@@ -355,3 +355,18 @@ func TestTally_LocalChannelIsNoClerk(t *testing.T) {
 		}
 	}
 }
+
+// TestTally_OutageIsNoHold: a call closed as interrupted when the service
+// came back an hour later, on hold when it went down: how long the hold
+// lasted is not known; the outage does not become the longest hold.
+func TestTally_OutageIsNoHold(t *testing.T) {
+	c := answered(1, "a", callcare.PartyCaller)
+	c.Outcome = callcare.OutcomeInterrupted
+	c.Holds = []callcare.Hold{{Clerk: "a", From: c.AnsweredAt.Add(10 * time.Second)}}
+	c.EndedAt = c.StartedAt.Add(time.Hour)
+	for _, scopes := range Tally(Records{Calls: []callcare.CallRecord{c}}, opts()) {
+		if f := scopes[Scope{Kind: ScopeOffice}]; f != nil && f.Hold.Max > 0 {
+			t.Errorf("longest hold %s: want the unknown length left out", f.Hold.Max)
+		}
+	}
+}
