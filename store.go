@@ -54,7 +54,7 @@ type CallbackService interface {
 	Schedule(ctx context.Context, id int64, agreed time.Time) error
 	// RaisePriority marks a number's open tasks as for a person with special
 	// needs (P5.3).
-	RaisePriority(ctx context.Context, number Number, needs NeedsSource) error
+	RaisePriority(ctx context.Context, number Number, needs NeedsSource, dueBy time.Time) error
 	// SetOverdue flags a task nobody took at its agreed time; escalatedAt is
 	// zero when it was only reported.
 	SetOverdue(ctx context.Context, id int64, escalatedAt time.Time) error

@@ -100,7 +100,7 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 			f.log.Info("callback tasks closed: the citizen got through", "tasks", n)
 		}
 	case policy.FlagNeeds:
-		f.check("flag special needs", cb.RaisePriority(ctx, a.Number, callcare.NeedsClerk))
+		f.check("flag special needs", cb.RaisePriority(ctx, a.Number, a.Needs, a.Due))
 	case policy.CountQueue:
 		own, dept, err := q.CountWaiting(ctx, a.Clerk, a.Department, now, a.Covering...)
 		f.check("count callbacks", err)

@@ -192,8 +192,13 @@ func (CloseTasks) action()    {}
 func (Record) action()        {}
 
 // FlagNeeds marks a number's open callbacks as for a person with special
-// needs (a clerk's flag, P5.3).
-type FlagNeeds struct{ Number callcare.Number }
+// needs (a clerk's flag, the menu's assistance key; P5.3): first in the
+// queues, as Needs says how it is known, and due by Due at the latest.
+type FlagNeeds struct {
+	Number callcare.Number
+	Needs  callcare.NeedsSource
+	Due    time.Time
+}
 
 func (FlagNeeds) action() {}
 

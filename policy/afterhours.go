@@ -70,14 +70,14 @@ func (c *Inbound) noteRecorded(ev RecordingDone, now time.Time) []Action {
 
 // clerkKey: the clerk flags the caller as having special needs (P5.3) by a
 // key during the call; their callbacks then go first.
-func (c *Inbound) clerkKey(ev LegKeyPressed) []Action {
+func (c *Inbound) clerkKey(ev LegKeyPressed, now time.Time) []Action {
 	if c.answered == nil || ev.Leg != c.answered.id || ev.Digit != c.set.FlagKey || c.rec.Needs != callcare.NeedsNone {
 		return nil
 	}
 	c.rec.Needs = callcare.NeedsClerk
 	acts := []Action{Save{c.rec}}
 	if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
-		acts = append(acts, FlagNeeds{Number: n})
+		acts = append(acts, FlagNeeds{Number: n, Needs: callcare.NeedsClerk, Due: c.set.Rules.SpecialDue(now)})
 	}
 	return acts
 }

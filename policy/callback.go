@@ -71,6 +71,17 @@ func (r CallbackRules) TaskFor(rec callcare.CallRecord, reason callcare.Callback
 	return t, true
 }
 
+// SpecialDue is when a task of a person with special needs is due at the
+// latest, counted from now (P5.3): the special needs promise in office
+// time, or the next opening when the office is closed. A task whose
+// caller is flagged later becomes due no later than this.
+func (r CallbackRules) SpecialDue(now time.Time) time.Time {
+	if r.Hours.IsOpen(now) {
+		return r.Hours.AddOfficeTime(now, r.SpecialNeedsPromise)
+	}
+	return r.Hours.NextOpening(now)
+}
+
 // AfterAttempt decides what follows a callback attempt: the task closes
 // (reached, wrong number, or unreachable once the schedule is used up), or
 // the next attempt waits by the retry schedule, within office hours.

@@ -83,14 +83,14 @@ func (c *Inbound) closing() string {
 // flagNeeds marks the call as of a person with special needs (P5.3), from
 // source: the menu's assistance key pressed while the call rings. The
 // phones rung next show it, its callbacks go first.
-func (c *Inbound) flagNeeds(source callcare.NeedsSource) []Action {
+func (c *Inbound) flagNeeds(source callcare.NeedsSource, now time.Time) []Action {
 	if c.rec.Needs != callcare.NeedsNone || c.phase == phaseDone {
 		return nil
 	}
 	c.rec.Needs = source
 	acts := []Action{Save{c.rec}}
 	if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
-		acts = append(acts, FlagNeeds{Number: n})
+		acts = append(acts, FlagNeeds{Number: n, Needs: source, Due: c.set.Rules.SpecialDue(now)})
 	}
 	return acts
 }

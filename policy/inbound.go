@@ -300,7 +300,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		if acts, taken := c.clerkKeys(ev, now); taken {
 			return acts
 		}
-		return c.clerkKey(ev)
+		return c.clerkKey(ev, now)
 	case RecordingDone:
 		if c.phase == phaseRecording {
 			return c.noteRecorded(ev, now)

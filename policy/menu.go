@@ -119,7 +119,7 @@ func (m *Menu) Step(ev Event, now time.Time) []Action {
 	m.now = now
 	if m.call != nil {
 		if k, ok := ev.(KeyPressed); ok && k.Digit == m.set.Menu.AssistanceKey && m.call.handed.on {
-			return m.call.flagNeeds(callcare.NeedsMenu) // at any moment: the phones rung next show it
+			return m.call.flagNeeds(callcare.NeedsMenu, now) // at any moment: the phones rung next show it
 		}
 		return m.call.Step(ev, now)
 	}
@@ -316,7 +316,7 @@ func (m *Menu) assisted() []Action {
 	if m.rec.Needs == callcare.NeedsNone {
 		m.rec.Needs = callcare.NeedsMenu
 		if n, ok := callcare.CallableNumber(m.rec.CallerID); ok {
-			acts = append(acts, FlagNeeds{Number: n})
+			acts = append(acts, FlagNeeds{Number: n, Needs: callcare.NeedsMenu, Due: m.in.Rules.SpecialDue(m.now)})
 		}
 	}
 	h := handover{intro: []string{"sound:" + m.set.Prompts.MenuAssisted}}

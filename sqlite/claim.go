@@ -49,20 +49,23 @@ func (db *DB) ClaimTask(ctx context.Context, id int64, by callcare.ClerkID, now 
 }
 
 // RaisePriority puts the open tasks of number first in the queue, for a
-// person with special needs (P5.3), noting how that is known.
-func (db *DB) RaisePriority(ctx context.Context, number callcare.Number, needs callcare.NeedsSource) error {
+// person with special needs (P5.3), noting how that is known, and due by
+// dueBy at the latest (zero: as they were).
+func (db *DB) RaisePriority(ctx context.Context, number callcare.Number, needs callcare.NeedsSource, dueBy time.Time) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: raise priority: %w", err)
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `
-		UPDATE callbacks SET priority = :priority, needs = :needs, updated_at = :updated
+		UPDATE callbacks SET priority = :priority, needs = :needs, updated_at = :updated,
+			due_at = CASE WHEN :due IS NOT NULL AND :due < due_at THEN :due ELSE due_at END
 		WHERE number = :number AND status = 'open' AND priority < :priority`,
 		sql.Named("priority", int(callcare.PrioritySpecialNeeds)),
 		sql.Named("needs", string(needs)),
 		sql.Named("number", number),
 		sql.Named("updated", formatTime(tx.now)),
+		sql.Named("due", formatTime(dueBy)),
 	); err != nil {
 		return fmt.Errorf("sqlite: raise priority: %w", err)
 	}

@@ -69,15 +69,23 @@ func TestDB_RaisePriority(t *testing.T) {
 	db := MustOpenDB(t)
 	a := MustMissedCall(t, db, missed("48600100200", clerkAnowak, t0))
 	b := MustMissedCall(t, db, missed("48600999999", clerkAnowak, t0.Add(-time.Hour)))
-	if err := db.RaisePriority(ctx, "48600100200", callcare.NeedsClerk); err != nil {
+	sooner := a.Due.Add(-time.Hour)
+	if err := db.RaisePriority(ctx, "48600100200", callcare.NeedsClerk, sooner); err != nil {
 		t.Fatal(err)
 	}
-	if got := MustCallback(t, db, a.ID); got.Priority != callcare.PrioritySpecialNeeds || got.Needs != callcare.NeedsClerk {
-		t.Errorf("flagged task: priority %d needs %q", got.Priority, got.Needs)
+	if got := MustCallback(t, db, a.ID); got.Priority != callcare.PrioritySpecialNeeds || got.Needs != callcare.NeedsClerk || !got.Due.Equal(sooner) {
+		t.Errorf("flagged task: priority %d needs %q due %s; want due %s, sooner (P5.3)", got.Priority, got.Needs, got.Due, sooner)
 	}
 	next, _, _ := db.ClaimNext(ctx, "anowak", "", nil, t0, time.Minute)
 	if next.ID != a.ID {
 		t.Errorf("the queue gave task %d first, want the flagged %d before the older %d", next.ID, a.ID, b.ID)
+	}
+	// A later due time never puts a task off.
+	if err := db.RaisePriority(ctx, "48600999999", callcare.NeedsMenu, b.Due.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := MustCallback(t, db, b.ID); !got.Due.Equal(b.Due) || got.Needs != callcare.NeedsMenu {
+		t.Errorf("task due %s needs %q; want its due kept, %s, and the menu's flag", got.Due, got.Needs, b.Due)
 	}
 }
 
