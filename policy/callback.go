@@ -63,12 +63,17 @@ func (r CallbackRules) TaskFor(rec callcare.CallRecord, reason callcare.Callback
 		t.Priority = callcare.PrioritySpecialNeeds
 		promise = r.SpecialNeedsPromise
 	}
-	if r.Hours.IsOpen(now) {
-		t.Due = r.Hours.AddOfficeTime(now, promise)
-	} else {
-		t.Due = r.Hours.NextOpening(now)
-	}
+	t.Due = r.dueWithin(now, promise)
 	return t, true
+}
+
+// dueWithin is a promise counted from now in office time, or the next
+// opening when the office is closed.
+func (r CallbackRules) dueWithin(now time.Time, promise time.Duration) time.Time {
+	if r.Hours.IsOpen(now) {
+		return r.Hours.AddOfficeTime(now, promise)
+	}
+	return r.Hours.NextOpening(now)
 }
 
 // SpecialDue is when a task of a person with special needs is due at the
@@ -76,10 +81,7 @@ func (r CallbackRules) TaskFor(rec callcare.CallRecord, reason callcare.Callback
 // time, or the next opening when the office is closed. A task whose
 // caller is flagged later becomes due no later than this.
 func (r CallbackRules) SpecialDue(now time.Time) time.Time {
-	if r.Hours.IsOpen(now) {
-		return r.Hours.AddOfficeTime(now, r.SpecialNeedsPromise)
-	}
-	return r.Hours.NextOpening(now)
+	return r.dueWithin(now, r.SpecialNeedsPromise)
 }
 
 // AfterAttempt decides what follows a callback attempt: the task closes
