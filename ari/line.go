@@ -120,8 +120,8 @@ func (lo *lineOwner) handle(it any) {
 		lo.offerAll()
 	case lineClerkFree:
 		delete(lo.declined, it.clerk)
-		if c, ok := lo.svc.settings.Load().Directory.Clerk(it.clerk); ok {
-			lo.offer(c)
+		if c, ok := lo.svc.settings.Load().Directory.Clerk(it.clerk); ok && lo.line.Len() > 0 {
+			lo.offer(c, lo.book())
 		}
 	case lineTick:
 		lo.tick = nil
@@ -139,20 +139,30 @@ func (lo *lineOwner) leave(call string) {
 // offerAll offers the line to every member of the department who is not
 // on a call through the service and did not just let a turn go.
 func (lo *lineOwner) offerAll() {
+	if lo.line.Len() == 0 {
+		return
+	}
 	dir := lo.svc.settings.Load().Directory
 	d, _ := dir.Department(lo.dept)
+	book := lo.book()
 	for _, id := range d.Members {
 		if _, recently := lo.declined[id]; recently {
 			continue
 		}
 		if c, ok := dir.Clerk(id); ok {
-			lo.offer(c)
+			lo.offer(c, book)
 		}
 	}
 }
 
-func (lo *lineOwner) offer(c callcare.Clerk) {
-	if lo.line.Len() == 0 || lo.svc.isBusy(c.ID) || lo.away(c.ID) {
+// offer hands the first call waiting for c to c, unless c is on a call
+// through the service or away now (P4c: whoever covers them takes their
+// own calls, not their department's line).
+func (lo *lineOwner) offer(c callcare.Clerk, book *callcare.Absences) {
+	if lo.line.Len() == 0 || lo.svc.isBusy(c.ID) {
+		return
+	}
+	if _, away := book.Away(c.ID, lo.svc.clock.Now()); away {
 		return
 	}
 	call, ok := lo.line.Offer(c)
@@ -163,13 +173,10 @@ func (lo *lineOwner) offer(c callcare.Clerk) {
 	lo.flows[call].in.push(policy.LineTurn{Clerk: c})
 }
 
-// away tells whether a member is away now (P4c): the line never rings
-// them; who covers them takes their own calls, not their department's
-// line.
-func (lo *lineOwner) away(id callcare.ClerkID) bool {
-	now := lo.svc.clock.Now()
-	_, away := lo.svc.book(lo.svc.settings.Load(), now).Away(id, now)
-	return away
+// book is the absences in force, read once for a round of offers: the
+// phone's forwards come from the store.
+func (lo *lineOwner) book() *callcare.Absences {
+	return lo.svc.book(lo.svc.settings.Load(), lo.svc.clock.Now())
 }
 
 // tell sends each call its place when it changed.

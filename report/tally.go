@@ -130,7 +130,7 @@ func tallyCall(d Days, c callcare.CallRecord, o Options) {
 		countRung(d.at(day, Scope{Kind: ScopeClerk, Key: string(a.Clerk)}), a, limit)
 	}
 	if c.Outcome == callcare.OutcomeAnswered && c.AnsweredBy != "" {
-		d.at(day, Scope{Kind: ScopeClerk, Key: string(c.AnsweredBy)})
+		d.at(day, Scope{Kind: ScopeClerk, Key: string(c.AnsweredBy)}) // a row, even for a record without attempts
 	}
 	if c.Outcome == callcare.OutcomeAnswered && c.HungUpBy == callcare.PartyClerk && c.HungUpClerk != "" {
 		// P4l counts against whoever hung up: after a transfer, the clerk
