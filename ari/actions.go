@@ -70,6 +70,11 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 			f.ownChannel(a)
 		case policy.Finish:
 			f.finish(ctx)
+		case policy.Routed:
+			for _, w := range a.Warnings {
+				f.log.Warn("forwards loop at call time", "why", w)
+			}
+			logForwarded(f.log, a.Forwarded)
 		default:
 			if !f.executeWaiting(ctx, a) {
 				f.executeTask(ctx, a)

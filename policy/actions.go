@@ -293,3 +293,13 @@ type AddToBridge struct{ Leg string }
 
 func (ResolveTransfer) action() {}
 func (AddToBridge) action()     {}
+
+// Routed tells where a call handed on by a menu or a notice now goes
+// (RouteCall): who covers an absent clerk, and the forwards that looped at
+// call time. For the log, as the shell logs a call dialed straight.
+type Routed struct {
+	Forwarded callcare.Forwarding
+	Warnings  []string
+}
+
+func (Routed) action() {}

@@ -37,7 +37,7 @@ func handOver(rec callcare.CallRecord, r Route, set InboundSettings, h handover,
 	h.on, h.ringFrom = true, now
 	c := &Inbound{set: set, proc: set.Procedure, steps: r.Steps, rec: rec, handed: h}
 	c.rec.Target, c.rec.Forwarded = r.Target, r.Forwarded
-	acts := []Action{Save{c.rec}}
+	acts := append([]Action{Save{c.rec}}, r.logged()...)
 	if len(r.Steps) == 0 {
 		// Everyone who could take it is away (P4c): missed, called back.
 		return c, append(acts, c.next(now)...)

@@ -428,6 +428,8 @@ func brief(acts []policy.Action) string {
 			out = append(out, "add:"+a.Leg)
 		case policy.EarlyMedia:
 			out = append(out, "early("+strings.Join(a.Media, ",")+")")
+		case policy.Routed:
+			out = append(out, fmt.Sprintf("routed:%s->%s/warnings:%d", a.Forwarded.For.ID, a.Forwarded.To.ID, len(a.Warnings)))
 		default:
 			if inSbrief {
 				out = append(out, fmt.Sprintf("%T", a)) // neither knows it

@@ -80,7 +80,7 @@ func StartMenu(a Arrival, dir *callcare.Directory, book *callcare.Absences, set 
 		m.phase = menuOver
 		c, acts := Start(a, in, now)
 		m.call = c
-		return m, acts
+		return m, append(r.logged(), acts...)
 	}
 	media := append([]string{"sound:" + set.Menu.Greeting}, m.choices()...)
 	return m, append([]Action{Save{m.rec}, Answer{}}, m.say(media...)...)

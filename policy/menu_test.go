@@ -403,3 +403,40 @@ func TestMenu_EveryPathReachesAPerson(t *testing.T) {
 		}
 	}
 }
+
+// A call the menu hands on tells the log where it went when an absence
+// moved it, and which forwards looped, as a call dialed straight does
+// (P4c): an admin reading the log learns why Ewa's phone rang.
+func TestMenu_HandOverTellsTheLogWhereItWent(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		forwards []callcare.Absence
+		want     string
+	}{
+		{name: "nobody away: nothing to tell",
+			want: "stop save " + connecting + " dial:c-1"},
+		{name: "Anna forwarded to Ewa: Ewa rings, and the log says why",
+			forwards: []callcare.Absence{{Clerk: "anowak", To: callcare.Target{Kind: callcare.TargetClerk, ID: "ezielinska"},
+				Source: callcare.SetByPhone, SetBy: "anowak", SetAt: t0.Add(-time.Hour)}},
+			want: "stop save routed:anowak->ezielinska/warnings:0 " + connecting + " dial:c-1"},
+		{name: "Anna to Piotr and Piotr to Anna: a loop, the call goes to Anna's department, with a warning",
+			forwards: []callcare.Absence{
+				{Clerk: "anowak", To: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
+					Source: callcare.SetByPhone, SetBy: "anowak", SetAt: t0.Add(-time.Hour)},
+				{Clerk: "pwisniewski", To: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"},
+					Source: callcare.SetByPhone, SetBy: "pwisniewski", SetAt: t0.Add(-time.Hour)}},
+			want: "stop save routed:anowak->100/warnings:1"},
+	} {
+		t.Run("P4c/"+tc.name, func(t *testing.T) {
+			set := menuSet // its 3 rings Anna herself
+			set.Menu.Choices = slices.Clone(set.Menu.Choices)
+			set.Menu.Choices[2].Target = callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}
+			book := &callcare.Absences{Forwards: tc.forwards, Hours: menuIn.Rules.Hours}
+			m, _ := policy.StartMenu(menuCall, menuDir, book, set, menuIn, t0)
+			acts := m.Step(policy.KeyPressed{Digit: "3"}, t0.Add(2*time.Second))
+			if got := mbrief(acts); !strings.HasPrefix(got, tc.want) {
+				t.Errorf("key 3: %q, want it to begin %q", got, tc.want)
+			}
+		})
+	}
+}

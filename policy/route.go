@@ -25,6 +25,14 @@ type Route struct {
 	Warnings []string
 }
 
+// logged is what the log says of r, when it says anything (Routed).
+func (r Route) logged() []Action {
+	if !r.Forwarded.Forwarded() && len(r.Warnings) == 0 {
+		return nil
+	}
+	return []Action{Routed{Forwarded: r.Forwarded, Warnings: r.Warnings}}
+}
+
 // RouteCall expands a target into the steps a call rings through at now, as
 // Directory.Chain does, with the absences in book: a clerk who is away is
 // never rung; who covers them (Absences.Cover) is rung in their place for
