@@ -154,6 +154,31 @@ func TestP4c_ClerkWorksTheQueueFromTheDeskPhone(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestP4l_CalledBackCitizenHearsGoodbye: the clerk who called a citizen
+// back hangs up first; the citizen hears goodbye before the line ends,
+// never a dead line.
+func TestP4l_CalledBackCitizenHearsGoodbye(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	tk := e.openTask(t, "48600100200", forAnna, 2)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 5 * time.Second}) // talks until hung up
+	clerk := e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), pbxsim.Action{At: readOut + 40*time.Second, Do: pbxsim.Hangup}))
+	e.advance(t, 2*time.Minute)
+	if done := e.closed(t, tk.ID); done.Resolution != callcare.ResolvedReached {
+		t.Errorf("closed as %q", done.Resolution)
+	}
+	ended(t, clerk)
+	offers := offersTo(e, citizen)
+	if len(offers) != 1 {
+		t.Fatalf("the citizen was offered %+v, want one call", offers)
+	}
+	if heard := e.pbx.Heard(offers[0].Channel); !slices.Contains(heard, "sound:callcare/goodbye") {
+		t.Errorf("the citizen heard %v, want goodbye after the clerk hung up", heard)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
 // TestP4c_TwoClerksNeverGetTheSameTask: two clerks of a department press
 // "next" at the same moment; each gets a task of their own.
 func TestP4c_TwoClerksNeverGetTheSameTask(t *testing.T) {

@@ -40,6 +40,7 @@ const (
 	phOutcome                    // after the call: how did it go?
 	phAgreeing                   // the clerk keys in the time agreed with the citizen
 	phEnding                     // goodbye plays
+	phFarewell                   // the clerk hung up first: the citizen hears goodbye
 	phSessionDone
 )
 
@@ -120,6 +121,9 @@ func (d *desk) step(ev Event) ([]Action, turn) {
 			}
 		}
 		return nil, turnNone
+	}
+	if d.phase == phFarewell {
+		return d.farewell(ev), turnNone
 	}
 	switch ev := ev.(type) {
 	case ClerkGone:
@@ -396,26 +400,68 @@ func (d *desk) finishAttempt(res callcare.AttemptResult) Action {
 	return FinishAttempt{Task: d.task.ID, Seq: d.attempt.Seq, Result: res, Next: next, Close: close}
 }
 
-// clerkGone: the clerk hung up. A citizen on the line is hung up too, and a
-// task not finished goes back to the queue.
+// clerkGone: the clerk hung up. A citizen they talked with hears goodbye
+// first (P4l: no dead line); one not yet connected is hung up. A task not
+// finished goes back to the queue.
 func (d *desk) clerkGone() []Action {
 	var acts []Action
+	farewell := d.phase == phTalking && d.joined
 	switch d.phase {
 	case phDialing:
 		acts = append(acts, HangupLeg{Leg: d.citizen, Reason: "normal"}, d.finishAttempt(callcare.AttemptFailed))
 	case phTalking, phOutcome, phAgreeing, phMeeting:
 		res := callcare.AttemptReached
-		if d.phase == phTalking {
+		if d.phase == phTalking && !d.joined {
 			acts = append(acts, HangupLeg{Leg: d.citizen, Reason: "normal"})
-			if !d.joined {
-				res = callcare.AttemptNoAnswer // never connected
-			}
+			res = callcare.AttemptNoAnswer // never connected
 		}
 		acts = append(acts, d.finishAttempt(res))
 	}
 	if d.hasTask && d.phase != phStarting { // starting: released when the journal answers
 		acts = append(acts, ReleaseTask{Task: d.task.ID})
 	}
+	if farewell {
+		d.phase = phFarewell
+		d.deadline = d.now.Add(promptLimit) // should the goodbye's end never be heard of
+		return append(acts, SayLeg{Leg: d.citizen, Playback: d.farewellID(), Media: []string{"sound:" + d.set.Prompts.Goodbye}})
+	}
+	d.phase = phSessionDone
+	d.deadline = time.Time{}
+	return append(acts, Finish{})
+}
+
+func (d *desk) farewellID() string { return d.id + "-farewell" }
+
+// farewell: the citizen hears goodbye, then the line ends; their hanging
+// up first ends it too.
+func (d *desk) farewell(ev Event) []Action {
+	hangup := []Action{HangupLeg{Leg: d.citizen, Reason: "normal"}}
+	switch ev := ev.(type) {
+	case PlaybackDone:
+		if ev.Playback == d.farewellID() {
+			return d.farewellOver(hangup...)
+		}
+	case LegGone:
+		if ev.Leg == d.citizen {
+			return d.farewellOver()
+		}
+	case LegFailed:
+		if ev.Leg == d.citizen {
+			return d.farewellOver()
+		}
+	case TimerFired:
+		if !d.linkDown && !d.now.Before(d.deadline) {
+			return d.farewellOver(hangup...)
+		}
+	case LinkLost:
+		d.linkDown = true
+	case LinkBack:
+		d.linkDown = false
+	}
+	return nil
+}
+
+func (d *desk) farewellOver(acts ...Action) []Action {
 	d.phase = phSessionDone
 	d.deadline = time.Time{}
 	return append(acts, Finish{})
@@ -428,7 +474,7 @@ func (d *desk) join() []Action {
 
 // liveLegs are the legs whose end the flow still waits for.
 func (d *desk) liveLegs() []string {
-	if d.phase == phDialing || d.phase == phTalking {
+	if d.phase == phDialing || d.phase == phTalking || d.phase == phFarewell {
 		return []string{d.citizen}
 	}
 	return nil
