@@ -57,6 +57,44 @@ func TestP53_LineServesSpecialNeedsFirst(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestP4p_LineHasMusicBetweenAnnouncements: a caller waiting in line
+// hears the department's music between its announcements, never silence.
+// Asterisk turns the music off to play an announcement and, to a caller in
+// no bridge, never turns it back on (trace line-moh): the service does.
+func TestP4p_LineHasMusicBetweenAnnouncements(t *testing.T) {
+	t.Parallel()
+	e := startEnvWith(t, offerInBoth)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: talk(3 * time.Minute)})
+	first := e.call(t, pbxsim.Caller{Number: "48600111111", Exten: "101"})
+	e.advance(t, 5*time.Second)
+	waiting := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101", Script: inLine})
+	e.advance(t, 2*time.Minute)
+	// The only quiet is the moment between the busy choices and the key.
+	if got := waiting.LongestSilence(); got > 2*time.Second {
+		t.Errorf("the caller in line heard nothing for %s", got)
+	}
+	if n := countOf(waiting.Heard(), "moh:sekretariat"); n < 3 {
+		t.Errorf("the music started %d times in two minutes of announcements: %v", n, waiting.Heard())
+	}
+	e.advance(t, 5*time.Minute)
+	e.record(t, first)
+	if r := e.record(t, waiting); r.AnsweredBy != "anowak" {
+		t.Errorf("answered by %q, want Anna once free", r.AnsweredBy)
+	}
+	e.settled(t)
+	e.quiet(t)
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
 // TestP53_TwoClerksFreeingUpAtOnce: Ewa and Jan (department 300) end their
 // calls in the same instant while two callers wait in the department's
 // line: each takes a different caller.

@@ -101,6 +101,10 @@ func TestP4o_UnansweredTransferComesBack(t *testing.T) {
 		}
 		e.advance(t, 2*time.Minute)
 		rec := e.record(t, call)
+		// P4p: music and patience while the target rings, never silence.
+		if d := call.LongestSilence(); d > time.Second {
+			t.Errorf("the caller heard nothing for %s", d)
+		}
 		var who []string
 		for _, a := range rec.Attempts {
 			who = append(who, string(a.Clerk)+"/"+a.Result)

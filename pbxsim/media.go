@@ -255,7 +255,7 @@ func (s *Server) itemDone(p *playback, idx int) {
 }
 
 // finishPlayback ends p (if it still runs) and starts the next one queued
-// on its target. A channel's music on hold comes back by itself.
+// on its target. A bridged channel's music on hold comes back by itself.
 func (s *Server) finishPlayback(p *playback, state string) {
 	if p.state != "playing" {
 		return
@@ -277,6 +277,13 @@ func (s *Server) nextPlayback(p *playback) {
 		if ch.gone {
 			return
 		}
+		// Asterisk turned the music off to play the file; a bridge turns
+		// it back on afterwards, nothing else does (trace line-moh).
+		if ch.bridge == nil {
+			ch.moh = ""
+		} else if len(ch.queued) == 0 {
+			ch.resumeMusic()
+		}
 		held := ch.heldCommands
 		ch.heldCommands = nil
 		for _, f := range held {
@@ -286,9 +293,7 @@ func (s *Server) nextPlayback(p *playback) {
 			next := ch.queued[0]
 			ch.queued = ch.queued[1:]
 			s.startPlayback(next)
-			return
 		}
-		ch.resumeMusic()
 		return
 	}
 	b := p.b
@@ -399,15 +404,20 @@ func (s *Server) channelMOH(r *request) reply {
 	if rep != nil {
 		return *rep
 	}
+	change := func() { ch.moh = "" }
 	if r.method == http.MethodPost {
 		class := ch.mohClass(r.params["mohClass"])
-		ch.moh = class
-		if ch.playing == nil {
+		change = func() {
+			ch.moh = class
 			ch.heard = append(ch.heard, "moh:"+class)
 		}
-	} else {
-		ch.moh = ""
 	}
+	if ch.playing != nil {
+		// Asterisk carries it out once the playback ends.
+		ch.heldCommands = append(ch.heldCommands, change)
+		return noContent()
+	}
+	change()
 	return noContent()
 }
 

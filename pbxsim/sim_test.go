@@ -109,6 +109,52 @@ func TestServer_CallerHeardAndFilter(t *testing.T) {
 	}
 }
 
+// TestServer_MusicAfterAnnouncement: an announcement over music on hold
+// turns the music off; a bridge turns it back on after the announcement,
+// nothing else does: a caller in no bridge is left in silence until the
+// app starts the music again (trace line-moh).
+func TestServer_MusicAfterAnnouncement(t *testing.T) {
+	for _, bridged := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bridged=%v", bridged), func(t *testing.T) {
+			clk := newFakeClock()
+			s := NewServer(Options{Clock: clk})
+			defer s.Close()
+			log := &eventLog{}
+			defer log.close()
+			log.connect(t, s, "callcare")
+			call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := call.ChannelID()
+			rest(t, s, "POST", "/channels/"+id+"/answer", "")
+			if bridged {
+				rest(t, s, "POST", "/bridges/b1", `{"type":"mixing"}`)
+				if code, _ := rest(t, s, "POST", "/bridges/b1/addChannel", `{"channel":"`+id+`"}`); code != 204 {
+					t.Fatalf("addChannel: %d", code)
+				}
+			}
+			rest(t, s, "POST", "/channels/"+id+"/moh", `{"mohClass":"sekretariat"}`)
+			clk.Advance(3 * time.Second)
+			rest(t, s, "POST", "/channels/"+id+"/play/p1", `{"media":"sound:beep"}`)
+			clk.Advance(10 * time.Second) // the beep, then 10 s of what follows
+			want := []string{"moh:sekretariat", "sound:beep"}
+			silence := 10 * time.Second
+			if bridged {
+				want, silence = append(want, "moh:sekretariat"), 0
+			}
+			if got := call.Heard(); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("heard %v, want %v", got, want)
+			}
+			if got := call.LongestSilence(); got < silence-time.Second || got > silence {
+				t.Errorf("longest silence %v, want about %v", got, silence)
+			}
+			call.Hangup()
+			<-call.Done()
+		})
+	}
+}
+
 func TestServer_DropWebSocket(t *testing.T) {
 	s := NewServer(Options{})
 	defer s.Close()

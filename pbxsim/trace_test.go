@@ -248,6 +248,9 @@ var traceScenarios = map[string]traceScenario{
 		},
 		callers: []timedCaller{citizen(1110, Caller{Endpoint: "PJSIP/anonymous"})},
 	},
+	"line-moh": {
+		callers: []timedCaller{citizen(1636, Caller{})},
+	},
 	"bridge-play-moh": {
 		phones:  map[string]Phone{"SIP/101": answersAfter(0, 2008, Action{At: ms(3008), Do: Hangup})},
 		callers: []timedCaller{citizen(1116, Caller{})},

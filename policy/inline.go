@@ -25,15 +25,16 @@ func (c *Inbound) joinLine(now time.Time) []Action {
 	c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
 	dept := c.firstDepartment()
 	c.rec.LineWaits = append(c.rec.LineWaits, callcare.LineWait{Department: dept, From: now})
-	class := c.set.Music[dept]
-	if class == "" {
-		class = c.set.Waiting.MusicClass
-	}
-	if class == "" {
-		class = callcare.DefaultMusicClass
-	}
-	return []Action{StartMusic{Class: class},
+	return []Action{c.lineMusic(),
 		JoinLine{Department: dept, Target: c.busyFor(), Needs: c.rec.Needs != callcare.NeedsNone}}
+}
+
+// lineMusic (re)starts the line's department's music. Asterisk turns the
+// music off to play an announcement and, to a caller in no bridge, does
+// not turn it back on (trace line-moh): each announcement's end, or its
+// being cut short, starts it again.
+func (c *Inbound) lineMusic() Action {
+	return StartMusic{Class: c.musicOrDefault(c.rec.LineWaits[len(c.rec.LineWaits)-1].Department)}
 }
 
 // lineStep handles the events of a call waiting in line.
@@ -50,6 +51,7 @@ func (c *Inbound) lineStep(ev Event, now time.Time) []Action {
 	case PlaybackDone:
 		if ev.Playback == c.playing {
 			c.playing = ""
+			return []Action{c.lineMusic()}
 		}
 	case TimerFired:
 		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
@@ -121,7 +123,7 @@ func (c *Inbound) leaveLine(now time.Time) []Action {
 func (c *Inbound) lineTurn(clerk callcare.Clerk, now time.Time) []Action {
 	var acts []Action
 	if c.playing != "" {
-		acts = append(acts, StopPlayback{Playback: c.playing})
+		acts = append(acts, StopPlayback{Playback: c.playing}, c.lineMusic())
 		c.playing = ""
 	}
 	c.phase = phaseRinging
