@@ -158,8 +158,11 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 
 // CloseCallbacks closes every open task for number, e.g. because the citizen
 // got through (callcare.ResolvedGotThrough) or a clerk's outbound call to the
-// number was answered (callcare.ResolvedOutbound), releasing any claim. It
-// returns how many it closed; none is not an error.
+// number was answered (callcare.ResolvedOutbound), releasing any claim. A
+// task with a time agreed with the citizen stays open when the citizen gets
+// through by themselves: the clerk promised that call, prepared for it
+// (P4m), and the citizen's call may have been about anything. It returns
+// how many it closed; none is not an error.
 func (db *DB) CloseCallbacks(ctx context.Context, number callcare.Number, res callcare.Resolution, by string, at time.Time) (int, error) {
 	fail := func(err error) (int, error) {
 		return 0, fmt.Errorf("sqlite: close callbacks of %q: %w", number.Masked(), err)
@@ -172,12 +175,16 @@ func (db *DB) CloseCallbacks(ctx context.Context, number callcare.Number, res ca
 	}
 	// Every answered call asks; most callers are owed nothing, and a read
 	// takes no write lock. A task made meanwhile is the next call's to close.
-	open, err := db.readPrepared(ctx, `SELECT 1 FROM callbacks WHERE number = ? AND status = 'open' AND kind = '' LIMIT 1`)
+	which := `number = :number AND status = 'open' AND kind = ''`
+	if res == callcare.ResolvedGotThrough {
+		which += ` AND agreed_at IS NULL`
+	}
+	open, err := db.readPrepared(ctx, `SELECT 1 FROM callbacks WHERE `+which+` LIMIT 1`)
 	if err != nil {
 		return fail(err)
 	}
 	var one int
-	switch err := open.QueryRowContext(ctx, number).Scan(&one); {
+	switch err := open.QueryRowContext(ctx, sql.Named("number", number)).Scan(&one); {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, nil
 	case err != nil:
@@ -190,7 +197,7 @@ func (db *DB) CloseCallbacks(ctx context.Context, number callcare.Number, res ca
 	defer tx.Rollback()
 	r, err := tx.ExecContext(ctx, `
 		UPDATE callbacks SET `+closeSet+`
-		WHERE number = :number AND status = 'open' AND kind = ''`,
+		WHERE `+which,
 		sql.Named("number", number),
 		sql.Named("res", string(res)),
 		sql.Named("at", formatTime(at)),

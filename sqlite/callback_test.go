@@ -1055,6 +1055,27 @@ func TestDB_CloseCallbacks(t *testing.T) {
 	}
 }
 
+// TestDB_CloseCallbacks_AgreedTimeStays (P4m): a callback at a time agreed
+// with the citizen stays open when the citizen gets through by
+// themselves; a clerk's own answered call to them closes it.
+func TestDB_CloseCallbacks_AgreedTimeStays(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a := MustMissedCall(t, db, missed("600100200", dept200, cb0))
+	if err := db.Schedule(ctx, a.ID, cb0.Add(3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CloseCallbacks(ctx, "600100200", callcare.ResolvedGotThrough, "citizen", cb0.Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("the citizen got through: %d closed, %v; want the agreed callback kept", n, err)
+	}
+	if got := MustCallback(t, db, a.ID); got.Status != callcare.CallbackOpen || !got.AgreedAt.Equal(cb0.Add(3*time.Hour)) {
+		t.Fatalf("after the citizen's call: %+v", got)
+	}
+	if n, err := db.CloseCallbacks(ctx, "600100200", callcare.ResolvedOutbound, "anowak", cb0.Add(2*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("the clerk's own call: %d closed, %v; want 1", n, err)
+	}
+}
+
 func TestDB_MarkDone(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
