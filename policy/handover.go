@@ -81,8 +81,9 @@ func (c *Inbound) closing() string {
 }
 
 // flagNeeds marks the call as of a person with special needs (P5.3), from
-// source: the menu's assistance key pressed while the call rings. The
-// phones rung next show it, its callbacks go first.
+// source: the menu's assistance key pressed while the call rings or waits
+// in line. The phones rung next show it, its callbacks go first, and in
+// line it goes before those without.
 func (c *Inbound) flagNeeds(source callcare.NeedsSource, now time.Time) []Action {
 	if c.rec.Needs != callcare.NeedsNone || c.phase == phaseDone {
 		return nil
@@ -91,6 +92,9 @@ func (c *Inbound) flagNeeds(source callcare.NeedsSource, now time.Time) []Action
 	acts := []Action{Save{c.rec}}
 	if n, ok := callcare.CallableNumber(c.rec.CallerID); ok {
 		acts = append(acts, FlagNeeds{Number: n, Needs: source, Due: c.set.Rules.SpecialDue(now)})
+	}
+	if c.inLine { // ahead of those without: the place said next tells the caller
+		acts = append(acts, JoinLine{Department: c.rec.LineWaits[len(c.rec.LineWaits)-1].Department, Target: c.busyFor(), Needs: true})
 	}
 	return acts
 }

@@ -25,13 +25,24 @@ type lineEntry struct {
 	offered callcare.ClerkID // being put through to this clerk; "" while waiting
 }
 
-// Join puts a call in the line; a call already in it keeps its place.
+// Join puts a call in the line; a call already in it keeps its place,
+// unless it now has special needs (the caller pressed the menu's
+// assistance key while waiting): then it goes before those who have none.
 func (l *Line) Join(call string, target callcare.Target, needs bool) {
-	if l.find(call) >= 0 {
+	if i := l.find(call); i >= 0 {
+		if e := l.entries[i]; needs && !e.needs {
+			e.needs = true
+			l.sort()
+		}
 		return
 	}
 	l.seq++
 	l.entries = append(l.entries, &lineEntry{call: call, target: target, needs: needs, seq: l.seq})
+	l.sort()
+}
+
+// sort orders the line: special needs first, then by arrival.
+func (l *Line) sort() {
 	slices.SortStableFunc(l.entries, func(a, b *lineEntry) int {
 		switch {
 		case a.needs != b.needs:

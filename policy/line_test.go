@@ -44,6 +44,12 @@ func TestLineOrder(t *testing.T) {
 			ops:   []op{{join: &join{"c", dept, true}, wantLine: []string{"c", "a", "b"}}, {offer: anna, want: "c"}},
 		},
 		{
+			rule: "P5.3", name: "a caller flagged while waiting (the menu's 9) goes before those without, after those with",
+			joins: []join{{"a", dept, true}, {"b", dept, false}, {"c", dept, false}},
+			ops: []op{{join: &join{"c", dept, true}, wantLine: []string{"a", "c", "b"}},
+				{join: &join{"c", dept, false}, wantLine: []string{"a", "c", "b"}}, {offer: anna, want: "a"}},
+		},
+		{
 			rule: "P5.3", name: "two clerks freeing up at once never take the same caller",
 			joins: []join{{"a", dept, false}, {"b", dept, false}},
 			ops: []op{{offer: anna, want: "a"}, {offer: anna2, want: "b"}, {offer: anna3, want: ""},

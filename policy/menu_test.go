@@ -440,3 +440,21 @@ func TestMenu_HandOverTellsTheLogWhereItWent(t *testing.T) {
 		})
 	}
 }
+
+// TestMenu_AssistanceKeyInLine (P5.3): a caller waiting in a busy
+// department's line presses the menu's 9: flagged, and the line is told,
+// so they go before those without special needs.
+func TestMenu_AssistanceKeyInLine(t *testing.T) {
+	in := menuIn
+	in.WhenBusy = map[string]callcare.BusyPolicy{"100": callcare.BusyOffer}
+	m, _ := policy.StartMenu(menuCall, menuDir, &callcare.Absences{}, menuSet, in, t0)
+	m.Step(policy.KeyPressed{Digit: "0"}, t0.Add(2*time.Second))
+	m.Step(policy.LegFailed{Leg: "c-1", Result: "busy"}, t0.Add(3*time.Second))
+	if got := mbrief(m.Step(policy.KeyPressed{Digit: "1"}, t0.Add(6*time.Second))); !strings.Contains(got, "join-line:100/department:100") {
+		t.Fatalf("1 at the busy choices: %q, want the line joined", got)
+	}
+	got := mbrief(m.Step(policy.KeyPressed{Digit: "9"}, t0.Add(20*time.Second)))
+	if !strings.Contains(got, "join-line:100/department:100/needs") || m.Record().Needs != callcare.NeedsMenu {
+		t.Errorf("9 in line: %q, needs %q; want the line told of the special needs", got, m.Record().Needs)
+	}
+}
