@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -84,6 +85,32 @@ func TestRESTRequestsHaveADeadline(t *testing.T) {
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("gave up after %s", took)
+	}
+}
+
+// TestRequestErrorsKeepNumbersOut: a request that gets no answer fails
+// with an error the log may show: the URL's query, which holds a
+// citizen's number in a dial string or spelt out in a playback, is not in
+// it.
+func TestRequestErrorsKeepNumbersOut(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL + "/ari"
+	srv.Close() // nobody listens: the connection is refused
+	c := ari.NewClient(base, "u", "p", "callcare", time.Second)
+	ctx := context.Background()
+	for name, err := range map[string]error{
+		"originate": c.Originate(ctx, "leg-1", ari.Outbound{Endpoint: "PJSIP/48600100200@trunk", CallerID: `"Jan" <48600999888>`}),
+		"play":      c.Play(ctx, "leg-1", "p1", "sound:digits/4", "sound:digits/8", "sound:digits/6"),
+	} {
+		if err == nil {
+			t.Fatalf("%s: no error from a closed port", name)
+		}
+		for _, leak := range []string{"48600100200", "48600999888", "digits", "?"} {
+			if strings.Contains(err.Error(), leak) {
+				t.Errorf("%s: the error shows %q: %v", name, leak, err)
+			}
+		}
 	}
 }
 

@@ -213,6 +213,11 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 	resp, err := c.http.Do(req)
 	c.latency.add(time.Since(start))
 	if err != nil {
+		// The url.Error's text holds the whole URL, and its query can hold
+		// a citizen's number: the error is for the log, so only the cause.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
