@@ -81,7 +81,7 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	f.start = func(now time.Time) (machine, []policy.Action) {
 		c, acts := policy.Adopt(found, f.set.Inbound, now)
 		rec := c.Record()
-		f.log.Info("a call found in Asterisk is adopted", "caller", rec.CallerID, "dialed", rec.Dialed,
+		f.log.Info("a call found in Asterisk is adopted", "caller", rec.CallerID, "dialed", dialedForLog(rec.Dialed),
 			"legs", len(found.Legs), "talking", found.Bridged != "", "record", found.Record.ID != "", "now", phaseOf(c))
 		if found.Bridged != "" && !c.Done() {
 			f.markBusy(clerks[found.Bridged])

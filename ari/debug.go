@@ -3,6 +3,7 @@ package ari
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -21,7 +22,28 @@ func brief(v any) string {
 var (
 	numberType = reflect.TypeOf(callcare.Number(""))
 	timeType   = reflect.TypeOf(time.Time{})
+	// A number in a plain string: a dial string, a transfer's target, a
+	// callback's caller id. Asterisk's ids (seconds, a dot, a sequence)
+	// are as long and stay readable.
+	digitRun = regexp.MustCompile(`\p{Nd}{7,}`)
+	// A number spoken digit by digit, one media item a digit.
+	spokenDigit = regexp.MustCompile(`digits/\p{Nd}`)
 )
+
+// maskDigits masks what reads as a phone number in s, as a Number is
+// masked.
+func maskDigits(s string) string {
+	s = spokenDigit.ReplaceAllString(s, "digits/*")
+	locs := digitRun.FindAllStringIndex(s, -1)
+	for i := len(locs) - 1; i >= 0; i-- {
+		start, end := locs[i][0], locs[i][1]
+		if end < len(s) && s[end] == '.' {
+			continue // an id of Asterisk's
+		}
+		s = s[:start] + callcare.MaskNumber(s[start:end]) + s[end:]
+	}
+	return s
+}
 
 func writeBrief(b *strings.Builder, v reflect.Value, depth int) {
 	switch {
@@ -78,7 +100,7 @@ func writeBrief(b *strings.Builder, v reflect.Value, depth int) {
 		}
 		b.WriteString("]")
 	case reflect.String:
-		s := v.String()
+		s := maskDigits(v.String())
 		if len(s) > 48 {
 			s = s[:48] + "…"
 		}

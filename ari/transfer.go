@@ -146,10 +146,20 @@ func (f *flow) translateTransfer(item any) policy.Event {
 			f.routes = append(f.routes, ev.one)
 			locals = append([]string{ev.one}, locals...)
 		}
-		f.log.Info("the clerk transfers the call with the phone's key", "to", ev.exten)
+		f.log.Info("the clerk transfers the call with the phone's key", "to", f.numberForLog(ev.exten))
 		return f.transferTo(clerk, ev.exten, locals)
 	}
 	return nil
+}
+
+// numberForLog is what a log line may show of a number a clerk keyed or
+// dialed: the office's numbers as they are; anything else, a citizen's
+// number perhaps, masked.
+func (f *flow) numberForLog(number string) any {
+	if _, ok := dialplan.Resolve(f.set.Directory, number); ok {
+		return number
+	}
+	return callcare.Number(number)
 }
 
 // transferTo says what a transfer's number reaches, with the absences as
@@ -159,7 +169,7 @@ func (f *flow) transferTo(leg, number string, locals []string) policy.Transferre
 	ev := policy.Transferred{Leg: leg, To: number, Locals: locals}
 	t, ok := dialplan.Resolve(f.set.Directory, number)
 	if !ok {
-		f.log.Warn("a transfer to a number that reaches nobody: the clerk is rung back", "to", number)
+		f.log.Warn("a transfer to a number that reaches nobody: the clerk is rung back", "to", callcare.Number(number))
 		return ev
 	}
 	now := f.svc.clock.Now()

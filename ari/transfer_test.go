@@ -2,6 +2,7 @@ package ari_test
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -79,6 +80,34 @@ func TestP4o_KeyedTransfer(t *testing.T) {
 	transferred(t, e, call)
 	e.settled(t)
 	e.quiet(t)
+}
+
+// TestP4o_TransferToAnOutsideNumberIsMasked: a clerk who transfers to a
+// number that is not the office's (a citizen's mobile, keyed in by
+// mistake) is rung back; the log shows the number masked, as any
+// citizen's.
+func TestP4o_TransferToAnOutsideNumberIsMasked(t *testing.T) {
+	t.Parallel()
+	for name, script := range map[string][]pbxsim.Action{
+		"phone key": {transferKey(10*time.Second, "48600777777"), {At: 11 * time.Second, Do: pbxsim.Hangup}},
+		"keys":      {press(10*time.Second, "##48600777777#")},
+	} {
+		e := startEnv(t)
+		e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: script})
+		call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+		e.advance(t, time.Minute)
+		call.Hangup()
+		e.advance(t, time.Second)
+		for _, r := range e.logs.records(slog.LevelDebug) {
+			var text strings.Builder
+			text.WriteString(r.Message)
+			r.Attrs(func(a slog.Attr) bool { text.WriteString(" " + a.Key + "=" + a.Value.Resolve().String()); return true })
+			if strings.Contains(text.String(), "600777") {
+				t.Errorf("%s: the number reached a log line unmasked: %q", name, text.String())
+			}
+		}
+		e.settled(t)
+	}
 }
 
 // TestP4o_UnansweredTransferComesBack: Piotr does not answer; Anna's phone
