@@ -50,7 +50,8 @@ func (c *Client) Bridge(ctx context.Context, id string) (bridgeMembers, error) {
 }
 
 // Continue sends a channel on in the dialplan, out of the application: at
-// extension of context, or at its own extension when extension is empty.
+// extension of context; with no extension, Asterisk takes the context's s
+// (the fallback context has one).
 func (c *Client) Continue(ctx context.Context, id, context, extension string) error {
 	q := url.Values{"context": {context}, "priority": {"1"}}
 	if extension != "" {

@@ -251,6 +251,18 @@ func TestExtensionsConf(t *testing.T) {
 	}
 }
 
+// TestExtensionsConf_FallbackReachesAPerson: a call the service hands to
+// the fallback without a number it knows still reaches a person: Asterisk
+// sends a continue without an extension to s, an unknown extension to i.
+func TestExtensionsConf_FallbackReachesAPerson(t *testing.T) {
+	lines := contexts(readConf(t, "extensions.conf"))["callcare-fallback"]
+	for _, want := range []string{"exten => s,1,Goto(callcare-fallback,secretariat,1)", "exten => i,1,Goto(callcare-fallback,secretariat,1)"} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("[callcare-fallback] lacks %q", want)
+		}
+	}
+}
+
 func TestAriConf(t *testing.T) {
 	ctx := contexts(readConf(t, "ari.conf"))
 	for _, want := range []string{"enabled = yes"} {

@@ -478,6 +478,12 @@ func (r *renderer) fallback() {
 		}
 	}
 	r.printf(`
+; A call handed over with no number, or one this context does not know,
+; reaches the secretariat: Asterisk sends a continue without an extension
+; to s, and an extension it lacks to i.
+exten => s,1,Goto(callcare-fallback,secretariat,1)
+exten => i,1,Goto(callcare-fallback,secretariat,1)
+
 exten => secretariat,1,Dial(${CALLCARE_SECRETARIAT},120)
  same => n,Playback(%s)
  same => n,Playback(%s)
