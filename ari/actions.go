@@ -176,6 +176,12 @@ func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
 			f.in.push(policy.LegFailed{Leg: a.Leg, Result: "unavailable"})
 			return
 		}
+		if IsOriginatorGone(err) {
+			// The caller hung up meanwhile: nothing rang, their end is on
+			// its way.
+			f.endsItself[a.Leg] = true
+			return
+		}
 		f.stuckUnless("ring clerk "+string(a.Clerk.ID), err)
 	}
 }

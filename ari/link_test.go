@@ -114,8 +114,8 @@ func TestRequestErrorsKeepNumbersOut(t *testing.T) {
 	}
 }
 
-// TestNotFoundIsRecognised: Asterisk's 404 for a channel already gone is
-// told apart from real failures.
+// TestNotFoundIsRecognised: Asterisk's answers for a channel already gone
+// are told apart from real failures.
 func TestNotFoundIsRecognised(t *testing.T) {
 	t.Parallel()
 	pbx := pbxsim.NewServer(pbxsim.Options{})
@@ -124,6 +124,11 @@ func TestNotFoundIsRecognised(t *testing.T) {
 	err := c.Hangup(context.Background(), "no-such-channel", "normal")
 	if !ari.IsNotFound(err) {
 		t.Errorf("hangup of a missing channel: %v, want a 404", err)
+	}
+	// Ringing a clerk for a caller who hung up meanwhile (Asterisk's 400).
+	err = c.Originate(context.Background(), "leg-1", ari.Outbound{Endpoint: "PJSIP/101", Originator: "caller-gone"})
+	if !ari.IsOriginatorGone(err) {
+		t.Errorf("originate for a gone caller: %v, want the originator not found", err)
 	}
 	bad := ari.NewClient(pbx.URL(), "callcare", "wrong", "callcare", time.Second)
 	if err := bad.Answer(context.Background(), "x"); err == nil || ari.IsNotFound(err) {

@@ -168,6 +168,13 @@ func retriable(err error) bool {
 	return !errors.Is(err, context.Canceled)
 }
 
+// IsOriginatorGone tells Asterisk's answer to an originate on behalf of a
+// channel that is gone: the caller hung up as their clerk was to be rung.
+func IsOriginatorGone(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusBadRequest && e.Message == "Provided originator channel was not found"
+}
+
 // IsAllocationFailed tells Asterisk's answer for an endpoint it cannot
 // make a channel to (no such peer, an unregistered phone): the phone is
 // unavailable, which no retry changes for long.

@@ -311,6 +311,10 @@ func (s *Server) originate(r *request) reply {
 	if !good {
 		return fail(http.StatusBadRequest, "timeout must be an integer")
 	}
+	if o := r.params["originator"]; o != "" && s.channels[o] == nil {
+		// resource_channels.c: nothing is dialed for a channel that is gone.
+		return fail(http.StatusBadRequest, "Provided originator channel was not found")
+	}
 	ch, rep := s.newOutbound(r, id)
 	if rep != nil {
 		return *rep
