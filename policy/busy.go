@@ -207,12 +207,9 @@ func (c *Inbound) busyCallback(agreed time.Time, now time.Time) []Action {
 		c.playing = ""
 	}
 	c.rec.Outcome = callcare.OutcomeCallback
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonRequested, c.rec.Needs, now); ok && !c.tasked {
-		t.Target = c.busyFor()
-		t.AgreedAt = agreed
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
+	acts = append(acts, c.taskWith(callcare.ReasonRequested, now, func(t *callcare.CallbackTask) {
+		t.Target, t.AgreedAt = c.busyFor(), agreed
+	})...)
 	if agreed.IsZero() {
 		return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 	}

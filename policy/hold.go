@@ -152,11 +152,9 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 	c.endHold(now)
 	c.phase = phaseHoldCallback
 	c.deadline = now.Add(heldLimit)
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonLongHold, c.rec.Needs, now); ok {
+	acts = append(acts, c.taskWith(callcare.ReasonLongHold, now, func(t *callcare.CallbackTask) {
 		t.Target = callcare.Target{Kind: callcare.TargetClerk, ID: string(c.clerkOf(c.answered).ID)} // after a transfer, its clerk
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
+	})...)
 	c.playing = c.rec.ID + "-closing"
 	return append(acts, Play{Playback: c.playing, Sound: c.set.Prompts.CallbackThanks})
 }

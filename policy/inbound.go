@@ -543,6 +543,15 @@ func (c *Inbound) closeSaying(media []string, now time.Time) []Action {
 
 // task records the call as a callback task (P4c), once per call.
 func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Time) []Action {
+	return c.taskWith(reason, now, func(t *callcare.CallbackTask) { t.Note = note })
+}
+
+// taskWith records the call as a callback task (P4c), once per call, as
+// shape makes it (its target, its agreed time). Whatever the path, a task
+// of a handed-over call is of the hand-over's kind: a meeting asked for
+// through the menu stays an appointment request (P3.2) when the person
+// is busy and the caller takes a callback, or leaves the line for one.
+func (c *Inbound) taskWith(reason callcare.CallbackReason, now time.Time, shape func(*callcare.CallbackTask)) []Action {
 	if c.tasked {
 		return nil
 	}
@@ -551,8 +560,10 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 		return nil
 	}
 	c.tasked = true
-	t.Note = note
-	t.Kind = c.handed.kind // an appointment request (P3.2)
+	if shape != nil {
+		shape(&t)
+	}
+	t.Kind = c.handed.kind
 	return []Action{CreateTask{Task: t, Record: c.rec}}
 }
 

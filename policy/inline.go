@@ -108,11 +108,7 @@ func (c *Inbound) leaveLine(now time.Time) []Action {
 	c.inLine = false
 	c.endLineWait(now)
 	c.rec.Outcome = callcare.OutcomeCallback
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonRequested, c.rec.Needs, now); ok && !c.tasked {
-		t.Target = c.busyFor()
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
+	acts = append(acts, c.taskWith(callcare.ReasonRequested, now, func(t *callcare.CallbackTask) { t.Target = c.busyFor() })...)
 	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }
 
