@@ -308,6 +308,16 @@ func TestP4m_NobodyTakesItIsOverdue(t *testing.T) {
 	e.settled(t)
 }
 
+// closeTheOffice: the office opens one minute after midnight only, so a
+// test's call comes after hours.
+func closeTheOffice(s *ari.Settings) {
+	closed := callcare.OfficeHours{Location: time.UTC}
+	for d := range closed.Week {
+		closed.Week[d] = []callcare.Span{{From: 0, To: 1}}
+	}
+	s.Inbound.Rules.Hours = closed
+}
+
 // TestP4c_AfterHoursCallerLeavesANote: outside office hours the caller
 // hears when the office opens, presses 1, says a few words ended by #; the
 // task carries the note.

@@ -57,9 +57,7 @@ func (c *Inbound) offerNote(now time.Time) []Action {
 	acts := c.stopOverflow()
 	c.phase = phaseAfterHours
 	c.timeouts = 0
-	c.deadline = now.Add(promptLimit) // should the offer's end never be heard of
-	c.playing = c.rec.ID + "-offer"
-	return append(acts, Say{Playback: c.playing, Media: []string{"sound:" + c.set.Prompts.NobodyLeaveNote}})
+	return append(acts, c.sayAfterHours(c.rec.ID+"-offer", now, "sound:"+c.set.Prompts.NobodyLeaveNote))
 }
 
 // unansweredReason is why a call that offered a voice note is called back

@@ -251,13 +251,8 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		switch c.phase {
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
-		case phaseAfterHours:
-			c.deadline = c.keys.begin(now, c.set.KeyTimeout, c.proc.RingCycle)
-		case phaseRecording:
-			// Asterisk ends the recording at NoteMax; should its end never
-			// be heard of, the note is taken as it is.
-			c.deadline = now.Add(c.set.NoteMax + 5*time.Second)
-			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
+		case phaseAfterHours, phaseRecording:
+			return c.afterHoursSaid(now)
 		}
 	case TimerFired:
 		if c.phase == phaseRinging && c.xfer.on && !c.linkDown {
@@ -270,11 +265,17 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseRinging:
 			return c.ringLimitPassed(now)
 		case phaseAfterHours:
+			if c.playing != "" {
+				return c.afterHoursSaid(now) // its end was never heard of
+			}
 			if acts := c.remindKey(now); acts != nil {
 				return acts
 			}
 			return c.afterHoursSilence(now)
 		case phaseRecording:
+			if c.playing != "" {
+				return c.afterHoursSaid(now) // its end was never heard of
+			}
 			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})

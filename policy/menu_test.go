@@ -170,7 +170,7 @@ func TestMenu(t *testing.T) {
 				{at: 5 * time.Second, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 20 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer hangup:c-2/no_answer stop say(sound:leavenote)"},
 				{at: 25 * time.Second, ev: policy.PlaybackDone{Playback: "c-offer"}, deadline: 30 * time.Second},
-				{at: 27 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop say(sound:note,sound:beep)"},
+				{at: 27 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "say(sound:note,sound:beep)"}, // the offer has ended: nothing to stop
 				{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-note-prompt"}, want: "record"},
 				{at: 40 * time.Second, ev: policy.RecordingDone{Name: "callcare-note-c", Seconds: 8}, want: "task:requested/callback/department:200/note play:thanks"},
 			},
