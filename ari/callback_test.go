@@ -366,6 +366,38 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestP4c_AfterHoursNoNumberLeavesNoNote: an anonymous caller after hours
+// cannot be called back: they hear when the office opens and that they
+// should call again, and the line ends. Their 1 records nothing: a voice
+// note no task refers to would never be deleted from Asterisk (GDPR).
+func TestP4c_AfterHoursNoNumberLeavesNoNote(t *testing.T) {
+	t.Parallel()
+	e := startEnvWith(t, closeTheOffice)
+	call := e.call(t, pbxsim.Caller{Number: "anonymous", Exten: "101",
+		Script: []pbxsim.Action{press(8*time.Second, "1"), press(20*time.Second, "#")}})
+	e.advance(t, time.Minute)
+	ended(t, call)
+	if rec := e.record(t, call); rec.Outcome != callcare.OutcomeAfterHours || rec.HungUpBy != callcare.PartyService {
+		t.Errorf("record %+v", rec)
+	}
+	heard := call.Heard()
+	if !slices.Contains(heard, "sound:callcare/office-closed") || !slices.Contains(heard, "sound:callcare/call-again") {
+		t.Errorf("heard %v, want the office closed and call again", heard)
+	}
+	for _, promise := range []string{"sound:callcare/press-1-callback", "sound:callcare/record-note", "sound:callcare/callback-thanks"} {
+		if slices.Contains(heard, promise) {
+			t.Errorf("heard %v: %s promises a callback nobody will make", heard, promise)
+		}
+	}
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/record"]; n != 0 {
+		t.Errorf("%d recordings started", n)
+	}
+	if all, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{}); len(all) != 0 {
+		t.Errorf("tasks %+v", all)
+	}
+	e.settled(t)
+}
+
 // TestRetention_NoteGoesWithItsTask: with retention.notes 0s a voice note
 // is deleted from Asterisk and forgotten as soon as its task is closed.
 func TestRetention_NoteGoesWithItsTask(t *testing.T) {

@@ -8,12 +8,18 @@ import (
 
 // closedOffice: outside office hours the caller hears that the office is
 // closed and when it opens, and may press 1 to be called back (P4c). Whoever
-// hangs up instead is called back all the same.
+// hangs up instead is called back all the same. A caller who cannot be
+// called back is told to call again instead, and records no note: a note
+// no task refers to would never be deleted.
 func (c *Inbound) closedOffice(now time.Time) []Action {
-	c.phase = phaseAfterHours
 	c.rec.Outcome = callcare.OutcomeAfterHours
 	media := []string{"sound:" + c.set.Prompts.OfficeClosed}
 	media = append(media, c.set.Say.Time(c.set.Rules.Hours.NextOpening(now), now)...)
+	if !c.callable() {
+		media = append(media, "sound:"+c.set.Prompts.CallAgain)
+		return append([]Action{Answer{}}, c.closeSaying(media, now)...)
+	}
+	c.phase = phaseAfterHours
 	media = append(media, "sound:"+c.set.Prompts.Press1Callback)
 	return []Action{Answer{}, c.sayAfterHours(c.rec.ID+"-closed", now, media...)}
 }

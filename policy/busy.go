@@ -76,7 +76,16 @@ func (c *Inbound) offerBusy(now time.Time) []Action {
 	c.timeouts = 0
 	c.deadline = now.Add(promptLimit)
 	// A handed-over caller hears the ringing tone: it stops first.
-	return append(c.stopOverflow(), Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
+	return append(c.stopOverflow(), Answer{}, c.sayMenu("busy", append([]string{"sound:" + c.set.Prompts.ClerkBusy}, c.busyChoices()...)...))
+}
+
+// busyChoices are the busy clerk's choices: the line, and the callbacks
+// (2, 3) to a caller who can be called back. One who cannot waits in line.
+func (c *Inbound) busyChoices() []string {
+	if !c.callable() {
+		return []string{"sound:" + c.set.Prompts.BusyWait}
+	}
+	return []string{"sound:" + c.set.Prompts.BusyWait, "sound:" + c.set.Prompts.BusyChoices}
 }
 
 // sayMenu plays a menu's prompts; the key timeout starts when they end.
@@ -113,7 +122,11 @@ func (c *Inbound) menuStep(ev Event, now time.Time) []Action {
 		if c.timeouts < 2 {
 			return c.repeatMenu(now)
 		}
-		// A second silence: called back as soon as possible.
+		// A second silence: called back as soon as possible, or, with no
+		// number to call back, in line for the next free clerk.
+		if !c.callable() {
+			return c.joinLine(now)
+		}
 		return c.busyCallback(time.Time{}, now)
 	case AgreedListed:
 		if c.phase == phaseSlots && c.slots == nil {
@@ -141,7 +154,7 @@ func (c *Inbound) repeatMenu(now time.Time) []Action {
 	if c.phase == phaseSlots {
 		return append(stop, c.saySlots(now))
 	}
-	return append(stop, c.sayMenu("busy", "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
+	return append(stop, c.sayMenu("busy", c.busyChoices()...))
 }
 
 func (c *Inbound) menuKey(d string, now time.Time) []Action {
@@ -161,12 +174,12 @@ func (c *Inbound) menuKey(d string, now time.Time) []Action {
 		acts = append(acts, StopPlayback{Playback: c.playing})
 		c.playing = ""
 	}
-	switch d {
-	case "1":
+	switch {
+	case d == "1":
 		return append(acts, c.joinLine(now)...)
-	case "2":
+	case d == "2" && c.callable():
 		return append(acts, c.busyCallback(time.Time{}, now)...)
-	case "3":
+	case d == "3" && c.callable():
 		c.phase = phaseSlots
 		c.timeouts = 0
 		// The free times are looked up in the store: milliseconds. Should

@@ -116,7 +116,8 @@ func (c *Inbound) announceHold(now time.Time) []Action {
 		return nil // the last one still plays: the next waits its turn
 	}
 	sound := c.set.Prompts.HoldPatience
-	if now.Sub(c.hold.since) >= c.set.Waiting.HoldOfferAfter {
+	// A caller who cannot be called back keeps waiting for the clerk.
+	if now.Sub(c.hold.since) >= c.set.Waiting.HoldOfferAfter && c.callable() {
 		sound = c.set.Prompts.HoldOffer
 		c.hold.offered = true
 	}

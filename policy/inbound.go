@@ -289,7 +289,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		}
 	case KeyPressed:
 		switch {
-		case c.phase == phaseRinging && c.inLine && ev.Digit == "2":
+		case c.phase == phaseRinging && c.inLine && ev.Digit == "2" && c.callable():
 			// Leaving the line while its turn rings: the clerk is let go.
 			return append(c.leaveLegs(now, now, "cancelled", "normal"), c.leaveLine(now)...)
 		case c.phase == phaseAfterHours:
@@ -540,6 +540,24 @@ func (c *Inbound) closeSaying(media []string, now time.Time) []Action {
 	c.deadline = now.Add(promptLimit)
 	c.playing = c.rec.ID + "-closing"
 	return append(acts, Say{Playback: c.playing, Media: media})
+}
+
+// callable tells whether the caller can be called back: an anonymous
+// (CLIR) or malformed caller id cannot, and makes no task (TaskFor). Such
+// a caller is never offered a callback nor promised one: nobody would
+// call. They wait on for a person, or are told to call again.
+func (c *Inbound) callable() bool {
+	_, ok := callcare.CallableNumber(c.rec.CallerID)
+	return ok
+}
+
+// promising is sound, last words that promise a callback, or for a
+// caller who cannot be called back, that they call again.
+func (c *Inbound) promising(sound string) string {
+	if !c.callable() {
+		return c.set.Prompts.CallAgain
+	}
+	return sound
 }
 
 // task records the call as a callback task (P4c), once per call.

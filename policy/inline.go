@@ -57,7 +57,7 @@ func (c *Inbound) lineStep(ev Event, now time.Time) []Action {
 		}
 		return c.announceLine(now)
 	case KeyPressed:
-		if ev.Digit == "2" {
+		if ev.Digit == "2" && c.callable() {
 			return c.leaveLine(now)
 		}
 		return c.announceLine(now) // another key: the choice again
@@ -85,9 +85,16 @@ func (c *Inbound) announceLine(now time.Time) []Action {
 		acts = append(acts, StopPlayback{Playback: c.playing})
 	}
 	var media []string
-	if max := c.set.Waiting.LineMaxWait; max > 0 && now.Sub(c.lineSince) >= max {
+	switch max := c.set.Waiting.LineMaxWait; {
+	case !c.callable():
+		// No callback to offer: the place, and patience.
+		if c.linePos > 0 {
+			media = append([]string{"sound:" + c.set.Prompts.LinePosition}, c.set.Say.Number(c.linePos)...)
+		}
+		media = append(media, "sound:"+c.set.Prompts.LinePatience)
+	case max > 0 && now.Sub(c.lineSince) >= max:
 		media = []string{"sound:" + c.set.Prompts.LineOffer}
-	} else {
+	default:
 		if c.linePos > 0 {
 			media = append([]string{"sound:" + c.set.Prompts.LinePosition}, c.set.Say.Number(c.linePos)...)
 		}

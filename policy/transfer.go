@@ -188,7 +188,7 @@ func (c *Inbound) transferNext(now time.Time) []Action {
 			t.Target = c.xfer.to
 		}
 	})...)
-	return append(acts, c.close(c.set.Prompts.NobodyAvailable, now)...)
+	return append(acts, c.close(c.promising(c.set.Prompts.NobodyAvailable), now)...)
 }
 
 // transferBack rings the transferring clerk again.
