@@ -18,7 +18,8 @@ import (
 // clerk (or department); a picked time is agreed (P4m: the existing
 // agreed-time machinery rings the clerk then). A silent caller hears the
 // choices once more, then is called back as soon as possible: silence
-// never loses a caller.
+// never loses a caller. A caller who cannot be called back is offered the
+// line alone, and silence puts them in it.
 
 // slotsOffered is how many free times are read out: one key each.
 const slotsOffered = 3

@@ -13,8 +13,9 @@ import (
 // stops it at the resume; the service adds what Asterisk cannot: the
 // caller hears 3 s into the hold, then every Waiting.AnnounceEvery, that
 // the clerk will be back; a hold longer than Waiting.HoldOfferAfter offers a
-// callback instead (press 1). A caller who takes it is called back by that
-// clerk; the clerk, back from hold, hears that the caller chose a callback.
+// callback instead (press 1), to a caller who can be called back. A caller
+// who takes it is called back by that clerk; the clerk, back from hold,
+// hears that the caller chose a callback.
 //
 // On a real Asterisk 20 (traces hold-moh-class, hold-moh-class-pjsip) an
 // announcement on the caller's channel replaces the music while it plays

@@ -11,10 +11,12 @@ import (
 // the department's line with music. They hear their place at once, when
 // it changes and every Waiting.AnnounceEvery, with the key that leaves the
 // line for a callback (2) at any time; past Waiting.LineMaxWait the
-// announcement offers the callback instead. The line's owner hands the
-// call to a clerk who frees up (LineTurn): the clerk is rung while the
-// caller keeps the music, and answered, the two are connected; not, the
-// call waits again in its place. People with special needs are first.
+// announcement offers the callback instead. A caller who cannot be called
+// back hears their place and patience, and has no such key. The line's
+// owner hands the call to a clerk who frees up (LineTurn): the clerk is
+// rung while the caller keeps the music, and answered, the two are
+// connected; not, the call waits again in its place. People with special
+// needs are first.
 
 // joinLine: the caller chose to wait.
 func (c *Inbound) joinLine(now time.Time) []Action {
