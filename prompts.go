@@ -19,6 +19,7 @@ type Prompts struct {
 	Press1Callback string `yaml:"press_1_callback"` // press 1 and we call you back
 	RecordNote     string `yaml:"record_note"`      // say in a few words what it is about, then #
 	CallbackThanks string `yaml:"callback_thanks"`  // the callback request is taken
+	CallAgain      string `yaml:"call_again"`       // instead of a callback promise, to a caller whose number is not shown: call again
 
 	// Clerks working callbacks from the desk phone (P4c, P4i, P4m).
 	CallbacksNone    string `yaml:"callbacks_none"`       // no callbacks wait
@@ -59,6 +60,7 @@ type Prompts struct {
 	LinePosition string `yaml:"line_position"` // "your place in the line" (then the number)
 	LineLeave    string `yaml:"line_leave"`    // to leave the line and be called back, press 2
 	LineOffer    string `yaml:"line_offer"`    // a long wait: press 2 to be called back, or keep waiting
+	LinePatience string `yaml:"line_patience"` // to a caller who cannot be called back: please be patient, the first free clerk takes the call
 
 	// Transfers (P4o).
 	Transferring  string `yaml:"transferring"`   // to the caller: being transferred, please hold
@@ -125,6 +127,7 @@ var DefaultPrompts = Prompts{
 	Press1Callback: "callcare/press-1-callback",
 	RecordNote:     "callcare/record-note",
 	CallbackThanks: "callcare/callback-thanks",
+	CallAgain:      "callcare/call-again",
 
 	CallbacksNone:    "callcare/callbacks-none",
 	CallbacksWaiting: "callcare/callbacks-waiting",
@@ -160,6 +163,7 @@ var DefaultPrompts = Prompts{
 	LinePosition: "callcare/line-position",
 	LineLeave:    "callcare/line-leave",
 	LineOffer:    "callcare/line-offer",
+	LinePatience: "callcare/line-patience",
 
 	Transferring:  "callcare/transferring",
 	TransferWait:  "callcare/transfer-wait",

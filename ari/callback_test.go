@@ -333,6 +333,16 @@ func TestP4m_NobodyTakesItIsOverdue(t *testing.T) {
 	e.settled(t)
 }
 
+// closeTheOffice: the office opens one minute after midnight only, so a
+// test's call comes after hours.
+func closeTheOffice(s *ari.Settings) {
+	closed := callcare.OfficeHours{Location: time.UTC}
+	for d := range closed.Week {
+		closed.Week[d] = []callcare.Span{{From: 0, To: 1}}
+	}
+	s.Inbound.Rules.Hours = closed
+}
+
 // TestP4c_AfterHoursCallerLeavesANote: outside office hours the caller
 // hears when the office opens, presses 1, says a few words ended by #; the
 // task carries the note.
@@ -379,6 +389,38 @@ func TestP4c_AfterHoursCallerLeavesANote(t *testing.T) {
 	}
 	e.settled(t)
 	e.quiet(t)
+}
+
+// TestP4c_AfterHoursNoNumberLeavesNoNote: an anonymous caller after hours
+// cannot be called back: they hear when the office opens and that they
+// should call again, and the line ends. Their 1 records nothing: a voice
+// note no task refers to would never be deleted from Asterisk (GDPR).
+func TestP4c_AfterHoursNoNumberLeavesNoNote(t *testing.T) {
+	t.Parallel()
+	e := startEnvWith(t, closeTheOffice)
+	call := e.call(t, pbxsim.Caller{Number: "anonymous", Exten: "101",
+		Script: []pbxsim.Action{press(8*time.Second, "1"), press(20*time.Second, "#")}})
+	e.advance(t, time.Minute)
+	ended(t, call)
+	if rec := e.record(t, call); rec.Outcome != callcare.OutcomeAfterHours || rec.HungUpBy != callcare.PartyService {
+		t.Errorf("record %+v", rec)
+	}
+	heard := call.Heard()
+	if !slices.Contains(heard, "sound:callcare/office-closed") || !slices.Contains(heard, "sound:callcare/call-again") {
+		t.Errorf("heard %v, want the office closed and call again", heard)
+	}
+	for _, promise := range []string{"sound:callcare/press-1-callback", "sound:callcare/record-note", "sound:callcare/callback-thanks"} {
+		if slices.Contains(heard, promise) {
+			t.Errorf("heard %v: %s promises a callback nobody will make", heard, promise)
+		}
+	}
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/record"]; n != 0 {
+		t.Errorf("%d recordings started", n)
+	}
+	if all, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{}); len(all) != 0 {
+		t.Errorf("tasks %+v", all)
+	}
+	e.settled(t)
 }
 
 // TestRetention_NoteGoesWithItsTask: with retention.notes 0s a voice note

@@ -532,3 +532,41 @@ func TestCrash_CallbackConversationGoesOn(t *testing.T) {
 	ended(t, clerk)
 	e.settled(t)
 }
+
+// TestFault_AfterHoursPromptEndLost (P4p): after hours, the event stream
+// drops while the caller hears that the office is closed, and the end of
+// that prompt is lost with it (the resync looks at channels, not at
+// playbacks). The caller is not left waiting for it for ever: at the
+// prompt's limit the call goes on as if it had ended (the reminder, the
+// offer once more), and ends with the callback promised and its task.
+func TestFault_AfterHoursPromptEndLost(t *testing.T) {
+	t.Parallel()
+	e := startEnvWith(t, closeTheOffice)
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 2*time.Second)
+	e.pbx.FailRequests("GET", "/events", 503, 16) // back 6.5 to 13 s later: the prompt ends meanwhile
+	e.pbx.DropWebSocket()
+	e.advance(t, 20*time.Second)
+	if !e.svc.Stats().Linked {
+		t.Fatal("the link is not back")
+	}
+	if heard := call.Heard(); slices.Contains(heard, "sound:callcare/key-reminder") {
+		t.Fatalf("heard %v: the prompt's end was not lost", heard)
+	}
+	e.advance(t, 3*time.Minute)
+	ended(t, call)
+	heard := call.Heard()
+	for _, want := range []string{"sound:callcare/key-reminder", "sound:callcare/callback-thanks"} {
+		if !slices.Contains(heard, want) {
+			t.Errorf("heard %v, want %s", heard, want)
+		}
+	}
+	// The prompt's limit is the longest the lost end can cost.
+	if d := call.LongestSilence(); d > 2*time.Minute {
+		t.Errorf("the caller heard nothing for %s", d)
+	}
+	if tk := e.task(t, "48600100200"); tk.Reason != callcare.ReasonAfterHours {
+		t.Errorf("task %+v, want an after-hours callback", tk)
+	}
+	e.settled(t)
+}

@@ -18,7 +18,8 @@ import (
 // clerk (or department); a picked time is agreed (P4m: the existing
 // agreed-time machinery rings the clerk then). A silent caller hears the
 // choices once more, then is called back as soon as possible: silence
-// never loses a caller.
+// never loses a caller. A caller who cannot be called back is offered the
+// line alone, and silence puts them in it.
 
 // slotsOffered is how many free times are read out: one key each.
 const slotsOffered = 3
@@ -76,7 +77,16 @@ func (c *Inbound) offerBusy(now time.Time) []Action {
 	c.timeouts = 0
 	c.deadline = now.Add(promptLimit)
 	// A handed-over caller hears the ringing tone: it stops first.
-	return append(c.stopOverflow(), Answer{}, c.sayMenu("busy", "sound:"+c.set.Prompts.ClerkBusy, "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
+	return append(c.stopOverflow(), Answer{}, c.sayMenu("busy", append([]string{"sound:" + c.set.Prompts.ClerkBusy}, c.busyChoices()...)...))
+}
+
+// busyChoices are the busy clerk's choices: the line, and the callbacks
+// (2, 3) to a caller who can be called back. One who cannot waits in line.
+func (c *Inbound) busyChoices() []string {
+	if !c.callable() {
+		return []string{"sound:" + c.set.Prompts.BusyWait}
+	}
+	return []string{"sound:" + c.set.Prompts.BusyWait, "sound:" + c.set.Prompts.BusyChoices}
 }
 
 // sayMenu plays a menu's prompts; the key timeout starts when they end.
@@ -113,7 +123,11 @@ func (c *Inbound) menuStep(ev Event, now time.Time) []Action {
 		if c.timeouts < 2 {
 			return c.repeatMenu(now)
 		}
-		// A second silence: called back as soon as possible.
+		// A second silence: called back as soon as possible, or, with no
+		// number to call back, in line for the next free clerk.
+		if !c.callable() {
+			return c.joinLine(now)
+		}
 		return c.busyCallback(time.Time{}, now)
 	case AgreedListed:
 		if c.phase == phaseSlots && c.slots == nil {
@@ -141,7 +155,7 @@ func (c *Inbound) repeatMenu(now time.Time) []Action {
 	if c.phase == phaseSlots {
 		return append(stop, c.saySlots(now))
 	}
-	return append(stop, c.sayMenu("busy", "sound:"+c.set.Prompts.BusyWait, "sound:"+c.set.Prompts.BusyChoices))
+	return append(stop, c.sayMenu("busy", c.busyChoices()...))
 }
 
 func (c *Inbound) menuKey(d string, now time.Time) []Action {
@@ -161,12 +175,12 @@ func (c *Inbound) menuKey(d string, now time.Time) []Action {
 		acts = append(acts, StopPlayback{Playback: c.playing})
 		c.playing = ""
 	}
-	switch d {
-	case "1":
+	switch {
+	case d == "1":
 		return append(acts, c.joinLine(now)...)
-	case "2":
+	case d == "2" && c.callable():
 		return append(acts, c.busyCallback(time.Time{}, now)...)
-	case "3":
+	case d == "3" && c.callable():
 		c.phase = phaseSlots
 		c.timeouts = 0
 		// The free times are looked up in the store: milliseconds. Should
@@ -207,12 +221,9 @@ func (c *Inbound) busyCallback(agreed time.Time, now time.Time) []Action {
 		c.playing = ""
 	}
 	c.rec.Outcome = callcare.OutcomeCallback
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonRequested, c.rec.Needs, now); ok && !c.tasked {
-		t.Target = c.busyFor()
-		t.AgreedAt = agreed
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
+	acts = append(acts, c.taskWith(callcare.ReasonRequested, now, func(t *callcare.CallbackTask) {
+		t.Target, t.AgreedAt = c.busyFor(), agreed
+	})...)
 	if agreed.IsZero() {
 		return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 	}

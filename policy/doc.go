@@ -13,7 +13,9 @@
 //   - P4c (recording what a callback needs): a call that nobody answered ends
 //     missed or abandoned with the caller, the number dialed, the intended
 //     target and the rings heard; callback.go turns it into a task and
-//     decides the retries.
+//     decides the retries. A caller it cannot call back (a hidden number)
+//     is never offered or promised a callback anywhere: inbound.go's
+//     callable and promising say so to each wait and last message.
 //   - P4c, P4i, P4m on the desk phone: queue.go (the clerk works the
 //     callback queue) and agreed.go (the clerk is rung at a callback's
 //     agreed time) share desk.go, which reads a task out, calls the citizen

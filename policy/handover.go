@@ -54,12 +54,13 @@ func handOver(rec callcare.CallRecord, r Route, set InboundSettings, h handover,
 // in a few words what it is about (the after-hours machinery: afterhours.go);
 // silence or a hangup leaves the callback all the same.
 func (c *Inbound) offerNote(now time.Time) []Action {
+	if !c.callable() {
+		return c.close(c.closing(), now) // a note nobody would call back about
+	}
 	acts := c.stopOverflow()
 	c.phase = phaseAfterHours
 	c.timeouts = 0
-	c.deadline = now.Add(promptLimit) // should the offer's end never be heard of
-	c.playing = c.rec.ID + "-offer"
-	return append(acts, Say{Playback: c.playing, Media: []string{"sound:" + c.set.Prompts.NobodyLeaveNote}})
+	return append(acts, c.sayAfterHours(c.rec.ID+"-offer", now, "sound:"+c.set.Prompts.NobodyLeaveNote))
 }
 
 // unansweredReason is why a call that offered a voice note is called back
@@ -72,12 +73,13 @@ func (c *Inbound) unansweredReason() callcare.CallbackReason {
 	return callcare.ReasonAfterHours
 }
 
-// closing is the last message of a call nobody answered.
+// closing is the last message of a call nobody answered: each promises
+// the callback.
 func (c *Inbound) closing() string {
 	if c.handed.closing != "" {
-		return c.handed.closing
+		return c.promising(c.handed.closing)
 	}
-	return c.set.Prompts.NobodyAvailable
+	return c.promising(c.set.Prompts.NobodyAvailable)
 }
 
 // flagNeeds marks the call as of a person with special needs (P5.3), from

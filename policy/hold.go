@@ -13,8 +13,9 @@ import (
 // stops it at the resume; the service adds what Asterisk cannot: the
 // caller hears 3 s into the hold, then every Waiting.AnnounceEvery, that
 // the clerk will be back; a hold longer than Waiting.HoldOfferAfter offers a
-// callback instead (press 1). A caller who takes it is called back by that
-// clerk; the clerk, back from hold, hears that the caller chose a callback.
+// callback instead (press 1), to a caller who can be called back. A caller
+// who takes it is called back by that clerk; the clerk, back from hold,
+// hears that the caller chose a callback.
 //
 // On a real Asterisk 20 (traces hold-moh-class, hold-moh-class-pjsip) an
 // announcement on the caller's channel replaces the music while it plays
@@ -116,7 +117,8 @@ func (c *Inbound) announceHold(now time.Time) []Action {
 		return nil // the last one still plays: the next waits its turn
 	}
 	sound := c.set.Prompts.HoldPatience
-	if now.Sub(c.hold.since) >= c.set.Waiting.HoldOfferAfter {
+	// A caller who cannot be called back keeps waiting for the clerk.
+	if now.Sub(c.hold.since) >= c.set.Waiting.HoldOfferAfter && c.callable() {
 		sound = c.set.Prompts.HoldOffer
 		c.hold.offered = true
 	}
@@ -152,11 +154,9 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 	c.endHold(now)
 	c.phase = phaseHoldCallback
 	c.deadline = now.Add(heldLimit)
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonLongHold, c.rec.Needs, now); ok {
+	acts = append(acts, c.taskWith(callcare.ReasonLongHold, now, func(t *callcare.CallbackTask) {
 		t.Target = callcare.Target{Kind: callcare.TargetClerk, ID: string(c.clerkOf(c.answered).ID)} // after a transfer, its clerk
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
+	})...)
 	c.playing = c.rec.ID + "-closing"
 	return append(acts, Play{Playback: c.playing, Sound: c.set.Prompts.CallbackThanks})
 }

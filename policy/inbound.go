@@ -251,13 +251,8 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		switch c.phase {
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
-		case phaseAfterHours:
-			c.deadline = c.keys.begin(now, c.set.KeyTimeout, c.proc.RingCycle)
-		case phaseRecording:
-			// Asterisk ends the recording at NoteMax; should its end never
-			// be heard of, the note is taken as it is.
-			c.deadline = now.Add(c.set.NoteMax + 5*time.Second)
-			return []Action{Record{Name: c.noteName(), MaxFor: c.set.NoteMax}}
+		case phaseAfterHours, phaseRecording:
+			return c.afterHoursSaid(now)
 		}
 	case TimerFired:
 		if c.phase == phaseRinging && c.xfer.on && !c.linkDown {
@@ -270,11 +265,17 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseRinging:
 			return c.ringLimitPassed(now)
 		case phaseAfterHours:
+			if c.playing != "" {
+				return c.afterHoursSaid(now) // its end was never heard of
+			}
 			if acts := c.remindKey(now); acts != nil {
 				return acts
 			}
 			return c.afterHoursSilence(now)
 		case phaseRecording:
+			if c.playing != "" {
+				return c.afterHoursSaid(now) // its end was never heard of
+			}
 			return c.noteRecorded(RecordingDone{Name: c.noteName(), Seconds: 1}, now)
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
@@ -288,7 +289,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		}
 	case KeyPressed:
 		switch {
-		case c.phase == phaseRinging && c.inLine && ev.Digit == "2":
+		case c.phase == phaseRinging && c.inLine && ev.Digit == "2" && c.callable():
 			// Leaving the line while its turn rings: the clerk is let go.
 			return append(c.leaveLegs(now, now, "cancelled", "normal"), c.leaveLine(now)...)
 		case c.phase == phaseAfterHours:
@@ -541,8 +542,35 @@ func (c *Inbound) closeSaying(media []string, now time.Time) []Action {
 	return append(acts, Say{Playback: c.playing, Media: media})
 }
 
+// callable tells whether the caller can be called back: an anonymous
+// (CLIR) or malformed caller id cannot, and makes no task (TaskFor). Such
+// a caller is never offered a callback nor promised one: nobody would
+// call. They wait on for a person, or are told to call again.
+func (c *Inbound) callable() bool {
+	_, ok := callcare.CallableNumber(c.rec.CallerID)
+	return ok
+}
+
+// promising is sound, last words that promise a callback, or for a
+// caller who cannot be called back, that they call again.
+func (c *Inbound) promising(sound string) string {
+	if !c.callable() {
+		return c.set.Prompts.CallAgain
+	}
+	return sound
+}
+
 // task records the call as a callback task (P4c), once per call.
 func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Time) []Action {
+	return c.taskWith(reason, now, func(t *callcare.CallbackTask) { t.Note = note })
+}
+
+// taskWith records the call as a callback task (P4c), once per call, as
+// shape makes it (its target, its agreed time). Whatever the path, a task
+// of a handed-over call is of the hand-over's kind: a meeting asked for
+// through the menu stays an appointment request (P3.2) when the person
+// is busy and the caller takes a callback, or leaves the line for one.
+func (c *Inbound) taskWith(reason callcare.CallbackReason, now time.Time, shape func(*callcare.CallbackTask)) []Action {
 	if c.tasked {
 		return nil
 	}
@@ -551,8 +579,10 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 		return nil
 	}
 	c.tasked = true
-	t.Note = note
-	t.Kind = c.handed.kind // an appointment request (P3.2)
+	if shape != nil {
+		shape(&t)
+	}
+	t.Kind = c.handed.kind
 	return []Action{CreateTask{Task: t, Record: c.rec}}
 }
 

@@ -27,7 +27,7 @@ var (
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
 		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing", KeyReminder: "remind",
 		ClerkBusy: "clerkbusy", BusyChoices: "busychoices", Slots: "slots", BusyWait: "busywait",
-		LinePosition: "linepos", LineLeave: "lineleave", LineOffer: "lineoffer",
+		LinePosition: "linepos", LineLeave: "lineleave", LineOffer: "lineoffer", LinePatience: "linepatience", CallAgain: "callagain",
 		Transferring: "transferring", TransferWait: "xferwait", WhisperFrom: "wfrom", WhisperCaller: "wcaller",
 		WhisperNeeds: "wneeds", TransferBack: "xferback"}
 

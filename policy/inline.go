@@ -11,10 +11,12 @@ import (
 // the department's line with music. They hear their place at once, when
 // it changes and every Waiting.AnnounceEvery, with the key that leaves the
 // line for a callback (2) at any time; past Waiting.LineMaxWait the
-// announcement offers the callback instead. The line's owner hands the
-// call to a clerk who frees up (LineTurn): the clerk is rung while the
-// caller keeps the music, and answered, the two are connected; not, the
-// call waits again in its place. People with special needs are first.
+// announcement offers the callback instead. A caller who cannot be called
+// back hears their place and patience, and has no such key. The line's
+// owner hands the call to a clerk who frees up (LineTurn): the clerk is
+// rung while the caller keeps the music, and answered, the two are
+// connected; not, the call waits again in its place. People with special
+// needs are first.
 
 // joinLine: the caller chose to wait.
 func (c *Inbound) joinLine(now time.Time) []Action {
@@ -59,7 +61,7 @@ func (c *Inbound) lineStep(ev Event, now time.Time) []Action {
 		}
 		return c.announceLine(now)
 	case KeyPressed:
-		if ev.Digit == "2" {
+		if ev.Digit == "2" && c.callable() {
 			return c.leaveLine(now)
 		}
 		return c.announceLine(now) // another key: the choice again
@@ -87,9 +89,16 @@ func (c *Inbound) announceLine(now time.Time) []Action {
 		acts = append(acts, StopPlayback{Playback: c.playing})
 	}
 	var media []string
-	if max := c.set.Waiting.LineMaxWait; max > 0 && now.Sub(c.lineSince) >= max {
+	switch max := c.set.Waiting.LineMaxWait; {
+	case !c.callable():
+		// No callback to offer: the place, and patience.
+		if c.linePos > 0 {
+			media = append([]string{"sound:" + c.set.Prompts.LinePosition}, c.set.Say.Number(c.linePos)...)
+		}
+		media = append(media, "sound:"+c.set.Prompts.LinePatience)
+	case max > 0 && now.Sub(c.lineSince) >= max:
 		media = []string{"sound:" + c.set.Prompts.LineOffer}
-	} else {
+	default:
 		if c.linePos > 0 {
 			media = append([]string{"sound:" + c.set.Prompts.LinePosition}, c.set.Say.Number(c.linePos)...)
 		}
@@ -110,11 +119,7 @@ func (c *Inbound) leaveLine(now time.Time) []Action {
 	c.inLine = false
 	c.endLineWait(now)
 	c.rec.Outcome = callcare.OutcomeCallback
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonRequested, c.rec.Needs, now); ok && !c.tasked {
-		t.Target = c.busyFor()
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
+	acts = append(acts, c.taskWith(callcare.ReasonRequested, now, func(t *callcare.CallbackTask) { t.Target = c.busyFor() })...)
 	return append(acts, c.close(c.set.Prompts.CallbackThanks, now)...)
 }
 

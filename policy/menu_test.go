@@ -170,7 +170,7 @@ func TestMenu(t *testing.T) {
 				{at: 5 * time.Second, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 20 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer hangup:c-2/no_answer stop say(sound:leavenote)"},
 				{at: 25 * time.Second, ev: policy.PlaybackDone{Playback: "c-offer"}, deadline: 30 * time.Second},
-				{at: 27 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop say(sound:note,sound:beep)"},
+				{at: 27 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "say(sound:note,sound:beep)"}, // the offer has ended: nothing to stop
 				{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-note-prompt"}, want: "record"},
 				{at: 40 * time.Second, ev: policy.RecordingDone{Name: "callcare-note-c", Seconds: 8}, want: "task:requested/callback/department:200/note play:thanks"},
 			},
@@ -456,5 +456,53 @@ func TestMenu_AssistanceKeyInLine(t *testing.T) {
 	got := mbrief(m.Step(policy.KeyPressed{Digit: "9"}, t0.Add(20*time.Second)))
 	if !strings.Contains(got, "join-line:100/department:100/needs") || m.Record().Needs != callcare.NeedsMenu {
 		t.Errorf("9 in line: %q, needs %q; want the line told of the special needs", got, m.Record().Needs)
+	}
+}
+
+// A meeting asked for through the menu with a person who is busy, their
+// department offering a choice (P4b): whatever the caller chooses, the task
+// the call leaves is an appointment request in that person's queue (P3.2),
+// as it is when nobody answers.
+func TestMenu_AppointmentWithABusyPersonStaysAnAppointment(t *testing.T) {
+	in := menuIn
+	in.WhenBusy = map[string]callcare.BusyPolicy{"200": callcare.BusyOffer} // Piotr's
+	toPiotr := []step{
+		key(2*time.Second, "1"), key(4*time.Second, "1"), key(5*time.Second, "0"),
+		{at: 6 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: toSecretariatLike("c-1")},
+		{at: 7 * time.Second, ev: policy.LegFailed{Leg: "c-1", Result: "busy"}, want: "hangup:c-1/normal stop answer say(sound:clerkbusy,sound:busywait,sound:busychoices)"},
+		{at: 9 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy1"}, deadline: 14 * time.Second},
+	}
+	toPiotr[0].want, toPiotr[1].want = "stop say("+personSaid+")", "stop"
+	const request = "task:requested/appointment/clerk:pwisniewski"
+	inLine := step{at: 10 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "moh:default join-line:200/clerk:pwisniewski"}
+	for _, tc := range []struct {
+		rule, name string
+		steps      []step
+	}{
+		{"P3.2", "the caller presses 2: called back as soon as possible",
+			[]step{{at: 10 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: request + " play:thanks"}}},
+		{"P3.2", "the caller picks a free time",
+			[]step{{at: 10 * time.Second, ev: policy.KeyPressed{Digit: "3"}, want: "list-agreed:clerk:pwisniewski"},
+				{at: 10 * time.Second, ev: policy.AgreedListed{}, want: "say(sound:slots,sound:digits/1,sound:digits/10,sound:digits/2,sound:digits/10,sound:digits/30,sound:digits/3,sound:digits/11)"},
+				{at: 12 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "stop " + request + " say(sound:agreedfor,sound:digits/10,sound:digits/30,sound:thanks)"}}},
+		{"P5.1", "the caller says nothing: the choices once more, then called back",
+			[]step{{at: 14 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind1"}},
+				{at: 20 * time.Second, ev: policy.TimerFired{}, want: "say(sound:busywait,sound:busychoices)"},
+				{at: 23 * time.Second, ev: policy.PlaybackDone{Playback: "c-busy2"}},
+				{at: 28 * time.Second, ev: policy.TimerFired{}, want: "say(sound:remind)"},
+				{at: 29 * time.Second, ev: policy.PlaybackDone{Playback: "c-remind2"}},
+				{at: 34 * time.Second, ev: policy.TimerFired{}, want: request + " play:thanks"}}},
+		{"P5.3", "the caller waits in line, then presses 2",
+			[]step{inLine, {at: 20 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "leave-line moh-stop " + request + " play:thanks"}}},
+		{"P4c", "the caller waits in line, then hangs up",
+			[]step{inLine, {at: 20 * time.Second, ev: policy.CallerGone{}, want: "leave-line task:abandoned/appointment/clerk:pwisniewski save finish"}}},
+		{"P4c", "the caller hangs up at the choices",
+			[]step{{at: 10 * time.Second, ev: policy.CallerGone{}, want: "task:abandoned/appointment/clerk:pwisniewski save finish"}}},
+	} {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			m, _ := policy.StartMenu(menuCall, menuDir, &callcare.Absences{}, menuSet, in, t0)
+			runSteps(t, m, slices.Concat(toPiotr, tc.steps))
+		})
 	}
 }

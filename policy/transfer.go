@@ -183,14 +183,12 @@ func (c *Inbound) transferNext(now time.Time) []Action {
 		c.xfer.said = ""
 	}
 	acts = append(acts, StopMusic{})
-	if t, ok := c.set.Rules.TaskFor(c.rec, callcare.ReasonMissed, c.rec.Needs, now); ok && !c.tasked {
+	acts = append(acts, c.taskWith(callcare.ReasonMissed, now, func(t *callcare.CallbackTask) {
 		if c.xfer.to.Kind != "" {
 			t.Target = c.xfer.to
 		}
-		c.tasked = true
-		acts = append(acts, CreateTask{Task: t, Record: c.rec})
-	}
-	return append(acts, c.close(c.set.Prompts.NobodyAvailable, now)...)
+	})...)
+	return append(acts, c.close(c.promising(c.set.Prompts.NobodyAvailable), now)...)
 }
 
 // transferBack rings the transferring clerk again.

@@ -41,7 +41,7 @@ func (c *Inbound) Waiting() (Wait, time.Duration) {
 		}
 		return WaitMenu, keySilence(c.set.KeyTimeout, c.proc.RingCycle)
 	case phaseAfterHours:
-		if c.playing == "" || c.deadline.IsZero() || c.keys.reminding != "" {
+		if c.playing != "" || c.keys.reminding != "" {
 			return WaitNone, 0 // the offer, or the reminder, is being said
 		}
 		return WaitMenu, keySilence(c.set.KeyTimeout, c.proc.RingCycle)
