@@ -1,6 +1,7 @@
 package ari
 
 import (
+	"slices"
 	"context"
 	"log/slog"
 	"strings"
@@ -495,15 +496,29 @@ func (s *Service) addRoute(id string, f *flow) {
 }
 
 func (s *Service) forget(f *flow, ids []string) {
+	var stranded []string
 	s.mu.Lock()
 	for _, id := range ids {
 		if s.route[id] == f {
 			delete(s.route, id)
 		}
 	}
+	for _, id := range f.halves {
+		if s.route[id] == f {
+			delete(s.route, id)
+			if !slices.Contains(ids, id) {
+				stranded = append(stranded, id)
+			}
+		}
+	}
 	delete(s.flows, f)
 	s.mu.Unlock()
 	f.in.close()
+	// A transfer's Local channels that came as the call ended, which the
+	// call never took: nobody else will end them.
+	for _, id := range stranded {
+		s.hangupUntilGone(id, "hang up a transfer's channel its call ended before taking")
+	}
 }
 
 func (s *Service) broadcast(ev policy.Event) {

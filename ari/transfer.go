@@ -74,17 +74,19 @@ func (s *Service) transferHalf(st *ari.StasisStart) bool {
 		}
 		s.mu.Lock()
 		f := s.route[st.ReplaceChannel.ID]
-		if f == nil {
+		if _, live := s.flows[f]; f == nil || !live {
 			s.mu.Unlock()
 			return false // it replaced a channel nobody owns
 		}
 		s.route[st.Channel.ID] = f
+		f.halves = append(f.halves, st.Channel.ID)
 		p := s.pendingLocal[base]
 		delete(s.pendingLocal, base)
 		if p == nil {
 			s.localFlows[base] = f
 		} else {
 			s.route[p.st.Channel.ID] = f
+			f.halves = append(f.halves, p.st.Channel.ID)
 		}
 		s.mu.Unlock()
 		if p == nil {
@@ -103,6 +105,7 @@ func (s *Service) transferHalf(st *ari.StasisStart) bool {
 		if f := s.localFlows[base]; f != nil {
 			delete(s.localFlows, base)
 			s.route[st.Channel.ID] = f
+			f.halves = append(f.halves, st.Channel.ID)
 			f.in.push(localTransfer{two: st.Channel.ID, exten: st.Args[1]})
 			return true
 		}
