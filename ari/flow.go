@@ -35,11 +35,11 @@ type flow struct {
 	m       machine
 	start   func(now time.Time) (machine, []policy.Action)
 	claimer callcare.ClerkID // who holds the flow's callback task
+	logged  bool             // its call record has been written once (saver.go)
 	// halves are the Local channels of a phone's transfer routed to the
 	// flow before it heard of them (Service.transferHalf); guarded by
 	// Service.mu.
 	halves []string
-	logged  bool             // its call record has been written once (saver.go)
 
 	own      string           // the channel the flow talks to; "" until there is one
 	ownClerk callcare.ClerkID // whose desk phone own is, in a clerk's flow

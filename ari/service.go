@@ -1,9 +1,9 @@
 package ari
 
 import (
-	"slices"
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
