@@ -35,10 +35,13 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	a := policy.Arrival{CallID: id, Dialed: caller.info.args().dialed,
 		CallerID: callcare.Number(caller.info.Caller.Number), CallerName: caller.info.Caller.Name}
 	now := s.clock.Now()
-	if _, err := set.resolve(&a, s.book(set, now), now); err != nil {
+	book := s.book(set, now)
+	if _, err := set.resolve(&a, book, now); err != nil {
 		s.log.Error("overflow chain", "err", err)
 	}
-	found := policy.Found{Arrival: a, Started: caller.info.created()}
+	// A caller of the voice menu: handed over to ringing (or still
+	// choosing, and then nobody rings).
+	found := policy.Found{Started: caller.info.created(), HandedOver: caller.info.args().kind == "menu"}
 	s.saver.flush(ctx)
 	rec, err := s.store.Calls.Call(ctx, id)
 	switch {
@@ -47,6 +50,17 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	case callcare.ErrorCode(err) != callcare.ENOTFOUND:
 		s.log.Warn("adopt a call: read its record", "call", id, "err", err)
 	}
+	if t := found.Record.Target; t.Kind != "" && t != a.Target {
+		// Where the call was going, not where its number goes: the
+		// menu's choice (a matter's department, a person), or the
+		// directory as it was when the call came.
+		r, err := policy.RouteCall(set.Directory, book, t, now)
+		if err != nil {
+			s.log.Error("overflow chain", "err", err)
+		}
+		a.Target, a.Found, a.Steps, a.Forwarded, a.OnDuty = t, true, r.Steps, r.Forwarded, r.OnDuty
+	}
+	found.Arrival = a
 	ids := []string{id}
 	clerks := map[string]callcare.ClerkID{}
 	var originated []string // legs still ringing: they enter the application when answered

@@ -26,6 +26,11 @@ type Found struct {
 	Bridged string
 	// Legs are the call's clerk legs Asterisk still has.
 	Legs []FoundLeg
+	// HandedOver: the voice menu answered the caller and handed the call
+	// to ringing (handover.go): the caller hears the service's ringing
+	// tone, which plays until it is stopped, and rings count from the
+	// hand-over, not from the call's start.
+	HandedOver bool
 }
 
 // FoundLeg is a clerk's leg of a found call.
@@ -61,6 +66,17 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		}
 	}
 	c := &Inbound{set: set, proc: set.Procedure, steps: a.Steps, rec: rec}
+	if f.HandedOver {
+		// Rings counted from the first leg the hand-over made; what kind
+		// of task the menu's choice leaves is not known any more: a
+		// callback's.
+		c.handed = handover{on: true, ringFrom: now}
+		for _, fl := range f.Legs {
+			if !fl.Created.IsZero() && fl.Created.Before(c.handed.ringFrom) {
+				c.handed.ringFrom = fl.Created
+			}
+		}
+	}
 	if !rec.EndedAt.IsZero() {
 		// The call's story is told (its end was refused, or lost): end
 		// what Asterisk still has of it, as the record says.
@@ -198,7 +214,7 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		if !c.ringingAt.IsZero() {
 			c.deadline = c.ringingAt.Add(c.proc.RingLimit())
 		}
-		if step > 0 {
+		if step > 0 || c.handed.on {
 			acts = append(acts, c.restartTone()...)
 		}
 		if answered != nil {
@@ -209,6 +225,11 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		return c, acts
 	}
 	hangupOthers(func(*leg) bool { return false })
+	if c.handed.on {
+		// Asterisk would hold the hand-over to the fallback behind the
+		// tone, for ever.
+		acts = append(acts, c.staleTones()...)
+	}
 	return c, append(acts, c.toFallback(now)...)
 }
 
@@ -223,22 +244,32 @@ func lastAnswered(as []callcare.Attempt) callcare.ClerkID {
 	return ""
 }
 
-// restartTone: a call adopted after it overflowed may still hear the dead
-// run's ringing tone, early media that plays until it is stopped, and
-// Asterisk holds every request on the caller's channel (a bridge, a
-// variable) behind a playback. Its ids are the call's own (the overflow,
-// then a tone after each change of what the phones show), so they are
-// stopped, and the tone plays afresh under an id of this run.
+// restartTone: a call adopted after it overflowed, or after the menu
+// handed it over, may still hear the dead run's ringing tone, which plays
+// until it is stopped, and Asterisk holds every request on the caller's
+// channel (a variable, a goodbye, the fallback) behind a playback. The
+// tone is stopped and plays afresh under an id of this run.
 func (c *Inbound) restartTone() []Action {
 	c.overflowSaid = true
+	acts := c.staleTones()
+	c.menuN++
+	c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
+	return append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
+}
+
+// staleTones stops whatever ringing tone the dead run may have left
+// playing. Its ids are the call's own: the hand-over's, the overflow's,
+// then a tone after each change of what the phones show.
+func (c *Inbound) staleTones() []Action {
 	acts := []Action{StopPlayback{Playback: c.rec.ID + "-overflow"}}
+	if c.handed.on {
+		acts = append(acts, StopPlayback{Playback: c.rec.ID + "-connecting"})
+	}
 	for range len(c.steps) + 4 { // more changes than a call's steps can make
 		c.menuN++
 		acts = append(acts, StopPlayback{Playback: fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)})
 	}
-	c.menuN++
-	c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
-	return append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
+	return acts
 }
 
 // stepOf finds the step of the chain that rings clerk: each clerk rings

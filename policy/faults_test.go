@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -140,7 +141,7 @@ func TestAdopt(t *testing.T) {
 		steps      []step
 		outcome    callcare.Outcome
 		hungUpBy   callcare.Party
-		check      func(t *testing.T, r callcare.CallRecord)
+		check      func(t *testing.T, r callcare.CallRecord, acts []policy.Action)
 	}{
 		{
 			rule: "P4a", name: "ringing goes on: the count from the leg's creation",
@@ -151,7 +152,7 @@ func TestAdopt(t *testing.T) {
 				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 			outcome: callcare.OutcomeAnswered,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.StartedAt != started || len(r.Attempts) != 2 || r.Attempts[0].Rings != 3 || r.AnsweredBy != "pwisniewski" {
 					t.Errorf("record %+v", r)
 				}
@@ -165,6 +166,36 @@ func TestAdopt(t *testing.T) {
 				{at: time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 			outcome: callcare.OutcomeAnswered,
+		},
+		{
+			rule: "P4a", name: "handed over by the menu: its tone is stopped, so the clerk who answers is connected at once",
+			found: policy.Found{Record: saved, HandedOver: true, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-5 * time.Second), State: "Ringing"}}},
+			start: "stop stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "stop connect:c-1 save close-tasks:48600100200"},
+				{at: time.Minute, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
+				{at: time.Minute + time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+			check: func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
+				if !slices.Contains(stopped(acts), "c-connecting") {
+					t.Errorf("stopped %v: not the menu's tone, which would hold the bridge and the goodbye for ever", stopped(acts))
+				}
+				if r.RingsHeard != 2 || r.AnsweredBy != "anowak" {
+					t.Errorf("record %+v: want 2 rings heard, counted from the hand-over's leg, not the menu's start", r)
+				}
+			},
+		},
+		{
+			rule: "P4p", name: "handed over by the menu, nobody ringing any more: its tone is stopped before the fallback",
+			found:   policy.Found{Record: saved, HandedOver: true},
+			start:   "stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
+			outcome: callcare.OutcomeFallback,
+			check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
+				if !slices.Contains(stopped(acts), "c-connecting") {
+					t.Errorf("stopped %v: not the menu's tone, which would hold the fallback for ever", stopped(acts))
+				}
+			},
 		},
 		{
 			rule: "P4a", name: "a ring count already past moves on at the first timer",
@@ -194,7 +225,7 @@ func TestAdopt(t *testing.T) {
 				{at: time.Minute, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyCaller,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				// Rung 5 s before the service saw it: not 0 rings, which the
 				// report would take for an answer within the rings.
 				if a := r.Attempts[0]; a.Rings < 1 || a.RingingAt.IsZero() {
@@ -210,7 +241,7 @@ func TestAdopt(t *testing.T) {
 				{at: time.Minute + time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.AnsweredBy != "pwisniewski" || !r.AnsweredAt.Equal(answered.AnsweredAt) || len(r.Attempts) != 2 ||
 					r.Attempts[1].EndedAt.IsZero() || r.Attempts[1].Result != "answered" {
 					t.Errorf("record %+v; want the two attempts it had, the answered one ended", r)
@@ -225,7 +256,7 @@ func TestAdopt(t *testing.T) {
 				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.HungUpClerk != "pwisniewski" {
 					t.Errorf("hung up first by %q, want the clerk the caller talked with, counted against him (P4l)", r.HungUpClerk)
 				}
@@ -271,7 +302,7 @@ func TestAdopt(t *testing.T) {
 			found:   policy.Found{Started: started, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "nobody", State: "Ringing"}}},
 			start:   "save hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.StartedAt != started || r.CallerID != "48600100200" || r.Dialed != "101" {
 					t.Errorf("record %+v", r)
 				}
@@ -286,7 +317,8 @@ func TestAdopt(t *testing.T) {
 			if got := brief(acts); got != tc.start {
 				t.Fatalf("adopt: actions %q, want %q", got, tc.start)
 			}
-			stepThrough(t, call, tc.steps, brief, nil)
+			checkBound(t, call, t0, "adopt")
+			acts = append(acts, stepThrough(t, call, tc.steps, brief, func(i int, s step) { checkBound(t, call, at(s.at), i) })...)
 			rec := call.Record()
 			if tc.outcome != "" && rec.Outcome != tc.outcome {
 				t.Errorf("outcome %q, want %q", rec.Outcome, tc.outcome)
@@ -295,10 +327,21 @@ func TestAdopt(t *testing.T) {
 				t.Errorf("hung up by %q, want %q", rec.HungUpBy, tc.hungUpBy)
 			}
 			if tc.check != nil {
-				tc.check(t, rec)
+				tc.check(t, rec, acts)
 			}
 		})
 	}
+}
+
+// stopped are the playbacks acts stop.
+func stopped(acts []policy.Action) []string {
+	var ids []string
+	for _, a := range acts {
+		if s, ok := a.(policy.StopPlayback); ok {
+			ids = append(ids, s.Playback)
+		}
+	}
+	return ids
 }
 
 // TestInterrupted: records a dead run left in progress are closed.
