@@ -225,11 +225,10 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		return c, acts
 	}
 	hangupOthers(func(*leg) bool { return false })
-	if c.handed.on {
-		// Asterisk would hold the hand-over to the fallback behind the
-		// tone, for ever.
-		acts = append(acts, c.staleTones()...)
-	}
+	// Whether a tone still plays is not known (the call may have
+	// overflowed): Asterisk would hold the hand-over to the fallback
+	// behind it, for ever.
+	acts = append(acts, c.staleTones()...)
 	return c, append(acts, c.toFallback(now)...)
 }
 

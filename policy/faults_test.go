@@ -214,7 +214,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "a leg that never rang (a busy phone) is not waited for",
 			found:   policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-6 * time.Second), State: "Down"}}},
-			start:   "hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "hangup:c-1/normal stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
 		},
 		{
@@ -283,10 +283,17 @@ func TestAdopt(t *testing.T) {
 			outcome: callcare.OutcomeFallback,
 		},
 		{
-			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so",
+			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so, whatever tone the dead run played stopped first",
 			found:   policy.Found{Record: saved},
-			start:   "task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback, hungUpBy: callcare.PartyService,
+			check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
+				// It may have overflowed: Asterisk would hold the fallback
+				// behind the overflow's tone for ever.
+				if ids := stopped(acts); !slices.Contains(ids, "c-overflow") || !slices.Contains(ids, "c-tone1") {
+					t.Errorf("stopped %v: want the overflow's tones", ids)
+				}
+			},
 		},
 		{
 			rule: "P4p", name: "a number that reaches nobody is told so again",
@@ -300,7 +307,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "without a record, one is made from what Asterisk shows",
 			found:   policy.Found{Started: started, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "nobody", State: "Ringing"}}},
-			start:   "save hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "save hangup:c-1/normal stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
 			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.StartedAt != started || r.CallerID != "48600100200" || r.Dialed != "101" {
