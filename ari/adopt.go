@@ -61,6 +61,9 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 		a.Target, a.Found, a.Steps, a.Forwarded, a.OnDuty = t, true, r.Steps, r.Forwarded, r.OnDuty
 	}
 	found.Arrival = a
+	if n := len(found.Record.Transfers); n > 0 {
+		found.Transfer = s.lastTransfer(set, book, found.Record.Transfers[n-1], now)
+	}
 	ids := []string{id}
 	clerks := map[string]callcare.ClerkID{}
 	var originated []string // legs still ringing: they enter the application when answered
@@ -108,12 +111,35 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	f.in.push(policy.LinkBack{})
 }
 
+// lastTransfer is a found call's last transfer as today's directory has
+// it: the clerk who made it, and its target's chain with today's absences,
+// as a transfer made now would ring (transferTo).
+func (s *Service) lastTransfer(set *Settings, book *callcare.Absences, t callcare.Transfer, now time.Time) policy.FoundTransfer {
+	by, ok := set.Directory.Clerk(t.By)
+	if !ok {
+		by = callcare.Clerk{ID: t.By}
+	}
+	ft := policy.FoundTransfer{By: by}
+	if t.To.Kind == "" {
+		return ft // to a number that reached nobody: the clerk was rung back
+	}
+	r, err := policy.RouteCall(set.Directory, book, t.To, now)
+	if err != nil {
+		s.log.Error("overflow chain", "err", err)
+	}
+	ft.Steps = r.Steps
+	return ft
+}
+
 // phaseOf says, for the log, where an adopted call goes on.
 func phaseOf(c *policy.Inbound) string {
 	r := c.Record()
+	w, _ := c.Waiting()
 	switch {
 	case c.Done():
 		return string(r.Outcome)
+	case w == policy.WaitTransfer:
+		return "transferring"
 	case !r.AnsweredAt.IsZero():
 		return "talking"
 	}
