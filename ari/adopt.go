@@ -35,10 +35,13 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	a := policy.Arrival{CallID: id, Dialed: caller.info.args().dialed,
 		CallerID: callcare.Number(caller.info.Caller.Number), CallerName: caller.info.Caller.Name}
 	now := s.clock.Now()
-	if _, err := set.resolve(&a, s.book(set, now), now); err != nil {
+	book := s.book(set, now)
+	if _, err := set.resolve(&a, book, now); err != nil {
 		s.log.Error("overflow chain", "err", err)
 	}
-	found := policy.Found{Arrival: a, Started: caller.info.created()}
+	// A caller of the voice menu: handed over to ringing (or still
+	// choosing, and then nobody rings).
+	found := policy.Found{Started: caller.info.created(), HandedOver: caller.info.args().kind == "menu"}
 	s.saver.flush(ctx)
 	rec, err := s.store.Calls.Call(ctx, id)
 	switch {
@@ -46,6 +49,20 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 		found.Record = rec
 	case callcare.ErrorCode(err) != callcare.ENOTFOUND:
 		s.log.Warn("adopt a call: read its record", "call", id, "err", err)
+	}
+	if t := found.Record.Target; t.Kind != "" && t != a.Target {
+		// Where the call was going, not where its number goes: the
+		// menu's choice (a matter's department, a person), or the
+		// directory as it was when the call came.
+		r, err := policy.RouteCall(set.Directory, book, t, now)
+		if err != nil {
+			s.log.Error("overflow chain", "err", err)
+		}
+		a.Target, a.Found, a.Steps, a.Forwarded, a.OnDuty = t, true, r.Steps, r.Forwarded, r.OnDuty
+	}
+	found.Arrival = a
+	if n := len(found.Record.Transfers); n > 0 {
+		found.Transfer = s.lastTransfer(set, book, found.Record.Transfers[n-1], now)
 	}
 	ids := []string{id}
 	clerks := map[string]callcare.ClerkID{}
@@ -94,12 +111,35 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	f.in.push(policy.LinkBack{})
 }
 
+// lastTransfer is a found call's last transfer as today's directory has
+// it: the clerk who made it, and its target's chain with today's absences,
+// as a transfer made now would ring (transferTo).
+func (s *Service) lastTransfer(set *Settings, book *callcare.Absences, t callcare.Transfer, now time.Time) policy.FoundTransfer {
+	by, ok := set.Directory.Clerk(t.By)
+	if !ok {
+		by = callcare.Clerk{ID: t.By}
+	}
+	ft := policy.FoundTransfer{By: by}
+	if t.To.Kind == "" {
+		return ft // to a number that reached nobody: the clerk was rung back
+	}
+	r, err := policy.RouteCall(set.Directory, book, t.To, now)
+	if err != nil {
+		s.log.Error("overflow chain", "err", err)
+	}
+	ft.Steps = r.Steps
+	return ft
+}
+
 // phaseOf says, for the log, where an adopted call goes on.
 func phaseOf(c *policy.Inbound) string {
 	r := c.Record()
+	w, _ := c.Waiting()
 	switch {
 	case c.Done():
 		return string(r.Outcome)
+	case w == policy.WaitTransfer:
+		return "transferring"
 	case !r.AnsweredAt.IsZero():
 		return "talking"
 	}

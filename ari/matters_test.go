@@ -137,6 +137,53 @@ func TestP32_MatterDescribedThenConnected(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestP4a_MenuHandoverAdoptedAfterCrash: the menu has handed the caller
+// over (its ringing tone plays, until stopped) and the first clerk rings
+// when the service dies. Started again, it adopts the call where it was
+// going, the menu's choice, not the operator its number reaches; stops
+// the menu's tone, behind which Asterisk would hold the bridge and the
+// goodbye for ever; and connects the clerk who answers (P4a). When the
+// clerk hangs up, the caller hears goodbye and the record ends (P4l).
+func TestP4a_MenuHandoverAdoptedAfterCrash(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		keys     []pbxsim.Action
+		endpoint string
+		clerk    callcare.ClerkID
+		crashAt  time.Duration
+	}{
+		{"the operator's key", []pbxsim.Action{press(3*time.Second, "0")}, "PJSIP/101", "anowak", 5 * time.Second},
+		{"a matter of a department the operator's chain never rings",
+			[]pbxsim.Action{press(3*time.Second, "2"), press(6*time.Second, "2")}, "PJSIP/104", "jkowalski", 8 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := startMatters(t)
+			e.pbx.SetPhone(tc.endpoint, pbxsim.Phone{RingAfter: 500 * time.Millisecond, AnswerAfter: 9 * time.Second, Script: talk(20 * time.Second)})
+			call := e.call(t, menuCaller(tc.keys...))
+			e.advance(t, tc.crashAt)
+			e.stop()
+			e.advance(t, 2*time.Second)
+			e.run(t, matterSettings(), e.matterStores())
+			e.advance(t, time.Minute)
+			ended(t, call)
+			rec := e.record(t, call)
+			if rec.Outcome != callcare.OutcomeAnswered || rec.AnsweredBy != tc.clerk || rec.HungUpClerk != tc.clerk {
+				t.Errorf("record %+v; want answered by %s, who hung up first", rec, tc.clerk)
+			}
+			if !slices.Contains(call.Heard(), "sound:callcare/goodbye") {
+				t.Errorf("the caller heard %v, want goodbye after the clerk hung up", call.Heard())
+			}
+			if n := len(offersTo(e, tc.endpoint)); n != 1 || len(e.pbx.Offers()) != 1 {
+				t.Errorf("%s rung %d times, %d offers in all; want the one ringing at the crash", tc.endpoint, n, len(e.pbx.Offers()))
+			}
+			heardNoSilence(t, call)
+			e.settled(t) // nothing held behind a playback
+		})
+	}
+}
+
 // TestP32_MatterNobodyAnswers: the matter's department does not answer;
 // the caller presses 1 and leaves a few words for its callback.
 func TestP32_MatterNobodyAnswers(t *testing.T) {

@@ -156,6 +156,111 @@ func TestP4o_UnansweredTransferComesBack(t *testing.T) {
 	}
 }
 
+// TestP4o_TransferAdoptedAfterCrash: Anna transfers the call to Ewa (103)
+// and the service dies, while Ewa's phone rings or while she talks.
+// Started again, it carries the transfer on as the record saved it: Ewa
+// rings on and, answering, hears who transfers and is connected; nobody
+// answering, Anna is rung back, then Ewa owes a callback. The caller is
+// never dropped, and a clerk's hang-up is counted against the one who
+// took the call, never against Anna, who passed it on (P4l).
+func TestP4o_TransferAdoptedAfterCrash(t *testing.T) {
+	t.Parallel()
+	ringing := pbxsim.Phone{Mode: pbxsim.NeverAnswers, RingAfter: 500 * time.Millisecond}
+	attempts := func(r callcare.CallRecord) string {
+		var who []string
+		for _, a := range r.Attempts {
+			who = append(who, string(a.Clerk)+"/"+a.Result)
+		}
+		return strings.Join(who, " ")
+	}
+	for _, tc := range []struct {
+		name    string
+		ewa     pbxsim.Phone
+		crashAt time.Duration
+		anna    *pbxsim.Phone // Anna's phone after the crash, rung back
+		check   func(t *testing.T, e *env, call *pbxsim.Call, r callcare.CallRecord)
+	}{
+		{
+			name: "Ewa rings, then answers", crashAt: 15 * time.Second,
+			ewa: pbxsim.Phone{RingAfter: 500 * time.Millisecond, AnswerAfter: 9 * time.Second, Script: talk(20 * time.Second)},
+			check: func(t *testing.T, e *env, call *pbxsim.Call, r callcare.CallRecord) {
+				if got := attempts(r); got != "anowak/answered ezielinska/answered" || r.Attempts[1].TransferredBy != "anowak" || r.HungUpClerk != "ezielinska" {
+					t.Errorf("attempts %s, hung up first by %q: want Ewa, by Anna's transfer, counted for her hang-up", got, r.HungUpClerk)
+				}
+				if h := e.pbx.Heard(offersTo(e, "PJSIP/103")[0].Channel); !slices.Equal(h, whisperOf) {
+					t.Errorf("Ewa heard %v before being connected, want %v", h, whisperOf)
+				}
+				if !slices.Contains(call.Heard(), "sound:callcare/goodbye") {
+					t.Errorf("the caller heard %v, want goodbye after Ewa hung up", call.Heard())
+				}
+			},
+		},
+		{
+			name: "Ewa does not answer; Anna, rung back, does", crashAt: 15 * time.Second, ewa: ringing,
+			anna: &pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: talk(20 * time.Second)},
+			check: func(t *testing.T, e *env, call *pbxsim.Call, r callcare.CallRecord) {
+				if got := attempts(r); got != "anowak/answered ezielinska/noanswer anowak/answered" || !r.Transfers[0].CameBack || r.HungUpClerk != "anowak" {
+					t.Errorf("attempts %s, transfers %+v, hung up first by %q: want the transfer back to Anna, who hung up", got, r.Transfers, r.HungUpClerk)
+				}
+			},
+		},
+		{
+			name: "nobody answers: Ewa owes a callback", crashAt: 15 * time.Second, ewa: ringing,
+			anna: &pbxsim.Phone{Mode: pbxsim.NeverAnswers},
+			check: func(t *testing.T, e *env, call *pbxsim.Call, r callcare.CallRecord) {
+				if ts := tasksOf(t, e, "48600100200"); len(ts) != 1 || ts[0].Target.ID != "ezielinska" {
+					t.Errorf("tasks %+v: want one, Ewa's", ts)
+				}
+				if !slices.Contains(call.Heard(), "sound:callcare/nobody-available") || r.HungUpClerk != "" {
+					t.Errorf("heard %v, hung up first by %q: want told nobody can answer, no clerk counted", call.Heard(), r.HungUpClerk)
+				}
+			},
+		},
+		{
+			name: "Ewa talks with the caller, then hangs up", crashAt: 35 * time.Second,
+			ewa: pbxsim.Phone{RingAfter: 500 * time.Millisecond, AnswerAfter: 5 * time.Second, Script: talk(30 * time.Second)},
+			check: func(t *testing.T, e *env, call *pbxsim.Call, r callcare.CallRecord) {
+				if got := attempts(r); got != "anowak/answered ezielinska/answered" || r.HungUpClerk != "ezielinska" {
+					t.Errorf("attempts %s, hung up first by %q: want Ewa's conversation, her hang-up counted", got, r.HungUpClerk)
+				}
+				// She talks 30 s from her answer: the restart did not cut her off.
+				if ended := r.Attempts[1].EndedAt; ended.Before(r.Attempts[1].RingingAt.Add(30 * time.Second)) {
+					t.Errorf("Ewa's attempt %+v: her conversation was cut", r.Attempts[1])
+				}
+				if !slices.Contains(call.Heard(), "sound:callcare/goodbye") {
+					t.Errorf("the caller heard %v, want goodbye after Ewa hung up", call.Heard())
+				}
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := startEnv(t)
+			e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second,
+				Script: []pbxsim.Action{transferKey(10*time.Second, "103"), {At: 11 * time.Second, Do: pbxsim.Hangup}}})
+			e.pbx.SetPhone("PJSIP/103", tc.ewa)
+			call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+			e.advance(t, tc.crashAt)
+			if tc.anna != nil {
+				e.pbx.SetPhone("PJSIP/101", *tc.anna)
+			}
+			e.crash(t, 2*time.Second)
+			e.advance(t, 2*time.Minute)
+			ended(t, call)
+			rec := e.record(t, call)
+			if rec.Outcome != callcare.OutcomeAnswered || len(rec.Transfers) != 1 || rec.Transfers[0].By != "anowak" || rec.Transfers[0].To.ID != "ezielinska" {
+				t.Errorf("record %+v: want answered, with Anna's transfer to Ewa", rec)
+			}
+			if n := len(offersTo(e, "PJSIP/103")); n != 1 {
+				t.Errorf("Ewa was rung %d times, want once", n)
+			}
+			tc.check(t, e, call, rec)
+			heardNoSilence(t, call)
+			e.settled(t)
+		})
+	}
+}
+
 // TestP4o_Races: a transfer at the worst moments leaves nothing behind.
 func TestP4o_Races(t *testing.T) {
 	t.Parallel()

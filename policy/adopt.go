@@ -26,6 +26,14 @@ type Found struct {
 	Bridged string
 	// Legs are the call's clerk legs Asterisk still has.
 	Legs []FoundLeg
+	// Transfer is the call's last transfer as today's directory has it,
+	// when its record has one (P4o).
+	Transfer FoundTransfer
+	// HandedOver: the voice menu answered the caller and handed the call
+	// to ringing (handover.go): the caller hears the service's ringing
+	// tone, which plays until it is stopped, and rings count from the
+	// hand-over, not from the call's start.
+	HandedOver bool
 }
 
 // FoundLeg is a clerk's leg of a found call.
@@ -38,12 +46,23 @@ type FoundLeg struct {
 	State   string // Asterisk's: Down, Ringing, Up...
 }
 
+// FoundTransfer is the last transfer of a found call: the clerk who made
+// it and its target's overflow chain (RouteCall, with today's absences;
+// none when the number reached nobody).
+type FoundTransfer struct {
+	By    callcare.Clerk
+	Steps []callcare.Step
+}
+
 // Adopt takes over a found call from where it stood:
 //   - a caller talking with a clerk is watched until one hangs up (P4l:
 //     goodbye to the one left);
 //   - a caller still being put through goes on ringing the step whose
 //     legs are up, counted from when they were created; a clerk who
 //     answered meanwhile is connected at once;
+//   - a caller being transferred goes on being transferred: the target's
+//     legs ring on, and nobody answering, the transferring clerk is rung
+//     back, then the caller is called back (P4o);
 //   - a caller left alone after a clerk hung up hears goodbye;
 //   - anything else (nobody rung, a number that reaches nobody, an
 //     after-hours menu) goes to the dialplan's fallback, recorded as such.
@@ -52,7 +71,7 @@ type FoundLeg struct {
 // Asterisk shows.
 func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	a := f.Arrival
-	rec := f.Record
+	rec := f.Record.Clone() // its lists are the call's from now on
 	if rec.ID == "" {
 		rec = callcare.CallRecord{ID: a.CallID, CallerID: a.CallerID, CallerName: a.CallerName,
 			Dialed: a.Dialed, Target: a.Target, StartedAt: f.Started, Needs: a.Needs}
@@ -61,6 +80,17 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		}
 	}
 	c := &Inbound{set: set, proc: set.Procedure, steps: a.Steps, rec: rec}
+	if f.HandedOver {
+		// Rings counted from the first leg the hand-over made; what kind
+		// of task the menu's choice leaves is not known any more: a
+		// callback's.
+		c.handed = handover{on: true, ringFrom: now}
+		for _, fl := range f.Legs {
+			if !fl.Created.IsZero() && fl.Created.Before(c.handed.ringFrom) {
+				c.handed.ringFrom = fl.Created
+			}
+		}
+	}
 	if !rec.EndedAt.IsZero() {
 		// The call's story is told (its end was refused, or lost): end
 		// what Asterisk still has of it, as the record says.
@@ -91,23 +121,42 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		return c, append(acts, c.close(c.set.Prompts.UnknownNumber, now)...)
 	}
 
+	if len(c.rec.Transfers) > 0 {
+		c.adoptTransfer(f.Transfer, now)
+	}
+
 	// The legs Asterisk has, numbered as the earlier run numbered them,
-	// so a new leg never takes a used id.
+	// so a new leg never takes a used id. Those of a transfer under way
+	// are its own steps' (the clerk rung back's, once it came back).
+	first := 0
+	if c.xfer.on {
+		first = c.xferStart
+		if c.xfer.back {
+			first = len(c.steps) - 1
+		}
+	}
 	var live []*leg
+	for range c.rec.Attempts { // each rang a leg, which may be gone
+		c.legs = append(c.legs, &leg{id: fmt.Sprintf("%s-old%d", c.rec.ID, len(c.legs)+1), step: -1, attempt: -1, state: legGone})
+	}
 	for _, fl := range f.Legs {
 		l := &leg{id: fl.ID, step: -1, attempt: -1, state: legGone}
 		// A leg not ringing a ring cycle after it was made never will (a
 		// busy phone leaves its channel so): nobody to wait for.
 		dead := fl.State == "" || fl.State == "Down" && now.Sub(fl.Created) > c.proc.RingCycle
-		if step, ok := c.stepOf(fl.Clerk); ok && !dead {
+		if step, ok := c.stepOf(fl.Clerk, first); ok && !dead {
 			l.step = step
 			l.state = legDialing
 			// The record may have the attempt already (saved when the
-			// clerk answered): it goes on.
+			// clerk answered, or as a transfer rang): it goes on.
 			l.attempt = slices.IndexFunc(c.rec.Attempts, func(a callcare.Attempt) bool { return a.Clerk == fl.Clerk && a.EndedAt.IsZero() })
 			if l.attempt < 0 {
 				l.attempt = len(c.rec.Attempts)
-				c.rec.Attempts = append(c.rec.Attempts, callcare.Attempt{Clerk: fl.Clerk, Via: c.steps[step].Via, DialedAt: fl.Created})
+				a := callcare.Attempt{Clerk: fl.Clerk, Via: c.steps[step].Via, DialedAt: fl.Created}
+				if c.xfer.on && !c.xfer.back {
+					a.TransferredBy = c.xfer.from.ID
+				}
+				c.rec.Attempts = append(c.rec.Attempts, a)
 			}
 			switch fl.State {
 			case "Ringing":
@@ -148,10 +197,12 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 			hangupOthers(func(o *leg) bool { return o == l })
 			l.state = legAnswered
 			c.answered, c.phase, c.step = l, phaseConnected, l.step
-			if c.rec.AnsweredAt.IsZero() {
-				at := &c.rec.Attempts[l.attempt]
+			c.xfer.on = false // a transfer's target connected, its record not yet saved so
+			if at := &c.rec.Attempts[l.attempt]; c.rec.AnsweredAt.IsZero() || at.Result != "answered" {
 				at.Result = "answered"
-				c.rec.AnsweredAt, c.rec.AnsweredBy = now, at.Clerk
+				if c.rec.AnsweredAt.IsZero() {
+					c.rec.AnsweredAt, c.rec.AnsweredBy = now, at.Clerk
+				}
 				c.rec.Outcome = callcare.OutcomeAnswered
 				acts = append(acts, Save{c.rec})
 			}
@@ -160,7 +211,7 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		}
 	}
 	// The clerk hung up while nobody watched: goodbye to the one left.
-	if !c.rec.AnsweredAt.IsZero() {
+	if !c.rec.AnsweredAt.IsZero() && !c.xfer.on {
 		hangupOthers(func(*leg) bool { return false })
 		c.rec.Outcome = callcare.OutcomeAnswered
 		c.rec.HungUpBy = callcare.PartyClerk
@@ -198,7 +249,13 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		if !c.ringingAt.IsZero() {
 			c.deadline = c.ringingAt.Add(c.proc.RingLimit())
 		}
-		if step > 0 {
+		switch {
+		case c.xfer.on && answered != nil:
+			return c, append(acts, c.transferTaken(answered, now)...)
+		case c.xfer.on:
+			// The caller heard only music while nobody watched.
+			return c, append(acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
+		case step > 0 || c.handed.on:
 			acts = append(acts, c.restartTone()...)
 		}
 		if answered != nil {
@@ -209,6 +266,22 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 		return c, acts
 	}
 	hangupOthers(func(*leg) bool { return false })
+	if c.xfer.on {
+		// Nobody of the transfer rings any more (a phone refused it
+		// meanwhile): on as when its chain is used up, the transferring
+		// clerk rung back, or, rung back already, the caller told and
+		// called back (P4o). Never the fallback's dialed number, which
+		// would ring the clerk who passed the call on without a word.
+		c.phase = phaseRinging
+		if !c.xfer.back {
+			acts = append(acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
+		}
+		return c, append(acts, c.transferNext(now)...)
+	}
+	// Whether a tone still plays is not known (the call may have
+	// overflowed): Asterisk would hold the hand-over to the fallback
+	// behind it, for ever.
+	acts = append(acts, c.staleTones()...)
 	return c, append(acts, c.toFallback(now)...)
 }
 
@@ -223,28 +296,99 @@ func lastAnswered(as []callcare.Attempt) callcare.ClerkID {
 	return ""
 }
 
-// restartTone: a call adopted after it overflowed may still hear the dead
-// run's ringing tone, early media that plays until it is stopped, and
-// Asterisk holds every request on the caller's channel (a bridge, a
-// variable) behind a playback. Its ids are the call's own (the overflow,
-// then a tone after each change of what the phones show), so they are
-// stopped, and the tone plays afresh under an id of this run.
+// restartTone: a call adopted after it overflowed, or after the menu
+// handed it over, may still hear the dead run's ringing tone, which plays
+// until it is stopped, and Asterisk holds every request on the caller's
+// channel (a variable, a goodbye, the fallback) behind a playback. The
+// tone is stopped and plays afresh under an id of this run.
 func (c *Inbound) restartTone() []Action {
 	c.overflowSaid = true
-	acts := []Action{StopPlayback{Playback: c.rec.ID + "-overflow"}}
-	for range len(c.steps) + 4 { // more changes than a call's steps can make
-		c.menuN++
-		acts = append(acts, StopPlayback{Playback: fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)})
-	}
+	acts := c.staleTones()
 	c.menuN++
 	c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
 	return append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
 }
 
-// stepOf finds the step of the chain that rings clerk: each clerk rings
-// at most once per call.
-func (c *Inbound) stepOf(clerk callcare.ClerkID) (int, bool) {
+// staleTones stops whatever ringing tone the dead run may have left
+// playing. Its ids are the call's own: the hand-over's, the overflow's,
+// then a tone after each change of what the phones show.
+func (c *Inbound) staleTones() []Action {
+	acts := []Action{StopPlayback{Playback: c.rec.ID + "-overflow"}}
+	if c.handed.on {
+		acts = append(acts, StopPlayback{Playback: c.rec.ID + "-connecting"})
+	}
+	for range len(c.steps) + 4 { // more changes than a call's steps can make
+		c.menuN++
+		acts = append(acts, StopPlayback{Playback: fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)})
+	}
+	return acts
+}
+
+// adoptTransfer: the record has a transfer. Its target's chain goes after
+// the call's own, as the dead run had it, so that its legs, ringing or
+// talking, belong to a step. One under way (nobody took it yet) goes on:
+// the caller waits with the music Asterisk still plays, and, nobody
+// answering, the transferring clerk is rung back, then the target owes a
+// callback (P4o, transfer.go).
+func (c *Inbound) adoptTransfer(ft FoundTransfer, now time.Time) {
+	t := c.rec.Transfers[len(c.rec.Transfers)-1]
+	c.xferStart = len(c.steps)
+	c.steps = slices.Concat(c.steps, ft.Steps)
+	if !transferUnderWay(c.rec) {
+		return
+	}
+	by := ft.By
+	if by.ID == "" {
+		by = callcare.Clerk{ID: t.By}
+	}
+	// The ids of its announcements and whispers go on past any the dead
+	// run could have used (a few per transfer, one per interval), so
+	// none is refused as taken.
+	n := 3*len(c.rec.Transfers) + int(now.Sub(c.rec.StartedAt)/max(c.set.Waiting.AnnounceEvery, time.Second))
+	c.xfer = transferState{on: true, from: by, to: t.To, back: t.CameBack, n: n, next: now.Add(c.set.Waiting.AnnounceEvery)}
+	if t.CameBack {
+		c.steps = append(c.steps, backStep(by))
+	}
+	c.rec.Outcome = callcare.OutcomeAnswered
+}
+
+// transferUnderWay tells whether the record's last transfer still waits
+// for somebody to take it: nobody answered since it was made.
+func transferUnderWay(rec callcare.CallRecord) bool {
+	n := len(rec.Transfers)
+	if n == 0 {
+		return false
+	}
+	t := rec.Transfers[n-1]
+	if t.To == (callcare.Target{}) && !t.CameBack {
+		return false // made by the phone outside the service: nothing to ring
+	}
+	return !slices.ContainsFunc(rec.Attempts, func(a callcare.Attempt) bool {
+		return a.Result == "answered" && !a.DialedAt.Before(t.At)
+	})
+}
+
+// transferTaken: a leg of the transfer was answered while nobody watched.
+// Whether its clerk heard the whisper is not known, and the caller has
+// waited the longest: connected at once. The desk phone showed who
+// transfers and the caller's number as it rang (P4d).
+func (c *Inbound) transferTaken(l *leg, now time.Time) []Action {
+	l.state = legAnswered
+	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
+	a := &c.rec.Attempts[l.attempt]
+	a.Result = "answered"
+	a.Rings = c.ringsAt(*a, now)
+	c.xfer.leg = l
+	return append(acts, c.whispered(now)...)
+}
+
+// stepOf finds the step of the chain, from step first on, that rings
+// clerk: each clerk rings at most once per call, but for a transfer.
+func (c *Inbound) stepOf(clerk callcare.ClerkID, first int) (int, bool) {
 	for i, s := range c.steps {
+		if i < first {
+			continue
+		}
 		for _, k := range s.Clerks {
 			if k.ID == clerk {
 				return i, true

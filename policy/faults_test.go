@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -133,6 +134,41 @@ func TestAdopt(t *testing.T) {
 		{Clerk: "anowak", DialedAt: started, RingingAt: started, EndedAt: at(-5 * time.Second), Result: "noanswer", Rings: 3},
 		{Clerk: "pwisniewski", DialedAt: at(-15 * time.Second), RingingAt: at(-14 * time.Second), Result: "answered", Rings: 1},
 	}
+	// Anna took the call and transferred it to Ewa, whose phone rings: the
+	// record as the transfer saved it.
+	xferred := answered
+	xferred.AnsweredBy = "anowak"
+	xferred.Attempts = []callcare.Attempt{
+		{Clerk: "anowak", DialedAt: started, RingingAt: started, EndedAt: at(-10 * time.Second), Result: "answered", Rings: 2},
+		{Clerk: "ezielinska", Via: callcare.Target{Kind: callcare.TargetClerk, ID: "ezielinska"}, DialedAt: at(-10 * time.Second), TransferredBy: "anowak"},
+	}
+	xferred.Transfers = []callcare.Transfer{{By: "anowak", To: callcare.Target{Kind: callcare.TargetClerk, ID: "ezielinska"}, At: at(-10 * time.Second)}}
+	toEwa := policy.FoundTransfer{By: anna, Steps: []callcare.Step{{Clerks: []callcare.Clerk{ewa}, Via: xferred.Transfers[0].To}}}
+	ewaRings := []policy.FoundLeg{{ID: "c-2", Clerk: "ezielinska", Created: at(-10 * time.Second), State: "Ringing"}}
+	cameBack := xferred
+	cameBack.Attempts = append(slices.Clone(xferred.Attempts[:1]),
+		callcare.Attempt{Clerk: "ezielinska", Via: xferred.Transfers[0].To, DialedAt: at(-10 * time.Second), RingingAt: at(-10 * time.Second),
+			EndedAt: at(-4 * time.Second), Result: "busy", TransferredBy: "anowak"},
+		callcare.Attempt{Clerk: "anowak", Via: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, DialedAt: at(-4 * time.Second)})
+	cameBack.Transfers = []callcare.Transfer{{By: "anowak", To: xferred.Transfers[0].To, At: at(-10 * time.Second), CameBack: true}}
+	// Not charged to Anna (P4l), nor dropped: the one who took it, or a
+	// callback of the target.
+	notAnna := func(t *testing.T, r callcare.CallRecord) {
+		t.Helper()
+		if r.HungUpClerk == "anowak" || len(r.Transfers) != 1 {
+			t.Errorf("record %+v: want the transfer kept, and Anna not counted as hanging up on the caller", r)
+		}
+	}
+	ewaOwes := func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
+		t.Helper()
+		notAnna(t, r)
+		for _, a := range acts {
+			if ct, ok := a.(policy.CreateTask); ok && ct.Task.Target.ID == "ezielinska" {
+				return
+			}
+		}
+		t.Errorf("no callback task of Ewa's: %s", brief(acts))
+	}
 	for _, tc := range []struct {
 		rule, name string
 		found      policy.Found
@@ -140,7 +176,7 @@ func TestAdopt(t *testing.T) {
 		steps      []step
 		outcome    callcare.Outcome
 		hungUpBy   callcare.Party
-		check      func(t *testing.T, r callcare.CallRecord)
+		check      func(t *testing.T, r callcare.CallRecord, acts []policy.Action)
 	}{
 		{
 			rule: "P4a", name: "ringing goes on: the count from the leg's creation",
@@ -151,7 +187,7 @@ func TestAdopt(t *testing.T) {
 				{at: 8 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 			outcome: callcare.OutcomeAnswered,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.StartedAt != started || len(r.Attempts) != 2 || r.Attempts[0].Rings != 3 || r.AnsweredBy != "pwisniewski" {
 					t.Errorf("record %+v", r)
 				}
@@ -165,6 +201,126 @@ func TestAdopt(t *testing.T) {
 				{at: time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
 			outcome: callcare.OutcomeAnswered,
+		},
+		{
+			rule: "P4a", name: "handed over by the menu: its tone is stopped, so the clerk who answers is connected at once",
+			found: policy.Found{Record: saved, HandedOver: true, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-5 * time.Second), State: "Ringing"}}},
+			start: "stop stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "stop connect:c-1 save close-tasks:48600100200"},
+				{at: time.Minute, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
+				{at: time.Minute + time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+			check: func(t *testing.T, r callcare.CallRecord, acts []policy.Action) {
+				if !slices.Contains(stopped(acts), "c-connecting") {
+					t.Errorf("stopped %v: not the menu's tone, which would hold the bridge and the goodbye for ever", stopped(acts))
+				}
+				if r.RingsHeard != 2 || r.AnsweredBy != "anowak" {
+					t.Errorf("record %+v: want 2 rings heard, counted from the hand-over's leg, not the menu's start", r)
+				}
+			},
+		},
+		{
+			rule: "P4p", name: "handed over by the menu, nobody ringing any more: its tone is stopped before the fallback",
+			found:   policy.Found{Record: saved, HandedOver: true},
+			start:   "stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
+			outcome: callcare.OutcomeFallback,
+			check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
+				if !slices.Contains(stopped(acts), "c-connecting") {
+					t.Errorf("stopped %v: not the menu's tone, which would hold the fallback for ever", stopped(acts))
+				}
+			},
+		},
+		{
+			rule: "P4o", name: "a transfer's target rings on, hears who transfers when it answers, and is connected",
+			found: policy.Found{Record: xferred, Transfer: toEwa, Legs: ewaRings},
+			start: "say(sound:xferwait)",
+			steps: []step{
+				{at: time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "sayleg:c-2(sound:wfrom,sound:digits/1,sound:digits/0,sound:digits/1," +
+					"sound:wcaller,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0)"},
+				{at: 4 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper5"}, want: "stop moh-stop add:c-2 save"},
+				{at: time.Minute, ev: policy.LegGone{Leg: "c-2"}, want: "play:vm-goodbye"},
+				{at: time.Minute + time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				notAnna(t, r)
+				if e := r.Attempts[1]; e.Clerk != "ezielinska" || e.Result != "answered" || e.TransferredBy != "anowak" || r.HungUpClerk != "ezielinska" || len(r.Attempts) != 2 {
+					t.Errorf("attempts %+v, hung up first by %q: want Ewa's, by Anna's transfer, answered, and Ewa's hang-up counted", r.Attempts, r.HungUpClerk)
+				}
+			},
+		},
+		{
+			rule: "P4o", name: "a transfer's target answered while nobody watched: connected at once",
+			found:   policy.Found{Record: xferred, Transfer: toEwa, Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "ezielinska", Created: at(-10 * time.Second), State: "Up"}}},
+			start:   "moh-stop add:c-2 save",
+			steps:   []step{{at: time.Minute, ev: policy.CallerGone{}, want: "hangup:c-2/normal save finish"}},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyCaller,
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				notAnna(t, r)
+				if e := r.Attempts[1]; e.Result != "answered" || e.Rings < 2 {
+					t.Errorf("Ewa's attempt %+v: want answered, its rings counted from the leg's creation", e)
+				}
+			},
+		},
+		{
+			rule: "P4o", name: "nobody of the target answers: the transferring clerk is rung back, then the target owes a callback",
+			found: policy.Found{Record: xferred, Transfer: toEwa, Legs: ewaRings},
+			start: "say(sound:xferwait)",
+			steps: []step{
+				{at: 5 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer save dial:c-3/Transfer back"},
+				{at: 6 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
+				{at: 7 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
+			},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyService,
+			check: ewaOwes,
+		},
+		{
+			rule: "P4o", name: "nobody of the transfer rings any more: the transferring clerk is rung back",
+			found: policy.Found{Record: xferred, Transfer: toEwa},
+			start: "say(sound:xferwait) save dial:c-3/Transfer back",
+			steps: []step{
+				{at: 2 * time.Second, ev: policy.LegAnswered{Leg: "c-3"}, want: "sayleg:c-3(sound:xferback)"},
+				{at: 4 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper5"}, want: "stop moh-stop add:c-3 save"},
+			},
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				if len(r.Transfers) != 1 || !r.Transfers[0].CameBack || r.Attempts[len(r.Attempts)-1].Clerk != "anowak" {
+					t.Errorf("record %+v: want the transfer back to Anna", r)
+				}
+			},
+		},
+		{
+			rule: "P4o", name: "the transferring clerk rung back does not answer: the target owes a callback",
+			found: policy.Found{Record: cameBack, Transfer: toEwa, Legs: []policy.FoundLeg{{ID: "c-3", Clerk: "anowak", Created: at(-4 * time.Second), State: "Ringing"}}},
+			start: "say(sound:xferwait)",
+			steps: []step{
+				{at: 11 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
+			},
+			check: ewaOwes,
+		},
+		{
+			rule: "P4o", name: "rung back, and the transferring clerk's leg gone meanwhile: the target owes a callback",
+			found:   policy.Found{Record: cameBack, Transfer: toEwa},
+			start:   "moh-stop task:missed/48600100200/p0 play:vm-nobodyavail",
+			check:   ewaOwes,
+			outcome: callcare.OutcomeAnswered,
+		},
+		{
+			rule: "P4l", name: "talking with the transfer's target: watched, its hang-up counted against it",
+			found: policy.Found{Record: func() callcare.CallRecord {
+				r := xferred
+				r.Attempts = slices.Clone(r.Attempts)
+				r.Attempts[1].Result = "answered"
+				return r
+			}(), Transfer: toEwa, Bridged: "c-2", Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "ezielinska", Created: at(-10 * time.Second), State: "Up"}}},
+			steps:   []step{{at: time.Minute, ev: policy.LegGone{Leg: "c-2"}, want: "play:vm-goodbye"}},
+			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				if r.HungUpClerk != "ezielinska" {
+					t.Errorf("hung up first by %q, want Ewa", r.HungUpClerk)
+				}
+			},
 		},
 		{
 			rule: "P4a", name: "a ring count already past moves on at the first timer",
@@ -183,7 +339,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "a leg that never rang (a busy phone) is not waited for",
 			found:   policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-6 * time.Second), State: "Down"}}},
-			start:   "hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "hangup:c-1/normal stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
 		},
 		{
@@ -194,7 +350,7 @@ func TestAdopt(t *testing.T) {
 				{at: time.Minute, ev: policy.CallerGone{}, want: "hangup:c-1/normal save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyCaller,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				// Rung 5 s before the service saw it: not 0 rings, which the
 				// report would take for an answer within the rings.
 				if a := r.Attempts[0]; a.Rings < 1 || a.RingingAt.IsZero() {
@@ -210,7 +366,7 @@ func TestAdopt(t *testing.T) {
 				{at: time.Minute + time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.AnsweredBy != "pwisniewski" || !r.AnsweredAt.Equal(answered.AnsweredAt) || len(r.Attempts) != 2 ||
 					r.Attempts[1].EndedAt.IsZero() || r.Attempts[1].Result != "answered" {
 					t.Errorf("record %+v; want the two attempts it had, the answered one ended", r)
@@ -225,7 +381,7 @@ func TestAdopt(t *testing.T) {
 				{at: time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
 			outcome: callcare.OutcomeAnswered, hungUpBy: callcare.PartyClerk,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.HungUpClerk != "pwisniewski" {
 					t.Errorf("hung up first by %q, want the clerk the caller talked with, counted against him (P4l)", r.HungUpClerk)
 				}
@@ -252,10 +408,17 @@ func TestAdopt(t *testing.T) {
 			outcome: callcare.OutcomeFallback,
 		},
 		{
-			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so",
+			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so, whatever tone the dead run played stopped first",
 			found:   policy.Found{Record: saved},
-			start:   "task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback, hungUpBy: callcare.PartyService,
+			check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
+				// It may have overflowed: Asterisk would hold the fallback
+				// behind the overflow's tone for ever.
+				if ids := stopped(acts); !slices.Contains(ids, "c-overflow") || !slices.Contains(ids, "c-tone1") {
+					t.Errorf("stopped %v: want the overflow's tones", ids)
+				}
+			},
 		},
 		{
 			rule: "P4p", name: "a number that reaches nobody is told so again",
@@ -269,9 +432,9 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "without a record, one is made from what Asterisk shows",
 			found:   policy.Found{Started: started, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "nobody", State: "Ringing"}}},
-			start:   "save hangup:c-1/normal task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "save hangup:c-1/normal stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
-			check: func(t *testing.T, r callcare.CallRecord) {
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.StartedAt != started || r.CallerID != "48600100200" || r.Dialed != "101" {
 					t.Errorf("record %+v", r)
 				}
@@ -286,7 +449,8 @@ func TestAdopt(t *testing.T) {
 			if got := brief(acts); got != tc.start {
 				t.Fatalf("adopt: actions %q, want %q", got, tc.start)
 			}
-			stepThrough(t, call, tc.steps, brief, nil)
+			checkBound(t, call, t0, "adopt")
+			acts = append(acts, stepThrough(t, call, tc.steps, brief, func(i int, s step) { checkBound(t, call, at(s.at), i) })...)
 			rec := call.Record()
 			if tc.outcome != "" && rec.Outcome != tc.outcome {
 				t.Errorf("outcome %q, want %q", rec.Outcome, tc.outcome)
@@ -295,10 +459,21 @@ func TestAdopt(t *testing.T) {
 				t.Errorf("hung up by %q, want %q", rec.HungUpBy, tc.hungUpBy)
 			}
 			if tc.check != nil {
-				tc.check(t, rec)
+				tc.check(t, rec, acts)
 			}
 		})
 	}
+}
+
+// stopped are the playbacks acts stop.
+func stopped(acts []policy.Action) []string {
+	var ids []string
+	for _, a := range acts {
+		if s, ok := a.(policy.StopPlayback); ok {
+			ids = append(ids, s.Playback)
+		}
+	}
+	return ids
 }
 
 // TestInterrupted: records a dead run left in progress are closed.

@@ -123,7 +123,16 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 		c.xfer.back = false
 		return append(acts, c.transferBack(now)...)
 	}
-	return append(acts, c.dialStep(now)...)
+	return append(acts, c.dialTransfer(now)...)
+}
+
+// dialTransfer rings the current step of a transfer, the record saved
+// first with the transfer and the attempts it makes: a run that dies
+// while they ring leaves the next one what it needs to carry the
+// transfer on (Adopt), rather than a call it takes for still talking.
+func (c *Inbound) dialTransfer(now time.Time) []Action {
+	dial := c.dialStep(now)
+	return append([]Action{Save{c.rec}}, dial...)
 }
 
 // undoStandIn: a transfer by the phone's key reached the service in two
@@ -197,10 +206,15 @@ func (c *Inbound) transferBack(now time.Time) []Action {
 	if n := len(c.rec.Transfers); n > 0 {
 		c.rec.Transfers[n-1].CameBack = true // nobody of the target took it
 	}
-	c.steps = append(c.steps, callcare.Step{Clerks: []callcare.Clerk{c.xfer.from},
-		Via: callcare.Target{Kind: callcare.TargetClerk, ID: string(c.xfer.from.ID)}})
+	c.steps = append(c.steps, backStep(c.xfer.from))
 	c.step = len(c.steps) - 1
-	return c.dialStep(now)
+	return c.dialTransfer(now)
+}
+
+// backStep rings the clerk who transferred, when nobody of the target took
+// the call.
+func backStep(from callcare.Clerk) callcare.Step {
+	return callcare.Step{Clerks: []callcare.Clerk{from}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: string(from.ID)}}
 }
 
 // transferAnswered: a leg of the transfer answered; it hears, alone, who
