@@ -115,6 +115,28 @@ func TestFault_RefusedOriginateSkipsNoClerk(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestFault_RefusedDuringTheOverflowTone: Anna does not answer; as the
+// call overflows, with the ringing tone playing to the caller, Asterisk
+// refuses to ring Piotr. The caller is handed to the fallback at once:
+// the tone is stopped first, since Asterisk holds the hand-over behind a
+// playback, and the tone plays until it is stopped.
+func TestFault_RefusedDuringTheOverflowTone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.options = quickRetries
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 10*time.Second)
+	e.pbx.FailRequests("POST", "/channels$", 500, 1000)
+	e.advance(t, 20*time.Second)
+	ended(t, call)
+	if rec := e.record(t, call); rec.Outcome != callcare.OutcomeFallback || len(tasksOf(t, e, "48600100200")) != 1 {
+		t.Errorf("record %+v; want fallback, with a task", rec)
+	}
+	e.settled(t)
+}
+
 // TestFault_UnreachablePhoneIsNotRetried: Piotr's phone does not exist for
 // Asterisk (500 Allocation failed, as for an unregistered phone): it is
 // skipped at the first answer, not retried, and the caller hears no more

@@ -552,22 +552,36 @@ func (s *Server) continueDialplan(r *request) reply {
 	if rep != nil {
 		return *rep
 	}
+	if ch.playing != nil {
+		// Asterisk answers at once and carries it out once the playback
+		// ends (control.c queues it behind the playback): behind a tone
+		// that plays until stopped, never.
+		ch.heldCommands = append(ch.heldCommands, func() { s.continueNow(ch, r.params) })
+		return noContent()
+	}
+	s.continueNow(ch, r.params)
+	return noContent()
+}
+
+func (s *Server) continueNow(ch *channel, params map[string]string) {
+	if ch.gone || !ch.inStasis {
+		return
+	}
 	s.stopMedia(ch)
 	if ch.bridge != nil {
 		s.leaveBridge(ch)
 	}
 	ch.inStasis = false
 	s.emitChannel(ch, "StasisEnd", nil)
-	if len(ch.then) > 0 && r.params["context"] == "" && r.params["extension"] == "" && r.params["label"] == "" {
+	if len(ch.then) > 0 && params["context"] == "" && params["extension"] == "" && params["label"] == "" {
 		next := ch.then
 		ch.then = nil
 		ch.dp.Priority++
 		s.enterStasis(ch, next[0], next[1:])
-		return noContent()
+		return
 	}
 	ch.left = true
 	s.chAfter(ch, 2*time.Second, func() { s.removeChannel(ch) })
-	return noContent()
 }
 
 // move hands the channel to another application.

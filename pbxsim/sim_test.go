@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -153,6 +154,38 @@ func TestServer_MusicAfterAnnouncement(t *testing.T) {
 			<-call.Done()
 		})
 	}
+}
+
+// TestServer_ContinueWaitsForThePlayback: Asterisk answers a continue at
+// once and carries it out once the channel's playback ends (control.c
+// queues it behind the playback): behind a tone that plays until it is
+// stopped, only once it is stopped.
+func TestServer_ContinueWaitsForThePlayback(t *testing.T) {
+	clk := newFakeClock()
+	s := NewServer(Options{Clock: clk})
+	defer s.Close()
+	log := &eventLog{}
+	defer log.close()
+	log.connect(t, s, "callcare")
+	call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := call.ChannelID()
+	rest(t, s, "POST", "/channels/"+id+"/play/tone", `{"media":"tone:ring;tonezone=pl"}`)
+	if code, _ := rest(t, s, "POST", "/channels/"+id+"/continue", `{"context":"callcare-fallback","extension":"100"}`); code != 204 {
+		t.Fatalf("continue: %d", code)
+	}
+	clk.Advance(time.Minute)
+	if ch := s.Channels(); len(ch) != 1 || !ch[0].InStasis {
+		t.Fatalf("the channel left the application behind a playing tone: %+v", ch)
+	}
+	rest(t, s, "DELETE", "/playbacks/tone", "")
+	log.sync(t, s, "callcare")
+	if types := eventTypes(log.events()); !slices.Contains(types, "StasisEnd") {
+		t.Errorf("events %v: want the channel out of the application once the tone stopped", types)
+	}
+	call.Hangup()
 }
 
 func TestServer_DropWebSocket(t *testing.T) {

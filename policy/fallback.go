@@ -24,7 +24,9 @@ func (c *Inbound) stuck(ev Stuck, now time.Time) []Action {
 // nobody knows whether the fallback reached anyone (P4c, nothing is
 // forgotten).
 func (c *Inbound) toFallback(now time.Time) []Action {
-	var acts []Action
+	// Asterisk holds the hand-over behind a playback, and the ringing
+	// tone plays until it is stopped.
+	acts := c.stopOverflow()
 	for _, l := range c.legs {
 		if l.state == legGone {
 			continue

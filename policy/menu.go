@@ -363,7 +363,8 @@ func (m *Menu) stuck() []Action {
 	m.phase = menuOver
 	c := &Inbound{set: m.in, proc: m.in.Procedure, rec: m.rec, handed: handover{on: true, ringFrom: m.now}}
 	m.call = c
-	return c.toFallback(m.now)
+	// The hand-over waits behind the prompt playing: it is cut short.
+	return append(m.stop(), c.toFallback(m.now)...)
 }
 
 // --- what is said -----------------------------------------------------------

@@ -327,7 +327,7 @@ func TestMenu(t *testing.T) {
 			rule: "P4a", name: "the shell cannot carry the menu on: the dialplan's fallback at the number dialed",
 			start: greeted,
 			steps: []step{
-				{at: time.Second, ev: policy.Stuck{Why: "refused"}, want: "task:missed/callback/department:100 fallback:100 save finish"},
+				{at: time.Second, ev: policy.Stuck{Why: "refused"}, want: "stop task:missed/callback/department:100 fallback:100 save finish"},
 			},
 		},
 		{
