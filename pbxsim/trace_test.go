@@ -248,6 +248,9 @@ var traceScenarios = map[string]traceScenario{
 		},
 		callers: []timedCaller{citizen(1110, Caller{Endpoint: "PJSIP/anonymous"})},
 	},
+	"continue-behind-tone": {
+		callers: []timedCaller{citizen(140, Caller{})},
+	},
 	"line-moh": {
 		callers: []timedCaller{citizen(1636, Caller{})},
 	},
