@@ -384,6 +384,13 @@ func (s *Server) startDial(ch *channel) {
 			s.dialEvent(ch, "ANSWER", later)
 			if ch.originated {
 				s.stopChTimer(ch, ch.dialTimer())
+				if a := s.apps[ch.app]; a == nil || a.client == nil {
+					// Stasis() fails for an app no client holds, and the
+					// originate hangs up the phone it just answered
+					// (trace ws-drop-answer).
+					s.endChannel(ch, ending{cause: 16})
+					return
+				}
 				s.enterStasis(ch, ch.app, ch.args)
 			}
 			s.runScript(ch, ch.phone.Script)

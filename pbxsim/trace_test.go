@@ -251,6 +251,9 @@ var traceScenarios = map[string]traceScenario{
 	"continue-behind-tone": {
 		callers: []timedCaller{citizen(140, Caller{})},
 	},
+	"ws-drop-answer": {
+		phones: map[string]Phone{"SIP/101": answersAfter(0, 4000)},
+	},
 	"line-moh": {
 		callers: []timedCaller{citizen(1636, Caller{})},
 	},
@@ -592,8 +595,14 @@ func runTrace(t *testing.T, name string, sc traceScenario) {
 			r.log.connect(t, s, r.apps)
 			connected = true
 		case l.Kind == "note" && strings.HasPrefix(l.Note, "closing websocket"):
-			r.log.sync(t, s, strings.Split(r.apps, ",")[0])
+			app := strings.Split(r.apps, ",")[0]
+			r.log.sync(t, s, app)
 			r.log.close()
+			waitForCond(t, func() bool { // Asterisk lets the app go at once
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				return s.apps[app] == nil
+			})
 		case l.Kind == "note" && strings.Contains(l.Note, "core restart now"):
 			r.log.sync(t, s, strings.Split(r.apps, ",")[0])
 			s.Restart(1800 * time.Millisecond)
