@@ -373,13 +373,7 @@ func transferUnderWay(rec callcare.CallRecord) bool {
 // waited the longest: connected at once. The desk phone showed who
 // transfers and the caller's number as it rang (P4d).
 func (c *Inbound) transferTaken(l *leg, now time.Time) []Action {
-	l.state = legAnswered
-	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
-	a := &c.rec.Attempts[l.attempt]
-	a.Result = "answered"
-	a.Rings = c.ringsAt(*a, now)
-	c.xfer.leg = l
-	return append(acts, c.whispered(now)...)
+	return append(c.takeTransferLeg(l, now), c.whispered(now)...)
 }
 
 // stepOf finds the step of the chain, from step first on, that rings

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,21 @@ func TestSession(t *testing.T) {
 	sub := callcare.Clerk{ID: "pwisniewska", Department: "200", Endpoint: "PJSIP/102"}
 	claimed := policy.TaskClaimed{Task: task, OK: true}
 	menu := "say(sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:menu)"
+	// clerkLeftTalking: the clerk calls the citizen back, they talk, the
+	// clerk hangs up first (P4l).
+	clerkLeftTalking := func() []sstep {
+		return []sstep{
+			{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
+			{0, claimed, menu},
+			{5 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+			{9 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+			{10 * time.Second, policy.KeyPressed{Digit: "1"}, "journal:s-cb3"},
+			{10 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
+			{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+			{15 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
+			{60 * time.Second, policy.ClerkGone{}, "finish:reached/reached sayleg:s-cb3(sound:vm-goodbye)"},
+		}
+	}
 	tests := []struct {
 		rule, name string
 		agreed     bool
@@ -189,46 +205,19 @@ func TestSession(t *testing.T) {
 				{2 * time.Second, policy.ClerkGone{}, "hangup:s-cb3/normal finish:failed release finish"},
 			}},
 		{rule: "P4l", name: "the clerk hangs up first: the citizen hears goodbye, then the line ends",
-			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
-				{0, claimed, menu},
-				{5 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
-				{9 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
-				{10 * time.Second, policy.KeyPressed{Digit: "1"}, "journal:s-cb3"},
-				{10 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
-				{15 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-				{60 * time.Second, policy.ClerkGone{}, "finish:reached/reached sayleg:s-cb3(sound:vm-goodbye)"},
+			steps: slices.Concat(clerkLeftTalking(), []sstep{
 				{60 * time.Second, policy.KeyPressed{Digit: "5"}, ""},
 				{62 * time.Second, policy.PlaybackDone{Playback: "s-farewell"}, "hangup:s-cb3/normal finish"},
-			}},
+			})},
 		{rule: "P4l", name: "the citizen hangs up during the goodbye: the line ends",
-			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
-				{0, claimed, menu},
-				{5 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
-				{9 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
-				{10 * time.Second, policy.KeyPressed{Digit: "1"}, "journal:s-cb3"},
-				{10 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
-				{15 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-				{60 * time.Second, policy.ClerkGone{}, "finish:reached/reached sayleg:s-cb3(sound:vm-goodbye)"},
+			steps: slices.Concat(clerkLeftTalking(), []sstep{
 				{61 * time.Second, policy.LegGone{Leg: "s-cb3"}, "finish"},
-			}},
+			})},
 		{rule: "P4l", name: "a goodbye whose end is never heard of ends the line at its limit",
-			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
-				{0, claimed, menu},
-				{5 * time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
-				{9 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
-				{10 * time.Second, policy.KeyPressed{Digit: "1"}, "journal:s-cb3"},
-				{10 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{15 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
-				{15 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-				{60 * time.Second, policy.ClerkGone{}, "finish:reached/reached sayleg:s-cb3(sound:vm-goodbye)"},
+			steps: slices.Concat(clerkLeftTalking(), []sstep{
 				{70 * time.Second, policy.TimerFired{}, ""},
 				{3 * time.Minute, policy.TimerFired{}, "hangup:s-cb3/normal finish"},
-			}},
+			})},
 		{rule: "P4m", name: "agreed time: the clerk is rung first, hears the context, presses 1",
 			agreed: true,
 			steps: []sstep{

@@ -217,17 +217,24 @@ func backStep(from callcare.Clerk) callcare.Step {
 	return callcare.Step{Clerks: []callcare.Clerk{from}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: string(from.ID)}}
 }
 
-// transferAnswered: a leg of the transfer answered; it hears, alone, who
-// transfers and who calls (or, the clerk rung back, that nobody took it),
-// and only then is connected.
-func (c *Inbound) transferAnswered(l *leg, now time.Time) []Action {
+// takeTransferLeg: l, a leg of the transfer, answered; the others are let
+// go.
+func (c *Inbound) takeTransferLeg(l *leg, now time.Time) []Action {
 	l.state = legAnswered
 	acts := c.leaveLegs(now, now, "cancelled", "answered_elsewhere")
 	a := &c.rec.Attempts[l.attempt]
 	a.Result = "answered"
 	a.Rings = c.ringsAt(*a, now)
-	c.phase = phaseWhisper
 	c.xfer.leg = l
+	return acts
+}
+
+// transferAnswered: a leg of the transfer answered; it hears, alone, who
+// transfers and who calls (or, the clerk rung back, that nobody took it),
+// and only then is connected.
+func (c *Inbound) transferAnswered(l *leg, now time.Time) []Action {
+	acts := c.takeTransferLeg(l, now)
+	c.phase = phaseWhisper
 	c.deadline = now.Add(promptLimit)
 	c.xfer.n++
 	c.xfer.whisper = fmt.Sprintf("%s-whisper%d", c.rec.ID, c.xfer.n)
