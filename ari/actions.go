@@ -226,7 +226,10 @@ func (f *flow) stuckUnless(what string, err error) {
 func (f *flow) fallback(ctx context.Context, exten string) {
 	f.log.Info("the call goes to the dialplan's fallback", "context", FallbackContext, "exten", exten)
 	err := f.svc.client.Continue(ctx, f.own, FallbackContext, exten)
-	if err != nil && !IsNotFound(err) && !isConflict(err) {
+	switch {
+	case err == nil:
+		f.svc.handOver(f.own)
+	case !IsNotFound(err) && !isConflict(err):
 		f.svc.fallbackLater(f.own, exten)
 	}
 }

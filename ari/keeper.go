@@ -76,6 +76,10 @@ func (s *Service) hangupUntilGone(id, what string) {
 // it has left the application.
 func (s *Service) fallbackLater(id, exten string) {
 	s.endLater(id, "hand a call to the dialplan's fallback", func(ctx context.Context) error {
-		return s.client.Continue(ctx, id, FallbackContext, exten)
+		err := s.client.Continue(ctx, id, FallbackContext, exten)
+		if err == nil {
+			s.handOver(id)
+		}
+		return err
 	})
 }

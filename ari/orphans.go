@@ -12,11 +12,12 @@ import (
 const FallbackContext = "callcare-fallback"
 
 // owns tells whether a call of the service handles the channel, bridge,
-// playback or recording id, or a keeper is ending the channel.
+// playback or recording id, a keeper is ending the channel, or it was
+// handed to the dialplan and is on its way out.
 func (s *Service) owns(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.route[id] != nil || s.ending[id]
+	return s.route[id] != nil || s.ending[id] || s.handedOver[id]
 }
 
 func (s *Service) logErr(what string, err error) {

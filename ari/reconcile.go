@@ -96,6 +96,11 @@ func (s *Service) reconcile(ctx context.Context, closeStale, outside bool) {
 	for f := range s.flows {
 		f.in.push(recheck{chans})
 	}
+	for id := range s.handedOver {
+		if !chans[id] { // its StasisEnd was lost with the link
+			delete(s.handedOver, id)
+		}
+	}
 	s.mu.Unlock()
 
 	// What nobody owns, now and at the last look.

@@ -171,6 +171,10 @@ type Service struct {
 	busy map[callcare.ClerkID]int
 	// ending are channels the service keeps trying to end (keeper.go).
 	ending map[string]bool
+	// handedOver are channels sent to the dialplan (a continue answered)
+	// that have not left the application yet: Asterisk carries a continue
+	// out only once a playback ends. Nobody adopts them meanwhile.
+	handedOver map[string]bool
 
 	app            string
 	retryFor       time.Duration
@@ -243,17 +247,18 @@ func New(opts Options, s Settings, store Stores) *Service {
 		opts.HostCPU = procStat
 	}
 	svc := &Service{
-		client:  newClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout, opts.MaxConnections),
-		store:   store,
-		observe: opts.Observe,
-		decided: opts.Decided,
-		clock:   opts.Clock,
-		log:     opts.Logger,
-		route:   map[string]*flow{},
-		flows:   map[*flow]struct{}{},
-		busy:    map[callcare.ClerkID]int{},
-		ending:  map[string]bool{},
-		unowned: map[string]time.Time{},
+		client:     newClient(opts.URL, opts.User, opts.Password, opts.App, opts.RequestTimeout, opts.MaxConnections),
+		store:      store,
+		observe:    opts.Observe,
+		decided:    opts.Decided,
+		clock:      opts.Clock,
+		log:        opts.Logger,
+		route:      map[string]*flow{},
+		flows:      map[*flow]struct{}{},
+		busy:       map[callcare.ClerkID]int{},
+		ending:     map[string]bool{},
+		handedOver: map[string]bool{},
+		unowned:    map[string]time.Time{},
 
 		app:            opts.App,
 		retryFor:       opts.RetryFor,
@@ -421,8 +426,24 @@ func (s *Service) dispatch(ev ari.Event) {
 	case *ari.ApplicationReplaced:
 		s.replaced()
 		return
+	case *ari.StasisEnd, *ari.ChannelDestroyed:
+		s.mu.Lock()
+		handed := s.handedOver[id]
+		delete(s.handedOver, id)
+		s.mu.Unlock()
+		if handed {
+			return // the dialplan has it now, as the service asked
+		}
 	}
 	s.stray.Add(1)
+}
+
+// handOver notes that a continue sent id to the dialplan: until it leaves
+// the application, it is nobody's to adopt.
+func (s *Service) handOver(id string) {
+	s.mu.Lock()
+	s.handedOver[id] = true
+	s.mu.Unlock()
 }
 
 // subject is the id an event is about: the dialed channel for Dial (which

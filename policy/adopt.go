@@ -90,6 +90,13 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 				c.handed.ringFrom = fl.Created
 			}
 		}
+		// Every attempt on record came after the hand-over: after an
+		// overflow, the first one's leg is gone, not its rings.
+		for _, at := range rec.Attempts {
+			if !at.DialedAt.IsZero() && at.DialedAt.Before(c.handed.ringFrom) {
+				c.handed.ringFrom = at.DialedAt
+			}
+		}
 	}
 	if !rec.EndedAt.IsZero() {
 		// The call's story is told (its end was refused, or lost): end
@@ -300,24 +307,25 @@ func lastAnswered(as []callcare.Attempt) callcare.ClerkID {
 // handed it over, may still hear the dead run's ringing tone, which plays
 // until it is stopped, and Asterisk holds every request on the caller's
 // channel (a variable, a goodbye, the fallback) behind a playback. The
-// tone is stopped and plays afresh under an id of this run.
+// tone is stopped and plays afresh, under the id an adoption's tone always
+// has, which the next adoption, after another crash, stops in its turn.
 func (c *Inbound) restartTone() []Action {
 	c.overflowSaid = true
 	acts := c.staleTones()
-	c.menuN++
-	c.overflowing = fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)
+	c.overflowing = c.rec.ID + "-tone-adopted"
 	return append(acts, EarlyMedia{Playback: c.overflowing, Media: []string{ringTone}})
 }
 
-// staleTones stops whatever ringing tone the dead run may have left
-// playing. Its ids are the call's own: the hand-over's, the overflow's,
-// then a tone after each change of what the phones show.
+// staleTones stops whatever ringing tone a dead run may have left
+// playing. Its ids are the call's own: the hand-over's, the overflow's, a
+// tone after each change of what the phones show (one a step, and a few
+// for a transfer's), and an earlier adoption's.
 func (c *Inbound) staleTones() []Action {
-	acts := []Action{StopPlayback{Playback: c.rec.ID + "-overflow"}}
+	acts := []Action{StopPlayback{Playback: c.rec.ID + "-overflow"}, StopPlayback{Playback: c.rec.ID + "-tone-adopted"}}
 	if c.handed.on {
 		acts = append(acts, StopPlayback{Playback: c.rec.ID + "-connecting"})
 	}
-	for range len(c.steps) + 4 { // more changes than a call's steps can make
+	for range len(c.steps) + 4 {
 		c.menuN++
 		acts = append(acts, StopPlayback{Playback: fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)})
 	}

@@ -24,9 +24,9 @@ func (c *Inbound) stuck(ev Stuck, now time.Time) []Action {
 // nobody knows whether the fallback reached anyone (P4c, nothing is
 // forgotten).
 func (c *Inbound) toFallback(now time.Time) []Action {
-	// Asterisk holds the hand-over behind a playback, and the ringing
-	// tone plays until it is stopped.
-	acts := c.stopOverflow()
+	// Asterisk holds the hand-over behind a playback (the ringing tone
+	// plays until it is stopped): whatever plays to the caller is cut.
+	acts := c.stopSaying()
 	for _, l := range c.legs {
 		if l.state == legGone {
 			continue
@@ -55,6 +55,18 @@ func (c *Inbound) toFallback(now time.Time) []Action {
 	acts = append(acts, c.task(reason, "", now)...)
 	acts = append(acts, Fallback{Exten: c.rec.Dialed})
 	return c.finish(callcare.PartyService, now, acts...)
+}
+
+// stopSaying stops every playback the call has going to the caller.
+func (c *Inbound) stopSaying() []Action {
+	acts := append(c.stopOverflow(), c.stopHoldPrompt()...)
+	for _, p := range []*string{&c.playing, &c.xfer.said} {
+		if *p != "" {
+			acts = append(acts, StopPlayback{Playback: *p})
+			*p = ""
+		}
+	}
+	return acts
 }
 
 // eventTime is when Asterisk says an event happened, or now when it does

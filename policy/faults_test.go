@@ -124,6 +124,27 @@ func TestInboundFaults(t *testing.T) {
 
 // TestAdopt: a call found in Asterisk after a crash goes on from where it
 // stood.
+// TestAdopt_SecondCrash (P4p): the service crashes twice while one call
+// rings. The second run stops the tone the first run's adoption restarted:
+// Asterisk would hold everything behind it for ever.
+func TestAdopt_SecondCrash(t *testing.T) {
+	saved := callcare.CallRecord{ID: "c", CallerID: "48600100200", Dialed: "101",
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, StartedAt: at(-20 * time.Second)}
+	found := policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "pwisniewski", Created: at(-4 * time.Second), State: "Ringing"}},
+		Arrival: arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr})}
+	_, first := policy.Adopt(found, inboundSet, t0)
+	var tone string
+	for _, a := range first {
+		if e, ok := a.(policy.EarlyMedia); ok {
+			tone = e.Playback
+		}
+	}
+	_, second := policy.Adopt(found, inboundSet, t0.Add(time.Second))
+	if tone == "" || !slices.Contains(second, policy.Action(policy.StopPlayback{Playback: tone})) {
+		t.Errorf("the first adoption's tone %q is not stopped by the second: %s", tone, brief(second))
+	}
+}
+
 func TestAdopt(t *testing.T) {
 	started := at(-20 * time.Second)
 	saved := callcare.CallRecord{ID: "c", CallerID: "48600100200", Dialed: "101",
@@ -196,7 +217,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "adopted after an overflow: the dead run's tone is stopped and plays afresh, so nothing waits behind it",
 			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-2", Clerk: "pwisniewski", Created: at(-4 * time.Second), State: "Ringing"}}},
-			start: "stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
+			start: "stop stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
 			steps: []step{
 				{at: time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: "stop connect:c-2 save close-tasks:48600100200"},
 			},
@@ -205,7 +226,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4a", name: "handed over by the menu: its tone is stopped, so the clerk who answers is connected at once",
 			found: policy.Found{Record: saved, HandedOver: true, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-5 * time.Second), State: "Ringing"}}},
-			start: "stop stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
+			start: "stop stop stop stop stop stop stop stop stop early(tone:ring;tonezone=pl)",
 			steps: []step{
 				{at: time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "stop connect:c-1 save close-tasks:48600100200"},
 				{at: time.Minute, ev: policy.LegGone{Leg: "c-1"}, want: "play:vm-goodbye"},
@@ -224,7 +245,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "handed over by the menu, nobody ringing any more: its tone is stopped before the fallback",
 			found:   policy.Found{Record: saved, HandedOver: true},
-			start:   "stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "stop stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
 			check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
 				if !slices.Contains(stopped(acts), "c-connecting") {
@@ -339,7 +360,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "a leg that never rang (a busy phone) is not waited for",
 			found:   policy.Found{Record: saved, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "anowak", Created: at(-6 * time.Second), State: "Down"}}},
-			start:   "hangup:c-1/normal stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "hangup:c-1/normal stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
 		},
 		{
@@ -410,7 +431,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "a caller nobody was ringing goes to the fallback, recorded so, whatever tone the dead run played stopped first",
 			found:   policy.Found{Record: saved},
-			start:   "stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback, hungUpBy: callcare.PartyService,
 			check: func(t *testing.T, _ callcare.CallRecord, acts []policy.Action) {
 				// It may have overflowed: Asterisk would hold the fallback
@@ -432,7 +453,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4p", name: "without a record, one is made from what Asterisk shows",
 			found:   policy.Found{Started: started, Legs: []policy.FoundLeg{{ID: "c-1", Clerk: "nobody", State: "Ringing"}}},
-			start:   "save hangup:c-1/normal stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
+			start:   "save hangup:c-1/normal stop stop stop stop stop stop stop stop task:missed/48600100200/p0 fallback:101 save finish",
 			outcome: callcare.OutcomeFallback,
 			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.StartedAt != started || r.CallerID != "48600100200" || r.Dialed != "101" {

@@ -75,7 +75,7 @@ func TestInLine(t *testing.T) {
 			rule: "P4p", name: "a call the service cannot carry on leaves the line for a person in the fallback, never stays",
 			arrival: annaThenPiotr,
 			steps: []step{busy, wait, place2,
-				{at: 4 * time.Second, ev: policy.Stuck{Why: "panic"}, want: "leave-line moh-stop task:missed/48600100200/p0 fallback:101 save finish"},
+				{at: 4 * time.Second, ev: policy.Stuck{Why: "panic"}, want: "stop leave-line moh-stop task:missed/48600100200/p0 fallback:101 save finish"},
 			},
 		},
 		{
