@@ -532,6 +532,11 @@ func (s *Service) forget(f *flow, ids []string) {
 			}
 		}
 	}
+	for base, g := range s.localFlows { // a ;1 came as the call ended
+		if g == f {
+			delete(s.localFlows, base)
+		}
+	}
 	delete(s.flows, f)
 	s.mu.Unlock()
 	f.in.close()

@@ -103,7 +103,7 @@ func (s *Service) transferHalf(st *ari.StasisStart) bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if f := s.localFlows[base]; f != nil {
-			delete(s.localFlows, base)
+			delete(s.localFlows, base) // forget drops a call's with the call
 			s.route[st.Channel.ID] = f
 			f.halves = append(f.halves, st.Channel.ID)
 			f.in.push(localTransfer{two: st.Channel.ID, exten: st.Args[1]})

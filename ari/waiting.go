@@ -128,17 +128,11 @@ func (f *flow) listAgreed(ctx context.Context, t callcare.Target) {
 	f.in.push(policy.AgreedListed{Times: times})
 }
 
-// cleanupWaiting lets go of what waiting kept for the call: its place in
-// a line, a transfer's Local pair half that never came.
+// cleanupWaiting lets go of the call's place in a line. A transfer's
+// Local pair half that never came is let go by Service.forget, under the
+// same lock as the call itself.
 func (f *flow) cleanupWaiting() {
 	f.leaveLine()
-	f.svc.mu.Lock()
-	for base, g := range f.svc.localFlows {
-		if g == f {
-			delete(f.svc.localFlows, base)
-		}
-	}
-	f.svc.mu.Unlock()
 }
 
 // leaveLine takes the call out of its line, if it is in one.
