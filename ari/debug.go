@@ -27,7 +27,7 @@ var (
 	// are as long and stay readable.
 	digitRun = regexp.MustCompile(`\p{Nd}{7,}`)
 	// A number spoken digit by digit, one media item a digit.
-	spokenDigit = regexp.MustCompile(`digits/\p{Nd}`)
+	spokenDigit = regexp.MustCompile(`digits/\p{Nd}+`)
 )
 
 // maskDigits masks what reads as a phone number in s, as a Number is

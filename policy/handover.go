@@ -96,7 +96,7 @@ func (c *Inbound) flagNeeds(source callcare.NeedsSource, now time.Time) []Action
 		acts = append(acts, FlagNeeds{Number: n, Needs: source, Due: c.set.Rules.SpecialDue(now)})
 	}
 	if c.inLine { // ahead of those without: the place said next tells the caller
-		acts = append(acts, JoinLine{Department: c.rec.LineWaits[len(c.rec.LineWaits)-1].Department, Target: c.busyFor(), Needs: true})
+		acts = append(acts, JoinLine{Department: c.lineDepartment(), Target: c.busyFor(), Needs: true})
 	}
 	return acts
 }

@@ -36,7 +36,12 @@ func (c *Inbound) joinLine(now time.Time) []Action {
 // not turn it back on (trace line-moh): each announcement's end, or its
 // being cut short, starts it again.
 func (c *Inbound) lineMusic() Action {
-	return StartMusic{Class: c.musicOrDefault(c.rec.LineWaits[len(c.rec.LineWaits)-1].Department)}
+	return StartMusic{Class: c.musicOrDefault(c.lineDepartment())}
+}
+
+// lineDepartment is the department whose line the call waits in.
+func (c *Inbound) lineDepartment() string {
+	return c.rec.LineWaits[len(c.rec.LineWaits)-1].Department
 }
 
 // lineStep handles the events of a call waiting in line.
@@ -75,7 +80,9 @@ func (c *Inbound) lineStep(ev Event, now time.Time) []Action {
 		c.linkDown = true
 	case LinkBack:
 		c.linkDown = false
-		return []Action{Resync{}}
+		// An announcement's end lost with the link would leave the music
+		// off until the next one; Asterisk holds this behind one playing.
+		return []Action{Resync{}, c.lineMusic()}
 	}
 	return nil
 }

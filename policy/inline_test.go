@@ -136,3 +136,18 @@ func TestInLine(t *testing.T) {
 		tc.run(t)
 	}
 }
+
+// TestInLine_LinkBackStartsTheMusic (P4p): back from a lost link, a call
+// waiting in line has its music started again: an announcement's end may
+// have been lost with the link, and out of a bridge Asterisk does not
+// bring the music back by itself.
+func TestInLine_LinkBackStartsTheMusic(t *testing.T) {
+	call, _ := policy.Start(arrival([]callcare.Clerk{anna}, []callcare.Clerk{piotr}), busySet, t0)
+	call.Step(policy.LegFailed{Leg: "c-1", Result: "busy"}, t0)
+	call.Step(policy.KeyPressed{Digit: "1"}, at(2*time.Second))
+	call.Step(policy.LinePosition{Position: 2}, at(2*time.Second))
+	call.Step(policy.LinkLost{}, at(4*time.Second))
+	if got := brief(call.Step(policy.LinkBack{}, at(9*time.Second))); got != "resync: moh:default" {
+		t.Errorf("back from a lost link: %q, want the resync and the music", got)
+	}
+}
