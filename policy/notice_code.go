@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/callcare/callcare"
@@ -167,8 +168,11 @@ func (c *NoticeCode) field() []Action {
 	typed := c.typed
 	c.typed = ""
 	if c.phase == codeNumber {
+		// No citizen's number starts with 0 once a leading 00 is read as
+		// the international prefix: a 0 is the outside line's, keyed by
+		// habit, and a trunk would refuse every dial.
 		n, ok := callcare.CallableNumber(callcare.Number(typed))
-		if !ok || len(typed) < 9 {
+		if !ok || len(typed) < 9 || strings.HasPrefix(string(n), "0") {
 			return c.say("sound:"+c.set.Prompts.NoticeBadNumber, c.ask())
 		}
 		c.number, c.phase = n, codeCase

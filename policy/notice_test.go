@@ -230,6 +230,13 @@ func TestNoticeCode(t *testing.T) {
 			),
 		},
 		{
+			rule: "P3.2", name: "a number keyed with the outside line's 0 is said to be no number: no citizen's number starts with 0",
+			steps: concat(
+				typed(keys(2*time.Second, "0600100200#"), "stop", "say(sound:badnum,sound:enternum)"),
+				typed(keys(6*time.Second, "0048600100200#"), "stop", askCase),
+			),
+		},
+		{
 			rule: "P3.2", name: "2 starts again; the store failing is said",
 			steps: concat(
 				typed(keys(2*time.Second, "600100200#"), "stop", askCase),
