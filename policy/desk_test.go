@@ -368,6 +368,9 @@ func TestSaying(t *testing.T) {
 		{"pl/dwadzieścia jeden", pl.Time(day(24, 15, 21), now), "t-15 20 1"},
 		{"pl/północ is t-24", pl.Time(day(24, 0, 15), now), "t-24 15"},
 		{"pl/środa ósma", pl.Time(day(25, 8, 0), now), "day-3 t-8"},
+		{"en/six days on: the day says which", en.Time(day(30, 7, 30), now), "day-1 7 30"},
+		{"en/a week on: the date too", en.Time(time.Date(2026, 12, 1, 7, 30, 0, 0, time.UTC), now), "day-2 mon-11 h-1 7 30"},
+		{"pl/tydzień temu: z datą", pl.Time(day(17, 9, 0), now), "day-2 h-17 mon-10 t-9"},
 		{"empty is Polish", policy.Saying{}.Time(day(24, 7, 30), now), "t-7 30"},
 	} {
 		var got []string

@@ -62,16 +62,20 @@ func (s Saying) rest(n int) []string {
 	return s.Number(n)
 }
 
-// Time says a moment: the day of the week unless it is today, then the
-// hour and the minutes ("wtorek, czternasta trzydzieści"; "Tuesday,
-// fourteen thirty"; "nine oh three").
+// Time says a moment: the day of the week unless it is today, and the
+// date too a week or more away, when the day alone would name another;
+// then the hour and the minutes ("wtorek, czternasta trzydzieści";
+// "Tuesday, fourteen thirty"; "nine oh three").
 func (s Saying) Time(t, now time.Time) []string {
 	if t.IsZero() {
 		return nil
 	}
 	var media []string
-	if t.Format(time.DateOnly) != now.In(t.Location()).Format(time.DateOnly) {
+	if day, today := civilDay(t), civilDay(now.In(t.Location())); day != today {
 		media = append(media, digit("day-"+strconv.Itoa(int(t.Weekday()))))
+		if day-today >= 7 || today-day >= 7 {
+			media = append(media, s.Date(t)...)
+		}
 	}
 	if s.polish() {
 		return append(media, s.polishClock(t.Hour(), t.Minute())...)
@@ -119,4 +123,10 @@ func (s Saying) polishClock(h, m int) []string {
 		}
 	}
 	return media
+}
+
+// civilDay numbers t's calendar day in its own zone, whatever the hour and
+// a change of clocks.
+func civilDay(t time.Time) int {
+	return int(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC).Unix() / 86400)
 }
