@@ -569,7 +569,8 @@ func (c *Inbound) task(reason callcare.CallbackReason, note string, now time.Tim
 // shape makes it (its target, its agreed time). Whatever the path, a task
 // of a handed-over call is of the hand-over's kind: a meeting asked for
 // through the menu stays an appointment request (P3.2) when the person
-// is busy and the caller takes a callback, or leaves the line for one.
+// is busy and the caller takes a callback, or leaves the line for one,
+// and waits for that person.
 func (c *Inbound) taskWith(reason callcare.CallbackReason, now time.Time, shape func(*callcare.CallbackTask)) []Action {
 	if c.tasked {
 		return nil
@@ -583,6 +584,11 @@ func (c *Inbound) taskWith(reason callcare.CallbackReason, now time.Time, shape 
 		shape(&t)
 	}
 	t.Kind = c.handed.kind
+	if t.Kind == callcare.KindAppointment {
+		// The person asked for, whoever covered or was busy: a request
+		// of a department's is read out as the Mayor's.
+		t.Target = c.rec.Target
+	}
 	return []Action{CreateTask{Task: t, Record: c.rec}}
 }
 

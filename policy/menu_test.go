@@ -506,3 +506,24 @@ func TestMenu_AppointmentWithABusyPersonStaysAnAppointment(t *testing.T) {
 		})
 	}
 }
+
+// An appointment asked for with a person who is away, their department
+// covering, everyone there busy: the request still waits in that person's
+// queue (covered while they are away), never read out as the Mayor's, which
+// a department's request would be (P3.2, P4c).
+func TestMenu_AppointmentWithAnAbsentPersonStaysTheirs(t *testing.T) {
+	in := menuIn
+	in.WhenBusy = map[string]callcare.BusyPolicy{"200": callcare.BusyOffer}
+	book := &callcare.Absences{Rules: []callcare.Absence{away("pwisniewski", deptT("200"), callcare.AbsenceLeave)}, Hours: in.Rules.Hours}
+	m, _ := policy.StartMenu(menuCall, menuDir, book, menuSet, in, t0)
+	var got []string
+	for i, ev := range []policy.Event{
+		policy.KeyPressed{Digit: "1"}, policy.KeyPressed{Digit: "1"}, policy.KeyPressed{Digit: "0"}, policy.KeyPressed{Digit: "2"},
+		policy.LegFailed{Leg: "c-1", Result: "busy"}, policy.PlaybackDone{Playback: "c-busy1"}, policy.KeyPressed{Digit: "2"},
+	} {
+		got = append(got, mbrief(m.Step(ev, t0.Add(time.Duration(2+i)*time.Second))))
+	}
+	if last := got[len(got)-1]; !strings.Contains(last, "task:requested/appointment/clerk:pwisniewski") {
+		t.Errorf("the request: %q, want it in Piotr's queue; all: %q", last, got)
+	}
+}
