@@ -401,6 +401,13 @@ func RemindAt(meeting time.Time, hours callcare.OfficeHours, daysBefore int, now
 		}
 	}
 	if at.Before(now) {
+		// Too late for the day asked for: at once, while the office is
+		// still open before the meeting's day. Notices go out only while
+		// it is open; one that could first go out on the meeting's day
+		// would come as the meeting begins.
+		if open := hours.NextOpening(now); open.IsZero() || !open.Before(day) {
+			return time.Time{}
+		}
 		return now
 	}
 	return at

@@ -312,6 +312,20 @@ func TestRemindAt(t *testing.T) {
 	}
 }
 
+// TestRemindAt_AfterClosing (P3.2): tomorrow's meeting agreed after the
+// office closed: no reminder, since the first moment a notice can go out
+// is the meeting's own day, maybe its very hour.
+func TestRemindAt_AfterClosing(t *testing.T) {
+	hours := callcare.OfficeHours{Location: time.UTC, Week: allWeek("08:00-16:00")}
+	meeting, agreed := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 24, 17, 0, 0, 0, time.UTC)
+	if got := policy.RemindAt(meeting, hours, 1, agreed); !got.IsZero() {
+		t.Errorf("remind at %v, want no reminder", got)
+	}
+	if got := policy.RemindAt(meeting, hours, 1, agreed.Add(-2*time.Hour)); !got.Equal(agreed.Add(-2 * time.Hour)) {
+		t.Errorf("agreed while open: remind at %v, want at once", got)
+	}
+}
+
 func TestSayingDate(t *testing.T) {
 	for _, tc := range []struct {
 		lang string
