@@ -154,10 +154,11 @@ func (db *DB) AgreeMeeting(ctx context.Context, id int64, at time.Time, by strin
 			return fail(err)
 		}
 	}
-	// A reminder of the meeting as it was is no longer wanted.
+	// A reminder of the meeting as it was is no longer wanted, even one
+	// whose call rings now: that call ends as it is, and the closed
+	// reminder is never tried again to tell the old time.
 	if _, err := tx.ExecContext(ctx, `UPDATE callbacks SET `+closeSet+`
-		WHERE of_task = :id AND kind = 'reminder' AND status = 'open'
-			AND NOT EXISTS (SELECT 1 FROM callback_attempts a WHERE a.task_id = callbacks.id AND a.result = '')`,
+		WHERE of_task = :id AND kind = 'reminder' AND status = 'open'`,
 		sql.Named("res", string(callcare.ResolvedByClerk)), sql.Named("at", formatTime(now)), sql.Named("by", by),
 		sql.Named("now", stamp), sql.Named("id", id)); err != nil {
 		return fail(err)

@@ -151,6 +151,25 @@ func TestDB_AgreeMeeting(t *testing.T) {
 	if open, _ := db.Notices(ctx, callcare.NoticeFilter{Status: callcare.CallbackOpen}); len(open) != 1 || open[0].ID != r2.ID {
 		t.Errorf("open reminders %v", ids(open))
 	}
+	// Moved while the reminder's call rings: it goes all the same, and
+	// its call's end leaves it closed (no retry tells the old time).
+	att, err := db.StartAttempt(ctx, r2.ID, callcare.Notifier, "notice-r2", cb0.Add(150*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3, _, err := db.AgreeMeeting(ctx, req.ID, meeting.Add(48*time.Hour), "admin", cb0.Add(151*time.Minute), meeting.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishAttempt(ctx, r2.ID, att.Seq, callcare.AttemptNoAnswer, cb0.Add(152*time.Minute), cb0.Add(170*time.Minute), ""); err != nil {
+		t.Fatal(err)
+	}
+	if old := MustCallback(t, db, r2.ID); old.Status != callcare.CallbackDone {
+		t.Errorf("the reminder of the old time, ringing as the meeting moved, is still open: %+v", old)
+	}
+	if open, _ := db.Notices(ctx, callcare.NoticeFilter{Status: callcare.CallbackOpen}); len(open) != 1 || open[0].ID != r3.ID {
+		t.Errorf("open reminders %v, want only the new time's", ids(open))
+	}
 	// No reminder wanted.
 	if _, ok, err := db.AgreeMeeting(ctx, req.ID, meeting, "admin", cb0.Add(3*time.Hour), time.Time{}); err != nil || ok {
 		t.Errorf("without a reminder: %v %v", ok, err)
