@@ -87,7 +87,7 @@ no caller's number.`,
   callcare report --format csv --out november.csv --from 2026-11-01 --to 2026-11-30`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return makeReport(c.Context(), c.Flags(), where, from, to, lang, format, out, c.OutOrStdout())
+			return makeReport(c.Context(), c.Flags(), where, from, to, lang, format, out, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	where.add(c.Flags(), "the office: clerks, departments, office hours, database")
@@ -124,7 +124,7 @@ func period(from, to string, at time.Time, loc *time.Location) (string, string, 
 	return from, to, nil
 }
 
-func makeReport(ctx context.Context, fs *pflag.FlagSet, where officeFlags, from, to, lang, format, out string, stdout io.Writer) error {
+func makeReport(ctx context.Context, fs *pflag.FlagSet, where officeFlags, from, to, lang, format, out string, stdout, stderr io.Writer) error {
 	switch format {
 	case "html", "json", "csv":
 	default:
@@ -142,6 +142,11 @@ func makeReport(ctx context.Context, fs *pflag.FlagSet, where officeFlags, from,
 		return err
 	}
 	defer s.Close()
+	if s.cfg == nil {
+		// The figures depend on the office: its hours (callbacks count in
+		// office time), its zone (the days), its staff (the departments).
+		fmt.Fprintln(stderr, "No configuration: default office hours, the machine's time zone, clerks by id and no departments; give --config for the office's own figures.")
+	}
 	from, to, err = period(from, to, at, s.loc)
 	if err != nil {
 		return usageError{err}

@@ -338,6 +338,10 @@ func TestReport_CommandLine(t *testing.T) {
 	if status != 0 || !strings.Contains(stdout, "\nclerk,jkowalska,jkowalska,") || !strings.Contains(stdout, ",2026-10-01,2026-11-30,") {
 		t.Errorf("--db alone: exit status %d\n%s%s", status, stdout, stderr)
 	}
+	// It says so: the figures are not the office's.
+	if !strings.Contains(stderr, "No configuration: default office hours") {
+		t.Errorf("--db alone: nothing says the figures use defaults:\n%s", stderr)
+	}
 	_ = cfg
 }
 
