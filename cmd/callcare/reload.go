@@ -115,8 +115,8 @@ func (r *reloader) applyLocked(c *config.Config, err error) {
 		return
 	}
 	old := r.running
-	if old.Asterisk != c.Asterisk || old.Database != c.Database {
-		r.log.Warn("the asterisk: and database: settings take effect at the next start; the rest is taken now", "config", r.path)
+	if old.Asterisk != c.Asterisk || old.Database != c.Database || old.Metrics != c.Metrics {
+		r.log.Warn("the asterisk:, database: and metrics: settings take effect at the next start; the rest is taken now", "config", r.path)
 	}
 	r.running = c
 	r.svc.SetSettings(settings(c))
