@@ -140,6 +140,7 @@ func TestParse_Values(t *testing.T) {
 		"  user: callcare\n", "  user: callcare\n  app: ratusz\n  request_timeout: 1500ms\n  max_connections: 8\n  max_calls: 0\n  max_latency: 1s\n  websocket_url: wss://pbx.example/ari/events\n",
 		"database:", "timezone: Europe/London\nprocedure:\n  answer_within_rings: 2\n  ring_cycle: 40ms\nsounds:\n  goodbye: custom/do-widzenia\ndatabase:",
 		`extension: "111"`, "extension: 111", // a plain whole number is read as written
+		"endpoint: PJSIP/111", "endpoint: pjsip/111", // as Asterisk names the technology
 	))
 	if c.Asterisk.App != "ratusz" || c.Asterisk.RequestTimeout != 1500*time.Millisecond || c.Asterisk.MaxConnections != 8 || c.Asterisk.MaxCalls != 0 || c.Asterisk.MaxLatency != time.Second || c.Asterisk.WebsocketURL != "wss://pbx.example/ari/events" {
 		t.Errorf("asterisk: %+v", c.Asterisk)
@@ -150,8 +151,8 @@ func TestParse_Values(t *testing.T) {
 	if c.Prompts.Goodbye != "custom/do-widzenia" || c.Prompts.UnknownNumber != "callcare/unknown-number" {
 		t.Errorf("sounds: %+v", c.Prompts)
 	}
-	if c.Directory.Clerks[2].Extension != "111" {
-		t.Errorf("extension: %q", c.Directory.Clerks[2].Extension)
+	if c.Directory.Clerks[2].Extension != "111" || c.Directory.Clerks[2].Endpoint != "PJSIP/111" {
+		t.Errorf("extension %q, endpoint %q", c.Directory.Clerks[2].Extension, c.Directory.Clerks[2].Endpoint)
 	}
 	c = mustParse(t, edit(t, "http://127.0.0.1:8088/ari", "https://pbx.example:8089/ari/", "  user: callcare\n", "  user: callcare\n  websocket_url: \"\"\n"))
 	if c.Asterisk.ARIURL != "https://pbx.example:8089/ari" || c.Asterisk.WebsocketURL != "wss://pbx.example:8089/ari/events" {
@@ -187,6 +188,7 @@ func TestParse_Problems(t *testing.T) {
 		{"DuplicateClerkID", edit(t, "  - id: sek2", "  - id: sek1 #!"), "clerks[1].id", `duplicate clerk id "sek1" (also clerks[0], line 15)`},
 		{"DuplicateExtension", edit(t, `extension: "102"`, `extension: "101" #!`), "clerks[1].extension", `duplicate extension "101" (also clerks[0]`},
 		{"DuplicateEndpoint", edit(t, "endpoint: PJSIP/111", "endpoint: PJSIP/101 #!"), "clerks[2].endpoint", `duplicate endpoint "PJSIP/101"`},
+		{"DuplicateEndpointInLowerCase", edit(t, "endpoint: PJSIP/111", "endpoint: pjsip/101 #!"), "clerks[2].endpoint", `duplicate endpoint "PJSIP/101"`},
 		{"DuplicateDepartment", edit(t, `number: "200"`, `number: "100" #!`), "departments[1].number", "duplicate department number"},
 		{"ExtensionIsDepartment", edit(t, `extension: "111"`, `extension: "200" #!`), "clerks[2].extension", `also the number of departments[1]`},
 		{"ClerkIDIsDepartment", edit(t, "  - id: anowak", `  - id: "200" #!`, "members: [anowak]", `members: ["200"]`), "clerks[2].id", "ambiguous"},

@@ -325,6 +325,7 @@ func (p *parser) buildDirectory(f *File) (callcare.Directory, dirIndex) {
 				c.Extension = v
 			}
 			if v, ok := p.text(base+".endpoint", rc.Endpoint); ok {
+				v = canonicalTech(v)
 				p.unique(base+".endpoint", v, endpoint, "endpoint", endpointAt)
 				c.Endpoint = v
 			}
@@ -518,4 +519,15 @@ func overflowCycles(dir *callcare.Directory) map[callcare.Target]int {
 		walk(callcare.Target{Kind: callcare.TargetClerk, ID: string(c.ID)})
 	}
 	return cycleOf
+}
+
+// canonicalTech writes PJSIP and SIP as Asterisk names them: the dialplan
+// knows a desk phone by PJSIP/${CHANNEL(endpoint)}, and "pjsip/101" would
+// be nobody's phone, and another clerk's PJSIP/101 no duplicate.
+func canonicalTech(endpoint string) string {
+	tech, rest, ok := strings.Cut(endpoint, "/")
+	if ok && (strings.EqualFold(tech, "PJSIP") || strings.EqualFold(tech, "SIP")) {
+		return strings.ToUpper(tech) + "/" + rest
+	}
+	return endpoint
 }
