@@ -97,6 +97,8 @@ func TestUnknownCommand_SuggestsTheNearest(t *testing.T) {
 		{[]string{"callbacks", "shw", "3"}, `callcare callbacks: unknown command "shw"; did you mean "show"?`},
 		{[]string{"config", "chek"}, `did you mean "check"?`},
 		{[]string{"dance"}, `unknown command "dance"`},
+		{[]string{"help", "cals"}, `unknown command "cals"; did you mean "calls"?`},
+		{[]string{"help", "calls", "lisst"}, `unknown command "lisst"; did you mean "list"?`},
 	} {
 		status, _, errOut := runArgs(t, tc.args...)
 		if status != 2 || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "--help' for usage") {

@@ -168,6 +168,21 @@ keeps the record that shows it was done.`,
 			holder(c) // listed whole, but refuses an unknown shell as groups do
 		case "help":
 			c.Short = "help on any command, as --help gives"
+			help := c.Run
+			c.Run = nil
+			c.RunE = func(c *cobra.Command, args []string) error {
+				// An unknown topic is a wrong command line, named with the
+				// nearest command, as anywhere else.
+				if t, rest, err := c.Root().Find(args); err != nil || t == nil || len(rest) > 0 && t.HasSubCommands() {
+					name := strings.Join(args, " ")
+					if len(rest) > 0 {
+						name = rest[0]
+					}
+					return usageError{unknownCommand(orRoot(t, c.Root()), name)}
+				}
+				help(c, args)
+				return nil
+			}
 		}
 	}
 	return root
@@ -200,6 +215,13 @@ func holder(c *cobra.Command) {
 		fmt.Fprint(c.ErrOrStderr(), c.UsageString())
 		return exitError(2)
 	}
+}
+
+func orRoot(c, root *cobra.Command) *cobra.Command {
+	if c == nil {
+		return root
+	}
+	return c
 }
 
 func unknownCommand(c *cobra.Command, name string) error {
