@@ -161,8 +161,12 @@ func promptsCheck(path string, named bool, sounds, lang string, stdout, stderr i
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "%s: %d of %d sounds missing or unplayable; 'callcare prompts build --lang %s --out %s' makes those it has words for\n",
-		where, len(found), len(needs), lang, sounds)
+	build := fmt.Sprintf("callcare prompts build --lang %s --out %s", lang, sounds)
+	if cfg != nil { // the matters' names are the configuration's
+		build += " --config " + path
+	}
+	fmt.Fprintf(stderr, "%s: %d of %d sounds missing or unplayable; '%s' makes those it has words for\n",
+		where, len(found), len(needs), build)
 	return exitError(1)
 }
 

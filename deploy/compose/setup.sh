@@ -38,7 +38,12 @@ echo "callcare-setup: sounds"
 mkdir -p "$sounds/en" "$moh" "$secrets"
 cp -R /usr/share/asterisk/sounds/en_US_f_Allison/. "$sounds/en/"
 cp -R /usr/share/asterisk/moh/. "$moh/"
-callcare prompts build --out "$sounds"
+# With the office's configuration: its matters' names are spoken too.
+if [ -r /etc/callcare/callcare.yaml ]; then
+	callcare prompts build --out "$sounds" --config /etc/callcare/callcare.yaml
+else
+	callcare prompts build --out "$sounds"
+fi
 if [ -d "$office" ] && [ -n "$(ls -A "$office")" ]; then
 	echo "callcare-setup: the office's recordings from office-sounds/"
 	cp -R "$office/." "$sounds/"
