@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -156,5 +157,16 @@ func TestFlagsAfterArguments(t *testing.T) {
 		if status != 0 || !strings.Contains(out, "48600500600") {
 			t.Errorf("%v: exit status %d\nstdout:\n%s\nstderr:\n%s", args, status, out, errOut)
 		}
+	}
+}
+
+// TestOutIntoAMissingDirectory: the error names the file asked for, not
+// the hidden one it is first written to.
+func TestOutIntoAMissingDirectory(t *testing.T) {
+	_, db := knownOffice(t, "")
+	out := filepath.Join(t.TempDir(), "none", "x.html")
+	status, _, errOut := runArgs(t, "report", "--db", db, "--out", out)
+	if status != 1 || !strings.Contains(errOut, "--out "+out+": no such file or directory") || strings.Contains(errOut, ".x.html.") {
+		t.Errorf("exit status %d, stderr:\n%s", status, errOut)
 	}
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -13,9 +16,14 @@ func writeOut(out string, stdout io.Writer, write func(io.Writer) error) error {
 	if out == "-" || out == "" {
 		return write(stdout)
 	}
+	// Written beside it, then renamed: a reader never sees half a file.
 	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // it names the hidden file, not the one asked for
+		}
+		return fmt.Errorf("--out %s: %w", out, err)
 	}
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
