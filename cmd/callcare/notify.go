@@ -110,7 +110,10 @@ func (v *view) noticeOf(t *callcare.CallbackTask, where, clerk string) error {
 			return usagef("--where needs --config: the places are notices.places")
 		}
 		sound, ok := v.cfg.Notices.Places[where]
-		if !ok {
+		switch {
+		case !ok && len(v.cfg.Notices.Places) == 0:
+			return usagef("--where %q: the configuration has no notices.places; add the place there (a name and its recorded sound), or leave --where out", where)
+		case !ok:
 			names := make([]string, 0, len(v.cfg.Notices.Places))
 			for n := range v.cfg.Notices.Places {
 				names = append(names, n)

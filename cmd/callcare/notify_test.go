@@ -59,6 +59,11 @@ func TestNotify(t *testing.T) {
 	if status, _, errOut := runArgs(t, "notify", "show", "2", "--config", cfg); status != 1 || !strings.Contains(errOut, "no callback task 2") {
 		t.Errorf("show a notice that does not exist: %d %q", status, errOut)
 	}
+	// The example as shipped has no places: the message says so.
+	plain := exampleWithDB(t, true)
+	if status, _, errOut := runArgs(t, "notify", "documents-ready", "--config", plain, "--to", "600100200", "--case", "1", "--where", "usc"); status != 2 || !strings.Contains(errOut, "has no notices.places") {
+		t.Errorf("--where without places: %d %q", status, errOut)
+	}
 }
 
 // A clerk records the meeting agreed on an appointment request from the
