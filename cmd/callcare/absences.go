@@ -267,6 +267,9 @@ absences while it lasts. The next call follows it; nothing needs reloading.`,
 			if until != "" && days > 0 {
 				return usagef("--until and --days: one or the other")
 			}
+			if c.Flags().Changed("days") && days < 1 { // leaving it out is "until cleared"
+				return usagef("--days %d: want 1 or more", days)
+			}
 			v, err := openAbsences(c.Context(), path, true)
 			if err != nil {
 				return err

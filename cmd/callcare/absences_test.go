@@ -171,4 +171,8 @@ func TestAbsencesCommands(t *testing.T) {
 	if status, _, errOut := runArgs(t, "absences", "set", "anowak", "--to", "112", "--reason", "holiday", "--config", path); status != 2 || !strings.Contains(errOut, "sick_leave") {
 		t.Errorf("a reason: %d %s", status, errOut)
 	}
+	// --days 0 is no number of days, not "until cleared".
+	if status, _, errOut := runArgs(t, "absences", "set", "anowak", "--to", "112", "--days", "0", "--config", path); status != 2 || !strings.Contains(errOut, "--days 0: want 1 or more") {
+		t.Errorf("--days 0: %d %s", status, errOut)
+	}
 }
