@@ -106,10 +106,19 @@ func (p *parser) buildForwarding(c *Config) {
 		p.add("forwarding.clear_code", p.lineOf("forwarding.clear_code"), "%q and set_code %q: neither code may begin the other, or a phone could not tell them apart", fw.ClearCode, fw.SetCode)
 	}
 	if cb := strings.TrimSpace(c.Callbacks.FeatureCode); cb != "" {
-		for _, code := range []string{fw.SetCode, fw.ClearCode} {
-			if code != "" && (strings.HasPrefix(cb, code) || strings.HasPrefix(code, cb)) {
-				p.add("forwarding", p.lineOf("forwarding"), "feature code %q clashes with callbacks.feature_code %q", code, cb)
+		for _, code := range []struct{ key, v string }{{"set_code", fw.SetCode}, {"clear_code", fw.ClearCode}} {
+			if code.v == "" || !strings.HasPrefix(cb, code.v) && !strings.HasPrefix(code.v, cb) {
+				continue
 			}
+			path := "forwarding." + code.key
+			if !p.has(path) {
+				// The default clashes: the line to change is the
+				// callback code's, or a forwarding: to write.
+				p.add("callbacks.feature_code", p.lineOf("callbacks.feature_code"), "%q clashes with the forwards' default %s %q: neither code may begin the other; choose another, or set forwarding.%s",
+					cb, code.key, code.v, code.key)
+				continue
+			}
+			p.add(path, p.lineOf(path), "%q clashes with callbacks.feature_code %q: neither code may begin the other", code.v, cb)
 		}
 	}
 	if path := "forwarding.max_days"; p.usable(path) && (fw.MaxDays < 1 || fw.MaxDays > 366) {

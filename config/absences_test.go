@@ -107,7 +107,8 @@ func TestParse_AbsenceProblems(t *testing.T) {
 		{"WhenAList", "absences:\n  - clerk: sek1\n    from: [2026-07-01] #!\n", "absences[0].from", "must be a date"},
 		{"SetCode", "forwarding:\n  set_code: \"21\" #!\n", "forwarding.set_code", "feature code"},
 		{"CodesOverlap", "forwarding:\n  set_code: \"*2\"\n  clear_code: \"*20\" #!\n", "forwarding.clear_code", "begin the other"},
-		{"CodeIsCallbacks", "forwarding: #!\n  set_code: \"*70\"\n", "forwarding", "callbacks.feature_code"},
+		{"CodeIsCallbacks", "forwarding:\n  set_code: \"*70\" #!\n", "forwarding.set_code", "clashes with callbacks.feature_code"},
+		{"CallbacksIsDefaultCode", "callbacks:\n  feature_code: \"*21\" #!\n", "callbacks.feature_code", "the forwards' default set_code"},
 		{"MaxDays", "forwarding:\n  max_days: 0 #!\n", "forwarding.max_days", "1 to 366"},
 		{"Secretariat", "secretariat: \"900\" #!\n", "secretariat", `no department has the number "900"`},
 	} {
