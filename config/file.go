@@ -132,19 +132,19 @@ type FileWaiting struct {
 // FileMenu is the menu: section (P3.2, P5.1, P5.3). Without numbers there
 // is no menu.
 type FileMenu struct {
-	Numbers       []string         `yaml:"numbers"`        // dialed numbers answered by the menu
-	KeyTimeout    Duration         `yaml:"key_timeout"`    // P5.1: long
-	OperatorKey   string           `yaml:"operator_key"`   // a person at once, as silence
-	Operator      string           `yaml:"operator"`       // a clerk id or a department number; default the secretariat
-	AssistanceKey string           `yaml:"assistance_key"` // "I need assistance" (P5.3); "off" for none
-	Tries         int              `yaml:"tries"`          // keys that chose nothing before a person takes over
-	Greeting      string           `yaml:"greeting"`       // the sound before the choices; default sounds.menu_greeting
-	Choices       []FileMenuChoice `yaml:"choices"`        // default: 1 appointment, 2 matters (if any), 3 the operator
+	Numbers       []string         `yaml:"numbers"`                                             // dialed numbers answered by the menu
+	KeyTimeout    Duration         `yaml:"key_timeout"`                                         // P5.1: long
+	OperatorKey   string           `yaml:"operator_key" jsonschema:"oneof_type=string;integer"` // a person at once, as silence
+	Operator      string           `yaml:"operator"`                                            // a clerk id or a department number; default the secretariat
+	AssistanceKey string           `yaml:"assistance_key"`                                      // "I need assistance" (P5.3); "off" for none
+	Tries         int              `yaml:"tries"`                                               // keys that chose nothing before a person takes over
+	Greeting      string           `yaml:"greeting"`                                            // the sound before the choices; default sounds.menu_greeting
+	Choices       []FileMenuChoice `yaml:"choices"`                                             // default: 1 appointment, 2 matters (if any), 3 the operator
 }
 
 // FileMenuChoice is one of menu.choices.
 type FileMenuChoice struct {
-	Key    string `yaml:"key" jsonschema:"required"`
+	Key    string `yaml:"key" jsonschema:"required,oneof_type=string;integer"`
 	Do     string `yaml:"do" jsonschema:"required,enum=appointment,enum=matters,enum=ring"`
 	Target string `yaml:"target"` // ring: a clerk id or a department number
 	Sound  string `yaml:"sound"`  // what names it in the list; default by what it does
@@ -153,7 +153,7 @@ type FileMenuChoice struct {
 // FileMatter is one of matters: (P3.2 (2)).
 type FileMatter struct {
 	Name        string `yaml:"name" jsonschema:"required"`
-	Key         string `yaml:"key" jsonschema:"required"`
+	Key         string `yaml:"key" jsonschema:"required,oneof_type=string;integer"`
 	Department  string `yaml:"department" jsonschema:"required"`
 	Sound       string `yaml:"sound"`       // its name in the list; default callcare/matter-<key>, spoken from name by prompts build
 	Description string `yaml:"description"` // the office's recording of how it is handled
@@ -161,7 +161,7 @@ type FileMatter struct {
 
 // FileAppointments is the appointments: section (P3.2 (1)).
 type FileAppointments struct {
-	MayorKey         string `yaml:"mayor_key"`
+	MayorKey         string `yaml:"mayor_key" jsonschema:"oneof_type=string;integer"`
 	Mayor            string `yaml:"mayor"` // the department that books the Mayor's meetings; default the secretariat
 	RemindDaysBefore int    `yaml:"remind_days_before"`
 }
@@ -183,13 +183,13 @@ type FilePlace struct {
 
 // FileLine is one of special_needs.lines.
 type FileLine struct {
-	Number string `yaml:"number" jsonschema:"required"`
+	Number string `yaml:"number" jsonschema:"required,oneof_type=string;integer"`
 	Target string `yaml:"target" jsonschema:"required"` // a clerk id or a department number
 }
 
 // FileDepartment is one of departments.
 type FileDepartment struct {
-	Number   string   `yaml:"number" jsonschema:"required"`
+	Number   string   `yaml:"number" jsonschema:"required,oneof_type=string;integer"`
 	Name     string   `yaml:"name" jsonschema:"required"`
 	Members  []string `yaml:"members"` // clerk ids
 	Ring     string   `yaml:"ring" jsonschema:"enum=together,enum=in_order"`
@@ -206,7 +206,7 @@ type FileClerk struct {
 	Surname    string `yaml:"surname" jsonschema:"required"`
 	Position   string `yaml:"position" jsonschema:"required"`
 	Department string `yaml:"department" jsonschema:"required"`
-	Extension  string `yaml:"extension" jsonschema:"required"`
+	Extension  string `yaml:"extension" jsonschema:"required,oneof_type=string;integer"`
 	Endpoint   string `yaml:"endpoint" jsonschema:"required"`
 	Overflow   string `yaml:"overflow"`
 	Substitute string `yaml:"substitute"`

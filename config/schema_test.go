@@ -132,6 +132,14 @@ func TestSchema_RefusesWhatConfigCheckRefuses(t *testing.T) {
 	if err := validate(string(example)); err != nil {
 		t.Fatalf("the example fails the schema: %v", err)
 	}
+	// Numbers written bare, as admins do: both take them.
+	bare := edit(t, `extension: "111"`, "extension: 111")
+	if _, err := config.Parse("callcare.yaml", []byte(bare), noEnv); err != nil {
+		t.Fatalf("config check refuses a bare extension: %v", err)
+	}
+	if err := validate(bare); err != nil {
+		t.Errorf("the schema refuses a bare extension, which config check takes: %v", err)
+	}
 	for _, tc := range []struct{ name, yaml string }{
 		{"UnknownKey", edit(t, "database:", "databse: x.db\ndatabase:")},
 		{"MissingDatabase", edit(t, "database: /tmp/callcare.db\n", "")},
