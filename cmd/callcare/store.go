@@ -23,11 +23,13 @@ func configFlag(fs *pflag.FlagSet, path *string, what string) {
 // --config (the file's "database", and its time zone) or --db.
 type storeFlags struct {
 	config, db string
+	fs         *pflag.FlagSet // to tell a --config given from its default
 }
 
 func (f *storeFlags) add(fs *pflag.FlagSet) {
 	configFlag(fs, &f.config, "for the database and the time zone")
-	fs.StringVar(&f.db, "db", "", "database `file`, instead of the configuration's; times in the machine's zone")
+	fs.StringVar(&f.db, "db", "", "database `file`, instead of the configuration's; times in the machine's zone unless --config is given too")
+	f.fs = fs
 }
 
 // store is an open database of the office, with what the configuration says
@@ -35,22 +37,25 @@ func (f *storeFlags) add(fs *pflag.FlagSet) {
 type store struct {
 	db  *sqlite.DB
 	loc *time.Location
-	// cfg is the checked configuration; nil with --db: then clerks are shown
-	// by id only and times in the machine's zone.
+	// cfg is the checked configuration; nil with --db alone: then clerks
+	// are shown by id only and times in the machine's zone.
 	cfg *config.Config
 }
 
 func (s *store) Close() error { return s.db.Close() }
 
-// open reads the configuration (unless --db is given) and opens the
-// database it names.
+// open reads the configuration (unless --db alone is given) and opens
+// the database it names, or the one --db gives.
 func (f storeFlags) open(ctx context.Context) (*store, error) {
-	if f.db != "" {
+	if f.db != "" && (f.fs == nil || !f.fs.Changed("config")) {
 		return openStore(ctx, f.db, "given by --db", nil)
 	}
 	cfg, err := readConfig(ctx, f.config, config.CheckContext, "--db FILE")
 	if err != nil {
 		return nil, err
+	}
+	if f.db != "" {
+		return openStore(ctx, f.db, "given by --db", cfg)
 	}
 	return openStore(ctx, cfg.Database, "the database of --config "+f.config, cfg)
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/callcare/callcare"
 	"github.com/callcare/callcare/config"
+	"github.com/callcare/callcare/sqlite"
 )
 
 // TestRead_MissingDatabase: a command that reads the office's database never
@@ -67,6 +71,27 @@ func TestCallsList_Database(t *testing.T) {
 	path := callbackFixture(t) // no calls in it: the header only
 	status, out, errOut := runArgs(t, "calls", "list", "--db", path, "--since", "2026-01-01")
 	if status != 0 || !strings.HasPrefix(out, "STARTED") {
+		t.Errorf("exit status %d, stdout:\n%s\nstderr:\n%s", status, out, errOut)
+	}
+}
+
+// TestCallsList_DatabaseWithConfig: --db and --config together: the
+// database given, the times in the office's zone (the example's Warsaw),
+// not the machine's.
+func TestCallsList_DatabaseWithConfig(t *testing.T) {
+	cfg := exampleWithDB(t, false)
+	other := filepath.Join(t.TempDir(), "copy.db")
+	db, err := sqlite.Open(context.Background(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 7, 0, 0, 0, time.UTC) // 08:00 in Warsaw
+	if err := db.SaveCall(context.Background(), callcare.CallRecord{ID: "c1", CallerID: "48600100200", Dialed: "100", StartedAt: at, EndedAt: at.Add(time.Minute), Outcome: callcare.OutcomeAbandoned}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	status, out, errOut := runArgs(t, "calls", "list", "--db", other, "--config", cfg, "--since", "2026-11-01")
+	if status != 0 || !strings.Contains(out, "2026-11-24 08:00:00") {
 		t.Errorf("exit status %d, stdout:\n%s\nstderr:\n%s", status, out, errOut)
 	}
 }
