@@ -117,16 +117,7 @@ func TestServer_CallerHeardAndFilter(t *testing.T) {
 func TestServer_MusicAfterAnnouncement(t *testing.T) {
 	for _, bridged := range []bool{false, true} {
 		t.Run(fmt.Sprintf("bridged=%v", bridged), func(t *testing.T) {
-			clk := newFakeClock()
-			s := NewServer(Options{Clock: clk})
-			defer s.Close()
-			log := &eventLog{}
-			defer log.close()
-			log.connect(t, s, "callcare")
-			call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, clk, _, call := citizenInApp(t)
 			id := call.ChannelID()
 			rest(t, s, "POST", "/channels/"+id+"/answer", "")
 			if bridged {
@@ -161,16 +152,7 @@ func TestServer_MusicAfterAnnouncement(t *testing.T) {
 // queues it behind the playback): behind a tone that plays until it is
 // stopped, only once it is stopped.
 func TestServer_ContinueWaitsForThePlayback(t *testing.T) {
-	clk := newFakeClock()
-	s := NewServer(Options{Clock: clk})
-	defer s.Close()
-	log := &eventLog{}
-	defer log.close()
-	log.connect(t, s, "callcare")
-	call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, clk, log, call := citizenInApp(t)
 	id := call.ChannelID()
 	rest(t, s, "POST", "/channels/"+id+"/play/tone", `{"media":"tone:ring;tonezone=pl"}`)
 	if code, _ := rest(t, s, "POST", "/channels/"+id+"/continue", `{"context":"callcare-fallback","extension":"100"}`); code != 204 {
@@ -477,16 +459,7 @@ func TestServer_CreateRaces(t *testing.T) {
 // TestServer_StopDuringSaidDigits: a real Asterisk does not stop a list
 // while it says digits: or number:; the stop only ends that item.
 func TestServer_StopDuringSaidDigits(t *testing.T) {
-	clk := newFakeClock()
-	s := NewServer(Options{Clock: clk})
-	defer s.Close()
-	log := &eventLog{}
-	defer log.close()
-	log.connect(t, s, "callcare")
-	call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, clk, _, call := citizenInApp(t)
 	id := call.ChannelID()
 	rest(t, s, "POST", "/channels/"+id+"/answer", "")
 	rest(t, s, "POST", "/channels/"+id+"/play/p1?media=digits:48,sound:vm-goodbye", "")
@@ -506,6 +479,23 @@ func TestServer_StopDuringSaidDigits(t *testing.T) {
 }
 
 // newFakeClock is a fake clock at the time the traces were recorded.
+// citizenInApp is a citizen's call to 100 in the application of a client
+// that logs its events, on a fake clock.
+func citizenInApp(t *testing.T) (*Server, *clock.Fake, *eventLog, *Call) {
+	t.Helper()
+	clk := newFakeClock()
+	s := NewServer(Options{Clock: clk})
+	t.Cleanup(func() { s.Close() })
+	log := &eventLog{}
+	t.Cleanup(log.close)
+	log.connect(t, s, "callcare")
+	call, err := s.Call(Caller{Number: "48600100200", Exten: "100", App: "callcare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, clk, log, call
+}
+
 func newFakeClock() *clock.Fake {
 	return clock.NewFake(time.Date(2026, 11, 23, 23, 56, 10, 0, time.UTC))
 }
