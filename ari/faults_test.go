@@ -33,6 +33,15 @@ func heardNoSilence(t testing.TB, calls ...*pbxsim.Call) {
 // time, so a test of a refusal that lasts takes no long.
 func quickRetries(o *ari.Options) { o.RetryFor = 100 * time.Millisecond }
 
+// startQuickRetries starts the service with quickRetries.
+func startQuickRetries(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t)
+	e.options = quickRetries
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	return e
+}
+
 func tasksOf(t testing.TB, e *env, number callcare.Number) []callcare.CallbackTask {
 	t.Helper()
 	ts, err := e.db.Callbacks(context.Background(), callcare.CallbackFilter{Number: number})
@@ -47,9 +56,7 @@ func tasksOf(t testing.TB, e *env, number callcare.Number) []callcare.CallbackTa
 // tried again until the channel is gone, and nobody sits in silence.
 func TestFault_RefusedHangupIsRetried(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.options = quickRetries
-	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e := startQuickRetries(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Unavailable})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
@@ -71,9 +78,7 @@ func TestFault_RefusedHangupIsRetried(t *testing.T) {
 // the reconnect finds the caller and ends the call.
 func TestFault_RefusedHangupAcrossAReconnect(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.options = quickRetries
-	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e := startQuickRetries(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Unavailable})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
@@ -122,9 +127,7 @@ func TestFault_RefusedOriginateSkipsNoClerk(t *testing.T) {
 // playback, and the tone plays until it is stopped.
 func TestFault_RefusedDuringTheOverflowTone(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.options = quickRetries
-	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e := startQuickRetries(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	e.advance(t, 10*time.Second)
@@ -162,9 +165,7 @@ func TestFault_UnreachablePhoneIsNotRetried(t *testing.T) {
 // available" while both clerks were free.
 func TestFault_RefusedCallGoesToTheFallback(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.options = quickRetries
-	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e := startQuickRetries(t)
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 3 * time.Second})
 	e.pbx.FailRequests("POST", "/channels$", 500, 1000)
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
@@ -286,9 +287,7 @@ func TestCrash_RecordsLeftOpenAreClosed(t *testing.T) {
 // a second of Asterisk, saying in its log when it is not ready.
 func TestFault_AsteriskRestart(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.options = quickRetries // the requests of the calls cut fail while Asterisk is away
-	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: e.db, Queue: e.db})
+	e := startQuickRetries(t) // the requests of the calls cut fail while Asterisk is away
 	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: time.Second})
 	e.pbx.SetPhone("PJSIP/103", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
 	e.pbx.SetPhone("PJSIP/104", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
