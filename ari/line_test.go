@@ -73,7 +73,7 @@ func TestP4p_LineHasMusicBetweenAnnouncements(t *testing.T) {
 	if got := waiting.LongestSilence(); got > 2*time.Second {
 		t.Errorf("the caller in line heard nothing for %s", got)
 	}
-	if n := countOf(waiting.Heard(), "moh:sekretariat"); n < 3 {
+	if n := count(waiting.Heard(), "moh:sekretariat"); n < 3 {
 		t.Errorf("the music started %d times in two minutes of announcements: %v", n, waiting.Heard())
 	}
 	e.advance(t, 5*time.Minute)
@@ -83,16 +83,6 @@ func TestP4p_LineHasMusicBetweenAnnouncements(t *testing.T) {
 	}
 	e.settled(t)
 	e.quiet(t)
-}
-
-func countOf(list []string, s string) int {
-	n := 0
-	for _, x := range list {
-		if x == s {
-			n++
-		}
-	}
-	return n
 }
 
 // TestP53_TwoClerksFreeingUpAtOnce: Ewa and Jan (department 300) end their
