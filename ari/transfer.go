@@ -73,8 +73,8 @@ func (s *Service) transferHalf(st *ari.StasisStart) bool {
 			return false
 		}
 		s.mu.Lock()
-		f := s.route[st.ReplaceChannel.ID]
-		if _, live := s.flows[f]; f == nil || !live {
+		f := s.route[st.ReplaceChannel.ID] // an ended call's routes went with it (forget)
+		if f == nil {
 			s.mu.Unlock()
 			return false // it replaced a channel nobody owns
 		}
