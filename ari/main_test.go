@@ -204,6 +204,8 @@ func (e *env) start(t testing.TB, set ari.Settings, stores ari.Stores) {
 		// latency bound is the overload tests' alone, and so is the rate:
 		// calls placed at one instant of the fake clock.
 		MaxLatency: -1, MaxHostCPU: -1, MaxCallsPerSecond: -1,
+		// The tests read the call log right after a step: written at once.
+		CallLogGather: -1,
 	}
 	if e.options != nil {
 		e.options(&opts)

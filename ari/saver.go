@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/callcare/callcare"
 )
@@ -14,16 +15,19 @@ import (
 // record to the saver and goes on (the next request to Asterisk does not
 // wait for the disk), and the saver writes what has been handed to it, a
 // call's latest version only, many calls in one transaction when the
-// store can (callBatch). Under load that is one commit for dozens of
-// records instead of three commits a call. What is handed over counts as
-// the service's work until it is written (work.go), and Run writes what
-// is left before it returns. Two writes do not wait (saveNow): a call's
-// first version, so that a kill -9 never leaves a call without a record,
-// and the version a callback task is made from, so that the record says
-// how the call ended before the task names it. A
-// crash loses at most the last moment's versions of calls under way,
-// which the reconciliation's adoption and closing of records left open
-// are there for.
+// store can (callBatch). What is handed over waits a moment (gather, 100
+// ms by default) for others to share its commit: under load that is one
+// commit for dozens of records instead of three commits a call, and at a
+// few calls a second the versions of calls under way go with the next
+// call's first version. What is handed over counts as the service's work
+// until it is written (work.go), and Run writes what is left before it
+// returns. Two writes do not wait (saveNow), and take what waits along: a
+// call's first version, so that a kill -9 never leaves a call without a
+// record, and the version a callback task is made from, so that the
+// record says how the call ended before the task names it. A crash loses
+// at most the last moment's versions of calls under way, which the
+// reconciliation's adoption and closing of records left open are there
+// for.
 
 // callBatch is a store that writes many records in one transaction.
 type callBatch interface {
@@ -38,10 +42,13 @@ type saver struct {
 	wake    chan struct{} // a token while something is pending
 	writing sync.Mutex    // one write at a time: the goroutine's or flush's
 	done    chan struct{} // closed when the goroutine has ended
+	// gather is how long (wall clock) the goroutine lets a version wait
+	// for others before it writes; 0: it writes at once.
+	gather time.Duration
 }
 
-func newSaver(s *Service) *saver {
-	return &saver{svc: s, pending: map[string]callcare.CallRecord{}, wake: make(chan struct{}, 1)}
+func newSaver(s *Service, gather time.Duration) *saver {
+	return &saver{svc: s, pending: map[string]callcare.CallRecord{}, wake: make(chan struct{}, 1), gather: gather}
 }
 
 // save hands rec over, replacing a version of the same call not yet
@@ -62,17 +69,17 @@ func (w *saver) save(rec callcare.CallRecord) {
 }
 
 // saveNow writes rec at once, on the caller's goroutine, with any version
-// of the same call still waiting replaced by it: a call's first version,
-// so that a record exists whatever happens to the process next, and the
-// version a callback task is made from.
+// of the same call still waiting replaced by it, and every other waiting
+// version in the same commit: a call's first version, so that a record
+// exists whatever happens to the process next, and the version a
+// callback task is made from.
 func (w *saver) saveNow(ctx context.Context, rec callcare.CallRecord) {
-	ctx = context.WithoutCancel(ctx)
 	w.writing.Lock()
 	defer w.writing.Unlock()
 	w.take(rec.ID)
-	if err := w.guard(func() error { return w.svc.store.Calls.SaveCall(ctx, rec) }); err != nil {
-		w.svc.log.Warn("save the call record", "call", rec.ID, "err", err)
-	}
+	recs := w.drain()
+	w.write(ctx, append(recs, rec))
+	w.svc.work.Add(-int64(len(recs)))
 }
 
 // take removes call id's waiting version, if any, from what the saver
@@ -101,9 +108,28 @@ func (w *saver) run(ctx context.Context) {
 				return
 			case <-w.wake:
 			}
+			if !w.wait(ctx) {
+				return
+			}
 			w.flush(ctx)
 		}
 	}()
+}
+
+// wait lets what was just handed over wait w.gather for more; false if
+// ctx ended meanwhile (stop writes it then).
+func (w *saver) wait(ctx context.Context) bool {
+	if w.gather <= 0 {
+		return true
+	}
+	t := time.NewTimer(w.gather)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // stop waits for the goroutine and writes what is left.
@@ -114,24 +140,38 @@ func (w *saver) stop(ctx context.Context) {
 	w.flush(context.WithoutCancel(ctx))
 }
 
-// flush writes everything handed over so far. The writes are short and
-// are not cut by ctx: a version taken from the saver and not written would
-// be lost (the service stopping is when most versions wait).
+// flush writes everything handed over so far.
 func (w *saver) flush(ctx context.Context) {
-	ctx = context.WithoutCancel(ctx)
 	w.writing.Lock()
 	defer w.writing.Unlock()
+	recs := w.drain()
+	w.write(ctx, recs)
+	w.svc.work.Add(-int64(len(recs)))
+}
+
+// drain takes every waiting version, first handed first; the work counted
+// for them is the caller's to give back once they are written. Hold
+// w.writing, so that versions are written in the order they were taken.
+func (w *saver) drain() []callcare.CallRecord {
 	w.mu.Lock()
-	recs := make([]callcare.CallRecord, 0, len(w.order))
+	defer w.mu.Unlock()
+	recs := make([]callcare.CallRecord, 0, len(w.order)+1)
 	for _, id := range w.order {
 		recs = append(recs, w.pending[id])
 	}
 	w.pending, w.order = map[string]callcare.CallRecord{}, nil
-	w.mu.Unlock()
+	return recs
+}
+
+// write writes recs in one transaction if the store can, else one by one.
+// The writes are short and are not cut by ctx: a version taken from the
+// saver and not written would be lost (the service stopping is when most
+// versions wait).
+func (w *saver) write(ctx context.Context, recs []callcare.CallRecord) {
 	if len(recs) == 0 {
 		return
 	}
-	defer w.svc.work.Add(-int64(len(recs)))
+	ctx = context.WithoutCancel(ctx)
 	if b, ok := w.svc.store.Calls.(callBatch); ok {
 		err := w.guard(func() error { return b.SaveCalls(ctx, recs) })
 		if err == nil {

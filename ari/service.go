@@ -118,6 +118,10 @@ type Options struct {
 	// StandbyPoll is how often an instance whose application another
 	// client took looks whether it is free again. Default 10 s.
 	StandbyPoll time.Duration
+	// CallLogGather is how long (wall clock) a version of a call record
+	// waits to be written, so that one commit carries many calls'
+	// (saver.go). Default 100 ms; negative: written as soon as handed over.
+	CallLogGather time.Duration
 }
 
 // Step is one step of a call or session: what happened (nil when it
@@ -243,6 +247,9 @@ func New(opts Options, s Settings, store Stores) *Service {
 	if opts.MaxCallsPerSecond == 0 {
 		opts.MaxCallsPerSecond = DefaultMaxCallsPerSecond
 	}
+	if opts.CallLogGather == 0 {
+		opts.CallLogGather = 100 * time.Millisecond
+	}
 	if opts.HostCPU == nil {
 		opts.HostCPU = procStat
 	}
@@ -273,7 +280,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 			cpu: cpuMeter{read: opts.HostCPU}, rate: callRate{perSecond: opts.MaxCallsPerSecond}},
 	}
 	svc.client.log = opts.Logger
-	svc.saver = newSaver(svc)
+	svc.saver = newSaver(svc, opts.CallLogGather)
 	svc.work.Add(1) // Run's, which the link holds
 	svc.sleeper = sleepClock{opts.Clock, &svc.work}
 	svc.link = &Link{
