@@ -230,7 +230,11 @@ func TestExtensionsConf(t *testing.T) {
 	}
 	// The fallback ends with the prompts a caller hears when nobody answers.
 	fb := strings.Join(ctx["callcare-fallback"], "\n")
-	for _, want := range []string{"Dial(${CALLCARE_SECRETARIAT},120)", "Playback(callcare/nobody-available)", "Playback(callcare/goodbye)"} {
+	for _, want := range []string{"Dial(${CALLCARE_SECRETARIAT},120)", "Playback(callcare/nobody-available)", "Playback(callcare/goodbye)",
+		// no callback promised to a number nobody could call back
+		"Set(CALLCARE_DIGITS=${FILTER(0-9,${CALLERID(num)})})",
+		"GotoIf($[${LEN(${CALLCARE_DIGITS})} < 3 | ${LEN(${CALLCARE_DIGITS})} > 17]?hidden)",
+		"n(hidden),Playback(callcare/call-again)"} {
 		if !strings.Contains(fb, want) {
 			t.Errorf("[callcare-fallback] lacks %s", want)
 		}

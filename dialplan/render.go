@@ -458,9 +458,10 @@ func (r *renderer) fallback() {
 ; carry on). A clerk's extension rings the clerk's desk phone for the
 ; procedure's rings, a department's number its members together, then the
 ; secretariat; the secretariat's number rings the secretariat. A call nobody
-; answered is told it will be called back, and the h extension asks the
-; service to record it for that (P4c); while the service is down, AGI()
-; fails and the call is in Asterisk's CDR only.
+; answered is told it will be called back (one whose number is not shown:
+; to call again), and the h extension asks the service to record it for
+; that (P4c); while the service is down, AGI() fails and the call is in
+; Asterisk's CDR only.
 `)
 	for _, n := range append(r.list(), r.menuFallbacks()...) {
 		dialed := n.dialed
@@ -484,9 +485,16 @@ func (r *renderer) fallback() {
 exten => s,1,Goto(callcare-fallback,secretariat,1)
 exten => i,1,Goto(callcare-fallback,secretariat,1)
 
+; A caller whose number is not shown (or is no number: fewer than 3 or
+; more than 17 digits, as the service reads numbers) is not promised a
+; callback nobody could make, but asked to call again.
 exten => secretariat,1,Dial(${CALLCARE_SECRETARIAT},120)
+ same => n,Set(CALLCARE_DIGITS=${FILTER(0-9,${CALLERID(num)})})
+ same => n,GotoIf($[${LEN(${CALLCARE_DIGITS})} < 3 | ${LEN(${CALLCARE_DIGITS})} > 17]?hidden)
  same => n,Playback(%s)
  same => n,Playback(%s)
+ same => n,Hangup()
+ same => n(hidden),Playback(%s)
  same => n,Hangup()
 
 ; An answered call (DIALSTATUS ANSWER) owes nothing, so the hook is not
@@ -496,7 +504,7 @@ exten => secretariat,1,Dial(${CALLCARE_SECRETARIAT},120)
 exten => h,1,GotoIf($["${CALLCARE_DIALED}" = "" | "${DIALSTATUS}" = "" | "${DIALSTATUS}" = "ANSWER"]?done)
  same => n,AGI(%s,${CALLCARE_DIALED},${DIALSTATUS})
  same => n(done),NoOp()
-`, p.Prompts.NobodyAvailable, p.Prompts.Goodbye, r.agiURL("missed"))
+`, p.Prompts.NobodyAvailable, p.Prompts.Goodbye, p.Prompts.CallAgain, r.agiURL("missed"))
 }
 
 func (r *renderer) deskPhone() {
