@@ -25,7 +25,7 @@ import (
 // call's first version, so that a kill -9 never leaves a call without a
 // record, and the version a callback task is made from, so that the
 // record says how the call ended before the task names it. A crash loses
-// at most the last moment's versions of calls under way, which the
+// at most the last gather's versions of calls under way, which the
 // reconciliation's adoption and closing of records left open are there
 // for.
 
