@@ -23,6 +23,9 @@ func (f *flow) execute(ctx context.Context, acts []policy.Action) {
 				f.svc.saver.saveNow(ctx, a.Record)
 				f.logged = true
 			}
+		case policy.SaveNow:
+			f.svc.saver.saveNow(ctx, a.Record)
+			f.logged = true
 		case policy.RingCaller:
 			if !f.rung { // the dialplan rang it before Stasis: nothing to do
 				f.stuckUnless("ring the caller", f.svc.client.Ring(ctx, f.own))

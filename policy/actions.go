@@ -51,6 +51,11 @@ type HangupCaller struct{ Reason string }
 // Save persists the call record as it stands (at the start and at the end).
 type Save struct{ Record callcare.CallRecord }
 
+// SaveNow persists the call record at once, where Save may let it wait a
+// moment to share a commit: the version a run that dies next needs to
+// carry the call on (a transfer under way, Adopt).
+type SaveNow struct{ Record callcare.CallRecord }
+
 // Resync asks the shell to look up the caller's and the live legs' channels
 // after a gap in the events, and report what changed as events.
 type Resync struct{ Legs []string }
@@ -66,6 +71,7 @@ func (Connect) action()      {}
 func (Play) action()         {}
 func (HangupCaller) action() {}
 func (Save) action()         {}
+func (SaveNow) action()      {}
 func (Resync) action()       {}
 func (Finish) action()       {}
 

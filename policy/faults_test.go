@@ -290,7 +290,7 @@ func TestAdopt(t *testing.T) {
 			found: policy.Found{Record: xferred, Transfer: toEwa, Legs: ewaRings},
 			start: "say(sound:xferwait)",
 			steps: []step{
-				{at: 5 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer save dial:c-3/Transfer back"},
+				{at: 5 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer save-now dial:c-3/Transfer back"},
 				{at: 6 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
 				{at: 7 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			},
@@ -300,7 +300,7 @@ func TestAdopt(t *testing.T) {
 		{
 			rule: "P4o", name: "nobody of the transfer rings any more: the transferring clerk is rung back",
 			found: policy.Found{Record: xferred, Transfer: toEwa},
-			start: "say(sound:xferwait) save dial:c-3/Transfer back",
+			start: "say(sound:xferwait) save-now dial:c-3/Transfer back",
 			steps: []step{
 				{at: 2 * time.Second, ev: policy.LegAnswered{Leg: "c-3"}, want: "sayleg:c-3(sound:xferback)"},
 				{at: 4 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper5"}, want: "stop moh-stop add:c-3 save"},

@@ -365,6 +365,8 @@ func brief(acts []policy.Action) string {
 		switch a := a.(type) {
 		case policy.Save:
 			out = append(out, "save")
+		case policy.SaveNow:
+			out = append(out, "save-now")
 		case policy.RingCaller:
 			out = append(out, "ring")
 		case policy.Fallback:

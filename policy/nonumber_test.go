@@ -130,7 +130,7 @@ func TestNoNumber_NeitherOfferedNorPromisedACallback(t *testing.T) {
 				{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
 				{at: 2 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save"},
 				{at: 10 * time.Second, ev: toPiotr(0, "L1", "L2").ev, want: transferStarts},
-				{at: 12 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal save dial:c-3/Transfer back"},
+				{at: 12 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal save-now dial:c-3/Transfer back"},
 				{at: 13 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal stop moh-stop play:callagain"},
 			},
 			check: noTask,

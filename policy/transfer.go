@@ -132,7 +132,7 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 // transfer on (Adopt), rather than a call it takes for still talking.
 func (c *Inbound) dialTransfer(now time.Time) []Action {
 	dial := c.dialStep(now)
-	return append([]Action{Save{c.rec}}, dial...)
+	return append([]Action{SaveNow{c.rec}}, dial...)
 }
 
 // undoStandIn: a transfer by the phone's key reached the service in two

@@ -19,7 +19,7 @@ var xferSet = func() policy.InboundSettings {
 const (
 	whisperToPiotr = "sayleg:c-2(sound:wfrom,sound:digits/1,sound:digits/0,sound:digits/1,sound:wcaller," +
 		"sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0)" // the Polish number without 48
-	transferStarts = "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) save dial:c-2/Transfer from anowak"
+	transferStarts = "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) save-now dial:c-2/Transfer from anowak"
 )
 
 // toPiotr is Anna's phone transferring the call to 102 with its own key.
@@ -70,7 +70,7 @@ func TestTransfer(t *testing.T) {
 				step{at: 6 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "0"}},
 				step{at: 7 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "2"}},
 				step{at: 7 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "#"}, want: "resolve-transfer:c-1/102", deadline: -1},
-				step{at: 7 * time.Second, ev: toPiotr(0).ev, want: "hangup:c-1/normal moh:default say(sound:transferring) save dial:c-2/Transfer from anowak"},
+				step{at: 7 * time.Second, ev: toPiotr(0).ev, want: "hangup:c-1/normal moh:default say(sound:transferring) save-now dial:c-2/Transfer from anowak"},
 			),
 		},
 		{
@@ -105,7 +105,7 @@ func TestTransfer(t *testing.T) {
 			rule: "P4o", name: "nobody takes the transfer: the transferring clerk is rung back, told, and connected again",
 			steps: with(transfer,
 				step{at: 10 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
-				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer save dial:c-3/Transfer back"},
+				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer save-now dial:c-3/Transfer back"},
 				step{at: 27 * time.Second, ev: policy.LegAnswered{Leg: "c-3"}, want: "sayleg:c-3(sound:xferback)"},
 				step{at: 30 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "stop moh-stop add:c-3 save"},
 			),
@@ -114,7 +114,7 @@ func TestTransfer(t *testing.T) {
 		{
 			rule: "P4o", name: "nobody at all: the caller is told and called back by the target",
 			steps: with(transfer,
-				step{at: 12 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal save dial:c-3/Transfer back"},
+				step{at: 12 * time.Second, ev: policy.LegFailed{Leg: "c-2", Result: "busy"}, want: "hangup:c-2/normal save-now dial:c-3/Transfer back"},
 				step{at: 13 * time.Second, ev: policy.LegFailed{Leg: "c-3", Result: "unavailable"}, want: "hangup:c-3/normal stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
 				step{at: 15 * time.Second, ev: policy.PlaybackDone{Playback: "c-closing"}, want: "hangup-caller save finish"},
 			),
@@ -132,14 +132,14 @@ func TestTransfer(t *testing.T) {
 		{
 			rule: "P4o", name: "a number that reaches nobody: the transferring clerk is rung back",
 			steps: with(step{at: 10 * time.Second, ev: policy.Transferred{Leg: "c-1", To: "999", Locals: []string{"L1", "L2"}},
-				want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) save dial:c-2/Transfer back"}),
+				want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:default say(sound:transferring) save-now dial:c-2/Transfer back"}),
 			check: wantWaits("xfer:anowak>/@10s/back"),
 		},
 		{
 			rule: "P4o", name: "the target hangs up during the whisper: as if nobody answered",
 			steps: with(transfer,
 				step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
-				step{at: 15 * time.Second, ev: policy.LegGone{Leg: "c-2"}, want: "save dial:c-3/Transfer back"},
+				step{at: 15 * time.Second, ev: policy.LegGone{Leg: "c-2"}, want: "save-now dial:c-3/Transfer back"},
 			),
 		},
 		{
@@ -172,7 +172,7 @@ func TestTransfer(t *testing.T) {
 				step{at: 25 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-2/no_answer dial:c-3/Transfer from anowak", deadline: 40 * time.Second},
 				step{at: 26 * time.Second, ev: policy.LegRinging{Leg: "c-3"}, deadline: 40 * time.Second},
 				step{at: 40 * time.Second, ev: policy.TimerFired{}, want: "stop say(sound:xferwait)", deadline: 41 * time.Second},
-				step{at: 41 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer save dial:c-4/Transfer back", deadline: 70 * time.Second},
+				step{at: 41 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-3/no_answer save-now dial:c-4/Transfer back", deadline: 70 * time.Second},
 			),
 		},
 		{
@@ -183,7 +183,7 @@ func TestTransfer(t *testing.T) {
 					Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
 					Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}}},
 					Locals: []string{"L2", "L1"}},
-					want: "hangup:L2/normal hangup:L1/normal moh:default say(sound:transferring) save dial:c-3/Transfer from anowak", deadline: 40 * time.Second},
+					want: "hangup:L2/normal hangup:L1/normal moh:default say(sound:transferring) save-now dial:c-3/Transfer from anowak", deadline: 40 * time.Second},
 			),
 			check: wantWaits("xfer:anowak>clerk/pwisniewski@10s", func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if len(r.Attempts) != 2 || r.Attempts[0].Clerk != "anowak" || r.Attempts[1].Clerk != "pwisniewski" || r.Attempts[1].TransferredBy != "anowak" {

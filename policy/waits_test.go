@@ -60,7 +60,7 @@ func TestWaitsRecorded(t *testing.T) {
 			set: holdSet,
 			steps: then(held[0],
 				step{at: 12 * time.Second, ev: toPiotr(0, "L1", "L2").ev,
-					want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:sekretariat say(sound:transferring) save dial:c-2/Transfer from anowak"},
+					want: "hangup:L1/normal hangup:L2/normal hangup:c-1/normal moh:sekretariat say(sound:transferring) save-now dial:c-2/Transfer from anowak"},
 				step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
 				step{at: 20 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}, want: "stop moh-stop add:c-2 music:default save"},
 				step{at: 30 * time.Second, ev: policy.LegHeld{Leg: "c-2"}},
