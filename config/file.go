@@ -112,9 +112,13 @@ type FileCallbacks struct {
 	SchedulerTick       Duration `yaml:"scheduler_tick"`
 }
 
+// NumberList is a list of phone numbers or extensions, each written bare
+// (100) or quoted ("100"): the loader reads both, and so does the schema.
+type NumberList []string
+
 // FileSpecialNeeds is the special_needs: section (P5.3).
 type FileSpecialNeeds struct {
-	Numbers []string   `yaml:"numbers"`
+	Numbers NumberList `yaml:"numbers"`
 	Lines   []FileLine `yaml:"lines"`
 }
 
@@ -132,7 +136,7 @@ type FileWaiting struct {
 // FileMenu is the menu: section (P3.2, P5.1, P5.3). Without numbers there
 // is no menu.
 type FileMenu struct {
-	Numbers       []string         `yaml:"numbers"`                                             // dialed numbers answered by the menu
+	Numbers       NumberList       `yaml:"numbers"`                                             // dialed numbers answered by the menu
 	KeyTimeout    Duration         `yaml:"key_timeout"`                                         // P5.1: long
 	OperatorKey   string           `yaml:"operator_key" jsonschema:"oneof_type=string;integer"` // a person at once, as silence
 	Operator      string           `yaml:"operator"`                                            // a clerk id or a department number; default the secretariat

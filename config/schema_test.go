@@ -40,6 +40,8 @@ func reflectSchema(t *testing.T) []byte {
 			case reflect.TypeFor[config.When]():
 				return &jsonschema.Schema{Type: "string", Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2})?`,
 					Description: "a day (YYYY-MM-DD) or a day and a time (YYYY-MM-DD HH:MM), in the office's time zone"}
+			case reflect.TypeFor[config.NumberList]():
+				return &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{OneOf: []*jsonschema.Schema{{Type: "string"}, {Type: "integer"}}}}
 			case reflect.TypeFor[config.Day]():
 				span := &jsonschema.Schema{Type: "string", Pattern: `^\s*([0-9]{1,2}:[0-9]{2}\s*-\s*[0-9]{1,2}:[0-9]{2}|closed)\s*$`}
 				return &jsonschema.Schema{Description: `opening hours of a day: "07:30-15:30", a list of such spans, or "closed"`,
@@ -132,13 +134,19 @@ func TestSchema_RefusesWhatConfigCheckRefuses(t *testing.T) {
 	if err := validate(string(example)); err != nil {
 		t.Fatalf("the example fails the schema: %v", err)
 	}
-	// Numbers written bare, as admins do: both take them.
-	bare := edit(t, `extension: "111"`, "extension: 111")
-	if _, err := config.Parse("callcare.yaml", []byte(bare), noEnv); err != nil {
-		t.Fatalf("config check refuses a bare extension: %v", err)
-	}
-	if err := validate(bare); err != nil {
-		t.Errorf("the schema refuses a bare extension, which config check takes: %v", err)
+	// Numbers written bare, as admins do: both take them, alone or in a
+	// list.
+	for what, bare := range map[string]string{
+		"extension":             edit(t, `extension: "111"`, "extension: 111"),
+		"menu number":           edit(t, "database:", "menu:\n  numbers: [100, \"200\"]\ndatabase:"),
+		"special needs' number": edit(t, "database:", "special_needs:\n  numbers: [48600100200]\ndatabase:"),
+	} {
+		if _, err := config.Parse("callcare.yaml", []byte(bare), noEnv); err != nil {
+			t.Fatalf("config check refuses a bare %s: %v", what, err)
+		}
+		if err := validate(bare); err != nil {
+			t.Errorf("the schema refuses a bare %s, which config check takes: %v", what, err)
+		}
 	}
 	for _, tc := range []struct{ name, yaml string }{
 		{"UnknownKey", edit(t, "database:", "databse: x.db\ndatabase:")},
