@@ -253,6 +253,8 @@ func newAbsencesSetCmd() *cobra.Command {
 		Long: `Forward the calls of CLERK (an id or an extension) to WHO (a clerk's id or
 extension, or a department's number), from now (or --from) until --until, or
 for --days office days (until the office opens after them), or until cleared.
+forwarding.max_days bounds the desk phone's #N only: an admin may set a
+longer absence here, as with --until.
 It replaces the clerk's forward, if any, and wins over callcare.yaml's
 absences while it lasts. The next call follows it; nothing needs reloading.`,
 		Example: `  callcare absences set anowak --to 112 --days 5 --reason leave
