@@ -101,6 +101,7 @@ type Config struct {
 	Notices Notices
 
 	passwordProblem Problems // why Asterisk.Password is empty, if it is
+	warnings        Problems // valid, but likely not meant (Warnings)
 
 	// clerks[].substitute and departments[].head while they are checked;
 	// the directory gets them (Clerk.Substitute, Department.Head).
@@ -262,6 +263,10 @@ func (c *Config) PasswordProblem() error {
 	}
 	return c.passwordProblem
 }
+
+// Warnings are what the file says that is valid but likely not what the
+// admin meant: `config check` prints them, `serve` logs them.
+func (c *Config) Warnings() Problems { return c.warnings }
 
 // Problem is one thing wrong in the file.
 type Problem struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -527,5 +528,40 @@ func TestParse_MaxHostCPU(t *testing.T) {
 		if err == nil && c.Asterisk.MaxHostCPU != tc.want {
 			t.Errorf("%q: %v, want %v", tc.yaml, c.Asterisk.MaxHostCPU, tc.want)
 		}
+	}
+}
+
+// TestParse_MembershipWarnings: where a department's members: and a
+// clerk's department: disagree, the file is valid, but a free clerk serves
+// only their own department's waiting line (P5.3): the admin is warned,
+// at the line that says it.
+func TestParse_MembershipWarnings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		yaml string
+		want []string
+	}{
+		{"agreeing", base, nil},
+		{"a member of a second department", edit(t, "members: [anowak]", "members: [anowak, sek1]"),
+			[]string{`callcare.yaml:11: departments[1].members[1]: sek1 is a member of 200 but belongs to 100 (its department:): calls to 200 ring them, but they never serve its waiting line`}},
+		{"in the members of another department than their own", edit(t, "    department: \"200\"\n    extension: \"111\"", "    department: \"100\"\n    extension: \"111\""),
+			[]string{
+				`callcare.yaml:11: departments[1].members[0]: anowak is a member of 200 but belongs to 100 (its department:): calls to 200 ring them, but they never serve its waiting line`,
+				`callcare.yaml:33: clerks[2].department: anowak belongs to 100 but is not among its members: calls to 100 do not ring them, but they serve its waiting line`,
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := config.Parse("callcare.yaml", []byte(tc.yaml), noEnv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range c.Warnings() {
+				got = append(got, w.String())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
 	}
 }

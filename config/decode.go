@@ -33,6 +33,7 @@ type parser struct {
 	ctx      context.Context
 	file     string
 	problems Problems
+	warnings Problems        // what the file says that is valid but likely not meant
 	lines    map[string]int  // path -> line of its key (or list item)
 	bad      map[string]bool // paths whose value has the wrong type
 	rootLine int
@@ -57,6 +58,11 @@ func newParser(ctx context.Context, file string) *parser {
 
 func (p *parser) add(path string, line int, format string, args ...any) {
 	p.problems = append(p.problems, Problem{File: p.file, Path: path, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// warn records something valid that the admin likely did not mean.
+func (p *parser) warn(path string, line int, format string, args ...any) {
+	p.warnings = append(p.warnings, Problem{File: p.file, Path: path, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
 // lineOf is the line of path, or of its closest written parent.

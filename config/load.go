@@ -108,6 +108,8 @@ func ParseContext(ctx context.Context, name string, data []byte, env func(string
 		p.problems.sort()
 		return nil, p.problems
 	}
+	p.warnings.sort()
+	c.warnings = p.warnings
 	c.passwordProblem = p.resolvePassword(ctx, &f.Asterisk, &c.Asterisk, env)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)

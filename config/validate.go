@@ -368,6 +368,7 @@ func (p *parser) buildDirectory(f *File) (callcare.Directory, dirIndex) {
 			p.knownRef(idAt, depAt, base+".overflow", c.Overflow)
 		}
 	}
+	p.membership(dir, depPaths, clerkPaths)
 
 	// Loops: report each loop once, at the overflow line of the member of
 	// the loop written first, with the error a call would meet there.
@@ -530,4 +531,48 @@ func canonicalTech(endpoint string) string {
 		return strings.ToUpper(tech) + "/" + rest
 	}
 	return endpoint
+}
+
+// membership warns where a department's members: and its clerks'
+// department: disagree. The first says whom a call to the department
+// rings; the second whose waiting line a clerk serves when free (P5.3),
+// and under which department the report counts the clerk. A clerk rung for
+// a department whose line they never serve, or serving a line whose
+// calls never ring them, is valid, but seldom meant.
+func (p *parser) membership(dir callcare.Directory, depPaths, clerkPaths []string) {
+	clerkAt := map[callcare.ClerkID]int{}
+	for i, c := range dir.Clerks {
+		clerkAt[c.ID] = i
+	}
+	members := map[string]map[callcare.ClerkID]bool{}
+	for i, d := range dir.Departments {
+		members[d.Number] = map[callcare.ClerkID]bool{}
+		for j, m := range d.Members {
+			members[d.Number][m] = true
+			ci, ok := clerkAt[m]
+			if !ok || dir.Clerks[ci].Department == d.Number {
+				continue
+			}
+			mp := fmt.Sprintf("%s.members[%d]", depPaths[i], j)
+			p.warn(mp, p.lineOf(mp), "%s is a member of %s but belongs to %s (its department:): calls to %s ring them, but they never serve its waiting line",
+				m, d.Number, orNone(dir.Clerks[ci].Department), d.Number)
+		}
+	}
+	for i, c := range dir.Clerks {
+		own, ok := members[c.Department]
+		if !ok || len(own) == 0 || own[c.ID] {
+			continue // no such department (reported), or one that rings nobody itself
+		}
+		path := clerkPaths[i] + ".department"
+		p.warn(path, p.lineOf(path), "%s belongs to %s but is not among its members: calls to %s do not ring them, but they serve its waiting line",
+			c.ID, c.Department, c.Department)
+	}
+}
+
+// orNone is s, or "no department" for "".
+func orNone(s string) string {
+	if s == "" {
+		return "no department"
+	}
+	return s
 }

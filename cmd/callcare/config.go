@@ -55,6 +55,9 @@ func configCheck(ctx context.Context, path string, stdout, stderr io.Writer) err
 	case err != nil:
 		return err
 	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	if perr := c.PasswordProblem(); perr != nil {
 		fmt.Fprintf(stderr, "warning (serve will refuse to start until it is set):\n%s\n", perr)
 	}

@@ -74,6 +74,21 @@ func TestConfigCheck(t *testing.T) {
 	if !strings.Contains(out.String(), "valid: 8 clerks, 4 departments") {
 		t.Errorf("output %q", out.String())
 	}
+	if strings.Contains(errOut.String(), "warning: ") {
+		t.Errorf("the shipped example warned:\n%s", errOut.String())
+	}
+
+	// Valid, but likely not meant: said, and the file still valid.
+	odd := filepath.Join(dir, "odd.yaml")
+	os.WriteFile(odd, []byte(strings.Replace(string(config.Example()), "members: [anowak, pwisniewska]", "members: [anowak, pwisniewska, jkowalska]", 1)), 0o600)
+	out.Reset()
+	errOut.Reset()
+	if err := run(context.Background(), []string{"config", "check", "--config", odd}, &out, &errOut); err != nil {
+		t.Fatalf("a file with a clerk in a second department's members: %v\n%s", err, errOut.String())
+	}
+	if w := errOut.String(); !strings.Contains(w, "warning: "+odd+":") || !strings.Contains(w, ": departments[1].members[2]: jkowalska is a member of 200 but belongs to 100") {
+		t.Errorf("no warning of the membership:\n%s", errOut.String())
+	}
 
 	bad := filepath.Join(dir, "bad.yaml")
 	text := strings.Replace(string(config.Example()), `extension: "112"`, `extension: "111"`, 1)

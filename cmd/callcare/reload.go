@@ -127,6 +127,7 @@ func (r *reloader) applyLocked(c *config.Config, err error) {
 	r.counted(true)
 	r.log.Info("configuration reloaded: new calls follow it, calls in progress keep their rules", "config", r.path,
 		"clerks", len(c.Directory.Clerks), "departments", len(c.Directory.Departments), "absences", len(c.Absences))
+	logWarnings(r.log, c)
 }
 
 func (r *reloader) saveLocked() {

@@ -106,6 +106,7 @@ func serve(ctx context.Context, path string, debug bool, stderr io.Writer) error
 	r.start(log, db, svc, h, mon.reloaded, c, callcare.ServiceStatus{PID: os.Getpid(), Config: path, StartedAt: started})
 	log.Info("callcare serving", "ari", c.Asterisk.ARIURL, "app", c.Asterisk.App, "agi", ln.Addr().String(), "clerks", len(c.Directory.Clerks),
 		"gomaxprocs", runtime.GOMAXPROCS(0), "go_monitor_steady", monitorSteady(os.Getenv("GODEBUG")))
+	logWarnings(log, c)
 	runErr := svc.Run(ctx) // a refused ARI password ends it at once
 	if runErr != nil {
 		cancel() // the hooks stop too
@@ -197,4 +198,12 @@ func noBound[T int | float64 | time.Duration](v T) T {
 		return -1
 	}
 	return v
+}
+
+// logWarnings logs what the configuration says that is valid but likely
+// not meant (config check prints the same).
+func logWarnings(log *slog.Logger, c *config.Config) {
+	for _, w := range c.Warnings() {
+		log.Warn("configuration: "+w.Message, "config", w.File, "line", w.Line, "path", w.Path)
+	}
 }
