@@ -69,6 +69,30 @@ func TestP4o_PhoneKeyTransfer(t *testing.T) {
 	e.quiet(t)
 }
 
+// TestP4p_TargetHoldsDuringWhisper: Piotr puts the phone on hold as he
+// answers, while he hears who transfers. The caller is not joined to a
+// phone on hold, which would be silence (Asterisk plays no music for a
+// hold that came before the bridge: the lab, chan_sip); they wait on the
+// transfer's music, hear requests for patience, and are connected when
+// Piotr resumes.
+func TestP4p_TargetHoldsDuringWhisper(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second,
+		Script: []pbxsim.Action{transferKey(10*time.Second, "102"), {At: 11 * time.Second, Do: pbxsim.Hangup}}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: []pbxsim.Action{
+		hold(500 * time.Millisecond), {At: 70 * time.Second, Do: pbxsim.Unhold}, {At: 90 * time.Second, Do: pbxsim.Hangup}}})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 3*time.Minute)
+	transferred(t, e, call)
+	heard := call.Heard()
+	if i := slices.Index(heard, "sound:callcare/transferring"); i < 0 || count(heard[i+1:], "sound:callcare/transfer-wait") < 2 {
+		t.Errorf("the caller heard %v: want requests for patience while Piotr held", heard)
+	}
+	heardNoSilence(t, call)
+	e.settled(t)
+}
+
 // TestP4o_KeyedTransfer: the same with the DTMF fallback, ##102#.
 func TestP4o_KeyedTransfer(t *testing.T) {
 	t.Parallel()

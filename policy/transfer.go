@@ -24,17 +24,19 @@ import (
 // target (a missed call of the target). Never dropped.
 
 type transferState struct {
-	on       bool
-	from     callcare.Clerk // who transfers
-	to       callcare.Target
-	back     bool      // the transferring clerk is being rung back
-	next     time.Time // the next request for patience
-	whisper  string    // the whisper playing to the leg that answered
-	leg      *leg      // that leg
-	n        int
-	said     string // the announcement playing to the caller now
-	keys     string // a clerk's keys of the DTMF fallback so far
-	keysDone time.Time
+	on        bool
+	from      callcare.Clerk // who transfers
+	to        callcare.Target
+	back      bool      // the transferring clerk is being rung back
+	next      time.Time // the next request for patience
+	whisper   string    // the whisper playing to the leg that answered
+	leg       *leg      // that leg
+	held      bool      // that leg's phone is on hold: the caller is not connected to it
+	whispered bool      // the whisper ended while the phone was on hold
+	n         int
+	said      string // the announcement playing to the caller now
+	keys      string // a clerk's keys of the DTMF fallback so far
+	keysDone  time.Time
 }
 
 // clerkKeys collects the DTMF fallback: the prefix, the number, then # or
@@ -236,6 +238,7 @@ func (c *Inbound) transferAnswered(l *leg, now time.Time) []Action {
 	acts := c.takeTransferLeg(l, now)
 	c.phase = phaseWhisper
 	c.deadline = now.Add(promptLimit)
+	c.xfer.held, c.xfer.whispered = false, false
 	c.xfer.n++
 	c.xfer.whisper = fmt.Sprintf("%s-whisper%d", c.rec.ID, c.xfer.n)
 	var media []string
@@ -263,8 +266,31 @@ func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
 		case c.xfer.said:
 			c.xfer.said = ""
 		case c.xfer.whisper:
+			if c.xfer.held {
+				c.xfer.whispered = true
+				return nil
+			}
 			return c.whispered(now)
 		}
+	case LegHeld:
+		// The target put the phone on hold while hearing who calls. Asterisk
+		// pauses the whisper until the resume (chan_sip and PJSIP alike, on
+		// the lab); the caller waits on the transfer's music with its
+		// requests for patience, and is connected only after the resume:
+		// joined to a phone on hold, they would hear silence.
+		if ev.Leg == l.id && !c.xfer.held {
+			c.xfer.held = true
+			c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
+		}
+	case LegUnheld:
+		if ev.Leg != l.id || !c.xfer.held {
+			return nil
+		}
+		c.xfer.held = false
+		if c.xfer.whispered {
+			return c.whispered(now)
+		}
+		c.deadline = now.Add(promptLimit) // the whisper goes on
 	case LegGone:
 		if ev.Leg != l.id {
 			c.legGone(ev, now)
@@ -280,9 +306,14 @@ func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
 		c.endLeg(l, "cancelled", now)
 		return c.finish(callcare.PartyCaller, now, StopPlayback{Playback: c.xfer.whisper}, HangupLeg{Leg: l.id, Reason: "normal"})
 	case TimerFired:
-		if !c.linkDown && !c.deadline.IsZero() && !now.Before(c.deadline) {
-			return c.whispered(now) // the whisper's end was never heard of
+		if c.linkDown || c.deadline.IsZero() || now.Before(c.deadline) {
+			return nil
 		}
+		if c.xfer.held {
+			c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
+			return c.sayTransfer(c.set.Prompts.TransferWait)
+		}
+		return c.whispered(now) // the whisper's end was never heard of
 	case LinkLost:
 		c.linkDown = true
 	case LinkBack:
@@ -295,7 +326,7 @@ func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
 // whispered connects the caller with the leg that heard the whisper.
 func (c *Inbound) whispered(now time.Time) []Action {
 	l := c.xfer.leg
-	c.xfer.whisper = ""
+	c.xfer.whisper, c.xfer.whispered = "", false
 	c.phase = phaseConnected
 	c.deadline = time.Time{}
 	c.answered = l
