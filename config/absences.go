@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -176,7 +177,9 @@ func (p *parser) absence(base string, fa FileAbsence, c *Config, idx dirIndex) (
 		switch d, _ := c.Directory.Department(clerk.Department); {
 		case clerk.Substitute != "":
 			a.To = callcare.Target{Kind: callcare.TargetClerk, ID: string(clerk.Substitute)}
-		case len(d.Members) > 1 || d.Overflow != "":
+		// Somebody else is rung: the clerk may or may not be among the
+		// members (a mismatch is only warned of).
+		case slices.ContainsFunc(d.Members, func(m callcare.ClerkID) bool { return m != clerk.ID }) || d.Overflow != "":
 			a.To = callcare.Target{Kind: callcare.TargetDepartment, ID: clerk.Department}
 		default:
 			p.add(base, p.lineOf(base), "%s has no substitute (clerks[].substitute) and nobody else in department %s: write substitute:", a.Clerk, clerk.Department)

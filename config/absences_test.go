@@ -86,6 +86,39 @@ func TestParse_AbsenceDefaultSubstitute(t *testing.T) {
 	}
 }
 
+// TestParse_AbsenceDefaultSubstitute_Membership: without a substitute,
+// the department takes the calls when it rings somebody else; whether the
+// absent clerk is among its members does not matter (a83f89d only warns of
+// that).
+func TestParse_AbsenceDefaultSubstitute_Membership(t *testing.T) {
+	dep100 := callcare.Target{Kind: callcare.TargetDepartment, ID: "100"}
+	for _, tc := range []struct {
+		name    string
+		members string          // department 100's, whose clerks sek1 and sek2 are
+		want    callcare.Target // sek1's absence goes there, or
+		refused string          // config check says so
+	}{
+		{"AMember", "members: [sek1, sek2]", dep100, ""},
+		{"NotAMemberButAnotherIs", "members: [sek2]", dep100, ""},
+		{"TheOnlyMember", "members: [sek1]", callcare.Target{}, "nobody else in department 100"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			y := edit(t, "members: [sek1, sek2]", tc.members) + "absences:\n  - clerk: sek1\n"
+			c, err := config.Parse("callcare.yaml", []byte(y), noEnv)
+			switch {
+			case tc.refused != "":
+				if err == nil || !strings.Contains(err.Error(), tc.refused) {
+					t.Errorf("err = %v, want %q", err, tc.refused)
+				}
+			case err != nil:
+				t.Errorf("refused: %v", err)
+			case c.Absences[0].To != tc.want:
+				t.Errorf("sek1's absence goes to %v, want %v", c.Absences[0].To, tc.want)
+			}
+		})
+	}
+}
+
 func TestParse_AbsenceProblems(t *testing.T) {
 	for _, tc := range []struct {
 		name string
