@@ -30,7 +30,7 @@ type FileAbsence struct {
 	OutsideOfficeHours bool `yaml:"outside_office_hours"`
 	// Substitute is a clerk id or a department number; left out, the
 	// clerk's substitute (clerks[].substitute), else the department.
-	Substitute string `yaml:"substitute"`
+	Substitute string `yaml:"substitute" jsonschema:"oneof_type=string;integer"`
 	Reason     string `yaml:"reason"` // leave, sick_leave, training or field_work
 }
 

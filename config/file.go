@@ -38,7 +38,7 @@ type File struct {
 	// Secretariat is the department number that answers when the service
 	// is down, and whose clerks may change others' forwards; the first
 	// department when left out.
-	Secretariat string         `yaml:"secretariat"`
+	Secretariat string         `yaml:"secretariat" jsonschema:"oneof_type=string;integer"`
 	Absences    []FileAbsence  `yaml:"absences"`
 	Forwarding  FileForwarding `yaml:"forwarding"`
 	// The phone matters of P3.2 (menu.go).
@@ -139,7 +139,7 @@ type FileMenu struct {
 	Numbers       NumberList       `yaml:"numbers"`                                             // dialed numbers answered by the menu
 	KeyTimeout    Duration         `yaml:"key_timeout"`                                         // P5.1: long
 	OperatorKey   string           `yaml:"operator_key" jsonschema:"oneof_type=string;integer"` // a person at once, as silence
-	Operator      string           `yaml:"operator"`                                            // a clerk id or a department number; default the secretariat
+	Operator      string           `yaml:"operator" jsonschema:"oneof_type=string;integer"`     // a clerk id or a department number; default the secretariat
 	AssistanceKey string           `yaml:"assistance_key"`                                      // "I need assistance" (P5.3); "off" for none
 	Tries         int              `yaml:"tries"`                                               // keys that chose nothing before a person takes over
 	Greeting      string           `yaml:"greeting"`                                            // the sound before the choices; default sounds.menu_greeting
@@ -158,7 +158,7 @@ type FileMenuChoice struct {
 type FileMatter struct {
 	Name        string `yaml:"name" jsonschema:"required"`
 	Key         string `yaml:"key" jsonschema:"required,oneof_type=string;integer"`
-	Department  string `yaml:"department" jsonschema:"required"`
+	Department  string `yaml:"department" jsonschema:"required,oneof_type=string;integer"`
 	Sound       string `yaml:"sound"`       // its name in the list; default callcare/matter-<key>, spoken from name by prompts build
 	Description string `yaml:"description"` // the office's recording of how it is handled
 }
@@ -166,7 +166,7 @@ type FileMatter struct {
 // FileAppointments is the appointments: section (P3.2 (1)).
 type FileAppointments struct {
 	MayorKey         string `yaml:"mayor_key" jsonschema:"oneof_type=string;integer"`
-	Mayor            string `yaml:"mayor"` // the department that books the Mayor's meetings; default the secretariat
+	Mayor            string `yaml:"mayor" jsonschema:"oneof_type=string;integer"` // the department that books the Mayor's meetings; default the secretariat
 	RemindDaysBefore int    `yaml:"remind_days_before"`
 }
 
@@ -197,7 +197,7 @@ type FileDepartment struct {
 	Name     string   `yaml:"name" jsonschema:"required"`
 	Members  []string `yaml:"members"` // clerk ids
 	Ring     string   `yaml:"ring" jsonschema:"enum=together,enum=in_order"`
-	Overflow string   `yaml:"overflow"`
+	Overflow string   `yaml:"overflow" jsonschema:"oneof_type=string;integer"`
 	Head     string   `yaml:"head"`
 	Music    string   `yaml:"music_class"` // music on hold of its callers; "" for waiting.music_class
 	WhenBusy string   `yaml:"when_busy"`   // overflow or offer (P4b)
@@ -209,11 +209,11 @@ type FileClerk struct {
 	Name       string `yaml:"name" jsonschema:"required"`
 	Surname    string `yaml:"surname" jsonschema:"required"`
 	Position   string `yaml:"position" jsonschema:"required"`
-	Department string `yaml:"department" jsonschema:"required"`
+	Department string `yaml:"department" jsonschema:"required,oneof_type=string;integer"`
 	Extension  string `yaml:"extension" jsonschema:"required,oneof_type=string;integer"`
 	Endpoint   string `yaml:"endpoint" jsonschema:"required"`
-	Overflow   string `yaml:"overflow"`
-	Substitute string `yaml:"substitute"`
+	Overflow   string `yaml:"overflow" jsonschema:"oneof_type=string;integer"`
+	Substitute string `yaml:"substitute" jsonschema:"oneof_type=string;integer"`
 }
 
 // Duration is written as text with its unit, as time.ParseDuration reads

@@ -140,6 +140,9 @@ func TestSchema_RefusesWhatConfigCheckRefuses(t *testing.T) {
 		"extension":             edit(t, `extension: "111"`, "extension: 111"),
 		"menu number":           edit(t, "database:", "menu:\n  numbers: [100, \"200\"]\ndatabase:"),
 		"special needs' number": edit(t, "database:", "special_needs:\n  numbers: [48600100200]\ndatabase:"),
+		"department":            edit(t, `    department: "200"`, "    department: 200"),
+		"overflow":              edit(t, `overflow: "100"`, "overflow: 100"),
+		"secretariat":           edit(t, "database:", "secretariat: 100\ndatabase:"),
 	} {
 		if _, err := config.Parse("callcare.yaml", []byte(bare), noEnv); err != nil {
 			t.Fatalf("config check refuses a bare %s: %v", what, err)
