@@ -52,8 +52,8 @@ type HangupCaller struct{ Reason string }
 type Save struct{ Record callcare.CallRecord }
 
 // SaveNow persists the call record at once, where Save may let it wait a
-// moment to share a commit: the version a run that dies next needs to
-// carry the call on (a transfer under way, Adopt).
+// moment to share a commit: the version the next run, if this one dies,
+// needs to adopt the call from (a transfer under way).
 type SaveNow struct{ Record callcare.CallRecord }
 
 // Resync asks the shell to look up the caller's and the live legs' channels

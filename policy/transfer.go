@@ -32,6 +32,7 @@ type transferState struct {
 	whisper   string    // the whisper playing to the leg that answered
 	leg       *leg      // that leg
 	held      bool      // that leg's phone is on hold: the caller is not connected to it
+	heldAt    time.Time // since when
 	whispered bool      // the whisper ended while the phone was on hold
 	n         int
 	said      string // the announcement playing to the caller now
@@ -274,13 +275,15 @@ func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
 		}
 	case LegHeld:
 		// The target put the phone on hold while hearing who calls. Asterisk
-		// pauses the whisper until the resume (chan_sip and PJSIP alike, on
-		// the lab); the caller waits on the transfer's music with its
-		// requests for patience, and is connected only after the resume:
-		// joined to a phone on hold, they would hear silence.
+		// pauses the whisper, or plays it to nobody, until the resume (the
+		// lab: both, by the hold's length); the caller waits on the
+		// transfer's music with its requests for patience, and is connected
+		// only after the resume: joined to a phone on hold, they would hear
+		// silence (Asterisk plays no music for a hold that came before the
+		// bridge).
 		if ev.Leg == l.id && !c.xfer.held {
-			c.xfer.held = true
-			c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
+			c.xfer.held, c.xfer.heldAt = true, now
+			c.deadline = now.Add(min(c.set.Waiting.AnnounceEvery, c.set.Waiting.HoldOfferAfter))
 		}
 	case LegUnheld:
 		if ev.Leg != l.id || !c.xfer.held {
@@ -310,17 +313,49 @@ func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
 			return nil
 		}
 		if c.xfer.held {
-			c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
-			return c.sayTransfer(c.set.Prompts.TransferWait)
+			return c.heldInWhisper(now)
 		}
 		return c.whispered(now) // the whisper's end was never heard of
 	case LinkLost:
 		c.linkDown = true
 	case LinkBack:
 		c.linkDown = false
-		return []Action{Resync{Legs: c.liveLegs()}}
+		acts := []Action{Resync{Legs: c.liveLegs()}}
+		if c.xfer.held {
+			// The resume may have been lost with the link, and Asterisk
+			// cannot be asked whether a phone holds: taken as resumed, rather
+			// than the caller kept waiting on a target who took the call.
+			c.xfer.held = false
+			if c.xfer.whispered {
+				return append(acts, c.whispered(now)...)
+			}
+			c.deadline = now.Add(promptLimit)
+		}
+		return acts
 	}
 	return nil
+}
+
+// heldInWhisper: the target still holds. The caller hears a request for
+// patience at each interval; past Waiting.HoldOfferAfter (how long a held
+// caller waits before a callback is offered), the target is taken as not
+// answering, and the transfer goes on as then: the next of the target's
+// chain, the clerk who transferred, then a callback.
+func (c *Inbound) heldInWhisper(now time.Time) []Action {
+	giveUp := c.xfer.heldAt.Add(c.set.Waiting.HoldOfferAfter)
+	if now.Before(giveUp) {
+		c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
+		if giveUp.Before(c.deadline) {
+			c.deadline = giveUp
+		}
+		return c.sayTransfer(c.set.Prompts.TransferWait)
+	}
+	l := c.xfer.leg
+	c.endLeg(l, "noanswer", now)
+	acts := []Action{StopPlayback{Playback: c.xfer.whisper}, HangupLeg{Leg: l.id, Reason: "no_answer"}}
+	c.xfer.whisper, c.xfer.held, c.xfer.whispered = "", false, false
+	c.phase = phaseRinging
+	return append(acts, c.next(now)...)
 }
 
 // whispered connects the caller with the leg that heard the whisper.

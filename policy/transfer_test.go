@@ -166,6 +166,24 @@ func TestTransfer(t *testing.T) {
 			),
 		},
 		{
+			rule: "P4p", name: "the target holds past the callback offer's time: taken as not answering, the transfer goes on",
+			steps: with(transfer,
+				step{at: 11 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
+				step{at: 12 * time.Second, ev: policy.PlaybackDone{Playback: "c-xfer1"}},
+				step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
+				step{at: 15 * time.Second, ev: policy.LegHeld{Leg: "c-2"}, deadline: 45 * time.Second},
+				step{at: 45 * time.Second, ev: policy.TimerFired{}, want: "say(sound:xferwait)", deadline: 75 * time.Second},
+				step{at: 75 * time.Second, ev: policy.TimerFired{}, want: "stop say(sound:xferwait)", deadline: 105 * time.Second},
+				step{at: 105 * time.Second, ev: policy.TimerFired{}, want: "stop say(sound:xferwait)", deadline: 135 * time.Second},
+				step{at: 135 * time.Second, ev: policy.TimerFired{}, want: "stop hangup:c-2/no_answer save-now dial:c-3/Transfer back"},
+			),
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				if len(r.Attempts) != 3 || r.Attempts[1].Result != "noanswer" {
+					t.Errorf("attempts %+v: want Piotr's as not answered, then Anna rung back", r.Attempts)
+				}
+			},
+		},
+		{
 			rule: "P4o", name: "the caller hangs up during the whisper",
 			steps: with(transfer,
 				step{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
@@ -229,4 +247,27 @@ func TestTransfer(t *testing.T) {
 	} {
 		tc.run(t)
 	}
+}
+
+// TestTransfer_HoldInWhisperLinkDrop (P4p): the link drops while the
+// transfer's target holds, the whisper over. Asterisk cannot be asked
+// whether a phone holds, and the resume may have been lost with the link:
+// back, the target is taken as resumed and the caller connected, rather
+// than kept waiting on a target who took the call. (The bound of P4p is
+// not checked here: while the link is down nothing can be said.)
+func TestTransfer_HoldInWhisperLinkDrop(t *testing.T) {
+	call, _ := policy.Start(arrival([]callcare.Clerk{anna}), inboundSet, t0)
+	transfer := toPiotr(10*time.Second, "L1", "L2")
+	transfer.want = transferStarts
+	stepThrough(t, call, []step{
+		{at: 0, ev: policy.LegRinging{Leg: "c-1"}},
+		{at: 2 * time.Second, ev: policy.LegAnswered{Leg: "c-1"}, want: "connect:c-1 save close-tasks:48600100200"},
+		transfer,
+		{at: 11 * time.Second, ev: policy.LegRinging{Leg: "c-2"}},
+		{at: 14 * time.Second, ev: policy.LegAnswered{Leg: "c-2"}, want: whisperToPiotr},
+		{at: 15 * time.Second, ev: policy.LegHeld{Leg: "c-2"}},
+		{at: 18 * time.Second, ev: policy.PlaybackDone{Playback: "c-whisper2"}},
+		{at: 20 * time.Second, ev: policy.LinkLost{}},
+		{at: 25 * time.Second, ev: policy.LinkBack{}, want: "resync:c-2 stop moh-stop add:c-2 save", deadline: -1},
+	}, brief, func(int, step) {})
 }
