@@ -150,8 +150,8 @@ type FileMenu struct {
 type FileMenuChoice struct {
 	Key    string `yaml:"key" jsonschema:"required,oneof_type=string;integer"`
 	Do     string `yaml:"do" jsonschema:"required,enum=appointment,enum=matters,enum=ring"`
-	Target string `yaml:"target"` // ring: a clerk id or a department number
-	Sound  string `yaml:"sound"`  // what names it in the list; default by what it does
+	Target string `yaml:"target" jsonschema:"oneof_type=string;integer"` // ring: a clerk id or a department number
+	Sound  string `yaml:"sound"`                                         // what names it in the list; default by what it does
 }
 
 // FileMatter is one of matters: (P3.2 (2)).
@@ -188,7 +188,7 @@ type FilePlace struct {
 // FileLine is one of special_needs.lines.
 type FileLine struct {
 	Number string `yaml:"number" jsonschema:"required,oneof_type=string;integer"`
-	Target string `yaml:"target" jsonschema:"required"` // a clerk id or a department number
+	Target string `yaml:"target" jsonschema:"required,oneof_type=string;integer"` // a clerk id or a department number
 }
 
 // FileDepartment is one of departments.

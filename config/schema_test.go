@@ -137,12 +137,13 @@ func TestSchema_RefusesWhatConfigCheckRefuses(t *testing.T) {
 	// Numbers written bare, as admins do: both take them, alone or in a
 	// list.
 	for what, bare := range map[string]string{
-		"extension":             edit(t, `extension: "111"`, "extension: 111"),
-		"menu number":           edit(t, "database:", "menu:\n  numbers: [100, \"200\"]\ndatabase:"),
-		"special needs' number": edit(t, "database:", "special_needs:\n  numbers: [48600100200]\ndatabase:"),
-		"department":            edit(t, `    department: "200"`, "    department: 200"),
-		"overflow":              edit(t, `overflow: "100"`, "overflow: 100"),
-		"secretariat":           edit(t, "database:", "secretariat: 100\ndatabase:"),
+		"extension":               edit(t, `extension: "111"`, "extension: 111"),
+		"menu number":             edit(t, "database:", "menu:\n  numbers: [100, \"200\"]\ndatabase:"),
+		"special needs' number":   edit(t, "database:", "special_needs:\n  numbers: [48600100200]\ndatabase:"),
+		"department":              edit(t, `    department: "200"`, "    department: 200"),
+		"overflow":                edit(t, `overflow: "100"`, "overflow: 100"),
+		"secretariat":             edit(t, "database:", "secretariat: 100\ndatabase:"),
+		"dedicated line's target": edit(t, "database:", "special_needs:\n  lines:\n    - number: 500\n      target: 100\ndatabase:"),
 	} {
 		if _, err := config.Parse("callcare.yaml", []byte(bare), noEnv); err != nil {
 			t.Fatalf("config check refuses a bare %s: %v", what, err)
