@@ -232,8 +232,9 @@ func TestExtensionsConf(t *testing.T) {
 	fb := strings.Join(ctx["callcare-fallback"], "\n")
 	for _, want := range []string{"Dial(${CALLCARE_SECRETARIAT},120)", "Playback(callcare/nobody-available)", "Playback(callcare/goodbye)",
 		// no callback promised to a number nobody could call back
+		`GotoIf($[${REGEX("^[ -]*[+]?[0-9 -]*$" ${CALLERID(num)})} = 0]?hidden)`,
 		"Set(CALLCARE_DIGITS=${FILTER(0-9,${CALLERID(num)})})",
-		"GotoIf($[${LEN(${CALLCARE_DIGITS})} < 3 | ${LEN(${CALLCARE_DIGITS})} > 17]?hidden)",
+		"GotoIf($[${LEN(${CALLCARE_DIGITS})} < 3 | ${LEN(${CALLCARE_DIGITS})} > 15]?hidden)",
 		"n(hidden),Playback(callcare/call-again)"} {
 		if !strings.Contains(fb, want) {
 			t.Errorf("[callcare-fallback] lacks %s", want)

@@ -485,12 +485,15 @@ func (r *renderer) fallback() {
 exten => s,1,Goto(callcare-fallback,secretariat,1)
 exten => i,1,Goto(callcare-fallback,secretariat,1)
 
-; A caller whose number is not shown (or is no number: fewer than 3 or
-; more than 17 digits, as the service reads numbers) is not promised a
-; callback nobody could make, but asked to call again.
+; A caller whose number is not shown, or is no number the service could
+; call back, is not promised a callback nobody could make, but asked to
+; call again. A number, as the service reads one: digits, spaces and
+; dashes, after an optional + or 00, and 3 to 15 digits after it.
 exten => secretariat,1,Dial(${CALLCARE_SECRETARIAT},120)
+ same => n,GotoIf($[${REGEX("^[ -]*[+]?[0-9 -]*$" ${CALLERID(num)})} = 0]?hidden)
  same => n,Set(CALLCARE_DIGITS=${FILTER(0-9,${CALLERID(num)})})
- same => n,GotoIf($[${LEN(${CALLCARE_DIGITS})} < 3 | ${LEN(${CALLCARE_DIGITS})} > 17]?hidden)
+ same => n,ExecIf($["${FILTER(+,${CALLERID(num)})}" = "" & "${CALLCARE_DIGITS:0:2}" = "00"]?Set(CALLCARE_DIGITS=${CALLCARE_DIGITS:2}))
+ same => n,GotoIf($[${LEN(${CALLCARE_DIGITS})} < 3 | ${LEN(${CALLCARE_DIGITS})} > 15]?hidden)
  same => n,Playback(%s)
  same => n,Playback(%s)
  same => n,Hangup()
