@@ -73,14 +73,7 @@ func (w *saver) save(rec callcare.CallRecord) {
 // version in the same commit: a call's first version, so that a record
 // exists whatever happens to the process next, and the version a
 // callback task is made from.
-func (w *saver) saveNow(ctx context.Context, rec callcare.CallRecord) {
-	w.writing.Lock()
-	defer w.writing.Unlock()
-	w.take(rec.ID)
-	recs := w.drain()
-	w.write(ctx, append(recs, rec))
-	w.svc.work.Add(-int64(len(recs)))
-}
+func (w *saver) saveNow(ctx context.Context, rec callcare.CallRecord) { w.flush(ctx, rec) }
 
 // take removes call id's waiting version, if any, from what the saver
 // holds, and gives the work it counted back.
@@ -140,12 +133,16 @@ func (w *saver) stop(ctx context.Context) {
 	w.flush(context.WithoutCancel(ctx))
 }
 
-// flush writes everything handed over so far.
-func (w *saver) flush(ctx context.Context) {
+// flush writes everything handed over so far, and now (saveNow's
+// versions, each replacing a waiting one of its call) in the same commit.
+func (w *saver) flush(ctx context.Context, now ...callcare.CallRecord) {
 	w.writing.Lock()
 	defer w.writing.Unlock()
+	for _, rec := range now {
+		w.take(rec.ID)
+	}
 	recs := w.drain()
-	w.write(ctx, recs)
+	w.write(ctx, append(recs, now...))
 	w.svc.work.Add(-int64(len(recs)))
 }
 
