@@ -344,10 +344,7 @@ func (c *Inbound) whisperStep(ev Event, now time.Time) []Action {
 func (c *Inbound) heldInWhisper(now time.Time) []Action {
 	giveUp := c.xfer.heldAt.Add(c.set.Waiting.HoldOfferAfter)
 	if now.Before(giveUp) {
-		c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
-		if giveUp.Before(c.deadline) {
-			c.deadline = giveUp
-		}
+		c.deadline = now.Add(min(c.set.Waiting.AnnounceEvery, giveUp.Sub(now)))
 		return c.sayTransfer(c.set.Prompts.TransferWait)
 	}
 	l := c.xfer.leg
