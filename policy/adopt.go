@@ -2,9 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/callcare/callcare"
@@ -70,6 +67,49 @@ type FoundTransfer struct {
 // The store's record goes on if it has one, else one is made from what
 // Asterisk shows.
 func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
+	c := adoptedCall(f, set, now)
+	if !c.rec.EndedAt.IsZero() {
+		return c, c.adoptEnded(f.Legs)
+	}
+	c.rec.Outcome, c.rec.HungUpBy = "", ""
+	a := &adoption{c: c, now: now}
+	if f.Record.ID == "" {
+		a.acts = append(a.acts, Save{c.rec})
+	}
+	if !f.Arrival.Found || len(f.Arrival.Steps) == 0 {
+		// A number that reaches nobody: the caller is told so, as at the
+		// start (P4p), wherever the message had got to.
+		for _, fl := range f.Legs {
+			a.acts = append(a.acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
+		}
+		c.rec.Outcome = callcare.OutcomeUnrouted
+		return c, append(a.acts, c.close(c.set.Prompts.UnknownNumber, now)...)
+	}
+	if len(c.rec.Transfers) > 0 {
+		c.adoptTransfer(f.Transfer, now)
+	}
+	a.placeLegs(f.Legs)
+	switch {
+	case a.talking(f.Bridged):
+	case !c.rec.AnsweredAt.IsZero() && !c.xfer.on:
+		a.clerkGone()
+	case len(a.live) > 0:
+		a.ringing()
+	case c.xfer.on:
+		a.transferRingsNobody()
+	default:
+		// Whether a tone still plays is not known (the call may have
+		// overflowed): Asterisk would hold the hand-over to the fallback
+		// behind it, for ever.
+		a.acts = append(a.acts, c.staleTones()...)
+		a.acts = append(a.acts, c.toFallback(now)...)
+	}
+	return c, a.acts
+}
+
+// adoptedCall is the found call's Inbound: the store's record, or one
+// made from what Asterisk shows, and the menu's hand-over.
+func adoptedCall(f Found, set InboundSettings, now time.Time) *Inbound {
 	a := f.Arrival
 	rec := f.Record.Clone() // its lists are the call's from now on
 	if rec.ID == "" {
@@ -81,215 +121,148 @@ func Adopt(f Found, set InboundSettings, now time.Time) (*Inbound, []Action) {
 	}
 	c := &Inbound{set: set, proc: set.Procedure, steps: a.Steps, rec: rec}
 	if f.HandedOver {
-		// Rings counted from the first leg the hand-over made; what kind
-		// of task the menu's choice leaves is not known any more: a
-		// callback's.
-		c.handed = handover{on: true, ringFrom: now}
-		for _, fl := range f.Legs {
-			if !fl.Created.IsZero() && fl.Created.Before(c.handed.ringFrom) {
-				c.handed.ringFrom = fl.Created
-			}
-		}
-		// Every attempt on record came after the hand-over: after an
-		// overflow, the first one's leg is gone, not its rings.
-		for _, at := range rec.Attempts {
-			if !at.DialedAt.IsZero() && at.DialedAt.Before(c.handed.ringFrom) {
-				c.handed.ringFrom = at.DialedAt
-			}
-		}
+		c.handed = handover{on: true, ringFrom: handedOverAt(f, rec, now)}
 	}
-	if !rec.EndedAt.IsZero() {
-		// The call's story is told (its end was refused, or lost): end
-		// what Asterisk still has of it, as the record says.
-		c.phase = phaseDone
-		var acts []Action
-		for _, fl := range f.Legs {
-			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
-		}
-		if rec.Outcome == callcare.OutcomeFallback {
-			acts = append(acts, Fallback{Exten: rec.Dialed})
-		} else {
-			acts = append(acts, HangupCaller{Reason: "normal"})
-		}
-		return c, append(acts, Finish{})
-	}
-	c.rec.Outcome, c.rec.HungUpBy = "", ""
-	var acts []Action
-	if f.Record.ID == "" {
-		acts = append(acts, Save{c.rec})
-	}
-	if !a.Found || len(a.Steps) == 0 {
-		// A number that reaches nobody: the caller is told so, as at the
-		// start (P4p), wherever the message had got to.
-		for _, fl := range f.Legs {
-			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
-		}
-		c.rec.Outcome = callcare.OutcomeUnrouted
-		return c, append(acts, c.close(c.set.Prompts.UnknownNumber, now)...)
-	}
+	return c
+}
 
-	if len(c.rec.Transfers) > 0 {
-		c.adoptTransfer(f.Transfer, now)
-	}
-
-	// The legs Asterisk has, numbered as the earlier run numbered them,
-	// so a new leg never takes a used id. Those of a transfer under way
-	// are its own steps' (the clerk rung back's, once it came back).
-	first := 0
-	if c.xfer.on {
-		first = c.xferStart
-		if c.xfer.back {
-			first = len(c.steps) - 1
-		}
-	}
-	var live []*leg
-	for range c.rec.Attempts { // each rang a leg, which may be gone
-		c.legs = append(c.legs, &leg{id: fmt.Sprintf("%s-old%d", c.rec.ID, len(c.legs)+1), step: -1, attempt: -1, state: legGone})
-	}
+// handedOverAt is when the menu handed the call to ringing, as far as
+// can be told: the first leg it made, or the first attempt on record
+// (after an overflow the first one's leg is gone, not its rings). What
+// kind of task the menu's choice leaves is not known any more: a
+// callback's.
+func handedOverAt(f Found, rec callcare.CallRecord, now time.Time) time.Time {
+	at := now
 	for _, fl := range f.Legs {
-		l := &leg{id: fl.ID, step: -1, attempt: -1, state: legGone}
-		// A leg not ringing a ring cycle after it was made never will (a
-		// busy phone leaves its channel so): nobody to wait for.
-		dead := fl.State == "" || fl.State == "Down" && now.Sub(fl.Created) > c.proc.RingCycle
-		if step, ok := c.stepOf(fl.Clerk, first); ok && !dead {
-			l.step = step
-			l.state = legDialing
-			// The record may have the attempt already (saved when the
-			// clerk answered, or as a transfer rang): it goes on.
-			l.attempt = slices.IndexFunc(c.rec.Attempts, func(a callcare.Attempt) bool { return a.Clerk == fl.Clerk && a.EndedAt.IsZero() })
-			if l.attempt < 0 {
-				l.attempt = len(c.rec.Attempts)
-				a := callcare.Attempt{Clerk: fl.Clerk, Via: c.steps[step].Via, DialedAt: fl.Created}
-				if c.xfer.on && !c.xfer.back {
-					a.TransferredBy = c.xfer.from.ID
-				}
-				c.rec.Attempts = append(c.rec.Attempts, a)
-			}
-			switch fl.State {
-			case "Ringing":
-				l.state = legRinging
-				if c.rec.Attempts[l.attempt].RingingAt.IsZero() {
-					c.rec.Attempts[l.attempt].RingingAt = fl.Created
-				}
-			case "Up":
-				l.state = legAnswered
-				if c.rec.Attempts[l.attempt].RingingAt.IsZero() {
-					// Answered while nobody watched: its rings count to
-					// now, as the caller's do, never fewer than it rang.
-					c.rec.Attempts[l.attempt].RingingAt = fl.Created
-				}
-			}
-			live = append(live, l)
-		} else {
-			// A dead leg, or one of no step of today's chain.
-			acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
-		}
-		c.placeLeg(l, fl.ID)
-	}
-	hangupOthers := func(keep func(*leg) bool) {
-		for _, l := range live {
-			if !keep(l) {
-				acts = append(acts, HangupLeg{Leg: l.id, Reason: "normal"})
-				if l.attempt >= 0 {
-					c.endLeg(l, "cancelled", now)
-				}
-				l.state = legGone
-			}
+		if !fl.Created.IsZero() && fl.Created.Before(at) {
+			at = fl.Created
 		}
 	}
+	for _, a := range rec.Attempts {
+		if !a.DialedAt.IsZero() && a.DialedAt.Before(at) {
+			at = a.DialedAt
+		}
+	}
+	return at
+}
 
-	// Talking: watch them.
-	if f.Bridged != "" {
-		if l := c.leg(f.Bridged); l != nil && l.attempt >= 0 {
-			hangupOthers(func(o *leg) bool { return o == l })
-			l.state = legAnswered
-			c.answered, c.phase, c.step = l, phaseConnected, l.step
-			c.xfer.on = false // a transfer's target connected, its record not yet saved so
-			if at := &c.rec.Attempts[l.attempt]; c.rec.AnsweredAt.IsZero() || at.Result != "answered" {
-				at.Result = "answered"
-				if c.rec.AnsweredAt.IsZero() {
-					c.rec.AnsweredAt, c.rec.AnsweredBy = now, at.Clerk
-				}
-				c.rec.Outcome = callcare.OutcomeAnswered
-				acts = append(acts, Save{c.rec})
-			}
-			c.rec.Outcome = callcare.OutcomeAnswered
-			return c, acts
-		}
+// adoptEnded: the call's story is told (its end was refused, or lost):
+// end what Asterisk still has of it, as the record says.
+func (c *Inbound) adoptEnded(legs []FoundLeg) []Action {
+	c.phase = phaseDone
+	var acts []Action
+	for _, fl := range legs {
+		acts = append(acts, HangupLeg{Leg: fl.ID, Reason: "normal"})
 	}
-	// The clerk hung up while nobody watched: goodbye to the one left.
-	if !c.rec.AnsweredAt.IsZero() && !c.xfer.on {
-		hangupOthers(func(*leg) bool { return false })
+	if c.rec.Outcome == callcare.OutcomeFallback {
+		acts = append(acts, Fallback{Exten: c.rec.Dialed})
+	} else {
+		acts = append(acts, HangupCaller{Reason: "normal"})
+	}
+	return append(acts, Finish{})
+}
+
+// talking: the caller is bridged with a leg of the call: watch them. It
+// tells whether they were.
+func (a *adoption) talking(bridged string) bool {
+	if bridged == "" {
+		return false
+	}
+	c := a.c
+	l := c.leg(bridged)
+	if l == nil || l.attempt < 0 {
+		return false
+	}
+	a.hangupOthers(func(o *leg) bool { return o == l })
+	l.state = legAnswered
+	c.answered, c.phase, c.step = l, phaseConnected, l.step
+	c.xfer.on = false // a transfer's target connected, its record not yet saved so
+	if at := &c.rec.Attempts[l.attempt]; c.rec.AnsweredAt.IsZero() || at.Result != "answered" {
+		at.Result = "answered"
+		if c.rec.AnsweredAt.IsZero() {
+			c.rec.AnsweredAt, c.rec.AnsweredBy = a.now, at.Clerk
+		}
 		c.rec.Outcome = callcare.OutcomeAnswered
-		c.rec.HungUpBy = callcare.PartyClerk
-		c.rec.HungUpClerk = lastAnswered(c.rec.Attempts) // counted against them (P4l)
-		return c, append(acts, c.close(c.set.Prompts.Goodbye, now)...)
+		a.acts = append(a.acts, Save{c.rec})
 	}
-	// Still being put through: the step whose legs are up goes on.
-	if len(live) > 0 {
-		step := live[0].step
-		for _, l := range live {
-			step = min(step, l.step)
-		}
-		hangupOthers(func(l *leg) bool { return l.step == step && l.state != legGone })
-		c.step, c.phase = step, phaseRinging
-		c.deadline = time.Time{}
-		var answered *leg
-		for _, l := range live {
-			if l.step != step || l.state == legGone {
-				continue
-			}
-			created := c.rec.Attempts[l.attempt].DialedAt
-			if created.IsZero() || created.After(now) {
-				created = now
-			}
-			if l.state == legAnswered && answered == nil {
-				answered = l
-			}
-			if l.state == legRinging && (c.ringingAt.IsZero() || created.Before(c.ringingAt)) {
-				c.ringingAt = created
-			}
-			if d := created.Add(2 * c.proc.RingLimit()); c.deadline.IsZero() || d.Before(c.deadline) {
-				c.deadline = d
-			}
-		}
-		if !c.ringingAt.IsZero() {
-			c.deadline = c.ringingAt.Add(c.proc.RingLimit())
-		}
-		switch {
-		case c.xfer.on && answered != nil:
-			return c, append(acts, c.transferTaken(answered, now)...)
-		case c.xfer.on:
-			// The caller heard only music while nobody watched.
-			return c, append(acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
-		case step > 0 || c.handed.on:
-			acts = append(acts, c.restartTone()...)
-		}
-		if answered != nil {
-			// The clerk picked up while nobody watched: connect at once.
-			answered.state = legRinging
-			return c, append(acts, c.legAnswered(answered.id, now)...)
-		}
-		return c, acts
+	c.rec.Outcome = callcare.OutcomeAnswered
+	return true
+}
+
+// clerkGone: the clerk hung up while nobody watched: goodbye to the one
+// left.
+func (a *adoption) clerkGone() {
+	c := a.c
+	a.hangupOthers(func(*leg) bool { return false })
+	c.rec.Outcome = callcare.OutcomeAnswered
+	c.rec.HungUpBy = callcare.PartyClerk
+	c.rec.HungUpClerk = lastAnswered(c.rec.Attempts) // counted against them (P4l)
+	a.acts = append(a.acts, c.close(c.set.Prompts.Goodbye, a.now)...)
+}
+
+// ringing: still being put through, the earliest step whose legs are up
+// goes on, its rings counted from when its legs were made.
+func (a *adoption) ringing() {
+	c, now := a.c, a.now
+	step := a.live[0].step
+	for _, l := range a.live {
+		step = min(step, l.step)
 	}
-	hangupOthers(func(*leg) bool { return false })
-	if c.xfer.on {
-		// Nobody of the transfer rings any more (a phone refused it
-		// meanwhile): on as when its chain is used up, the transferring
-		// clerk rung back, or, rung back already, the caller told and
-		// called back (P4o). Never the fallback's dialed number, which
-		// would ring the clerk who passed the call on without a word.
-		c.phase = phaseRinging
-		if !c.xfer.back {
-			acts = append(acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
+	a.hangupOthers(func(l *leg) bool { return l.step == step && l.state != legGone })
+	c.step, c.phase = step, phaseRinging
+	c.deadline = time.Time{}
+	var answered *leg
+	for _, l := range a.live {
+		if l.step != step || l.state == legGone {
+			continue
 		}
-		return c, append(acts, c.transferNext(now)...)
+		created := c.rec.Attempts[l.attempt].DialedAt
+		if created.IsZero() || created.After(now) {
+			created = now
+		}
+		if l.state == legAnswered && answered == nil {
+			answered = l
+		}
+		if l.state == legRinging && (c.ringingAt.IsZero() || created.Before(c.ringingAt)) {
+			c.ringingAt = created
+		}
+		if d := created.Add(2 * c.proc.RingLimit()); c.deadline.IsZero() || d.Before(c.deadline) {
+			c.deadline = d
+		}
 	}
-	// Whether a tone still plays is not known (the call may have
-	// overflowed): Asterisk would hold the hand-over to the fallback
-	// behind it, for ever.
-	acts = append(acts, c.staleTones()...)
-	return c, append(acts, c.toFallback(now)...)
+	if !c.ringingAt.IsZero() {
+		c.deadline = c.ringingAt.Add(c.proc.RingLimit())
+	}
+	switch {
+	case c.xfer.on && answered != nil:
+		a.acts = append(a.acts, c.transferTaken(answered, now)...)
+		return
+	case c.xfer.on:
+		// The caller heard only music while nobody watched.
+		a.acts = append(a.acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
+		return
+	case step > 0 || c.handed.on:
+		a.acts = append(a.acts, c.restartTone()...)
+	}
+	if answered != nil {
+		// The clerk picked up while nobody watched: connect at once.
+		answered.state = legRinging
+		a.acts = append(a.acts, c.legAnswered(answered.id, now)...)
+	}
+}
+
+// transferRingsNobody: nobody of a transfer under way rings any more (a
+// phone refused it meanwhile): on as when its chain is used up, the
+// transferring clerk rung back, or, rung back already, the caller told
+// and called back (P4o). Never the fallback's dialed number, which would
+// ring the clerk who passed the call on without a word.
+func (a *adoption) transferRingsNobody() {
+	c := a.c
+	c.phase = phaseRinging
+	if !c.xfer.back {
+		a.acts = append(a.acts, c.sayTransfer(c.set.Prompts.TransferWait)...)
+	}
+	a.acts = append(a.acts, c.transferNext(a.now)...)
 }
 
 // lastAnswered is the clerk who took the call last: after transfers, the
@@ -330,96 +303,4 @@ func (c *Inbound) staleTones() []Action {
 		acts = append(acts, StopPlayback{Playback: fmt.Sprintf("%s-tone%d", c.rec.ID, c.menuN)})
 	}
 	return acts
-}
-
-// adoptTransfer: the record has a transfer. Its target's chain goes after
-// the call's own, as the dead run had it, so that its legs, ringing or
-// talking, belong to a step. One under way (nobody took it yet) goes on:
-// the caller waits with the music Asterisk still plays, and, nobody
-// answering, the transferring clerk is rung back, then the target owes a
-// callback (P4o, transfer.go).
-func (c *Inbound) adoptTransfer(ft FoundTransfer, now time.Time) {
-	t := c.rec.Transfers[len(c.rec.Transfers)-1]
-	c.xferStart = len(c.steps)
-	c.steps = slices.Concat(c.steps, ft.Steps)
-	if !transferUnderWay(c.rec) {
-		return
-	}
-	by := ft.By
-	if by.ID == "" {
-		by = callcare.Clerk{ID: t.By}
-	}
-	// The ids of its announcements and whispers go on past any the dead
-	// run could have used (a few per transfer, one per interval), so
-	// none is refused as taken.
-	n := 3*len(c.rec.Transfers) + int(now.Sub(c.rec.StartedAt)/max(c.set.Waiting.AnnounceEvery, time.Second))
-	c.xfer = transferState{on: true, from: by, to: t.To, back: t.CameBack, n: n, next: now.Add(c.set.Waiting.AnnounceEvery)}
-	if t.CameBack {
-		c.steps = append(c.steps, backStep(by))
-	}
-	c.rec.Outcome = callcare.OutcomeAnswered
-}
-
-// transferUnderWay tells whether the record's last transfer still waits
-// for somebody to take it: nobody answered since it was made.
-func transferUnderWay(rec callcare.CallRecord) bool {
-	n := len(rec.Transfers)
-	if n == 0 {
-		return false
-	}
-	t := rec.Transfers[n-1]
-	if t.To == (callcare.Target{}) && !t.CameBack {
-		return false // made by the phone outside the service: nothing to ring
-	}
-	return !slices.ContainsFunc(rec.Attempts, func(a callcare.Attempt) bool {
-		return a.Result == "answered" && !a.DialedAt.Before(t.At)
-	})
-}
-
-// transferTaken: a leg of the transfer was answered while nobody watched.
-// Whether its clerk heard the whisper is not known, and the caller has
-// waited the longest: connected at once. The desk phone showed who
-// transfers and the caller's number as it rang (P4d).
-func (c *Inbound) transferTaken(l *leg, now time.Time) []Action {
-	return append(c.takeTransferLeg(l, now), c.whispered(now)...)
-}
-
-// stepOf finds the step of the chain, from step first on, that rings
-// clerk: each clerk rings at most once per call, but for a transfer.
-func (c *Inbound) stepOf(clerk callcare.ClerkID, first int) (int, bool) {
-	for i, s := range c.steps {
-		if i < first {
-			continue
-		}
-		for _, k := range s.Clerks {
-			if k.ID == clerk {
-				return i, true
-			}
-		}
-	}
-	return 0, false
-}
-
-// placeLeg puts a found leg at the index its id names ("<call>-<n>"),
-// filling the numbers before it with legs long gone: new legs then get
-// new numbers.
-func (c *Inbound) placeLeg(l *leg, id string) {
-	n, err := strconv.Atoi(id[strings.LastIndexByte(id, '-')+1:])
-	if err != nil || n < 1 || n > 1000 {
-		c.legs = append(c.legs, l)
-		return
-	}
-	for len(c.legs) < n-1 {
-		c.legs = append(c.legs, &leg{id: fmt.Sprintf("%s-old%d", c.rec.ID, len(c.legs)+1), step: -1, attempt: -1, state: legGone})
-	}
-	if len(c.legs) >= n {
-		// The number is taken by a gone placeholder: replace it.
-		if old := c.legs[n-1]; old.step == -1 && old.attempt == -1 && old.state == legGone {
-			c.legs[n-1] = l
-			return
-		}
-		c.legs = append(c.legs, l)
-		return
-	}
-	c.legs = append(c.legs, l)
 }

@@ -442,6 +442,31 @@ func TestAdopt(t *testing.T) {
 			},
 		},
 		{
+			rule: "P4l", name: "talking: another leg of the step still ringing is hung up, its attempt cancelled",
+			found: policy.Found{Record: saved, Arrival: arrival([]callcare.Clerk{anna, ewa}, []callcare.Clerk{piotr}), Bridged: "c-1", Legs: []policy.FoundLeg{
+				{ID: "c-1", Clerk: "anowak", Created: at(-8 * time.Second), State: "Up"},
+				{ID: "c-2", Clerk: "ezielinska", Created: at(-8 * time.Second), State: "Ringing"},
+			}},
+			start:   "hangup:c-2/normal save",
+			outcome: callcare.OutcomeAnswered,
+			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
+				if len(r.Attempts) != 2 || r.Attempts[1].Clerk != "ezielinska" || r.Attempts[1].Result != "cancelled" || r.Attempts[1].EndedAt != t0 || r.AnsweredBy != "anowak" {
+					t.Errorf("record %+v: want Anna's answer, Ewa's ring cancelled", r)
+				}
+			},
+		},
+		{
+			rule: "P4a", name: "legs of two steps ring: the earlier step goes on, the later one's leg is hung up",
+			found: policy.Found{Record: saved, Legs: []policy.FoundLeg{
+				{ID: "c-1", Clerk: "anowak", Created: at(-8 * time.Second), State: "Ringing"},
+				{ID: "c-2", Clerk: "pwisniewski", Created: at(-2 * time.Second), State: "Ringing"},
+			}},
+			start: "hangup:c-2/normal",
+			steps: []step{
+				{at: 7 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer early(sound:overflowing,tone:ring;tonezone=pl) dial:c-3/Overflow from anowak"},
+			},
+		},
+		{
 			rule: "P4p", name: "a number that reaches nobody is told so again",
 			found: policy.Found{Record: saved, Arrival: policy.Arrival{CallID: "c", Dialed: "999"}},
 			start: "play:ss-noservice",
