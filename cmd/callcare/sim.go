@@ -20,9 +20,10 @@ func newSimCmd() *cobra.Command {
 		Long: `Serve the project's simulated Asterisk 20 (ARI's REST and WebSocket, scripted
 desk phones that answer) until stopped, so a person can point any ARI client at
 it, as httptest's -httptest.serve does. Calls are placed with its control API
-under /sim/.`,
+under /sim/, with the ARI user's credentials, once an application of the name
+the call asks for is connected (callcare serve, say).`,
 		Example: `  callcare sim --listen 127.0.0.1:8088
-  curl -X POST -d '{"number":"48600100200","exten":"101","app":"callcare"}' http://127.0.0.1:8088/sim/calls`,
+  curl -u callcare:callcare -X POST -d '{"number":"48600100200","exten":"101","app":"callcare"}' http://127.0.0.1:8088/sim/calls`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return sim(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
@@ -58,7 +59,7 @@ func sim(ctx context.Context, o simOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "simulated Asterisk 20 at %s (events %s), user %q\n", pbx.URL(), pbx.WebsocketURL(), o.user)
-	fmt.Fprintf(stdout, "place a call: curl -X POST -d '{\"number\":\"48600100200\",\"exten\":\"101\",\"app\":\"callcare\"}' http://%s/sim/calls\n", o.listen)
+	fmt.Fprintf(stdout, "place a call, once the application is connected: curl -u %s:... -X POST -d '{\"number\":\"48600100200\",\"exten\":\"101\",\"app\":\"callcare\"}' http://%s/sim/calls\n", o.user, o.listen)
 	<-ctx.Done()
 	return pbx.Close()
 }
