@@ -355,7 +355,7 @@ func (d *desk) timeKey(k string) ([]Action, turn) {
 		d.deadline = d.now.Add(d.set.KeyTimeout) // the next digit, please
 		return nil, turnNone
 	}
-	at, ok := agreedTime(d.typed, d.now, d.set.Rules.Hours.Location)
+	at, ok := agreedTime(d.typed, d.now, d.set.Rules.Hours)
 	d.typed = ""
 	if !ok {
 		return d.say("sound:" + d.set.Prompts.EnterTime), turnNone
@@ -375,21 +375,34 @@ func (d *desk) zone() *time.Location {
 	return time.UTC
 }
 
-func agreedTime(hhmm string, now time.Time, loc *time.Location) (time.Time, bool) {
+// agreedTime is the moment a time keyed as HHMM means (P4m): the first
+// day from today on which it is still ahead and the office is open then,
+// so 0830 keyed on a Friday afternoon is Monday's, not Saturday's. A time
+// the office is never open at (the clerk stays late) is today's, or
+// tomorrow's once past.
+func agreedTime(hhmm string, now time.Time, hours callcare.OfficeHours) (time.Time, bool) {
 	h, errH := strconv.Atoi(hhmm[:2])
 	m, errM := strconv.Atoi(hhmm[2:])
 	if errH != nil || errM != nil || h > 23 || m > 59 {
 		return time.Time{}, false
 	}
+	loc := hours.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	local := now.In(loc)
-	at := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, loc)
-	if !at.After(now) {
-		at = time.Date(local.Year(), local.Month(), local.Day()+1, h, m, 0, 0, loc)
+	on := func(days int) time.Time {
+		return time.Date(local.Year(), local.Month(), local.Day()+days, h, m, 0, 0, loc)
 	}
-	return at, true
+	for days := range 15 { // past two weeks of holidays, Christmas to Epiphany
+		if at := on(days); at.After(now) && hours.IsOpen(at) {
+			return at, true
+		}
+	}
+	if at := on(0); at.After(now) {
+		return at, true
+	}
+	return on(1), true
 }
 
 func (d *desk) finishAttempt(res callcare.AttemptResult) Action {

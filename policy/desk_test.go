@@ -106,9 +106,16 @@ func TestSession(t *testing.T) {
 			{60 * time.Second, policy.ClerkGone{}, "finish:reached/reached sayleg:s-cb3(sound:vm-goodbye)"},
 		}
 	}
+	// An office open Monday to Friday, 08:00-16:00, and a session on
+	// Friday 27 November at 15:00.
+	weekdays := allWeek("08:00-16:00")
+	weekdays[time.Saturday], weekdays[time.Sunday] = nil, nil
+	friday := 78 * time.Hour
 	tests := []struct {
 		rule, name string
 		agreed     bool
+		office     *[7][]callcare.Span // the office's hours, when not every hour
+		from       time.Duration      // when the session starts, after t0
 		steps      []sstep
 	}{
 		{rule: "P4c", name: "nothing waits: the clerk is told and the line ends",
@@ -149,6 +156,24 @@ func TestSession(t *testing.T) {
 				{63 * time.Second, policy.KeyPressed{Digit: "4"}, ""},
 				{63 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
 				{63 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-24T14:30 finish:reached say(sound:agreedfor,sound:digits/14,sound:digits/30) claim[]"},
+			}},
+		{rule: "P4m", name: "a time keyed on a Friday afternoon for 08:30 is Monday's: the office is closed on Saturday",
+			office: &weekdays, from: friday,
+			steps: []sstep{
+				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
+				{0, claimed, strings.Replace(menu, "sound:received,", "sound:received,sound:digits/day-2,", 1)}, // received on Tuesday
+				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
+				{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+				{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+				{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
+				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
+				{61 * time.Second, policy.KeyPressed{Digit: "4"}, "stop say(sound:entertime)"},
+				{62 * time.Second, policy.KeyPressed{Digit: "0"}, "stop"},
+				{62 * time.Second, policy.KeyPressed{Digit: "8"}, ""},
+				{62 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
+				{62 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-30T08:30 finish:reached say(sound:agreedfor,sound:digits/day-1,sound:digits/8,sound:digits/30) claim[]"},
 			}},
 		{rule: "P4c", name: "skip and done: the skipped task is not offered again this session",
 			steps: []sstep{
@@ -261,19 +286,24 @@ func TestSession(t *testing.T) {
 				Step(policy.Event, time.Time) []policy.Action
 			}
 			var acts []policy.Action
+			set := sessionSet
+			if tc.office != nil {
+				set.Rules.Hours.Week = *tc.office
+			}
+			start := at(tc.from)
 			if tc.agreed {
-				s, acts = policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}, {sub}}, sessionSet, t0)
+				s, acts = policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}, {sub}}, set, start)
 				if got := sbrief(acts); got != "originate:PJSIP/101/48600100200" {
 					t.Fatalf("start: %q", got)
 				}
 			} else {
-				s, acts = policy.StartQueue("s", anna, sessionSet, t0)
+				s, acts = policy.StartQueue("s", anna, set, start)
 				if got := sbrief(acts); got != "own:s answer count" {
 					t.Fatalf("start: %q", got)
 				}
 			}
 			for i, st := range tc.steps {
-				if got := sbrief(s.Step(st.ev, at(st.at))); got != st.want {
+				if got := sbrief(s.Step(st.ev, start.Add(st.at))); got != st.want {
 					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
 				}
 			}
