@@ -61,8 +61,10 @@ const queueOrder = `priority DESC, coalesce(agreed_at, due_at) IS NULL, coalesce
 // taken if the new call's priority is higher (or no Needs was known), Due
 // the earlier of the two, AgreedAt replaced by a new one (the latest
 // agreement with the citizen wins; Overdue cleared), Note kept if the task
-// has one, else taken. Reason, Target, Dialed and CallID stay those of the
-// first call.
+// has one, else taken. Target becomes the new call's when it brings an
+// agreed time (agreed with that clerk, against their times: P4m) or asks
+// for a callback after a long hold (of that clerk: P4h); else it stays.
+// Reason, Dialed and CallID stay those of the first call.
 //
 // The partial unique index on open tasks' numbers makes this one task per
 // number even when two processes record calls of the same number at once.
@@ -123,6 +125,8 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 			priority   = max(priority, excluded.priority),
 			due_at     = coalesce(min(due_at, excluded.due_at), due_at, excluded.due_at),
 			agreed_at  = coalesce(excluded.agreed_at, agreed_at),
+			target_kind = CASE WHEN excluded.agreed_at IS NOT NULL OR excluded.reason = :long_hold THEN excluded.target_kind ELSE target_kind END,
+			target_id   = CASE WHEN excluded.agreed_at IS NOT NULL OR excluded.reason = :long_hold THEN excluded.target_id ELSE target_id END,
 			overdue    = CASE WHEN excluded.agreed_at IS NULL THEN overdue ELSE 0 END,
 			note       = CASE WHEN note = '' THEN excluded.note ELSE note END,
 			updated_at = excluded.updated_at
@@ -143,6 +147,7 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 		sql.Named("note", t.Note),
 		sql.Named("now", now),
 		sql.Named("kind", string(t.Kind)),
+		sql.Named("long_hold", string(callcare.ReasonLongHold)),
 	).Scan(&id); err != nil {
 		return fail(err)
 	}

@@ -222,6 +222,45 @@ func TestDB_MissedCall(t *testing.T) {
 				},
 			},
 			{
+				// P4m: the time was agreed with that clerk, and checked against
+				// their agreed times: the task rings them, not the first call's.
+				name:  "AgreementTakesItsClerk",
+				first: missed("600100200", dept300, cb0),
+				second: func() callcare.CallbackTask {
+					t := missed("600100200", clerkAnowak, cb0.Add(time.Minute))
+					t.Reason, t.AgreedAt = callcare.ReasonRequested, cb0.Add(3*time.Hour)
+					return t
+				}(),
+				want: func(w callcare.CallbackTask) callcare.CallbackTask {
+					w.Tries, w.LastAt, w.AgreedAt, w.Target = 2, cb0.Add(time.Minute), cb0.Add(3*time.Hour), clerkAnowak
+					return w
+				},
+			},
+			{
+				// P4h: after a long hold, 1 asks for a callback of that clerk.
+				name:  "LongHoldTakesItsClerk",
+				first: missed("600100200", dept300, cb0),
+				second: func() callcare.CallbackTask {
+					t := missed("600100200", clerkAnowak, cb0.Add(time.Minute))
+					t.Reason = callcare.ReasonLongHold
+					return t
+				}(),
+				want: func(w callcare.CallbackTask) callcare.CallbackTask {
+					w.Tries, w.LastAt, w.Target = 2, cb0.Add(time.Minute), clerkAnowak
+					return w
+				},
+			},
+			{
+				// Another missed call leaves the task to whom it was for.
+				name:   "MissedKeepsTheTarget",
+				first:  missed("600100200", dept300, cb0),
+				second: missed("600100200", clerkAnowak, cb0.Add(time.Minute)),
+				want: func(w callcare.CallbackTask) callcare.CallbackTask {
+					w.Tries, w.LastAt = 2, cb0.Add(time.Minute)
+					return w
+				},
+			},
+			{
 				name:  "NoteTakenWhenNone",
 				first: missed("600100200", clerkAnowak, cb0),
 				second: func() callcare.CallbackTask {
