@@ -8,7 +8,8 @@ import (
 
 // QueueSession is a clerk working the callback queue from the desk phone
 // (P4c): the clerk dialed the feature code and hears how many callbacks
-// wait, their own first, then their department's; each is read out, and
+// wait, their own first, then their department's; each is read out
+// (special needs first, the department's too: P5.3), and
 // keys call the citizen (1), skip to the next (2) or mark it done (3). A
 // clerk silent at the menu hears the task once more, then the session ends
 // changing nothing.

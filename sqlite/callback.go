@@ -323,8 +323,9 @@ func (db *DB) CountWaiting(ctx context.Context, clerk callcare.ClerkID, departme
 }
 
 // ClaimNext atomically hands the clerk the next task to work: among the open
-// tasks ready at now (see CountWaiting), the clerk's own first, then their
-// department's; within each, in queue order (see Callbacks); leaving out the
+// tasks ready at now (see CountWaiting), special needs first, the
+// department's too (P5.3: they jump every queue); then the clerk's own before
+// their department's, each in queue order (see Callbacks); leaving out the
 // ids in skip (the tasks the clerk skipped in this session). The task is
 // claimed for the clerk until now+lease; a claim that ran out is free to
 // anyone, and a clerk's own claim does not hide a task from that clerk.
@@ -366,7 +367,7 @@ func (db *DB) ClaimNext(ctx context.Context, clerk callcare.ClerkID, department 
 			SELECT id FROM callbacks
 			WHERE `+readyCond+` AND `+queueCond+`
 				AND id NOT IN (SELECT value FROM json_each(:skip))
-			ORDER BY (target_kind = 'clerk') DESC, `+queueOrder+`
+			ORDER BY priority DESC, (target_kind = 'clerk') DESC, `+queueOrder+`
 			LIMIT 1
 		)
 		RETURNING `+callbackColumns,

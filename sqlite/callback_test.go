@@ -590,7 +590,9 @@ func TestDB_ClaimNext(t *testing.T) {
 		}
 	}
 
-	t.Run("OwnBeforeDepartment", func(t *testing.T) {
+	// P5.3: special needs jump the whole queue, the department's too;
+	// among the rest a clerk's own come before the department's.
+	t.Run("SpecialNeedsThenOwnBeforeDepartment", func(t *testing.T) {
 		db := MustOpenDB(t)
 		deptSpecial := MustMissedCall(t, db, special(missed("600000001", dept200, cb0), callcare.NeedsLine))
 		deptNormal := MustMissedCall(t, db, missed("600000002", dept200, cb0))
@@ -603,7 +605,7 @@ func TestDB_ClaimNext(t *testing.T) {
 		if own, dept, err := db.CountWaiting(ctx, "anowak", "200", now); err != nil || own != 3 || dept != 2 {
 			t.Fatalf("CountWaiting = %d, %d, %v; want 3, 2", own, dept, err)
 		}
-		want := []int64{ownSpecial.ID, ownEarly.ID, ownLate.ID, deptSpecial.ID, deptNormal.ID}
+		want := []int64{ownSpecial.ID, deptSpecial.ID, ownEarly.ID, ownLate.ID, deptNormal.ID}
 		if got := drain(t, db, "anowak", "200"); !reflect.DeepEqual(got, want) {
 			t.Fatalf("claimed %v, want %v", got, want)
 		}
