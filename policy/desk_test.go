@@ -115,7 +115,7 @@ func TestSession(t *testing.T) {
 		rule, name string
 		agreed     bool
 		office     *[7][]callcare.Span // the office's hours, when not every hour
-		from       time.Duration      // when the session starts, after t0
+		from       time.Duration       // when the session starts, after t0
 		steps      []sstep
 	}{
 		{rule: "P4c", name: "nothing waits: the clerk is told and the line ends",
