@@ -483,3 +483,52 @@ func TestP4m_ClerkAgreesATimeFromThePhone(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestP4o_CallbackTransferred: Anna calls a citizen back from the queue
+// and passes them on to Piotr with her phone's transfer key. The callback
+// counts as reached; the citizen hears they are being transferred, never a
+// goodbye; Piotr rings showing the citizen's number, hears who transfers
+// and who calls, and is connected. The call log keeps the conversation
+// with its transfer; no task is left for anybody.
+func TestP4o_CallbackTransferred(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	ctx := context.Background()
+	tk := e.openTask(t, "48600100200", forAnna, 1)
+	// The citizen answers at about 23 s, is passed on at 40 s, talks with
+	// Piotr from about 50 s and hangs up at about 63 s.
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(40 * time.Second)})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(time.Minute)})
+	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), transferKey(readOut+20*time.Second, "102"),
+		pbxsim.Action{At: readOut + 21*time.Second, Do: pbxsim.Hangup}))
+	e.advance(t, 2*time.Minute)
+
+	if done := e.closed(t, tk.ID); done.Resolution != callcare.ResolvedReached {
+		t.Errorf("the callback closed as %q, want reached", done.Resolution)
+	}
+	piotr := offersTo(e, "PJSIP/102")
+	if len(piotr) != 1 || piotr[0].CallerID != "48600100200" {
+		t.Fatalf("Piotr was offered %+v: want one ring showing the citizen's number", piotr)
+	}
+	if h := e.pbx.Heard(piotr[0].Channel); !slices.Equal(h, whisperOf) {
+		t.Errorf("Piotr heard %v before being connected, want %v", h, whisperOf)
+	}
+	heard := e.pbx.Heard(offersTo(e, citizen)[0].Channel)
+	if !slices.Contains(heard, "sound:callcare/transferring") || slices.Contains(heard, "sound:callcare/goodbye") {
+		t.Errorf("the citizen heard %v: want being transferred, and no goodbye", heard)
+	}
+	calls, err := e.db.Calls(ctx, callcare.CallFilter{})
+	if err != nil || len(calls) != 1 {
+		t.Fatalf("%d calls in the log (%v), want the transferred callback", len(calls), err)
+	}
+	if c := calls[0]; c.CallerID != "48600100200" || len(c.Transfers) != 1 || c.Transfers[0].By != "anowak" ||
+		len(c.Attempts) != 2 || c.Attempts[1].Clerk != "pwisniewski" || c.Attempts[1].Result != "answered" ||
+		c.Outcome != callcare.OutcomeAnswered || c.HungUpBy != callcare.PartyCaller {
+		t.Errorf("call log %+v: want Anna's callback, transferred to Piotr, who took it", c)
+	}
+	if all, _ := e.db.Callbacks(ctx, callcare.CallbackFilter{Status: callcare.CallbackOpen}); len(all) != 0 {
+		t.Errorf("open tasks %+v: want none", all)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

@@ -164,6 +164,9 @@ func (f *flow) ownChannel(a policy.OwnChannel) {
 		f.unmarkBusy(f.ownClerk)
 	}
 	f.own, f.answered, f.ownClerk = a.Channel, a.Up, a.Clerk
+	if a.Caller {
+		f.ownGone = policy.CallerGone{} // a callback the clerk transferred: a citizen's call now
+	}
 	if f.own != "" && f.ownClerk != "" {
 		f.markBusy(f.ownClerk)
 	}

@@ -479,6 +479,14 @@ func subject(ev ari.Event) string {
 	return waitingSubject(ev)
 }
 
+// session is the desk phone's settings, with how a callback the clerk
+// transfers goes on: as a citizen's call (Inbound).
+func (set *Settings) session() policy.SessionSettings {
+	s := set.Session
+	s.Transfer = set.Inbound
+	return s
+}
+
 // resolve finds who a dialed number reaches and the chain it rings through
 // at now, with the absences in book (P4c); a dedicated line marks the
 // caller as having special needs (P5.3). It returns the warnings of

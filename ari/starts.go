@@ -78,7 +78,7 @@ func (s *Service) startQueue(st *ari.StasisStart) {
 		if len(covering) > 0 {
 			s.log.Info("the clerk's queue holds the callbacks of absent colleagues", "clerk", clerk.ID, "covering", covering)
 		}
-		return policy.StartQueueCovering(id, clerk, covering, set.Session, now)
+		return policy.StartQueueCovering(id, clerk, covering, set.session(), now)
 	})
 	f.claimer = clerk.ID
 	f.log.Info("clerk works the callback queue", "clerk", clerk.ID)
@@ -96,7 +96,7 @@ const scheduler callcare.ClerkID = "(agreed-time)"
 func (s *Service) startAgreed(set *Settings, t callcare.CallbackTask, steps [][]callcare.Clerk) {
 	id := fmt.Sprintf("callback-%d-%d", t.ID, agreedSeq.Add(1))
 	f := s.newFlow(id, "", policy.ClerkGone{}, func(now time.Time) (machine, []policy.Action) {
-		return policy.StartAgreed(id, t, steps, set.Session, now)
+		return policy.StartAgreed(id, t, steps, set.session(), now)
 	})
 	f.claimer = scheduler
 	f.log.Info("agreed callback: ringing the clerk first", "task", t.ID)

@@ -216,6 +216,9 @@ type OwnChannel struct {
 	Channel string
 	Clerk   callcare.ClerkID
 	Up      bool
+	// Caller: Channel is a citizen's, whose end is the caller's
+	// (CallerGone), not a clerk's: a callback the clerk transferred.
+	Caller bool
 }
 
 func (OwnChannel) action() {}

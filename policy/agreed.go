@@ -38,6 +38,9 @@ func StartAgreed(id string, task callcare.CallbackTask, steps [][]callcare.Clerk
 // Step feeds one event to the callback.
 func (a *AgreedCallback) Step(ev Event, now time.Time) []Action {
 	a.now = now
+	if a.call != nil {
+		return a.stepCall(ev)
+	}
 	if a.phase == phRingClerk {
 		switch ev := ev.(type) {
 		case LegRinging:

@@ -25,6 +25,9 @@ type SessionSettings struct {
 	// RemindDaysBefore: a meeting the clerk records on an appointment
 	// request is reminded of this many office days before (desk_meeting.go).
 	RemindDaysBefore int
+	// Transfer is how a citizen's call goes on once the clerk transfers
+	// the citizen they called back (desk_transfer.go): as any call.
+	Transfer InboundSettings
 }
 
 type deskPhase int
@@ -92,11 +95,19 @@ type desk struct {
 	intro, menu string
 
 	linkDown bool // events are being lost: no timeout acts on an old view
+
+	joinedAt time.Time // when clerk and citizen were bridged
+	// call is the citizen's call once the clerk transferred it
+	// (desk_transfer.go): every event is its from then on.
+	call *Inbound
 }
 
 // Deadline is when the flow wants a TimerFired; zero for never, and none
 // while the link is down.
 func (d *desk) Deadline() time.Time {
+	if d.call != nil {
+		return d.call.Deadline()
+	}
 	if d.linkDown {
 		return time.Time{}
 	}
@@ -124,6 +135,9 @@ func (d *desk) step(ev Event) ([]Action, turn) {
 	}
 	if d.phase == phFarewell {
 		return d.farewell(ev), turnNone
+	}
+	if acts, ok := d.handOverTransfer(ev); ok {
+		return acts, turnNone
 	}
 	switch ev := ev.(type) {
 	case ClerkGone:
@@ -481,7 +495,7 @@ func (d *desk) farewellOver(acts ...Action) []Action {
 }
 
 func (d *desk) join() []Action {
-	d.joinWaiting, d.joined = false, true
+	d.joinWaiting, d.joined, d.joinedAt = false, true, d.now
 	return []Action{Join{Leg: d.citizen}}
 }
 

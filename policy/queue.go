@@ -39,6 +39,9 @@ func StartQueueCovering(id string, clerk callcare.Clerk, covering []callcare.Cle
 // Step feeds one event to the session.
 func (q *QueueSession) Step(ev Event, now time.Time) []Action {
 	q.now = now
+	if q.call != nil {
+		return q.stepCall(ev)
+	}
 	if q.phase != phSessionDone {
 		switch ev := ev.(type) {
 		case QueueCounted:

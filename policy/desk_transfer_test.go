@@ -1,0 +1,109 @@
+package policy_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/policy"
+)
+
+// TestSession_TransferredCallback (P4o): a clerk who called a citizen back
+// passes them on with the phone's transfer key. The callback is recorded
+// as reached; the citizen hears the transfer's music and words, the
+// colleague is rung, hears the whisper, and is connected: the citizen is
+// never hung up with a goodbye.
+func TestSession_TransferredCallback(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
+	set := sessionSet
+	set.Transfer = inboundSet
+	toPiotr := policy.Transferred{Leg: "s", To: "102", Found: true, Locals: []string{"L1", "L2"},
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
+		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
+	talking := []sstep{
+		{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
+		{0, policy.TaskClaimed{Task: task, OK: true}, ""},
+		{time.Second, policy.KeyPressed{Digit: "1"}, ""},
+		{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, ""},
+		{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+		{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+		{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, ""},
+		{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []sstep
+		check func(t *testing.T, acts []policy.Action)
+	}{
+		{"the colleague answers, hears the whisper, and is connected", []sstep{
+			{20 * time.Second, toPiotr, "finish:reached/reached own:s-cb3 hangup:L1/normal hangup:L2/normal hangup:s/normal moh:default say(sound:transferring) save-now dial:s-cb3-2/Transfer from anowak"},
+			{20 * time.Second, policy.ClerkGone{}, ""},
+			{21 * time.Second, policy.LegRinging{Leg: "s-cb3-2"}, ""},
+			{23 * time.Second, policy.LegAnswered{Leg: "s-cb3-2"}, "sayleg:s-cb3-2(sound:wfrom,sound:digits/1,sound:digits/0,sound:digits/1,sound:wcaller," +
+				"sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0)"},
+			{30 * time.Second, policy.PlaybackDone{Playback: "s-cb3-whisper2"}, "stop moh-stop add:s-cb3-2 save"},
+			{90 * time.Second, policy.CallerGone{By: callcare.PartyCaller}, "hangup:s-cb3-2/normal save finish"},
+		}, nil},
+		{"nobody answers: the clerk is rung back, then the colleague owes a callback", []sstep{
+			{20 * time.Second, toPiotr, ""},
+			{21 * time.Second, policy.LegRinging{Leg: "s-cb3-2"}, ""},
+			{36 * time.Second, policy.TimerFired{}, "hangup:s-cb3-2/no_answer save-now dial:s-cb3-3/Transfer back"},
+			{37 * time.Second, policy.LegRinging{Leg: "s-cb3-3"}, ""},
+			{52 * time.Second, policy.TimerFired{}, "stop say(sound:xferwait) hangup:s-cb3-3/no_answer stop moh-stop task:missed/48600100200/p0 play:vm-nobodyavail"},
+			{58 * time.Second, policy.PlaybackDone{Playback: "s-cb3-closing"}, "hangup-caller save finish"},
+		}, func(t *testing.T, acts []policy.Action) {
+			for _, a := range acts {
+				if ct, ok := a.(policy.CreateTask); ok && ct.Task.Target.ID != "pwisniewski" {
+					t.Errorf("the callback is %s's, want the colleague's the citizen was passed to", ct.Task.Target.ID)
+				}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := policy.StartQueue("s", anna, set, t0)
+			var all []policy.Action
+			for i, st := range append(append([]sstep(nil), talking...), tc.steps...) {
+				acts := s.Step(st.ev, at(st.at))
+				all = append(all, acts...)
+				if got := sbrief(acts); st.want != "" && got != st.want {
+					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
+				}
+			}
+			if !s.Done() {
+				t.Error("the session goes on after the citizen's call ended")
+			}
+			if tc.check != nil {
+				tc.check(t, all)
+			}
+		})
+	}
+}
+
+// An agreed-time callback (P4m) transferred by the clerk goes on the same
+// way: its citizen is never hung up with a goodbye.
+func TestAgreed_TransferredCallback(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
+	set := sessionSet
+	set.Transfer = inboundSet
+	toPiotr := policy.Transferred{Leg: "s-clerk1", To: "102", Found: true, Locals: []string{"L1", "L2"},
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
+		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
+	s, _ := policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}}, set, t0)
+	for i, st := range []sstep{
+		{time.Second, policy.LegAnswered{Leg: "s-clerk1"}, ""},
+		{2 * time.Second, policy.KeyPressed{Digit: "1"}, ""},
+		{2 * time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, ""},
+		{6 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+		{6 * time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+		{6 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
+		{20 * time.Second, toPiotr, "finish:reached/reached own:s-cb3 hangup:L1/normal hangup:L2/normal hangup:s-clerk1/normal moh:default say(sound:transferring) save-now dial:s-cb3-2/Transfer from anowak"},
+		{20 * time.Second, policy.LegGone{Leg: "s-clerk1"}, ""},
+	} {
+		if got := sbrief(s.Step(st.ev, at(st.at))); st.want != "" && got != st.want {
+			t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
+		}
+	}
+	if s.Done() {
+		t.Error("the callback ended with the clerk's transfer")
+	}
+}
