@@ -95,14 +95,14 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 			f.svc.saver.saveNow(ctx, a.Record) // the record says how the call ended first
 		}
 		t, created, err := cb.MissedCall(ctx, a.Task)
-		if f.check("record the callback task", err) {
-			f.log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)
-			if a.Task.Note != "" && t.Note != a.Task.Note {
-				// The task kept an earlier note; this one is personal data
-				// nobody will hear: delete it now.
-				f.check("delete a surplus voice note", f.svc.client.DeleteRecording(ctx, a.Task.Note))
-			}
+		if err != nil {
+			// The caller may have been told already that they will be
+			// called back (P4c): the task is not given up.
+			f.log.Warn("record the callback task: refused; trying again until it is written", "number", a.Task.Number, "err", err)
+			f.svc.recordTaskLater(a.Task, err, f.log)
+			return
 		}
+		f.svc.taskRecorded(ctx, a.Task, t, created, f.log)
 	case policy.CloseTasks:
 		if n, err := cb.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
 			f.log.Info("callback tasks closed: the citizen got through", "tasks", n)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -588,6 +589,38 @@ func TestFault_AfterHoursPromptEndLost(t *testing.T) {
 	}
 	if tk := e.task(t, "48600100200"); tk.Reason != callcare.ReasonAfterHours {
 		t.Errorf("task %+v, want an after-hours callback", tk)
+	}
+	e.settled(t)
+}
+
+// refusingStore is the real store, but its first write of a callback task
+// is refused, as a full disk or a lock held too long would.
+type refusingStore struct {
+	callcare.CallbackService
+	refused atomic.Bool
+}
+
+func (r *refusingStore) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare.CallbackTask, bool, error) {
+	if r.refused.CompareAndSwap(false, true) {
+		return callcare.CallbackTask{}, false, errors.New("database is locked")
+	}
+	return r.CallbackService.MissedCall(ctx, t)
+}
+
+// TestFault_TaskWriteRefused (P4c): the store refuses the task of a call
+// nobody answered, once. The caller was told they will be called back:
+// the task is written a moment later, not lost.
+func TestFault_TaskWriteRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: &refusingStore{CallbackService: e.db}, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Busy})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
+	ended(t, call)
+	if tk := e.task(t, "48600100200"); tk.Status != callcare.CallbackOpen || tk.Target.ID != "anowak" {
+		t.Errorf("task %+v", tk)
 	}
 	e.settled(t)
 }

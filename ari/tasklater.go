@@ -1,0 +1,43 @@
+package ari
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/callcare/callcare"
+	"github.com/callcare/callcare/clock"
+)
+
+// recordTaskLater keeps trying to record a callback task the store
+// refused with err (a full disk, a lock held too long), until it is written or the
+// service stops: a missed call is always called back (P4c), and its
+// caller may have been told so already.
+func (s *Service) recordTaskLater(task callcare.CallbackTask, err error, log *slog.Logger) {
+	s.spawn(func() {
+		ctx := s.ctx
+		retry := clock.Backoff{Clock: s.sleeper, Min: time.Second, Max: time.Minute}
+		for retry.BackOff(ctx, err) == nil {
+			var t callcare.CallbackTask
+			var created bool
+			if t, created, err = s.store.Callbacks.MissedCall(ctx, task); err == nil {
+				log.Info("callback task recorded at last", "tries", retry.Failures()+1)
+				s.taskRecorded(ctx, task, t, created, log)
+				return
+			}
+		}
+		log.Error("callback task not recorded: the service stopped first", "number", task.Number, "err", err)
+	})
+}
+
+// taskRecorded logs a recorded task and deletes a voice note it did not
+// keep: the task kept an earlier one, and this one is personal data
+// nobody would hear.
+func (s *Service) taskRecorded(ctx context.Context, asked, t callcare.CallbackTask, created bool, log *slog.Logger) {
+	log.Info("callback task", "task", t.ID, "new", created, "tries", t.Tries, "due", t.Due, "priority", t.Priority)
+	if asked.Note != "" && t.Note != asked.Note {
+		if err := s.client.DeleteRecording(ctx, asked.Note); err != nil && !IsNotFound(err) {
+			log.Warn("delete a surplus voice note", "err", err)
+		}
+	}
+}
