@@ -624,3 +624,45 @@ func TestFault_TaskWriteRefused(t *testing.T) {
 	}
 	e.settled(t)
 }
+
+// TestFault_TransferTargetNotBridged: Asterisk refuses to add a keyed
+// transfer's target, who heard the whisper, to the caller's bridge. The
+// caller does not wait alone in the bridge with the music stopped: the
+// fallback rings a person.
+func TestFault_TransferTargetNotBridged(t *testing.T) {
+	t.Parallel()
+	e := startQuickRetries(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: []pbxsim.Action{press(10*time.Second, "##102#")}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(30 * time.Second)})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 8*time.Second) // Anna is connected
+	e.pbx.FailRequests("POST", "/bridges/"+call.ChannelID()+"-bridge/addChannel", 500, 1000)
+	e.advance(t, 2*time.Minute)
+	ended(t, call)
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+		t.Errorf("%d continues, want the caller handed to the fallback", n)
+	}
+	heardNoSilence(t, call)
+	e.pbx.ClearFailures()
+	e.settled(t)
+}
+
+// TestFault_MusicRefused: Asterisk refuses the music of a caller being
+// transferred. Between the announcements they would hear nothing: the
+// fallback rings a person instead.
+func TestFault_MusicRefused(t *testing.T) {
+	t.Parallel()
+	e := startQuickRetries(t)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: []pbxsim.Action{press(10*time.Second, "##102#")}})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 30 * time.Second})
+	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.pbx.FailRequests("POST", "/channels/"+call.ChannelID()+"/moh", 500, 1000)
+	e.advance(t, 2*time.Minute)
+	ended(t, call)
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+		t.Errorf("%d continues, want the caller handed to the fallback", n)
+	}
+	heardNoSilence(t, call)
+	e.pbx.ClearFailures()
+	e.settled(t)
+}

@@ -204,7 +204,7 @@ func (f *flow) addToBridge(clerk callcare.ClerkID, add func() error) {
 	if clerk != "" {
 		f.markBusy(clerk)
 	}
-	if err := add(); err != nil && !IsNotFound(err) {
-		f.log.Error("cannot bridge the transfer's target", "err", err)
-	}
+	// Not joined, the caller would wait alone in the bridge, the music
+	// stopped: the fallback rings a person instead.
+	f.stuckUnless("bridge the transfer's target", add())
 }

@@ -56,7 +56,9 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 			f.in.push(policy.PlaybackDone{Playback: a.Playback})
 		}
 	case policy.StartMusic:
-		f.check("start music on hold", f.svc.client.StartMusic(ctx, f.own, a.Class))
+		// Without it the waiting caller hears nothing between the
+		// announcements: the fallback rings a person instead.
+		f.stuckUnless("start music on hold", f.svc.client.StartMusic(ctx, f.own, a.Class))
 	case policy.StopMusic:
 		f.check("stop music on hold", f.svc.client.StopMusic(ctx, f.own))
 	case policy.JoinLine:
