@@ -215,11 +215,13 @@ func (p *parser) buildSpecialNeeds(f *File, c *Config, idx dirIndex) {
 			}
 			n, callable := callcare.CallableNumber(callcare.Number(v))
 			if !callable {
-				p.add(ip, p.lineOf(ip), "%q is not a number that can be called (3 to 15 digits, optionally a leading +)", v)
+				// Masked: the registry is the citizens' health data, and
+				// a refused reload's problems reach the log.
+				p.add(ip, p.lineOf(ip), "%q is not a number that can be called (3 to 15 digits, optionally a leading +)", callcare.MaskNumber(v))
 				continue
 			}
 			if first, dup := seen[n]; dup {
-				p.add(ip, p.lineOf(ip), "%s is listed twice (also %s, line %d)", n, first, p.lineOf(first))
+				p.add(ip, p.lineOf(ip), "%s is listed twice (also %s, line %d)", n.Masked(), first, p.lineOf(first))
 				continue
 			}
 			seen[n] = ip

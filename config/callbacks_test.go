@@ -221,6 +221,9 @@ func TestCallbacks_Problems(t *testing.T) {
 		{"NeedsNumberShort", sn("  numbers: [\"12\"] #!\n"), "special_needs.numbers[0]", "not a number that can be called"},
 		{"NeedsNumberLetters", sn("  numbers: [anonymous] #!\n"), "special_needs.numbers[0]", "not a number that can be called"},
 		{"NeedsNumberTwice", sn("  numbers:\n    - \"48600100200\"\n    - \"48 600 100 200\" #!\n"), "special_needs.numbers[1]", "listed twice (also special_needs.numbers[0], line"},
+		// The registry's numbers are masked: a refused reload's problems reach the log.
+		{"NeedsNumberTwiceMasked", sn("  numbers:\n    - \"48600100200\"\n    - \"48 600 100 200\" #!\n"), "special_needs.numbers[1]", "********200 is listed twice"},
+		{"NeedsNumberLongMasked", sn("  numbers: [\"486001002001234\", \"4860010020012345\"] #!\n"), "special_needs.numbers[1]", `"*************345" is not a number`},
 		{"LineMissingTarget", sn("  lines:\n    - number: \"500\" #!\n"), "special_needs.lines[0].target", "missing required"},
 		{"LineUnknownKey", sn("  lines:\n    - number: \"500\"\n      target: \"100\"\n      ring: in_order #!\n"), "special_needs.lines[0].ring", "unknown key"},
 		{"LineNotDigits", sn("  lines:\n    - number: \"5OO\" #!\n      target: \"100\"\n"), "special_needs.lines[0].number", "digits only"},

@@ -112,7 +112,7 @@ func (h *hooks) Missed(ctx context.Context, m agi.Missed) error {
 		t, ok = dialplan.Resolve(&c.Directory, m.Dialed)
 	}
 	if !ok {
-		return fmt.Errorf("%s is no office number", m.Dialed)
+		return fmt.Errorf("%s is no office number", callcare.MaskNumber(m.Dialed))
 	}
 	// Nobody answered: the dialplan ended the line after its Dial (the
 	// PBX's doing); a caller who gave up first hung up themselves.

@@ -203,3 +203,26 @@ func TestMissedFromTheFallback(t *testing.T) {
 		t.Errorf("tasks by number and tries %v, want one try each for 48600100200, 48600100300 (the service's own) and 48600100400", owed)
 	}
 }
+
+// TestMissed_NoOfficeNumberMasked: a missed call reported for a number the
+// office does not have is refused, and what is refused reaches the log:
+// the number is masked, as a citizen's may be.
+func TestMissed_NoOfficeNumberMasked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "callcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hooks{db: db, clock: clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local)), log: slog.New(slog.DiscardHandler)}
+	h.cfg.Store(c)
+	err = h.Missed(ctx, agi.Missed{UniqueID: "1795478396.23", CallerID: "48600100200", Dialed: "600100200", Status: "NOANSWER"})
+	if err == nil || strings.Contains(err.Error(), "600100200") || !strings.Contains(err.Error(), "******200") {
+		t.Errorf("refused with %v: want the number masked", err)
+	}
+}
