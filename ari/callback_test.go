@@ -532,3 +532,27 @@ func TestP4o_CallbackTransferred(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestP4h_CallbackHold: Anna, calling a citizen back from the queue, puts
+// them on hold for 40 s. The citizen hears her department's music
+// (Asterisk's own, of the class set on their channel when the two were
+// bridged), 3 s in and every 30 s that she will be back; after the
+// resume they talk on, and the callback counts as reached.
+func TestP4h_CallbackHold(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	tk := e.openTask(t, "48600100200", forAnna, 1)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(70 * time.Second)})
+	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), hold(readOut+10*time.Second), unhold(readOut+50*time.Second)))
+	e.advance(t, 2*time.Minute)
+	if done := e.closed(t, tk.ID); done.Resolution != callcare.ResolvedReached {
+		t.Errorf("the callback closed as %q, want reached", done.Resolution)
+	}
+	heard := e.pbx.Heard(offersTo(e, citizen)[0].Channel)
+	want := []string{music, patience, music, patience, music}
+	if !slices.Equal(heard, want) {
+		t.Errorf("the citizen heard\n%v\nwant\n%v", heard, want)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

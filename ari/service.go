@@ -479,11 +479,11 @@ func subject(ev ari.Event) string {
 	return waitingSubject(ev)
 }
 
-// session is the desk phone's settings, with how a callback the clerk
-// transfers goes on: as a citizen's call (Inbound).
+// session is the desk phone's settings, with how citizens' calls are
+// served: a callback's conversation is held and transferred as any.
 func (set *Settings) session() policy.SessionSettings {
 	s := set.Session
-	s.Transfer = set.Inbound
+	s.Inbound = set.Inbound
 	return s
 }
 

@@ -30,15 +30,22 @@ func waitingSubject(ev ari.Event) string {
 func (f *flow) translateWaiting(item any) policy.Event {
 	switch ev := item.(type) {
 	case *ari.ChannelHold:
-		if ev.Channel.ID != f.own {
+		if ev.Channel.ID != f.own || f.ownIsClerk() {
 			return policy.LegHeld{Leg: ev.Channel.ID}
 		}
 	case *ari.ChannelUnhold:
-		if ev.Channel.ID != f.own {
+		if ev.Channel.ID != f.own || f.ownIsClerk() {
 			return policy.LegUnheld{Leg: ev.Channel.ID}
 		}
 	}
 	return f.translateTransfer(item)
+}
+
+// ownIsClerk: the flow's own channel is a clerk's desk phone (the callback
+// queue, an agreed callback), whose hold is the clerk's.
+func (f *flow) ownIsClerk() bool {
+	_, ok := f.ownGone.(policy.ClerkGone)
+	return ok
 }
 
 // executeWaiting carries out the actions of waiting; false for others.
@@ -48,7 +55,11 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 		// The class Asterisk plays by itself on the clerk's hold: the
 		// held channel's own class wins (musiconhold.conf's
 		// preferchannelclass, the default).
-		f.check("set the music class", f.svc.client.SetVariable(ctx, f.own, "CHANNEL(musicclass)", a.Class))
+		ch := f.own
+		if a.Leg != "" {
+			ch = a.Leg
+		}
+		f.check("set the music class", f.svc.client.SetVariable(ctx, ch, "CHANNEL(musicclass)", a.Class))
 	case policy.SayLeg:
 		f.route(a.Playback)
 		if err := f.svc.client.Play(ctx, a.Leg, a.Playback, a.Media...); err != nil {

@@ -232,7 +232,10 @@ func (Fallback) action() {}
 // SetMusicClass makes Class the music Asterisk plays to the caller on hold:
 // the caller's channel's own class wins over any other (CHANNEL(musicclass),
 // set over ARI), so the clerk's hold plays the department's music (P4h).
-type SetMusicClass struct{ Class string }
+type SetMusicClass struct {
+	Class string
+	Leg   string // a citizen called back, when not the flow's own channel
+}
 
 // SayLeg plays prompts to a clerk's leg, as one playback (the clerk hears
 // something the caller must not); PlaybackDone comes back.

@@ -25,9 +25,9 @@ type SessionSettings struct {
 	// RemindDaysBefore: a meeting the clerk records on an appointment
 	// request is reminded of this many office days before (desk_meeting.go).
 	RemindDaysBefore int
-	// Transfer is how a citizen's call goes on once the clerk transfers
-	// the citizen they called back (desk_transfer.go): as any call.
-	Transfer InboundSettings
+	// Inbound is how citizens' calls are served: a callback's conversation
+	// is held (desk_hold.go) and transferred (desk_transfer.go) as any.
+	Inbound InboundSettings
 }
 
 type deskPhase int
@@ -97,6 +97,7 @@ type desk struct {
 	linkDown bool // events are being lost: no timeout acts on an old view
 
 	joinedAt time.Time // when clerk and citizen were bridged
+	hold     deskHold  // the clerk holds the citizen (desk_hold.go)
 	// call is the citizen's call once the clerk transferred it
 	// (desk_transfer.go): every event is its from then on.
 	call *Inbound
@@ -137,6 +138,9 @@ func (d *desk) step(ev Event) ([]Action, turn) {
 		return d.farewell(ev), turnNone
 	}
 	if acts, ok := d.handOverTransfer(ev); ok {
+		return acts, turnNone
+	}
+	if acts, ok := d.holdStep(ev); ok {
 		return acts, turnNone
 	}
 	switch ev := ev.(type) {
@@ -263,6 +267,10 @@ func (d *desk) timeout() ([]Action, turn) {
 			return d.say("sound:" + d.set.Prompts.MeetingEnter), turnNone
 		}
 		return d.outcomeKey("1") // no meeting given: the citizen was reached
+	case phTalking:
+		if d.hold.on {
+			return d.announceHold(), turnNone
+		}
 	case phDialing: // the citizen's end was never heard of
 		acts, t := d.citizenEnded(d.citizen, callcare.AttemptNoAnswer)
 		return append([]Action{HangupLeg{Leg: d.citizen, Reason: "no_answer"}}, acts...), t
@@ -328,6 +336,8 @@ func (d *desk) citizenEnded(leg string, res callcare.AttemptResult) ([]Action, t
 		}
 		// The citizen hung up: how did it go?
 		d.phase = phOutcome
+		d.hold = deskHold{n: d.hold.n}
+		d.deadline = time.Time{}
 		return d.say(d.outcomeMenu()...), turnNone
 	}
 	return nil, turnNone
@@ -448,6 +458,7 @@ func (d *desk) clerkGone() []Action {
 		acts = append(acts, ReleaseTask{Task: d.task.ID})
 	}
 	if farewell {
+		acts = append(acts, d.endHold()...) // not played before the goodbye
 		d.phase = phFarewell
 		d.deadline = d.now.Add(promptLimit) // should the goodbye's end never be heard of
 		return append(acts, SayLeg{Leg: d.citizen, Playback: d.farewellID(), Media: []string{"sound:" + d.set.Prompts.Goodbye}})
@@ -496,7 +507,12 @@ func (d *desk) farewellOver(acts ...Action) []Action {
 
 func (d *desk) join() []Action {
 	d.joinWaiting, d.joined, d.joinedAt = false, true, d.now
-	return []Action{Join{Leg: d.citizen}}
+	acts := []Action{Join{Leg: d.citizen}}
+	if class := d.musicClass(); class != "" {
+		// Asterisk plays it by itself on the clerk's hold (desk_hold.go).
+		acts = append(acts, SetMusicClass{Leg: d.citizen, Class: class})
+	}
+	return acts
 }
 
 // liveLegs are the legs whose end the flow still waits for.

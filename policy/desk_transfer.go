@@ -31,7 +31,7 @@ func (d *desk) handOverTransfer(ev Event) ([]Action, bool) {
 	if d.phase != phTalking || !d.joined || leg != d.own || d.own == "" {
 		return nil, false
 	}
-	acts := []Action{d.finishAttempt(callcare.AttemptReached)}
+	acts := append(d.endHold(), d.finishAttempt(callcare.AttemptReached))
 	if d.hasTask {
 		acts = append(acts, ReleaseTask{Task: d.task.ID})
 		d.hasTask = false
@@ -53,7 +53,7 @@ func (d *desk) connectedCall() *Inbound {
 		Outcome: callcare.OutcomeAnswered, Needs: d.task.Needs,
 		Attempts: []callcare.Attempt{{Clerk: d.clerk.ID, Via: clerk, DialedAt: d.joinedAt, RingingAt: d.joinedAt, Result: "answered"}},
 	}
-	set := d.set.Transfer
+	set := d.set.Inbound
 	c := &Inbound{set: set, proc: set.Procedure, rec: rec, phase: phaseConnected,
 		steps: []callcare.Step{{Clerks: []callcare.Clerk{d.clerk}, Via: clerk}}}
 	l := &leg{id: d.own, step: 0, attempt: 0, state: legAnswered}

@@ -16,7 +16,7 @@ import (
 func TestSession_TransferredCallback(t *testing.T) {
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
 	set := sessionSet
-	set.Transfer = inboundSet
+	set.Inbound = inboundSet
 	toPiotr := policy.Transferred{Leg: "s", To: "102", Found: true, Locals: []string{"L1", "L2"},
 		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
 		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
@@ -84,7 +84,7 @@ func TestSession_TransferredCallback(t *testing.T) {
 func TestAgreed_TransferredCallback(t *testing.T) {
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
 	set := sessionSet
-	set.Transfer = inboundSet
+	set.Inbound = inboundSet
 	toPiotr := policy.Transferred{Leg: "s-clerk1", To: "102", Found: true, Locals: []string{"L1", "L2"},
 		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
 		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}

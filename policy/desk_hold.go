@@ -1,0 +1,93 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/callcare/callcare"
+)
+
+// A clerk who called a citizen back may put them on hold, as during any
+// call (P4h, P4p): Asterisk plays the music of the class set on the
+// citizen's channel when the two were bridged (the clerk's department's),
+// and the citizen hears, 3 s in and then every Waiting.AnnounceEvery, that
+// the clerk will be back. A long hold offers no callback: this is one.
+
+type deskHold struct {
+	on      bool
+	playing string // the announcement playing now, "" for none
+	n       int    // announcements so far, for their ids
+}
+
+// musicClass is the class the citizen hears on the clerk's hold: the
+// clerk's department's, else the office's; "" for Asterisk's default,
+// which needs no request.
+func (d *desk) musicClass() string {
+	in := d.set.Inbound
+	class := in.Music[d.clerk.Department]
+	if class == "" {
+		class = in.Waiting.MusicClass
+	}
+	if class == callcare.DefaultMusicClass {
+		return ""
+	}
+	return class
+}
+
+// holdStep takes the clerk's hold and resume, and the end of an
+// announcement; it tells whether the event was one of these.
+func (d *desk) holdStep(ev Event) ([]Action, bool) {
+	switch ev := ev.(type) {
+	case LegHeld:
+		if ev.Leg != d.own || d.phase != phTalking || !d.joined || d.hold.on {
+			return nil, ev.Leg == d.own
+		}
+		d.hold.on = true
+		// A hold of a moment to look something up is not talked over.
+		d.deadline = d.now.Add(min(holdGrace, d.set.Inbound.Waiting.AnnounceEvery))
+		return nil, true
+	case LegUnheld:
+		if ev.Leg != d.own || !d.hold.on {
+			return nil, ev.Leg == d.own
+		}
+		d.hold.on = false
+		d.deadline = time.Time{}
+		return d.stopHoldPrompt(), true
+	case PlaybackDone:
+		if ev.Playback == "" || ev.Playback != d.hold.playing {
+			return nil, false
+		}
+		d.hold.playing = ""
+		return nil, true
+	}
+	return nil, false
+}
+
+// announceHold tells the citizen the clerk will be back, and asks to be
+// woken at the next interval.
+func (d *desk) announceHold() []Action {
+	d.deadline = d.now.Add(d.set.Inbound.Waiting.AnnounceEvery)
+	if d.hold.playing != "" {
+		return nil // the last one still plays
+	}
+	d.hold.n++
+	d.hold.playing = fmt.Sprintf("%s-hold%d", d.citizen, d.hold.n)
+	return []Action{SayLeg{Leg: d.citizen, Playback: d.hold.playing, Media: []string{"sound:" + d.set.Prompts.HoldPatience}}}
+}
+
+// stopHoldPrompt cuts an announcement short: the clerk is back, or the
+// conversation ends.
+func (d *desk) stopHoldPrompt() []Action {
+	if d.hold.playing == "" {
+		return nil
+	}
+	p := d.hold.playing
+	d.hold.playing = ""
+	return []Action{StopPlayback{Playback: p}}
+}
+
+// endHold: the conversation ended or changed hands during a hold.
+func (d *desk) endHold() []Action {
+	d.hold.on = false
+	return d.stopHoldPrompt()
+}
