@@ -44,6 +44,7 @@ type flow struct {
 	own      string           // the channel the flow talks to; "" until there is one
 	ownClerk callcare.ClerkID // whose desk phone own is, in a clerk's flow
 	ownGone  policy.Event     // what the end of own means: CallerGone or ClerkGone
+	ownEnded bool             // Asterisk said own is gone: no reconciliation asks again
 	answered bool             // own is up
 	bridge   string
 	routes   []string
@@ -163,7 +164,7 @@ func (f *flow) ownChannel(a policy.OwnChannel) {
 	if f.own != "" && f.ownClerk != "" {
 		f.unmarkBusy(f.ownClerk)
 	}
-	f.own, f.answered, f.ownClerk = a.Channel, a.Up, a.Clerk
+	f.own, f.answered, f.ownClerk, f.ownEnded = a.Channel, a.Up, a.Clerk, false
 	if a.Caller {
 		f.ownGone = policy.CallerGone{} // a callback the clerk transferred: a citizen's call now
 	}
@@ -328,6 +329,7 @@ func (f *flow) gone(channel string) policy.Event {
 		by = callcare.PartyPBX
 	}
 	if channel == f.own && channel != "" {
+		f.ownEnded = true
 		if g, ok := f.ownGone.(policy.CallerGone); ok {
 			g.By = by
 			return g

@@ -278,7 +278,7 @@ func (s *Service) closeStale(ctx context.Context, before time.Time, inApp map[st
 // recheckOwn: the reconciliation did not see the flow's own channel in
 // the application; a look at the channel itself decides.
 func (f *flow) recheckOwn(ctx context.Context, r recheck) {
-	if f.own == "" || r.chans[f.own] {
+	if f.own == "" || f.ownEnded || r.chans[f.own] {
 		return
 	}
 	if _, err := f.svc.client.Channel(ctx, f.own); IsNotFound(err) {
