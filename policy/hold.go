@@ -26,9 +26,10 @@ import (
 type holdState struct {
 	on      bool
 	since   time.Time
-	playing string // the announcement playing now, "" for none
-	offered bool   // the callback offer has been made: 1 takes it
-	n       int    // announcements so far, for their ids
+	playing string    // the announcement playing now, "" for none
+	offered bool      // the callback offer has been made: 1 takes it
+	n       int       // announcements so far, for their ids
+	next    time.Time // when the next announcement is due
 }
 
 // heldLimit bounds how long a clerk's phone may stay on hold once its
@@ -80,7 +81,8 @@ func (c *Inbound) legHeld(id string, now time.Time) []Action {
 	// P4p: the department's music at once (Asterisk's own), the reason
 	// after a moment, then at the interval. A hold of a moment to look
 	// something up is not talked over.
-	c.deadline = now.Add(min(holdGrace, c.set.Waiting.AnnounceEvery))
+	c.hold.next = now.Add(min(holdGrace, c.set.Waiting.AnnounceEvery))
+	c.talkDeadline()
 	return nil
 }
 
@@ -96,7 +98,7 @@ func (c *Inbound) legUnheld(id string, now time.Time) []Action {
 	case phaseConnected:
 		c.hold.on = false
 		c.endHold(now)
-		c.deadline = time.Time{}
+		c.talkDeadline()
 		return c.stopHoldPrompt()
 	case phaseHoldCallback:
 		// The caller has chosen a callback: the clerk hears so, then the
@@ -109,10 +111,26 @@ func (c *Inbound) legUnheld(id string, now time.Time) []Action {
 	return nil
 }
 
+// talkDeadline: during a conversation two things wait for a moment, the
+// hold's next announcement and the pause that ends a transfer keyed in by
+// the clerk (transfer.go); the earlier wakes the call, and neither is
+// lost to the other.
+func (c *Inbound) talkDeadline() {
+	var d time.Time
+	if c.hold.on {
+		d = c.hold.next
+	}
+	if k := c.xfer.keysDone; !k.IsZero() && (d.IsZero() || k.Before(d)) {
+		d = k
+	}
+	c.deadline = d
+}
+
 // announceHold plays the patience announcement, or past the limit the
 // callback offer, and asks to be woken at the next interval.
 func (c *Inbound) announceHold(now time.Time) []Action {
-	c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
+	c.hold.next = now.Add(c.set.Waiting.AnnounceEvery)
+	c.talkDeadline()
 	if c.hold.playing != "" {
 		return nil // the last one still plays: the next waits its turn
 	}
@@ -146,7 +164,8 @@ func (c *Inbound) holdKey(d string, now time.Time) []Action {
 	if d != "1" {
 		c.hold.n++
 		c.hold.playing = fmt.Sprintf("%s-hold%d", c.rec.ID, c.hold.n)
-		c.deadline = now.Add(c.set.Waiting.AnnounceEvery)
+		c.hold.next = now.Add(c.set.Waiting.AnnounceEvery)
+		c.talkDeadline()
 		return append(acts, Say{Playback: c.hold.playing, Media: []string{"sound:" + c.set.Prompts.HoldOffer}})
 	}
 	// The callback is the clerk's, who knows the matter (P4b, P4i). The

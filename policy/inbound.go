@@ -283,7 +283,7 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 			if !c.xfer.keysDone.IsZero() && !now.Before(c.xfer.keysDone) {
 				return c.keyedTransfer(now)
 			}
-			if c.hold.on {
+			if c.hold.on && !now.Before(c.hold.next) {
 				return c.announceHold(now)
 			}
 		}

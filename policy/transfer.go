@@ -61,9 +61,7 @@ func (c *Inbound) clerkKeys(ev LegKeyPressed, now time.Time) ([]Action, bool) {
 	case ev.Digit >= "0" && ev.Digit <= "9":
 		c.xfer.keys = keys
 		c.xfer.keysDone = now.Add(c.set.KeyTimeout)
-		if !c.hold.on {
-			c.deadline = c.xfer.keysDone
-		}
+		c.talkDeadline()
 		return nil, true
 	}
 	c.xfer.keys = ""
@@ -74,9 +72,7 @@ func (c *Inbound) clerkKeys(ev LegKeyPressed, now time.Time) ([]Action, bool) {
 func (c *Inbound) keyedTransfer(now time.Time) []Action {
 	number := strings.TrimPrefix(c.xfer.keys, c.set.TransferPrefix)
 	c.xfer.keys, c.xfer.keysDone = "", time.Time{}
-	if !c.hold.on {
-		c.deadline = time.Time{}
-	}
+	c.talkDeadline()
 	if number == "" {
 		return nil
 	}

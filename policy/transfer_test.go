@@ -86,6 +86,31 @@ func TestTransfer(t *testing.T) {
 			),
 		},
 		{
+			rule: "P4o", name: "the DTMF fallback: a hold after the number does not hold up its pause",
+			set: xferSet,
+			steps: with(
+				step{at: 5 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "#"}},
+				step{at: 5 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "#"}},
+				step{at: 6 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "2"}, deadline: 16 * time.Second},
+				step{at: 7 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, deadline: 10 * time.Second},
+				step{at: 10 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 16 * time.Second},
+				step{at: 16 * time.Second, ev: policy.TimerFired{}, want: "resolve-transfer:c-1/2", deadline: 40 * time.Second},
+			),
+		},
+		{
+			rule: "P4o", name: "the DTMF fallback: a number keyed on hold ends with its pause after the resume",
+			set: xferSet,
+			steps: with(
+				step{at: 5 * time.Second, ev: policy.LegHeld{Leg: "c-1"}, deadline: 8 * time.Second},
+				step{at: 6 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "#"}},
+				step{at: 6 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "#"}},
+				step{at: 7 * time.Second, ev: policy.LegKeyPressed{Leg: "c-1", Digit: "2"}, deadline: 8 * time.Second},
+				step{at: 8 * time.Second, ev: policy.TimerFired{}, want: "say(sound:patience)", deadline: 17 * time.Second},
+				step{at: 9 * time.Second, ev: policy.LegUnheld{Leg: "c-1"}, want: "stop", deadline: 17 * time.Second},
+				step{at: 17 * time.Second, ev: policy.TimerFired{}, want: "resolve-transfer:c-1/2", deadline: -1},
+			),
+		},
+		{
 			rule: "P5.3", name: "the DTMF fallback leaves the flag key alone",
 			set: xferSet,
 			steps: with(
