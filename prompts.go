@@ -22,19 +22,26 @@ type Prompts struct {
 	CallAgain      string `yaml:"call_again"`       // instead of a callback promise, to a caller whose number is not shown: call again
 
 	// Clerks working callbacks from the desk phone (P4c, P4i, P4m).
-	CallbacksNone    string `yaml:"callbacks_none"`       // no callbacks wait
-	CallbacksWaiting string `yaml:"callbacks_waiting"`    // "you have" (then the count)
-	CallbackMenu     string `yaml:"callback_menu"`        // 1 call now, 2 next, 3 done, 0 repeat
-	CallbackFrom     string `yaml:"callback_from"`        // "from" (then the number, digit by digit)
-	CallbackReceived string `yaml:"callback_received"`    // "received" (then when)
-	CallbackTries    string `yaml:"callback_tries"`       // "tries" (after the count)
-	CallbackAgreed   string `yaml:"callback_agreed"`      // an agreed-time callback is due now (P4m)
-	CallbackPress1   string `yaml:"callback_press_1"`     // press 1 to call the citizen
-	PleaseHold       string `yaml:"please_hold"`          // the citizen is being dialed
-	CallbackOutcome  string `yaml:"callback_outcome"`     // after the call: 1 done, 2 again later, 3 wrong number, 4 agree a time
-	EnterTime        string `yaml:"callback_enter_time"`  // key in the agreed time: hour and minutes
-	AgreedFor        string `yaml:"callback_agreed_for"`  // "the callback is agreed for" (then the time)
-	NotReached       string `yaml:"callback_not_reached"` // to the clerk: the citizen did not answer
+	CallbacksNone    string `yaml:"callbacks_none"`    // no callbacks wait
+	CallbacksWaiting string `yaml:"callbacks_waiting"` // "you have" (then the count)
+	CallbackMenu     string `yaml:"callback_menu"`     // 1 call now, 2 next, 3 done, 0 repeat
+	CallbackFrom     string `yaml:"callback_from"`     // "from" (then the number, digit by digit)
+	CallbackFor      string `yaml:"callback_for"`      // "for the number" (then the colleague's or department's, digit by digit)
+	// Why the callback is owed (P4i: the caller's request), by the task's reason.
+	CallbackMissed     string `yaml:"callback_missed"`      // nobody answered the call
+	CallbackAbandoned  string `yaml:"callback_abandoned"`   // the caller hung up while it rang
+	CallbackAfterHours string `yaml:"callback_after_hours"` // they called after office hours
+	CallbackRequested  string `yaml:"callback_requested"`   // they asked to be called back
+	CallbackLongHold   string `yaml:"callback_long_hold"`   // they asked to be called back after a long hold
+	CallbackReceived   string `yaml:"callback_received"`    // "received" (then when)
+	CallbackTries      string `yaml:"callback_tries"`       // "tries" (after the count)
+	CallbackAgreed     string `yaml:"callback_agreed"`      // an agreed-time callback is due now (P4m)
+	CallbackPress1     string `yaml:"callback_press_1"`     // press 1 to call the citizen
+	PleaseHold         string `yaml:"please_hold"`          // the citizen is being dialed
+	CallbackOutcome    string `yaml:"callback_outcome"`     // after the call: 1 done, 2 again later, 3 wrong number, 4 agree a time
+	EnterTime          string `yaml:"callback_enter_time"`  // key in the agreed time: hour and minutes
+	AgreedFor          string `yaml:"callback_agreed_for"`  // "the callback is agreed for" (then the time)
+	NotReached         string `yaml:"callback_not_reached"` // to the clerk: the citizen did not answer
 
 	// Clerks forwarding their calls from the desk phone (P4c: *21, *20).
 	ForwardSet        string `yaml:"forward_set"`         // "calls are forwarded to the number" (then its digits)
@@ -133,6 +140,14 @@ var DefaultPrompts = Prompts{
 	CallbacksWaiting: "callcare/callbacks-waiting",
 	CallbackMenu:     "callcare/callback-menu",
 	CallbackFrom:     "callcare/callback-from",
+	CallbackFor:      "callcare/callback-for",
+
+	CallbackMissed:     "callcare/callback-missed",
+	CallbackAbandoned:  "callcare/callback-abandoned",
+	CallbackAfterHours: "callcare/callback-after-hours",
+	CallbackRequested:  "callcare/callback-requested",
+	CallbackLongHold:   "callcare/callback-long-hold",
+
 	CallbackReceived: "callcare/callback-received",
 	CallbackTries:    "callcare/tries",
 	CallbackAgreed:   "callcare/agreed-callback",

@@ -483,7 +483,7 @@ func subject(ev ari.Event) string {
 // served: a callback's conversation is held and transferred as any.
 func (set *Settings) session() policy.SessionSettings {
 	s := set.Session
-	s.Inbound = set.Inbound
+	s.Inbound, s.Directory = set.Inbound, set.Directory
 	return s
 }
 

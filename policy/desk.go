@@ -17,11 +17,12 @@ type SessionSettings struct {
 	Procedure  callcare.Procedure
 	Rules      CallbackRules
 	Prompts    callcare.Prompts
-	Say        Saying        // numbers and times in the office's language
-	KeyTimeout time.Duration // P5.1: long, so nobody is rushed
-	Dial       string        // dial string for a citizen, with {number}
-	CallerID   string        // the office's number, shown to citizens
-	DisplayMax int           // characters a desk phone displays of a caller id name (P4d)
+	Say        Saying              // numbers and times in the office's language
+	Directory  *callcare.Directory // whose number a task is for (P4i)
+	KeyTimeout time.Duration       // P5.1: long, so nobody is rushed
+	Dial       string              // dial string for a citizen, with {number}
+	CallerID   string              // the office's number, shown to citizens
+	DisplayMax int                 // characters a desk phone displays of a caller id name (P4d)
 	// RemindDaysBefore: a meeting the clerk records on an appointment
 	// request is reminded of this many office days before (desk_meeting.go).
 	RemindDaysBefore int
@@ -181,8 +182,8 @@ func attemptResult(dial string) callcare.AttemptResult {
 	return callcare.AttemptFailed
 }
 
-// present reads the task out (P4i: who, since when, how many tries, and
-// the caller's own words), then the menu.
+// present reads the task out (P4i: who, for whom, why, since when, how
+// many tries, and the caller's own words), then the menu.
 func (d *desk) present() []Action {
 	d.phase = phMenu
 	t := d.task
@@ -193,6 +194,8 @@ func (d *desk) present() []Action {
 	media = append(media, d.kindIntro()...) // an appointment request (P3.2)
 	media = append(media, "sound:"+d.set.Prompts.CallbackFrom)
 	media = append(media, sayDigits(string(t.Number))...)
+	media = append(media, d.forWhom()...)
+	media = append(media, d.why()...)
 	if !t.FirstAt.IsZero() {
 		media = append(media, "sound:"+d.set.Prompts.CallbackReceived)
 		media = append(media, d.set.Say.Time(t.FirstAt.In(d.zone()), d.now)...)
@@ -204,6 +207,38 @@ func (d *desk) present() []Action {
 	}
 	media = append(media, "sound:"+d.menu)
 	return d.say(media...)
+}
+
+// forWhom is whom the citizen called, when not the clerk who hears it: a
+// colleague covered, the department, the one a time was agreed with.
+func (d *desk) forWhom() []string {
+	t := d.task.Target
+	if t.ID == "" || t.Kind == callcare.TargetClerk && callcare.ClerkID(t.ID) == d.clerk.ID || d.set.Directory == nil {
+		return nil
+	}
+	n := numberOf(d.set.Directory, t)
+	if n == "" || strings.Trim(n, "0123456789") != "" {
+		return nil
+	}
+	return append([]string{"sound:" + d.set.Prompts.CallbackFor}, sayDigits(n)...)
+}
+
+// why says what the citizen asked for, by the task's reason; an
+// appointment request says so itself (kindIntro).
+func (d *desk) why() []string {
+	if d.isAppointment() {
+		return nil
+	}
+	p := d.set.Prompts
+	sound := map[callcare.CallbackReason]string{
+		callcare.ReasonMissed: p.CallbackMissed, callcare.ReasonAbandoned: p.CallbackAbandoned,
+		callcare.ReasonAfterHours: p.CallbackAfterHours, callcare.ReasonRequested: p.CallbackRequested,
+		callcare.ReasonLongHold: p.CallbackLongHold,
+	}[d.task.Reason]
+	if sound == "" {
+		return nil
+	}
+	return []string{"sound:" + sound}
 }
 
 // repeatMenu reads the task once more: 0, * or any key the menu does not

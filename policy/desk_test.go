@@ -415,3 +415,42 @@ func TestSaying(t *testing.T) {
 
 // agreedMenu is how an agreed callback reads the task to the clerk.
 const agreedMenu = "say(sound:agreed,sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:press1)"
+
+// TestSession_ReadOut (P4i): the task is read out with its context: whom
+// the citizen called when it was not the clerk who hears it (a colleague
+// covered, the department), and what they asked for.
+func TestSession_ReadOut(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
+	piotr := callcare.Clerk{ID: "pwisniewski", Department: "200", Endpoint: "PJSIP/102", Extension: "102"}
+	set := sessionSet
+	set.Directory = &callcare.Directory{Clerks: []callcare.Clerk{anna, piotr}}
+	number := "sound:from,sound:digits/4,sound:digits/8,sound:digits/6,sound:digits/0,sound:digits/0,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/2,sound:digits/0,sound:digits/0,"
+	when := "sound:received,sound:digits/8,sound:digits/2,sound:tries,sound:menu)"
+	for _, tc := range []struct {
+		name   string
+		target callcare.Target
+		reason callcare.CallbackReason
+		want   string
+	}{
+		{"her own missed call: why only", callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, callcare.ReasonMissed,
+			"say(" + number + "sound:missed," + when},
+		{"a colleague's, after a long hold: for whom and why", callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}, callcare.ReasonLongHold,
+			"say(" + number + "sound:for,sound:digits/1,sound:digits/0,sound:digits/2,sound:longhold," + when},
+		{"the department's, the caller gave up", callcare.Target{Kind: callcare.TargetDepartment, ID: "200"}, callcare.ReasonAbandoned,
+			"say(" + number + "sound:for,sound:digits/2,sound:digits/0,sound:digits/0,sound:abandoned," + when},
+		{"after hours", callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, callcare.ReasonAfterHours,
+			"say(" + number + "sound:afterhours," + when},
+		{"asked for", callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}, callcare.ReasonRequested,
+			"say(" + number + "sound:requested," + when},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tk := task
+			tk.Target, tk.Reason = tc.target, tc.reason
+			s, _ := policy.StartQueue("s", anna, set, t0)
+			s.Step(policy.QueueCounted{Own: 1}, t0)
+			if got := sbrief(s.Step(policy.TaskClaimed{Task: tk, OK: true}, t0)); got != tc.want {
+				t.Errorf("read out %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -23,6 +23,8 @@ var (
 	prompts = callcare.Prompts{UnknownNumber: "ss-noservice", NobodyAvailable: "vm-nobodyavail", Goodbye: "vm-goodbye",
 		OfficeClosed: "closed", Press1Callback: "press1", RecordNote: "note", CallbackThanks: "thanks",
 		CallbacksNone: "none", CallbacksWaiting: "waiting", CallbackFrom: "from", CallbackReceived: "received", CallbackTries: "tries",
+		CallbackFor: "for", CallbackMissed: "missed", CallbackAbandoned: "abandoned", CallbackAfterHours: "afterhours",
+		CallbackRequested: "requested", CallbackLongHold: "longhold",
 		CallbackMenu: "menu", CallbackAgreed: "agreed", CallbackPress1: "press1", CallbackOutcome: "outcome", NotReached: "notreached",
 		PleaseHold: "hold", EnterTime: "entertime", AgreedFor: "agreedfor",
 		HoldPatience: "patience", HoldOffer: "holdoffer", CallerLeft: "callerleft", Overflowing: "overflowing", KeyReminder: "remind",
