@@ -556,3 +556,31 @@ func TestP4h_CallbackHold(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestP4o_CallbackKeyedTransfer: the same transfer of a citizen called
+// back, keyed in as ##102#.
+func TestP4o_CallbackKeyedTransfer(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	tk := e.openTask(t, "48600100200", forAnna, 1)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(40 * time.Second)})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(time.Minute)})
+	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), press(readOut+15*time.Second, "##102#")))
+	e.advance(t, 2*time.Minute)
+	if done := e.closed(t, tk.ID); done.Resolution != callcare.ResolvedReached {
+		t.Errorf("the callback closed as %q, want reached", done.Resolution)
+	}
+	piotr := offersTo(e, "PJSIP/102")
+	if len(piotr) != 1 || piotr[0].CallerID != "48600100200" {
+		t.Fatalf("Piotr was offered %+v: want one ring showing the citizen's number", piotr)
+	}
+	if h := e.pbx.Heard(piotr[0].Channel); !slices.Equal(h, whisperOf) {
+		t.Errorf("Piotr heard %v before being connected, want %v", h, whisperOf)
+	}
+	calls, err := e.db.Calls(context.Background(), callcare.CallFilter{})
+	if err != nil || len(calls) != 1 || len(calls[0].Transfers) != 1 || calls[0].HungUpBy != callcare.PartyCaller {
+		t.Fatalf("calls %+v (%v): want the transferred callback, ended by the citizen", calls, err)
+	}
+	e.settled(t)
+	e.quiet(t)
+}

@@ -88,8 +88,9 @@ type desk struct {
 	seq         int  // for playback and leg ids
 	deadline    time.Time
 	timeouts    int
-	typed       string // digits of the agreed time keyed in so far
-	key         string // the menu key handed to the owner with turnMenuKey
+	typed       string    // digits keyed in so far: the agreed time, or a transfer's (desk_keys.go)
+	keysDone    time.Time // the pause that ends a keyed transfer's number
+	key         string    // the menu key handed to the owner with turnMenuKey
 
 	// intro is said before the task (an agreed callback says why it
 	// rings); menu is the choice said after it.
@@ -251,8 +252,13 @@ func (d *desk) repeatMenu() []Action {
 func (d *desk) keyPressed(k string) ([]Action, turn) {
 	switch d.phase {
 	case phMenu, phOutcome, phAgreeing, phMeeting:
+	case phTalking:
+		if d.joined {
+			return d.talkKey(k), turnNone
+		}
+		return nil, turnNone
 	default:
-		return nil, turnNone // keys while dialing or talking belong to the conversation
+		return nil, turnNone // keys while dialing belong to nobody
 	}
 	// DTMF does not stop an ARI playback: stop it, the clerk has chosen.
 	acts := d.stopPrompts()
@@ -303,7 +309,10 @@ func (d *desk) timeout() ([]Action, turn) {
 		}
 		return d.outcomeKey("1") // no meeting given: the citizen was reached
 	case phTalking:
-		if d.hold.on {
+		if !d.keysDone.IsZero() && !d.now.Before(d.keysDone) {
+			return d.keyedTransfer(), turnNone
+		}
+		if d.hold.on && !d.now.Before(d.hold.next) {
 			return d.announceHold(), turnNone
 		}
 	case phDialing: // the citizen's end was never heard of
@@ -372,7 +381,7 @@ func (d *desk) citizenEnded(leg string, res callcare.AttemptResult) ([]Action, t
 		// The citizen hung up: how did it go?
 		d.phase = phOutcome
 		d.hold = deskHold{n: d.hold.n}
-		d.deadline = time.Time{}
+		d.typed, d.keysDone, d.deadline = "", time.Time{}, time.Time{}
 		return d.say(d.outcomeMenu()...), turnNone
 	}
 	return nil, turnNone

@@ -15,8 +15,9 @@ import (
 
 type deskHold struct {
 	on      bool
-	playing string // the announcement playing now, "" for none
-	n       int    // announcements so far, for their ids
+	playing string    // the announcement playing now, "" for none
+	n       int       // announcements so far, for their ids
+	next    time.Time // when the next announcement is due
 }
 
 // musicClass is the class the citizen hears on the clerk's hold: the
@@ -44,14 +45,15 @@ func (d *desk) holdStep(ev Event) ([]Action, bool) {
 		}
 		d.hold.on = true
 		// A hold of a moment to look something up is not talked over.
-		d.deadline = d.now.Add(min(holdGrace, d.set.Inbound.Waiting.AnnounceEvery))
+		d.hold.next = d.now.Add(min(holdGrace, d.set.Inbound.Waiting.AnnounceEvery))
+		d.talkDeadline()
 		return nil, true
 	case LegUnheld:
 		if ev.Leg != d.own || !d.hold.on {
 			return nil, ev.Leg == d.own
 		}
 		d.hold.on = false
-		d.deadline = time.Time{}
+		d.talkDeadline()
 		return d.stopHoldPrompt(), true
 	case PlaybackDone:
 		if ev.Playback == "" || ev.Playback != d.hold.playing {
@@ -66,7 +68,8 @@ func (d *desk) holdStep(ev Event) ([]Action, bool) {
 // announceHold tells the citizen the clerk will be back, and asks to be
 // woken at the next interval.
 func (d *desk) announceHold() []Action {
-	d.deadline = d.now.Add(d.set.Inbound.Waiting.AnnounceEvery)
+	d.hold.next = d.now.Add(d.set.Inbound.Waiting.AnnounceEvery)
+	d.talkDeadline()
 	if d.hold.playing != "" {
 		return nil // the last one still plays
 	}

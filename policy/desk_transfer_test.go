@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +106,74 @@ func TestAgreed_TransferredCallback(t *testing.T) {
 	}
 	if s.Done() {
 		t.Error("the callback ended with the clerk's transfer")
+	}
+}
+
+// TestSession_CallbackKeys (P4o, P5.3): keys the clerk presses while
+// talking with a citizen called back: ## then a number then # (or a
+// pause) transfers them as the phone's key does; * flags special needs.
+func TestSession_CallbackKeys(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
+	set := sessionSet
+	set.Inbound = inboundSet
+	set.Inbound.TransferPrefix = "##"
+	toPiotr := policy.Transferred{Leg: "s", To: "102", Found: true,
+		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
+		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
+	const unchecked = "(not checked)"
+	talking := []sstep{
+		{0, policy.QueueCounted{Own: 1}, unchecked},
+		{0, policy.TaskClaimed{Task: task, OK: true}, unchecked},
+		{time.Second, policy.KeyPressed{Digit: "1"}, unchecked},
+		{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, unchecked},
+		{time.Second, policy.PlaybackDone{Playback: "s-p1"}, unchecked},
+		{time.Second, policy.PlaybackDone{Playback: "s-p2"}, unchecked},
+		{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, unchecked},
+		{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
+	}
+	handOver := "finish:reached/reached own:s-cb3 hangup:s/normal moh:default say(sound:transferring) save-now dial:s-cb3-2/Transfer from anowak"
+	for _, tc := range []struct {
+		name  string
+		steps []sstep
+	}{
+		{"## 102 #: transferred as with the phone's key", []sstep{
+			{20 * time.Second, policy.KeyPressed{Digit: "#"}, ""},
+			{20 * time.Second, policy.KeyPressed{Digit: "#"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "1"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "0"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "2"}, ""},
+			{22 * time.Second, policy.KeyPressed{Digit: "#"}, "resolve-transfer:s/102"},
+			{22 * time.Second, toPiotr, handOver},
+		}},
+		{"## 102 and a pause: the same", []sstep{
+			{20 * time.Second, policy.KeyPressed{Digit: "#"}, ""},
+			{20 * time.Second, policy.KeyPressed{Digit: "#"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "1"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "0"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "2"}, ""},
+			{30 * time.Second, policy.TimerFired{}, ""},
+			{31 * time.Second, policy.TimerFired{}, "resolve-transfer:s/102"},
+			{31 * time.Second, toPiotr, handOver},
+		}},
+		{"*: special needs, once; the transfer tells the target", []sstep{
+			{20 * time.Second, policy.KeyPressed{Digit: "*"}, "flag:48600100200"},
+			{21 * time.Second, policy.KeyPressed{Digit: "*"}, ""},
+			{22 * time.Second, toPiotr, strings.Replace(handOver, "dial:s-cb3-2/", "dial:s-cb3-2/SN ", 1)},
+		}},
+		{"other keys belong to the conversation", []sstep{
+			{20 * time.Second, policy.KeyPressed{Digit: "5"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "#"}, ""},
+			{21 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
+			{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := policy.StartQueue("s", anna, set, t0)
+			for i, st := range append(append([]sstep(nil), talking...), tc.steps...) {
+				if got := sbrief(s.Step(st.ev, at(st.at))); st.want != unchecked && got != st.want {
+					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
+				}
+			}
+		})
 	}
 }
