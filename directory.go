@@ -132,6 +132,9 @@ type Step struct {
 	// Absent is the clerk Forward is for: the substitute's phone shows
 	// whose call it takes (P4d).
 	Absent Clerk
+	// Department is the name of the department Via is, if it is one: a
+	// phone rung for a department's number shows it (P4d).
+	Department string
 }
 
 // Walk follows the overflow chain from t: visit is told each target in
@@ -196,13 +199,13 @@ func (d *Directory) Chain(t Target) ([]Step, error) {
 				}
 				rung[c.ID] = true
 				if dep.Ring == RingInOrder {
-					steps = append(steps, Step{Clerks: []Clerk{c}, Via: t})
+					steps = append(steps, Step{Clerks: []Clerk{c}, Via: t, Department: dep.Name})
 				} else {
 					group = append(group, c)
 				}
 			}
 			if len(group) > 0 {
-				steps = append(steps, Step{Clerks: group, Via: t})
+				steps = append(steps, Step{Clerks: group, Via: t, Department: dep.Name})
 			}
 			return dep.Overflow, nil
 		}

@@ -111,6 +111,18 @@ func (a *AgreedCallback) turn(t turn) []Action {
 	return nil
 }
 
+// agreedWith is the clerk the callback's time was agreed with, when c,
+// rung for it, is somebody else (a substitute, the department): c's phone
+// says whose callback it takes (P4d). Zero when it is c's own.
+func (a *AgreedCallback) agreedWith(c callcare.Clerk) callcare.Clerk {
+	t := a.task.Target
+	if t.Kind != callcare.TargetClerk || callcare.ClerkID(t.ID) == c.ID || a.set.Directory == nil {
+		return callcare.Clerk{}
+	}
+	whose, _ := a.set.Directory.Clerk(callcare.ClerkID(t.ID))
+	return whose
+}
+
 func (a *AgreedCallback) ringStep() []Action {
 	if a.step >= len(a.steps) {
 		// Nobody took the callback at its time: overdue, for the report
@@ -129,7 +141,7 @@ func (a *AgreedCallback) ringStep() []Action {
 		a.legs[leg] = c
 		caller, _ := callcare.CallableNumber(a.task.Number)
 		acts = append(acts, Originate{Leg: leg, Endpoint: c.Endpoint, CallerID: string(caller),
-			CallerName: DisplayName(a.set.Say.Lang, WhyCallback, callcare.Clerk{}, a.task.Priority == callcare.PrioritySpecialNeeds, a.set.DisplayMax), // P4d
+			CallerName: DisplayName(a.set.Say.Lang, WhyCallback, a.agreedWith(c), a.task.Priority == callcare.PrioritySpecialNeeds, a.set.DisplayMax), // P4d
 			Timeout:    2 * a.set.Procedure.RingLimit(), Args: "callback-clerk"})
 	}
 	return acts

@@ -177,3 +177,28 @@ func TestSession_CallbackKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestAgreed_DisplaySaysWhose (P4d, P4m): an agreed callback that rings
+// another than the clerk it was agreed with says whose it is.
+func TestAgreed_DisplaySaysWhose(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Name: "Anna", Surname: "Nowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
+	sub := callcare.Clerk{ID: "pwisniewska", Name: "Paula", Surname: "Wiśniewska", Department: "200", Endpoint: "PJSIP/102"}
+	set := sessionSet
+	set.Directory = &callcare.Directory{Clerks: []callcare.Clerk{anna, sub}}
+	set.DisplayMax = 20
+	set.Say.Lang = "pl"
+	s, acts := policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}, {sub}}, set, t0)
+	if o, ok := acts[0].(policy.Originate); !ok || o.CallerName != "Oddzwonienie" {
+		t.Errorf("Anna's phone shows %+v, want Oddzwonienie", acts[0])
+	}
+	acts = s.Step(policy.TimerFired{}, at(time.Minute)) // nobody rang: the substitute's turn
+	var shown []string
+	for _, a := range acts {
+		if o, ok := a.(policy.Originate); ok {
+			shown = append(shown, o.CallerName)
+		}
+	}
+	if len(shown) != 1 || shown[0] != "Oddzw. za A. Nowak" {
+		t.Errorf("the substitute's phone shows %q, want whose callback it is", shown)
+	}
+}

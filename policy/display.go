@@ -33,6 +33,10 @@ var labels = map[string]map[Why]string{
 
 var needsLabel = map[string]string{"pl": "SP", "en": "SN"}
 
+// callbackForLabel: an agreed callback that rings another than the clerk
+// it was agreed with says whose it is (P4d, P4m).
+var callbackForLabel = map[string]string{"pl": "Oddzw. za", "en": "Callback for"}
+
 // awayLabels are the words of a substitute's display (P4c, P4d): for whom,
 // then the absence's reason, short.
 var awayLabels = map[string]struct {
@@ -46,9 +50,9 @@ var awayLabels = map[string]struct {
 }
 
 // DisplayName is the caller id name a desk phone shows for a call that
-// rings it for why, from clerk (who overflowed or transferred it; zero
-// for none), with special needs or not, cut to max characters (0: no
-// limit). It is "" for a direct call of a caller without known needs:
+// rings it for why, from clerk (who overflowed or transferred it, or whose
+// agreed callback another takes; zero for none), with special needs or
+// not, cut to max characters (0: no limit). It is "" for a direct call of a caller without known needs:
 // the phone then shows what came with the call.
 func DisplayName(lang string, why Why, from callcare.Clerk, needs bool, max int) string {
 	if lang != "en" {
@@ -58,13 +62,29 @@ func DisplayName(lang string, why Why, from callcare.Clerk, needs bool, max int)
 	if needs {
 		parts = append(parts, needsLabel[lang])
 	}
-	if l := labels[lang][why]; l != "" {
+	switch l := labels[lang][why]; {
+	case why == WhyCallback && from.ID != "":
+		parts = append(parts, callbackForLabel[lang], shortName(from))
+	case l != "":
 		parts = append(parts, l)
 		if (why == WhyOverflow || why == WhyTransfer) && from.ID != "" {
 			parts = append(parts, shortName(from))
 		}
 	}
 	return cut(strings.Join(parts, " "), max)
+}
+
+// DepartmentName is the caller id name a phone rung for a department's
+// number shows (P4d): the department's name, so the clerk introduces
+// themselves as its; special needs first, as in DisplayName.
+func DepartmentName(lang, department string, needs bool, max int) string {
+	if lang != "en" {
+		lang = "pl"
+	}
+	if needs {
+		department = needsLabel[lang] + " " + department
+	}
+	return cut(department, max)
 }
 
 // AwayName is the caller id name a substitute's phone shows when it rings
@@ -118,6 +138,10 @@ func (c *Inbound) display() {
 	case c.steps[c.step].Forward.Forwarded() && !c.steps[c.step].Forward.Loop:
 		st := c.steps[c.step]
 		c.shown = AwayName(c.set.Say.Lang, st.Absent, st.Forward.Reason, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
+		return
+	case c.step == 0 && c.steps[0].Via.Kind == callcare.TargetDepartment && c.steps[0].Department != "":
+		// The department's number was dialed: the clerk answers as its.
+		c.shown = DepartmentName(c.set.Say.Lang, c.steps[0].Department, c.rec.Needs != callcare.NeedsNone, c.set.DisplayMax)
 		return
 	case c.step > 0:
 		why = WhyOverflow

@@ -28,6 +28,8 @@ func TestDisplayName(t *testing.T) {
 		{"P4d", "cut to what the phone displays, by letters not bytes", "pl", policy.WhyTransfer, lukasz, false, 20, "Przek. od Ł. Żółtows"},
 		{"P4d", "the transfer came back", "pl", policy.WhyBack, callcare.Clerk{}, false, 20, "Powrót przek."},
 		{"P4d", "a clerk without a name in the directory: the id", "en", policy.WhyOverflow, callcare.Clerk{ID: "anowak"}, false, 0, "Overflow from anowak"},
+		{"P4m", "an agreed callback another takes: whose", "pl", policy.WhyCallback, joanna, false, 20, "Oddzw. za J. Kowalsk"},
+		{"P4m", "an agreed callback another takes, in English", "en", policy.WhyCallback, joanna, false, 0, "Callback for J. Kowalska"},
 	} {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
 			if got := policy.DisplayName(tc.lang, tc.why, tc.from, tc.needs, tc.max); got != tc.want {
@@ -55,6 +57,26 @@ func TestAwayName(t *testing.T) {
 	} {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
 			if got := policy.AwayName(tc.lang, anna, tc.reason, tc.needs, tc.max); got != tc.want {
+				t.Errorf("%q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDepartmentName(t *testing.T) {
+	for _, tc := range []struct {
+		rule, name string
+		lang, dept string
+		needs      bool
+		max        int
+		want       string
+	}{
+		{"P4d", "a department's number: its name, so the clerk answers as its", "pl", "Wydział Komunikacji", false, 20, "Wydział Komunikacji"},
+		{"P4d", "special needs first, cut to the display", "pl", "Wydział Komunikacji", true, 20, "SP Wydział Komunikac"},
+		{"P4d", "in English", "en", "Registry Office", true, 0, "SN Registry Office"},
+	} {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			if got := policy.DepartmentName(tc.lang, tc.dept, tc.needs, tc.max); got != tc.want {
 				t.Errorf("%q, want %q", got, tc.want)
 			}
 		})

@@ -104,8 +104,8 @@ func key(at time.Duration, d string) step { return step{at: at, ev: policy.KeyPr
 
 func TestMenu(t *testing.T) {
 	greeted := "save answer say(sound:greet," + choicesSaid + ")"
-	toSecretariat := "save " + connecting + " dial:c-1"
-	toDept200 := "save " + connecting + " dial:c-1 dial:c-2"
+	toSecretariat := "save " + connecting + " dial:c-1/Sekretariat"
+	toDept200 := "save " + connecting + " dial:c-1/Komunikacja dial:c-2/Komunikacja"
 	said := func(at time.Duration, n int) step {
 		return step{at: at, ev: policy.PlaybackDone{Playback: fmt.Sprintf("c-menu%d", n)}, deadline: at + 5*time.Second}
 	}
@@ -289,7 +289,7 @@ func TestMenu(t *testing.T) {
 			rule: "P5.3", name: "the assistance key in the greeting: flagged, told, connected first, shown on the phone",
 			start: greeted,
 			steps: []step{
-				with(key(3*time.Second, "9"), "stop flag:48600100200 save early(sound:assisted,sound:hold,tone:ring;tonezone=pl) dial:c-1/SN"),
+				with(key(3*time.Second, "9"), "stop flag:48600100200 save early(sound:assisted,sound:hold,tone:ring;tonezone=pl) dial:c-1/SN Sekretariat"),
 			},
 			check: func(t *testing.T, r callcare.CallRecord, _ []policy.Action) {
 				if r.Needs != callcare.NeedsMenu || r.Target != secretariat {
@@ -303,7 +303,7 @@ func TestMenu(t *testing.T) {
 			steps: []step{
 				with(key(2*time.Second, "2"), "stop say("+mattersSaid+")"),
 				with(key(4*time.Second, "1"), "stop say(sound:m-id-desc)"),
-				with(key(6*time.Second, "9"), "stop flag:48600100200 save early(sound:assisted,sound:hold,tone:ring;tonezone=pl) dial:c-1/SN dial:c-2/SN"),
+				with(key(6*time.Second, "9"), "stop flag:48600100200 save early(sound:assisted,sound:hold,tone:ring;tonezone=pl) dial:c-1/SN Komunikacja dial:c-2/SN Komunikacja"),
 			},
 		},
 		{

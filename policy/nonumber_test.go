@@ -148,13 +148,13 @@ func TestNoNumber_NeitherOfferedNorPromisedACallback(t *testing.T) {
 	}{
 		{"P3.2", "a meeting nobody answers: no request passed on, call again", []step{
 			{at: 2 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: "stop say(" + personSaid + ")"},
-			{at: 3 * time.Second, ev: policy.KeyPressed{Digit: "0"}, want: "stop " + toSecretariatLike("c-1")},
+			{at: 3 * time.Second, ev: policy.KeyPressed{Digit: "0"}, want: "stop " + toSecretariatLike("c-1/Sekretariat")},
 			{at: 4 * time.Second, ev: policy.LegRinging{Leg: "c-1"}},
 			{at: 19 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer stop play:callagain"},
 		}},
 		{"P3.2", "a matter nobody answers: no voice note offered, call again", []step{
 			{at: 2 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "stop say(" + mattersSaid + ")"},
-			{at: 4 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "stop save " + connecting + " dial:c-1 dial:c-2"},
+			{at: 4 * time.Second, ev: policy.KeyPressed{Digit: "2"}, want: "stop save " + connecting + " dial:c-1/Komunikacja dial:c-2/Komunikacja"},
 			{at: 5 * time.Second, ev: policy.LegRinging{Leg: "c-1"}},
 			{at: 20 * time.Second, ev: policy.TimerFired{}, want: "hangup:c-1/no_answer hangup:c-2/no_answer stop play:callagain"},
 			{at: 21 * time.Second, ev: policy.KeyPressed{Digit: "1"}, want: ""},

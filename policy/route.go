@@ -104,9 +104,15 @@ func problemWords(p string) string {
 // are in (together, or one after another), leaving out whoever is rung
 // already. fwd and absent say whose calls t takes, if anybody's.
 func (r *Route) ring(dir *callcare.Directory, book *callcare.Absences, t callcare.Target, fwd callcare.Forwarding, absent callcare.Clerk, rung map[callcare.ClerkID]bool, now time.Time) {
+	var name string
+	if t.Kind == callcare.TargetDepartment {
+		if d, ok := dir.Department(t.ID); ok {
+			name = d.Name
+		}
+	}
 	add := func(clerks ...callcare.Clerk) {
 		if len(clerks) > 0 {
-			r.Steps = append(r.Steps, callcare.Step{Clerks: clerks, Via: t, Forward: fwd, Absent: absent})
+			r.Steps = append(r.Steps, callcare.Step{Clerks: clerks, Via: t, Forward: fwd, Absent: absent, Department: name})
 		}
 	}
 	switch t.Kind {
