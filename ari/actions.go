@@ -169,7 +169,7 @@ func (f *flow) dialClerk(ctx context.Context, a policy.DialClerk) {
 	err := f.svc.client.Originate(ctx, a.Leg, Outbound{
 		Endpoint: a.Clerk.Endpoint, CallerID: shownAs(a.CallerName, string(a.CallerID)), Args: "dialed",
 		Timeout: 2*f.set.Inbound.Procedure.RingLimit() + 5*time.Second, Originator: f.own,
-		Vars: map[string]string{legCallVar: f.id, legClerkVar: string(a.Clerk.ID)},
+		Vars: map[string]string{legCallVar: f.callID(), legClerkVar: string(a.Clerk.ID)},
 	})
 	if err != nil {
 		if IsAllocationFailed(err) {

@@ -584,3 +584,55 @@ func TestP4o_CallbackKeyedTransfer(t *testing.T) {
 	e.settled(t)
 	e.quiet(t)
 }
+
+// TestCrash_TransferredCallbackGoesOn: the service dies while a citizen a
+// clerk called back and transferred waits for the colleague. Started
+// again, it adopts the citizen's line as the call it became: Piotr rings
+// on and, not answering, Anna is rung back, then the citizen is told and
+// Piotr owes a callback. Never dropped with a goodbye.
+func TestCrash_TransferredCallbackGoesOn(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	e.openTask(t, "48600100200", forAnna, 1)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(5 * time.Minute)})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.NeverAnswers, RingAfter: 500 * time.Millisecond})
+	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), transferKey(readOut+20*time.Second, "102"),
+		pbxsim.Action{At: readOut + 21*time.Second, Do: pbxsim.Hangup}))
+	e.advance(t, readOut+25*time.Second)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.NeverAnswers})
+	e.crash(t, 2*time.Second)
+	e.advance(t, 3*time.Minute)
+	heard := e.pbx.Heard(offersTo(e, citizen)[0].Channel)
+	if slices.Contains(heard, "sound:callcare/goodbye") {
+		t.Errorf("the citizen heard %v: dropped with a goodbye", heard)
+	}
+	if n := len(offersTo(e, "PJSIP/101")); n != 1 {
+		t.Errorf("Anna was rung back %d times, want once", n)
+	}
+	tasks, _ := e.db.Callbacks(context.Background(), callcare.CallbackFilter{Status: callcare.CallbackOpen})
+	if len(tasks) != 1 || tasks[0].Target.ID != "pwisniewski" {
+		t.Errorf("open tasks %+v: want Piotr's callback", tasks)
+	}
+	e.settled(t)
+}
+
+// TestCrash_TransferredCallbackTalking: the service dies while the citizen
+// talks with the colleague a callback was transferred to. Started again,
+// it watches them; the call ends in the log when they hang up.
+func TestCrash_TransferredCallbackTalking(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t)
+	e.openTask(t, "48600100200", forAnna, 1)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(80 * time.Second)})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second})
+	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), transferKey(readOut+20*time.Second, "102"),
+		pbxsim.Action{At: readOut + 21*time.Second, Do: pbxsim.Hangup}))
+	e.advance(t, readOut+45*time.Second) // Piotr heard the whisper and talks
+	e.crash(t, 2*time.Second)
+	e.advance(t, 3*time.Minute)
+	calls, err := e.db.Calls(context.Background(), callcare.CallFilter{})
+	if err != nil || len(calls) != 1 || calls[0].EndedAt.IsZero() || calls[0].HungUpBy != callcare.PartyCaller {
+		t.Fatalf("calls %+v (%v): want the transferred callback ended by the citizen", calls, err)
+	}
+	e.settled(t)
+}

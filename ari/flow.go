@@ -173,6 +173,17 @@ func (f *flow) ownChannel(a policy.OwnChannel) {
 	}
 }
 
+// callID is the id of the citizen's call the flow carries, which its
+// record and its clerks' legs are named by (CALLCARE_CALL): the citizen's
+// channel. A call a notice or a transferred callback handed on is the
+// citizen's leg, not the flow's first channel.
+func (f *flow) callID() string {
+	if _, citizen := f.ownGone.(policy.CallerGone); citizen && f.own != "" {
+		return f.own
+	}
+	return f.id
+}
+
 // isNews tells the events an observer hears of even when nothing is done.
 func isNews(ev policy.Event) bool {
 	switch ev.(type) {

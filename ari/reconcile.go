@@ -179,7 +179,7 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 	taken := map[string]bool{}
 	legsOf := s.legsByCall(ctx, found)
 	for id, l := range found {
-		if k := l.info.args().kind; k == "inbound" || k == "menu" { // a caller in the menu too
+		if k := l.info.args().kind; k == "inbound" || k == "menu" || s.handedOn(ctx, l) { // a caller in the menu too
 			for _, leg := range legsOf[id] {
 				taken[leg.info.ID] = true
 			}
@@ -216,6 +216,19 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 			s.logErr("remove a bridge nobody owns", s.client.DestroyBridge(ctx, b))
 		}
 	}
+}
+
+// handedOn: a citizen the service called (a callback, a notice) whose
+// line became a citizen's call (a clerk transferred it, the notice put
+// them through): it has a call record under its channel's id, not ended.
+// Such a call is adopted as any citizen's call.
+func (s *Service) handedOn(ctx context.Context, l *leftOver) bool {
+	if k := l.info.args().kind; k != "callback-citizen" && k != "notice-citizen" {
+		return false
+	}
+	s.saver.flush(ctx)
+	rec, err := s.store.Calls.Call(ctx, l.info.ID)
+	return err == nil && rec.EndedAt.IsZero()
 }
 
 // legsByCall finds the calls of the clerk legs among the found channels:
