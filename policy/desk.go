@@ -415,8 +415,8 @@ func (d *desk) outcomeKey(k string) ([]Action, turn) {
 	return []Action{act}, turnTaskOver
 }
 
-// timeKey takes the digits of the agreed time, HHMM: today if still ahead,
-// else tomorrow, in the office's time zone. A wrong time is asked again.
+// timeKey takes the digits of the agreed time, HHMM, in the office's time
+// zone (agreedTime says which day). A wrong time is asked again.
 func (d *desk) timeKey(k string) ([]Action, turn) {
 	d.typed += k
 	if len(d.typed) < 4 {
@@ -443,11 +443,11 @@ func (d *desk) zone() *time.Location {
 	return time.UTC
 }
 
-// agreedTime is the moment a time keyed as HHMM means (P4m): the first
-// day from today on which it is still ahead and the office is open then,
-// so 0830 keyed on a Friday afternoon is Monday's, not Saturday's. A time
-// the office is never open at (the clerk stays late) is today's, or
-// tomorrow's once past.
+// agreedTime is the moment a time keyed as HHMM means (P4m): today if
+// still ahead, else the next day; a day the office does not open (a
+// weekend, a holiday) is passed over, so 0830 keyed on a Friday afternoon
+// is Monday's, not Saturday's. The hour itself is the clerk's: one who
+// stays late may agree a time after closing.
 func agreedTime(hhmm string, now time.Time, hours callcare.OfficeHours) (time.Time, bool) {
 	h, errH := strconv.Atoi(hhmm[:2])
 	m, errM := strconv.Atoi(hhmm[2:])
@@ -462,15 +462,27 @@ func agreedTime(hhmm string, now time.Time, hours callcare.OfficeHours) (time.Ti
 	on := func(days int) time.Time {
 		return time.Date(local.Year(), local.Month(), local.Day()+days, h, m, 0, 0, loc)
 	}
-	for days := range 15 { // past two weeks of holidays, Christmas to Epiphany
-		if at := on(days); at.After(now) && hours.IsOpen(at) {
+	first := 0
+	if !on(0).After(now) {
+		first = 1
+	}
+	for days := first; days < first+15; days++ { // past two weeks of holidays, Christmas to Epiphany
+		if at := on(days); officeDay(hours, at) {
 			return at, true
 		}
 	}
-	if at := on(0); at.After(now) {
-		return at, true
+	return on(first), true // an office that never opens: the day as keyed
+}
+
+// officeDay tells whether the office opens at all on t's day.
+func officeDay(hours callcare.OfficeHours, t time.Time) bool {
+	y, mo, d := t.Date()
+	o := hours.NextOpening(time.Date(y, mo, d, 0, 0, 0, 0, t.Location()))
+	if o.IsZero() {
+		return false
 	}
-	return on(1), true
+	oy, om, od := o.In(t.Location()).Date()
+	return oy == y && om == mo && od == d
 }
 
 func (d *desk) finishAttempt(res callcare.AttemptResult) Action {
