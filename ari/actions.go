@@ -104,6 +104,7 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		}
 		f.svc.taskRecorded(ctx, a.Task, t, created, f.log)
 	case policy.CloseTasks:
+		f.svc.tasksClosed(a.Number)
 		if n, err := cb.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
 			f.log.Info("callback tasks closed: the citizen got through", "tasks", n)
 		}

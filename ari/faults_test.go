@@ -595,16 +595,41 @@ func TestFault_AfterHoursPromptEndLost(t *testing.T) {
 
 // refusingStore is the real store, but its first write of a callback task
 // is refused, as a full disk or a lock held too long would.
+// While refusing is set, every write of a task is refused.
 type refusingStore struct {
 	callcare.CallbackService
-	refused atomic.Bool
+	refused, refusing atomic.Bool
 }
 
 func (r *refusingStore) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare.CallbackTask, bool, error) {
-	if r.refused.CompareAndSwap(false, true) {
+	if r.refused.CompareAndSwap(false, true) || r.refusing.Load() {
 		return callcare.CallbackTask{}, false, errors.New("database is locked")
 	}
 	return r.CallbackService.MissedCall(ctx, t)
+}
+
+// TestFault_TaskWriteRefusedThenGotThrough (P4c): the task of a missed
+// call cannot be written for a while; meanwhile the citizen calls again
+// and Anna answers. Nothing is owed any more: no task appears later.
+func TestFault_TaskWriteRefusedThenGotThrough(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	store := &refusingStore{CallbackService: e.db}
+	store.refusing.Store(true)
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: store, Queue: e.db})
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{Mode: pbxsim.Busy})
+	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{Mode: pbxsim.Busy})
+	e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, time.Minute)
+	e.pbx.SetPhone("PJSIP/101", pbxsim.Phone{AnswerAfter: 2 * time.Second, Script: talk(10 * time.Second)})
+	e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
+	e.advance(t, 30*time.Second)
+	store.refusing.Store(false)
+	e.advance(t, 3*time.Minute)
+	if ts := tasksOf(t, e, "48600100200"); len(ts) != 0 {
+		t.Errorf("tasks %+v: the citizen got through, nothing is owed", ts)
+	}
+	e.settled(t)
 }
 
 // TestFault_TaskWriteRefused (P4c): the store refuses the task of a call

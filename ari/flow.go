@@ -164,6 +164,9 @@ func (f *flow) ownChannel(a policy.OwnChannel) {
 	if f.own != "" && f.ownClerk != "" {
 		f.unmarkBusy(f.ownClerk)
 	}
+	if f.own != "" && f.own != a.Channel {
+		f.routes = append(f.routes, f.own) // still routed here: forgotten with the flow
+	}
 	f.own, f.answered, f.ownClerk, f.ownEnded = a.Channel, a.Up, a.Clerk, false
 	if a.Caller {
 		f.ownGone = policy.CallerGone{} // a callback the clerk transferred: a citizen's call now

@@ -179,6 +179,9 @@ type Service struct {
 	// that have not left the application yet: Asterisk carries a continue
 	// out only once a playback ends. Nobody adopts them meanwhile.
 	handedOver map[string]bool
+	// taskLater are the numbers whose callback task is being written again
+	// (tasklater.go); true once the citizen got through meanwhile.
+	taskLater map[callcare.Number]bool
 
 	app            string
 	retryFor       time.Duration
@@ -265,6 +268,7 @@ func New(opts Options, s Settings, store Stores) *Service {
 		busy:       map[callcare.ClerkID]int{},
 		ending:     map[string]bool{},
 		handedOver: map[string]bool{},
+		taskLater:  map[callcare.Number]bool{},
 		unowned:    map[string]time.Time{},
 
 		app:            opts.App,

@@ -10,14 +10,31 @@ import (
 )
 
 // recordTaskLater keeps trying to record a callback task the store
-// refused with err (a full disk, a lock held too long), until it is written or the
-// service stops: a missed call is always called back (P4c), and its
-// caller may have been told so already.
+// refused with err (a full disk, a lock held too long), until it is
+// written or the service stops: a missed call is always called back
+// (P4c), and its caller may have been told so already. A citizen who gets
+// through meanwhile is owed nothing: the task is then let go.
 func (s *Service) recordTaskLater(task callcare.CallbackTask, err error, log *slog.Logger) {
+	s.mu.Lock()
+	if _, already := s.taskLater[task.Number]; already {
+		s.mu.Unlock()
+		return // the number's one task is being written already
+	}
+	s.taskLater[task.Number] = false
+	s.mu.Unlock()
 	s.spawn(func() {
+		defer func() {
+			s.mu.Lock()
+			delete(s.taskLater, task.Number)
+			s.mu.Unlock()
+		}()
 		ctx := s.ctx
 		retry := clock.Backoff{Clock: s.sleeper, Min: time.Second, Max: time.Minute}
 		for retry.BackOff(ctx, err) == nil {
+			if s.gotThrough(task.Number) {
+				log.Info("callback task not written: the citizen got through meanwhile", "number", task.Number)
+				return
+			}
 			var t callcare.CallbackTask
 			var created bool
 			if t, created, err = s.store.Callbacks.MissedCall(ctx, task); err == nil {
@@ -25,9 +42,28 @@ func (s *Service) recordTaskLater(task callcare.CallbackTask, err error, log *sl
 				s.taskRecorded(ctx, task, t, created, log)
 				return
 			}
+			if retry.Failures() == 10 {
+				log.Error("callback task still refused; trying on", "number", task.Number, "err", err)
+			}
 		}
 		log.Error("callback task not recorded: the service stopped first", "number", task.Number, "err", err)
 	})
+}
+
+// tasksClosed notes that the citizen of number got through: a task of
+// theirs being written again is no longer owed.
+func (s *Service) tasksClosed(number callcare.Number) {
+	s.mu.Lock()
+	if _, pending := s.taskLater[number]; pending {
+		s.taskLater[number] = true
+	}
+	s.mu.Unlock()
+}
+
+func (s *Service) gotThrough(number callcare.Number) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.taskLater[number]
 }
 
 // taskRecorded logs a recorded task and deletes a voice note it did not

@@ -1,6 +1,7 @@
 package ari
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -200,11 +201,19 @@ func (s *Service) dropPendingHalves() {
 }
 
 // addToBridge adds a transfer's target to the caller's bridge.
-func (f *flow) addToBridge(clerk callcare.ClerkID, add func() error) {
+func (f *flow) addToBridge(ctx context.Context, leg string, clerk callcare.ClerkID, add func() error) {
 	if clerk != "" {
 		f.markBusy(clerk)
 	}
+	err := add()
+	if err != nil && !IsNotFound(err) {
+		// The target hanging up at that instant makes Asterisk refuse
+		// (not in the application any more): its end is on its way.
+		if _, gone := f.svc.client.Channel(ctx, leg); IsNotFound(gone) {
+			return
+		}
+	}
 	// Not joined, the caller would wait alone in the bridge, the music
 	// stopped: the fallback rings a person instead.
-	f.stuckUnless("bridge the transfer's target", add())
+	f.stuckUnless("bridge the transfer's target", err)
 }

@@ -88,7 +88,7 @@ func (f *flow) executeWaiting(ctx context.Context, a policy.Action) bool {
 		f.log.Info("the clerk transfers the call with keys", "to", f.numberForLog(a.To))
 		f.in.push(f.transferTo(a.Leg, a.To, nil))
 	case policy.AddToBridge:
-		f.addToBridge(f.legClerk[a.Leg], func() error { return f.svc.client.AddChannels(ctx, f.bridge, a.Leg) })
+		f.addToBridge(ctx, a.Leg, f.legClerk[a.Leg], func() error { return f.svc.client.AddChannels(ctx, f.bridge, a.Leg) })
 		f.log.Info("connected", "leg", a.Leg)
 	case policy.ListAgreed:
 		f.listAgreed(ctx, a.Target)

@@ -376,15 +376,29 @@ func (d *desk) citizenEnded(leg string, res callcare.AttemptResult) ([]Action, t
 				res = callcare.AttemptNoAnswer
 			}
 			d.phase, d.joinWaiting = phClaiming, false
+			d.endTalk()
 			return []Action{HangupLeg{Leg: leg, Reason: "normal"}, d.finishAttempt(res)}, turnTaskOver
 		}
-		// The citizen hung up: how did it go?
+		// The citizen hung up: how did it go? A clerk who holds them hears
+		// the question at the resume, not into a phone on hold.
 		d.phase = phOutcome
-		d.hold = deskHold{n: d.hold.n}
-		d.typed, d.keysDone, d.deadline = "", time.Time{}, time.Time{}
+		held := d.hold.on
+		d.endTalk()
+		if held {
+			d.hold.on = true
+			d.deadline = d.now.Add(heldLimit) // a phone left on hold: the call reached them
+			return nil, turnNone
+		}
 		return d.say(d.outcomeMenu()...), turnNone
 	}
 	return nil, turnNone
+}
+
+// endTalk forgets what the conversation left: a hold, keys of a transfer
+// not finished; the next task's conversation starts afresh.
+func (d *desk) endTalk() {
+	d.hold = deskHold{n: d.hold.n}
+	d.typed, d.keysDone, d.deadline = "", time.Time{}, time.Time{}
 }
 
 func (d *desk) outcomeKey(k string) ([]Action, turn) {

@@ -53,6 +53,10 @@ func (d *desk) holdStep(ev Event) ([]Action, bool) {
 			return nil, ev.Leg == d.own
 		}
 		d.hold.on = false
+		if d.phase == phOutcome {
+			// The citizen hung up during the hold: now the question.
+			return d.say(d.outcomeMenu()...), true
+		}
 		d.talkDeadline()
 		return d.stopHoldPrompt(), true
 	case PlaybackDone:

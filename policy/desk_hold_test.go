@@ -41,6 +41,11 @@ func TestSession_Hold(t *testing.T) {
 			{90 * time.Second, policy.TimerFired{}, ""},
 			{90 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
 		}},
+		{"the citizen hangs up on hold: the clerk hears the question at the resume, not into the held phone", []sstep{
+			{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, ""},
+			{70 * time.Second, policy.TimerFired{}, ""},
+			{75 * time.Second, policy.LegUnheld{Leg: "s"}, "say(sound:outcome)"},
+		}},
 		{"the clerk hangs up on hold: the announcement stops, the citizen hears goodbye", []sstep{
 			{54 * time.Second, policy.ClerkGone{}, "finish:reached/reached stop sayleg:s-cb3(sound:vm-goodbye)"},
 		}},

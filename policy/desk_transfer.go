@@ -29,6 +29,15 @@ func (d *desk) handOverTransfer(ev Event) ([]Action, bool) {
 		return nil, false
 	}
 	if d.phase != phTalking || !d.joined || leg != d.own || d.own == "" {
+		if tr, ok := ev.(Transferred); ok && len(tr.Locals) > 0 {
+			// Not the conversation's: Asterisk never cleans its Local
+			// channels up.
+			var acts []Action
+			for _, l := range tr.Locals {
+				acts = append(acts, HangupLeg{Leg: l, Reason: "normal"})
+			}
+			return acts, true
+		}
 		return nil, false
 	}
 	acts := append(d.endHold(), d.finishAttempt(callcare.AttemptReached))
@@ -58,6 +67,7 @@ func (d *desk) connectedCall() *Inbound {
 		steps: []callcare.Step{{Clerks: []callcare.Clerk{d.clerk}, Via: clerk}}}
 	l := &leg{id: d.own, step: 0, attempt: 0, state: legAnswered}
 	c.legs, c.answered = []*leg{l}, l
+	c.music = d.musicClass() // set on the citizen's channel when the two were bridged
 	return c
 }
 

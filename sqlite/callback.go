@@ -63,7 +63,8 @@ const queueOrder = `priority DESC, coalesce(agreed_at, due_at) IS NULL, coalesce
 // agreement with the citizen wins; Overdue cleared), Note kept if the task
 // has one, else taken. Target becomes the new call's when it brings an
 // agreed time (agreed with that clerk, against their times: P4m) or asks
-// for a callback after a long hold (of that clerk: P4h); else it stays.
+// for a callback after a long hold (of that clerk: P4h) of a task with no
+// agreed time (the time was agreed with its clerk); else it stays.
 // Reason, Dialed and CallID stay those of the first call.
 //
 // The partial unique index on open tasks' numbers makes this one task per
@@ -125,8 +126,8 @@ func (db *DB) MissedCall(ctx context.Context, t callcare.CallbackTask) (callcare
 			priority   = max(priority, excluded.priority),
 			due_at     = coalesce(min(due_at, excluded.due_at), due_at, excluded.due_at),
 			agreed_at  = coalesce(excluded.agreed_at, agreed_at),
-			target_kind = CASE WHEN excluded.agreed_at IS NOT NULL OR excluded.reason = :long_hold THEN excluded.target_kind ELSE target_kind END,
-			target_id   = CASE WHEN excluded.agreed_at IS NOT NULL OR excluded.reason = :long_hold THEN excluded.target_id ELSE target_id END,
+			target_kind = CASE WHEN excluded.agreed_at IS NOT NULL OR excluded.reason = :long_hold AND agreed_at IS NULL THEN excluded.target_kind ELSE target_kind END,
+			target_id   = CASE WHEN excluded.agreed_at IS NOT NULL OR excluded.reason = :long_hold AND agreed_at IS NULL THEN excluded.target_id ELSE target_id END,
 			overdue    = CASE WHEN excluded.agreed_at IS NULL THEN overdue ELSE 0 END,
 			note       = CASE WHEN note = '' THEN excluded.note ELSE note END,
 			updated_at = excluded.updated_at

@@ -251,6 +251,25 @@ func TestDB_MissedCall(t *testing.T) {
 				},
 			},
 			{
+				// A long hold's request leaves a time agreed with another
+				// clerk to that clerk: it was checked against their times.
+				name: "LongHoldKeepsAnAgreedTime",
+				first: func() callcare.CallbackTask {
+					t := missed("600100200", dept300, cb0)
+					t.AgreedAt = cb0.Add(3 * time.Hour)
+					return t
+				}(),
+				second: func() callcare.CallbackTask {
+					t := missed("600100200", clerkAnowak, cb0.Add(time.Minute))
+					t.Reason = callcare.ReasonLongHold
+					return t
+				}(),
+				want: func(w callcare.CallbackTask) callcare.CallbackTask {
+					w.Tries, w.LastAt = 2, cb0.Add(time.Minute)
+					return w
+				},
+			},
+			{
 				// Another missed call leaves the task to whom it was for.
 				name:   "MissedKeepsTheTarget",
 				first:  missed("600100200", dept300, cb0),
