@@ -59,15 +59,18 @@ func MaskNumber(s string) string {
 // it in the one form the service keeps numbers in: international digits
 // without "+", so one citizen is one number however the trunk or a clerk
 // wrote it ("+48 600 100 200", "0048600100200", "48600100200", and the
-// national "600 100 200": a 9-digit number is Polish). Anonymous, empty and
+// national "600 100 200": a 9-digit number without + or 00 is Polish). Anonymous, empty and
 // malformed caller ids cannot be called back.
 func CallableNumber(id Number) (Number, bool) {
 	n := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(string(id)))
+	international := true
 	switch {
 	case strings.HasPrefix(n, "+"):
 		n = n[1:]
 	case strings.HasPrefix(n, "00"):
 		n = n[2:]
+	default:
+		international = false
 	}
 	if len(n) < 3 || len(n) > 15 {
 		return "", false
@@ -77,8 +80,8 @@ func CallableNumber(id Number) (Number, bool) {
 			return "", false
 		}
 	}
-	if len(n) == 9 {
-		n = "48" + n
+	if len(n) == 9 && !international {
+		n = "48" + n // national: a foreign number after + or 00 keeps its own code
 	}
 	return Number(n), true
 }

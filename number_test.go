@@ -33,6 +33,8 @@ func TestCallableNumber(t *testing.T) {
 		{"0048600100200", "48600100200", true},
 		{"600-100-200", "48600100200", true},
 		{"+44 20 7946 0000", "442079460000", true},
+		{"00352123456", "352123456", true}, // a foreign 9-digit number keeps its code
+		{"+352 123 456", "352123456", true},
 		{"101", "101", true},
 		{"anonymous", "", false},
 		{"", "", false},

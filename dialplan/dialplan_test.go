@@ -314,8 +314,8 @@ func TestExtensionsConf_OutboundAnswered(t *testing.T) {
 	for _, want := range []string{
 		"exten => _0XX.,1,",
 		"same => n,Set(CALLCARE_NUMBER=${FILTER(0-9,${EXTEN:1})})",
+		`same => n,ExecIf($["${CALLCARE_NUMBER:0:2}" != "00" & ${LEN(${CALLCARE_NUMBER})} = 9]?Set(CALLCARE_NUMBER=48${CALLCARE_NUMBER}))`,
 		`same => n,ExecIf($["${CALLCARE_NUMBER:0:2}" = "00"]?Set(CALLCARE_NUMBER=${CALLCARE_NUMBER:2}))`,
-		"same => n,ExecIf($[${LEN(${CALLCARE_NUMBER})} = 9]?Set(CALLCARE_NUMBER=48${CALLCARE_NUMBER}))",
 		"same => n,Dial(PJSIP/${CALLCARE_NUMBER}@trunk,,U(callcare-outbound-answered^${CALLCARE_NUMBER}^PJSIP/${CHANNEL(endpoint)}))",
 	} {
 		if !strings.Contains(clerks, want) {

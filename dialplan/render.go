@@ -388,8 +388,9 @@ func (r *renderer) outside() {
 ; which closes any callback task for that number (a clerk reached them).
 ;   - FILTER keeps only the digits of what was dialed, so nothing else reaches
 ;     Dial()'s options, the subroutine's arguments or the service.
-;   - The digits are put in the form callbacks dial (callbacks.dial): 00
-;     dropped, 48 before a 9-digit (Polish) number; shorter ones as dialed.
+;   - The digits are put in the form callbacks dial (callbacks.dial): 48
+;     before 9 digits dialed without 00 (a Polish number), 00 dropped;
+;     shorter ones as dialed.
 ;   - The clerk's desk phone is read here, on the clerk's own channel: inside
 ;     U() the channel is the citizen's. It is the endpoint Asterisk
 ;     authenticated, never a caller id a phone can set.
@@ -399,8 +400,8 @@ exten => _%sXX.,1,NoOp(callcare: outside call from %s)
 	r.printf(" same => n,Set(CALLCARE_NUMBER=${FILTER(0-9,${EXTEN:%d})})\n", len(prefix))
 	// The number in the form the service keeps numbers in, as callbacks
 	// dial them (callcare.CallableNumber): callbacks.dial is written for it.
+	r.printf(" same => n,ExecIf($[\"${CALLCARE_NUMBER:0:2}\" != \"00\" & ${LEN(${CALLCARE_NUMBER})} = 9]?Set(CALLCARE_NUMBER=48${CALLCARE_NUMBER}))\n")
 	r.printf(" same => n,ExecIf($[\"${CALLCARE_NUMBER:0:2}\" = \"00\"]?Set(CALLCARE_NUMBER=${CALLCARE_NUMBER:2}))\n")
-	r.printf(" same => n,ExecIf($[${LEN(${CALLCARE_NUMBER})} = 9]?Set(CALLCARE_NUMBER=48${CALLCARE_NUMBER}))\n")
 	if p.OfficeNumber != "" {
 		r.printf(" same => n,Set(CALLERID(num)=${CALLCARE_OFFICE_NUMBER})\n")
 	}
