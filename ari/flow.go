@@ -159,7 +159,8 @@ func (f *flow) step(ctx context.Context, ev policy.Event, acts []policy.Action, 
 type recorder interface{ Record() callcare.CallRecord }
 
 // ownChannel: the machine talks to another channel from now on (an agreed
-// callback's clerk answered, or left without taking it).
+// callback's clerk answered, or left without taking it; a transferred
+// callback's citizen, whose end is then a caller's).
 func (f *flow) ownChannel(a policy.OwnChannel) {
 	if f.own != "" && f.ownClerk != "" {
 		f.unmarkBusy(f.ownClerk)

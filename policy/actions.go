@@ -209,7 +209,7 @@ type FlagNeeds struct {
 func (FlagNeeds) action() {}
 
 // OwnChannel: from now on the flow talks to Channel, the desk phone of
-// Clerk (empty: to no channel). Up says the channel is answered already
+// Clerk, or a citizen's (Caller) (empty: to no channel). Up says the channel is answered already
 // (an originated call the clerk picked up). The shell routes the channel's
 // events to the flow and counts the clerk as on a call while it lasts.
 type OwnChannel struct {
