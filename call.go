@@ -55,6 +55,15 @@ type Attempt struct {
 
 // CallRecord is what the service keeps of one call: the log the Secretary
 // shows to prove the procedure was kept, and what a callback will need.
+// CallOrigin is who placed a call.
+type CallOrigin string
+
+const (
+	OriginCitizen  CallOrigin = ""         // the citizen called the office
+	OriginCallback CallOrigin = "callback" // a clerk's callback, transferred to a colleague (P4o)
+	OriginNotice   CallOrigin = "notice"   // a notice the office made, put through to a clerk (P3.2)
+)
+
 type CallRecord struct {
 	ID         string
 	CallerID   Number // as Asterisk gave it: may be empty, "anonymous" or junk
@@ -80,7 +89,11 @@ type CallRecord struct {
 	// Forwarded says why the call rang somebody other than Target: the
 	// clerk was away (P4c); zero when it was not forwarded.
 	Forwarded Forwarding
-	Attempts  []Attempt
+	// Origin is who placed the call: the citizen (the zero value), or the
+	// office, whose callback or notice was put through to a clerk. P4a's
+	// rings are the citizens' own calls' only.
+	Origin   CallOrigin
+	Attempts []Attempt
 	// Holds, LineWaits and Transfers are how the caller waited (P4h, P4p,
 	// P5.3, P4o): each time a clerk put them on hold, each wait in a
 	// department's line, each transfer by a clerk; in order.

@@ -523,7 +523,7 @@ func TestP4o_CallbackTransferred(t *testing.T) {
 	}
 	if c := calls[0]; c.CallerID != "48600100200" || len(c.Transfers) != 1 || c.Transfers[0].By != "anowak" ||
 		len(c.Attempts) != 2 || c.Attempts[1].Clerk != "pwisniewski" || c.Attempts[1].Result != "answered" ||
-		c.Outcome != callcare.OutcomeAnswered || c.HungUpBy != callcare.PartyCaller {
+		c.Outcome != callcare.OutcomeAnswered || c.HungUpBy != callcare.PartyCaller || c.Origin != callcare.OriginCallback {
 		t.Errorf("call log %+v: want Anna's callback, transferred to Piotr, who took it", c)
 	}
 	if all, _ := e.db.Callbacks(ctx, callcare.CallbackFilter{Status: callcare.CallbackOpen}); len(all) != 0 {

@@ -59,7 +59,7 @@ func (d *desk) connectedCall() *Inbound {
 	rec := callcare.CallRecord{
 		ID: d.citizen, CallerID: d.task.Number, Dialed: d.clerk.Extension, Target: clerk,
 		StartedAt: d.joinedAt, AnsweredAt: d.joinedAt, AnsweredBy: d.clerk.ID,
-		Outcome: callcare.OutcomeAnswered, Needs: d.task.Needs,
+		Outcome: callcare.OutcomeAnswered, Needs: d.task.Needs, Origin: callcare.OriginCallback,
 		Attempts: []callcare.Attempt{{Clerk: d.clerk.ID, Via: clerk, DialedAt: d.joinedAt, RingingAt: d.joinedAt, Result: "answered"}},
 	}
 	set := d.set.Inbound

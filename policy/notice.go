@@ -293,7 +293,7 @@ func (c *NoticeCall) message() []string {
 // procedure's rings and overflow; nobody answering, a callback.
 func (c *NoticeCall) toClerk() []Action {
 	rec := callcare.CallRecord{ID: c.leg, CallerID: c.task.Number, Dialed: numberOf(c.dir, c.task.Target),
-		Target: c.task.Target, StartedAt: c.now, Needs: c.task.Needs}
+		Target: c.task.Target, StartedAt: c.now, Needs: c.task.Needs, Origin: callcare.OriginNotice}
 	r, _ := RouteCall(c.dir, c.book, c.task.Target, c.now)
 	call, acts := handOver(rec, r, c.in, handover{}, c.now)
 	c.call = call

@@ -119,13 +119,23 @@ func departmentOf(id callcare.ClerkID, o Options) string {
 func tallyCall(d Days, c callcare.CallRecord, o Options) {
 	day := o.Day(c.StartedAt)
 	limit := o.ringLimit()
+	// A callback a clerk passed on to a colleague is the office's call,
+	// answered by no ring: P4a's counts leave it and its first attempt
+	// out; how its citizen waited (holds, transfers) and the transfer's
+	// rings count as any call's.
+	callback := c.Origin == callcare.OriginCallback
 	for _, s := range scopesOf(c.Target, groupOf(c.Needs, 0), false, o) {
-		countCall(d.at(day, s), c, limit)
+		if !callback {
+			countCall(d.at(day, s), c, limit)
+		}
 		countLater(d.at(day, s), c, func(Period) bool { return true }, func(Transfer) bool { return true })
 	}
-	for _, a := range c.Attempts {
+	for i, a := range c.Attempts {
 		if a.Clerk == "" {
 			continue // Asterisk's Local channel after a transfer out of the service: no clerk's phone
+		}
+		if callback && i == 0 {
+			continue // the callback itself
 		}
 		countRung(d.at(day, Scope{Kind: ScopeClerk, Key: string(a.Clerk)}), a, limit)
 	}

@@ -370,3 +370,24 @@ func TestTally_OutageIsNoHold(t *testing.T) {
 		}
 	}
 }
+
+// TestTally_TransferredCallbackIsNoCitizensCall (P4a, P4o): a clerk's
+// callback passed on to a colleague is in the call log, but it is the
+// office's call, answered by no ring: neither the office's calls nor the
+// clerk's rings count it. The colleague's ring for the transfer does.
+func TestTally_TransferredCallbackIsNoCitizensCall(t *testing.T) {
+	c := answered(0, "a", callcare.PartyCaller)
+	c.Origin = callcare.OriginCallback
+	c.Attempts = append(c.Attempts, callcare.Attempt{Clerk: "b", Result: "answered", Rings: 1, TransferredBy: "a"})
+	for _, scopes := range Tally(Records{Calls: []callcare.CallRecord{c}}, opts()) {
+		if f := scopes[Scope{Kind: ScopeOffice}]; f != nil && (f.Calls != 0 || f.InRings != 0) {
+			t.Errorf("office: %d calls, %d in rings: want none", f.Calls, f.InRings)
+		}
+		if f := scopes[Scope{Kind: ScopeClerk, Key: "a"}]; f != nil && f.Rung != 0 {
+			t.Errorf("the clerk who called back: rung %d, want 0", f.Rung)
+		}
+		if f := scopes[Scope{Kind: ScopeClerk, Key: "b"}]; f == nil || f.Rung != 1 {
+			t.Errorf("the colleague: %+v, want the transfer's ring", f)
+		}
+	}
+}

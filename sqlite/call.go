@@ -63,8 +63,8 @@ const (
 			id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
 			rings_heard, outcome, hung_up_by, needs, hung_up_clerk, created_at, updated_at,
-			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop, origin
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			caller_id     = excluded.caller_id,
 			caller_name   = excluded.caller_name,
@@ -86,7 +86,8 @@ const (
 			forwarded_id   = excluded.forwarded_id,
 			forwarded_by   = excluded.forwarded_by,
 			absence_reason = excluded.absence_reason,
-			forward_loop   = excluded.forward_loop`
+			forward_loop   = excluded.forward_loop,
+			origin         = excluded.origin`
 	deleteAttemptsSQL = `DELETE FROM call_attempts WHERE call_id = ?`
 	insertAttemptSQL  = `
 		INSERT INTO call_attempts (
@@ -129,7 +130,7 @@ func saveCall(ctx context.Context, tx *tx, st saveStmts, rec callcare.CallRecord
 		string(rec.AnsweredBy), rec.AnsweredRing, rec.RingsHeard,
 		string(rec.Outcome), string(rec.HungUpBy), string(rec.Needs), string(rec.HungUpClerk), now, now,
 		string(rec.Forwarded.To.Kind), rec.Forwarded.To.ID, string(rec.Forwarded.By),
-		string(rec.Forwarded.Reason), rec.Forwarded.Loop,
+		string(rec.Forwarded.Reason), rec.Forwarded.Loop, string(rec.Origin),
 	); err != nil {
 		return err
 	}
@@ -245,7 +246,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 		SELECT id, caller_id, caller_name, dialed, target_kind, target_id,
 			started_at, answered_at, ended_at, answered_by, answered_ring,
 			rings_heard, outcome, hung_up_by, needs, hung_up_clerk,
-			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop
+			forwarded_kind, forwarded_id, forwarded_by, absence_reason, forward_loop, origin
 		FROM calls
 		WHERE `+where+`
 		ORDER BY started_at DESC, id DESC
@@ -265,12 +266,13 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 			needs, hungClerk          string
 			started, answered, ended  sql.NullString
 			fwdKind, fwdBy, fwdReason string
+			origin                    string
 			fwd                       = &r.Forwarded
 		)
 		if err := rows.Scan(&r.ID, &r.CallerID, &r.CallerName, &r.Dialed, &targetKind, &r.Target.ID,
 			&started, &answered, &ended, &answeredBy, &r.AnsweredRing,
 			&r.RingsHeard, &outcome, &hung, &needs, &hungClerk,
-			&fwdKind, &fwd.To.ID, &fwdBy, &fwdReason, &fwd.Loop); err != nil {
+			&fwdKind, &fwd.To.ID, &fwdBy, &fwdReason, &fwd.Loop, &origin); err != nil {
 			return nil, err
 		}
 		if fwdKind != "" || fwd.Loop {
@@ -286,6 +288,7 @@ func (db *DB) calls(ctx context.Context, where string, args []any, limit int) ([
 		r.HungUpBy = callcare.Party(hung)
 		r.Needs = callcare.NeedsSource(needs)
 		r.HungUpClerk = callcare.ClerkID(hungClerk)
+		r.Origin = callcare.CallOrigin(origin)
 		if r.StartedAt, err = parseTime(started); err != nil {
 			return nil, err
 		}
