@@ -13,25 +13,16 @@ import (
 // bridged; 3 s into a hold, then every interval, the citizen hears the
 // clerk will be back; a resume or the clerk's hang-up cuts it short.
 func TestSession_Hold(t *testing.T) {
-	const unchecked = "(not checked)"
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
 	set := sessionSet
 	set.Inbound = inboundSet
 	set.Inbound.Music = map[string]string{"200": "komunikacja"}
-	talking := []sstep{
-		{0, policy.QueueCounted{Own: 1}, unchecked},
-		{0, policy.TaskClaimed{Task: task, OK: true}, unchecked},
-		{time.Second, policy.KeyPressed{Digit: "1"}, unchecked},
-		{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, unchecked},
-		{time.Second, policy.PlaybackDone{Playback: "s-p1"}, unchecked},
-		{time.Second, policy.PlaybackDone{Playback: "s-p2"}, unchecked},
-		{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, unchecked},
-		{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3 music:komunikacja"},
+	talking := append(callbackTalking("join:s-cb3 music:komunikacja"), []sstep{
 		{20 * time.Second, policy.LegHeld{Leg: "s"}, ""},
 		{23 * time.Second, policy.TimerFired{}, "sayleg:s-cb3(sound:patience)"},
 		{26 * time.Second, policy.PlaybackDone{Playback: "s-cb3-hold1"}, ""},
 		{53 * time.Second, policy.TimerFired{}, "sayleg:s-cb3(sound:patience)"},
-	}
+	}...)
 	for _, tc := range []struct {
 		name  string
 		steps []sstep
@@ -52,11 +43,7 @@ func TestSession_Hold(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := policy.StartQueue("s", anna, set, t0)
-			for i, st := range append(append([]sstep(nil), talking...), tc.steps...) {
-				if got := sbrief(s.Step(st.ev, at(st.at))); st.want != unchecked && got != st.want {
-					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
-				}
-			}
+			stepSession(t, s, append(append([]sstep(nil), talking...), tc.steps...))
 		})
 	}
 }

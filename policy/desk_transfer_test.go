@@ -9,6 +9,49 @@ import (
 	"github.com/callcare/callcare/policy"
 )
 
+// unchecked marks a step whose actions a test does not look at.
+const unchecked = "(not checked)"
+
+// callbackTalking: Anna works the queue from her desk phone ("s"), calls
+// the citizen back (leg s-cb3), who answers at 5 s; the two are bridged
+// with join's actions.
+func callbackTalking(join string) []sstep {
+	return []sstep{
+		{0, policy.QueueCounted{Own: 1}, unchecked},
+		{0, policy.TaskClaimed{Task: task, OK: true}, unchecked},
+		{time.Second, policy.KeyPressed{Digit: "1"}, unchecked},
+		{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, unchecked},
+		{time.Second, policy.PlaybackDone{Playback: "s-p1"}, unchecked},
+		{time.Second, policy.PlaybackDone{Playback: "s-p2"}, unchecked},
+		{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, unchecked},
+		{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, join},
+	}
+}
+
+// transferToPiotr is the phone on leg transferring its call to 102.
+func transferToPiotr(leg string, locals ...string) policy.Transferred {
+	to := callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}
+	return policy.Transferred{Leg: leg, To: "102", Found: true, Locals: locals, Target: to,
+		Steps: []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: to}}}
+}
+
+// stepSession feeds s the steps, checking each one's actions unless
+// unchecked, and returns every action.
+func stepSession(t *testing.T, s interface {
+	Step(policy.Event, time.Time) []policy.Action
+}, steps []sstep) []policy.Action {
+	t.Helper()
+	var all []policy.Action
+	for i, st := range steps {
+		acts := s.Step(st.ev, at(st.at))
+		all = append(all, acts...)
+		if got := sbrief(acts); st.want != unchecked && got != st.want {
+			t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
+		}
+	}
+	return all
+}
+
 // TestSession_TransferredCallback (P4o): a clerk who called a citizen back
 // passes them on with the phone's transfer key. The callback is recorded
 // as reached; the citizen hears the transfer's music and words, the
@@ -18,19 +61,8 @@ func TestSession_TransferredCallback(t *testing.T) {
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
 	set := sessionSet
 	set.Inbound = inboundSet
-	toPiotr := policy.Transferred{Leg: "s", To: "102", Found: true, Locals: []string{"L1", "L2"},
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
-		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
-	talking := []sstep{
-		{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
-		{0, policy.TaskClaimed{Task: task, OK: true}, ""},
-		{time.Second, policy.KeyPressed{Digit: "1"}, ""},
-		{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, ""},
-		{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
-		{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
-		{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, ""},
-		{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-	}
+	toPiotr := transferToPiotr("s", "L1", "L2")
+	talking := callbackTalking("join:s-cb3")
 	for _, tc := range []struct {
 		name  string
 		steps []sstep
@@ -46,7 +78,7 @@ func TestSession_TransferredCallback(t *testing.T) {
 			{90 * time.Second, policy.CallerGone{By: callcare.PartyCaller}, "hangup:s-cb3-2/normal save finish"},
 		}, nil},
 		{"nobody answers: the clerk is rung back, then the colleague owes a callback", []sstep{
-			{20 * time.Second, toPiotr, ""},
+			{20 * time.Second, toPiotr, unchecked},
 			{21 * time.Second, policy.LegRinging{Leg: "s-cb3-2"}, ""},
 			{36 * time.Second, policy.TimerFired{}, "hangup:s-cb3-2/no_answer save-now dial:s-cb3-3/Transfer back"},
 			{37 * time.Second, policy.LegRinging{Leg: "s-cb3-3"}, ""},
@@ -62,14 +94,7 @@ func TestSession_TransferredCallback(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := policy.StartQueue("s", anna, set, t0)
-			var all []policy.Action
-			for i, st := range append(append([]sstep(nil), talking...), tc.steps...) {
-				acts := s.Step(st.ev, at(st.at))
-				all = append(all, acts...)
-				if got := sbrief(acts); st.want != "" && got != st.want {
-					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
-				}
-			}
+			all := stepSession(t, s, append(append([]sstep(nil), talking...), tc.steps...))
 			if !s.Done() {
 				t.Error("the session goes on after the citizen's call ended")
 			}
@@ -86,9 +111,7 @@ func TestAgreed_TransferredCallback(t *testing.T) {
 	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
 	set := sessionSet
 	set.Inbound = inboundSet
-	toPiotr := policy.Transferred{Leg: "s-clerk1", To: "102", Found: true, Locals: []string{"L1", "L2"},
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
-		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
+	toPiotr := transferToPiotr("s-clerk1", "L1", "L2")
 	s, _ := policy.StartAgreed("s", task, [][]callcare.Clerk{{anna}}, set, t0)
 	for i, st := range []sstep{
 		{time.Second, policy.LegAnswered{Leg: "s-clerk1"}, ""},
@@ -117,20 +140,8 @@ func TestSession_CallbackKeys(t *testing.T) {
 	set := sessionSet
 	set.Inbound = inboundSet
 	set.Inbound.TransferPrefix = "##"
-	toPiotr := policy.Transferred{Leg: "s", To: "102", Found: true,
-		Target: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"},
-		Steps:  []callcare.Step{{Clerks: []callcare.Clerk{piotr}, Via: callcare.Target{Kind: callcare.TargetClerk, ID: "pwisniewski"}}}}
-	const unchecked = "(not checked)"
-	talking := []sstep{
-		{0, policy.QueueCounted{Own: 1}, unchecked},
-		{0, policy.TaskClaimed{Task: task, OK: true}, unchecked},
-		{time.Second, policy.KeyPressed{Digit: "1"}, unchecked},
-		{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, unchecked},
-		{time.Second, policy.PlaybackDone{Playback: "s-p1"}, unchecked},
-		{time.Second, policy.PlaybackDone{Playback: "s-p2"}, unchecked},
-		{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, unchecked},
-		{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-	}
+	toPiotr := transferToPiotr("s")
+	talking := callbackTalking("join:s-cb3")
 	handOver := "finish:reached/reached own:s-cb3 hangup:s/normal moh:default say(sound:transferring) save-now dial:s-cb3-2/Transfer from anowak"
 	for _, tc := range []struct {
 		name  string
@@ -169,11 +180,7 @@ func TestSession_CallbackKeys(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := policy.StartQueue("s", anna, set, t0)
-			for i, st := range append(append([]sstep(nil), talking...), tc.steps...) {
-				if got := sbrief(s.Step(st.ev, at(st.at))); st.want != unchecked && got != st.want {
-					t.Fatalf("step %d (%T): %q, want %q", i, st.ev, got, st.want)
-				}
-			}
+			stepSession(t, s, append(append([]sstep(nil), talking...), tc.steps...))
 		})
 	}
 }
