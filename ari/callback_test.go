@@ -493,7 +493,6 @@ func TestP4m_ClerkAgreesATimeFromThePhone(t *testing.T) {
 func TestP4o_CallbackTransferred(t *testing.T) {
 	t.Parallel()
 	e := startEnv(t)
-	ctx := context.Background()
 	tk := e.openTask(t, "48600100200", forAnna, 1)
 	// The citizen answers at about 23 s, is passed on at 40 s, talks with
 	// Piotr from about 50 s and hangs up at about 63 s.
@@ -503,6 +502,19 @@ func TestP4o_CallbackTransferred(t *testing.T) {
 		pbxsim.Action{At: readOut + 21*time.Second, Do: pbxsim.Hangup}))
 	e.advance(t, 2*time.Minute)
 
+	callbackTransferred(t, e, tk)
+	e.settled(t)
+	e.quiet(t)
+}
+
+// callbackTransferred checks a callback Anna passed on to Piotr, who took
+// it, and the citizen hung up: reached, Piotr rang showing the citizen's
+// number and heard the whisper, the citizen heard they were being
+// transferred and no goodbye, one call in the log with its transfer, no
+// task left.
+func callbackTransferred(t *testing.T, e *env, tk callcare.CallbackTask) {
+	t.Helper()
+	ctx := context.Background()
 	if done := e.closed(t, tk.ID); done.Resolution != callcare.ResolvedReached {
 		t.Errorf("the callback closed as %q, want reached", done.Resolution)
 	}
@@ -529,8 +541,6 @@ func TestP4o_CallbackTransferred(t *testing.T) {
 	if all, _ := e.db.Callbacks(ctx, callcare.CallbackFilter{Status: callcare.CallbackOpen}); len(all) != 0 {
 		t.Errorf("open tasks %+v: want none", all)
 	}
-	e.settled(t)
-	e.quiet(t)
 }
 
 // TestP4h_CallbackHold: Anna, calling a citizen back from the queue, puts
@@ -567,20 +577,7 @@ func TestP4o_CallbackKeyedTransfer(t *testing.T) {
 	e.pbx.SetPhone("PJSIP/102", pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(time.Minute)})
 	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), press(readOut+15*time.Second, "##102#")))
 	e.advance(t, 2*time.Minute)
-	if done := e.closed(t, tk.ID); done.Resolution != callcare.ResolvedReached {
-		t.Errorf("the callback closed as %q, want reached", done.Resolution)
-	}
-	piotr := offersTo(e, "PJSIP/102")
-	if len(piotr) != 1 || piotr[0].CallerID != "48600100200" {
-		t.Fatalf("Piotr was offered %+v: want one ring showing the citizen's number", piotr)
-	}
-	if h := e.pbx.Heard(piotr[0].Channel); !slices.Equal(h, whisperOf) {
-		t.Errorf("Piotr heard %v before being connected, want %v", h, whisperOf)
-	}
-	calls, err := e.db.Calls(context.Background(), callcare.CallFilter{})
-	if err != nil || len(calls) != 1 || len(calls[0].Transfers) != 1 || calls[0].HungUpBy != callcare.PartyCaller {
-		t.Fatalf("calls %+v (%v): want the transferred callback, ended by the citizen", calls, err)
-	}
+	callbackTransferred(t, e, tk)
 	e.settled(t)
 	e.quiet(t)
 }
