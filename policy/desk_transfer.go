@@ -79,3 +79,21 @@ func (d *desk) stepCall(ev Event) []Action {
 	}
 	return acts
 }
+
+// Record is the citizen's call a transferred callback became, for the
+// shell's log and metrics; none before the transfer.
+func (d *desk) Record() callcare.CallRecord {
+	if d.call == nil {
+		return callcare.CallRecord{}
+	}
+	return d.call.Record()
+}
+
+// Waiting says how the citizen of a transferred callback waits; nobody
+// waits on a desk-phone session before.
+func (d *desk) Waiting() (Wait, time.Duration) {
+	if d.call == nil {
+		return WaitNone, 0
+	}
+	return d.call.Waiting()
+}
