@@ -105,11 +105,15 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		f.svc.taskRecorded(ctx, a.Task, t, created, f.log)
 	case policy.CloseTasks:
 		f.svc.tasksClosed(a.Number)
-		if n, err := cb.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now); f.check("close callback tasks", err) && n > 0 {
-			f.log.Info("callback tasks closed: the citizen got through", "tasks", n)
-		}
+		f.write(ctx, "close callback tasks", func(ctx context.Context) error {
+			n, err := cb.CloseCallbacks(ctx, a.Number, a.Resolution, "citizen", now)
+			if err == nil && n > 0 {
+				f.log.Info("callback tasks closed: the citizen got through", "tasks", n)
+			}
+			return err
+		})
 	case policy.FlagNeeds:
-		f.check("flag special needs", cb.RaisePriority(ctx, a.Number, a.Needs, a.Due))
+		f.write(ctx, "flag special needs", func(ctx context.Context) error { return cb.RaisePriority(ctx, a.Number, a.Needs, a.Due) })
 	case policy.CountQueue:
 		own, dept, err := q.CountWaiting(ctx, a.Clerk, a.Department, now, a.Covering...)
 		f.check("count callbacks", err)
@@ -121,7 +125,7 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 	case policy.ReleaseTask:
 		f.check("release a callback", q.Release(ctx, a.Task, f.claimer))
 	case policy.MarkDone:
-		f.check("mark a callback done", cb.MarkDone(ctx, a.Task, a.Resolution, string(a.By), now))
+		f.write(ctx, "mark a callback done", func(ctx context.Context) error { return cb.MarkDone(ctx, a.Task, a.Resolution, string(a.By), now) })
 	case policy.StartAttempt:
 		att, err := q.StartAttempt(ctx, a.Task, a.Clerk, a.Channel, now)
 		f.check("journal a callback attempt", err)
@@ -134,9 +138,14 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		}
 		f.log.Info("callback attempt", "task", a.Task, "attempt", a.Seq, "result", a.Result, "closed", a.Close)
 	case policy.Schedule:
-		if f.check("agree a callback time", cb.Schedule(ctx, a.Task, a.At)) {
-			f.log.Info("callback time agreed", "task", a.Task, "at", a.At)
-		}
+		// The clerk heard the time said back: it is not lost to a refusal.
+		f.write(ctx, "agree a callback time", func(ctx context.Context) error {
+			err := cb.Schedule(ctx, a.Task, a.At)
+			if err == nil {
+				f.log.Info("callback time agreed", "task", a.Task, "at", a.At)
+			}
+			return err
+		})
 	case policy.SetForward, policy.ClearForward:
 		f.executeForward(ctx, a)
 	case policy.AddNotice, policy.AgreeMeeting:
@@ -212,6 +221,21 @@ func shownAs(name, number string) string {
 		return `"` + name + `"`
 	}
 	return `"` + name + `" <` + number + ">"
+}
+
+// write does a write to the store a task's rules depend on; a refusal
+// (a full disk, a lock held too long) is tried again until it goes in
+// (storeLater), one the store gives a reason for (the task is gone or
+// closed) is logged.
+func (f *flow) write(ctx context.Context, what string, w func(ctx context.Context) error) {
+	err := w(ctx)
+	switch {
+	case err == nil:
+	case callcare.ErrorCode(err) == callcare.EINTERNAL:
+		f.svc.storeLater(what, err, f.log, w)
+	default:
+		f.log.Warn(what, "err", err)
+	}
 }
 
 // stuckUnless: a request the call cannot do without failed for good (it

@@ -691,3 +691,33 @@ func TestFault_MusicRefused(t *testing.T) {
 	e.pbx.ClearFailures()
 	e.settled(t)
 }
+
+// scheduleRefusingStore refuses the first agreed time written.
+type scheduleRefusingStore struct {
+	callcare.CallbackService
+	refused atomic.Bool
+}
+
+func (r *scheduleRefusingStore) Schedule(ctx context.Context, id int64, at time.Time) error {
+	if r.refused.CompareAndSwap(false, true) {
+		return errors.New("database is locked")
+	}
+	return r.CallbackService.Schedule(ctx, id, at)
+}
+
+// TestFault_AgreedTimeRefused (P4m): the store refuses the time a clerk
+// keyed in after a callback, once. The clerk heard it said back: it is
+// written a moment later, not lost.
+func TestFault_AgreedTimeRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.run(t, testSettings(), ari.Stores{Calls: e.db, Callbacks: &scheduleRefusingStore{CallbackService: e.db}, Queue: e.db})
+	tk := e.openTask(t, "48600100200", forAnna, 1)
+	e.pbx.SetPhone(citizen, pbxsim.Phone{AnswerAfter: 3 * time.Second, Script: talk(10 * time.Second)})
+	e.call(t, deskPhone("PJSIP/101", press(readOut, "1"), press(readOut+20*time.Second, "4"), press(readOut+26*time.Second, "0830")))
+	e.advance(t, 2*time.Minute)
+	got, err := e.db.Callback(context.Background(), tk.ID)
+	if err != nil || got.AgreedAt.IsZero() || got.AgreedAt.Hour() != 8 || got.AgreedAt.Minute() != 30 {
+		t.Errorf("task %+v (%v): want the time agreed, 08:30", got, err)
+	}
+}

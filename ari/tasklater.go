@@ -77,3 +77,27 @@ func (s *Service) taskRecorded(ctx context.Context, asked, t callcare.CallbackTa
 		}
 	}
 }
+
+// storeLater keeps trying a write to the store that was refused with err
+// (what it is, for the log): the time agreed with a citizen, a task
+// closed or flagged. It stops when the write goes in, when the store says
+// it never will (the task is gone or closed: nothing left to do), or when
+// the service stops.
+func (s *Service) storeLater(what string, err error, log *slog.Logger, write func(ctx context.Context) error) {
+	log.Warn(what+": refused; trying again until it is written", "err", err)
+	s.spawn(func() {
+		ctx := s.ctx
+		retry := clock.Backoff{Clock: s.sleeper, Min: time.Second, Max: time.Minute}
+		for retry.BackOff(ctx, err) == nil {
+			if err = write(ctx); err == nil {
+				log.Info(what+": written at last", "tries", retry.Failures()+1)
+				return
+			}
+			if code := callcare.ErrorCode(err); code != callcare.EINTERNAL {
+				log.Info(what+": not needed any more", "why", err)
+				return
+			}
+		}
+		log.Error(what+": not written: the service stopped first", "err", err)
+	})
+}
