@@ -18,6 +18,7 @@ type deskHold struct {
 	playing string    // the announcement playing now, "" for none
 	n       int       // announcements so far, for their ids
 	next    time.Time // when the next announcement is due
+	since   time.Time // when the hold began
 }
 
 // musicClass is the class the citizen hears on the clerk's hold: the
@@ -43,7 +44,7 @@ func (d *desk) holdStep(ev Event) ([]Action, bool) {
 		if ev.Leg != d.own || d.phase != phTalking || !d.joined || d.hold.on {
 			return nil, ev.Leg == d.own
 		}
-		d.hold.on = true
+		d.hold.on, d.hold.since = true, d.now
 		// A hold of a moment to look something up is not talked over.
 		d.hold.next = d.now.Add(min(holdGrace, d.set.Inbound.Waiting.AnnounceEvery))
 		d.talkDeadline()

@@ -40,12 +40,17 @@ func (d *desk) handOverTransfer(ev Event) ([]Action, bool) {
 		}
 		return nil, false
 	}
+	var held []callcare.Hold // phones often hold before they transfer
+	if d.hold.on {
+		held = []callcare.Hold{{Clerk: d.clerk.ID, From: d.hold.since, To: d.now}}
+	}
 	acts := append(d.endHold(), d.finishAttempt(callcare.AttemptReached))
 	if d.hasTask {
 		acts = append(acts, ReleaseTask{Task: d.task.ID})
 		d.hasTask = false
 	}
 	d.call = d.connectedCall()
+	d.call.rec.Holds = held
 	d.deadline = time.Time{}
 	acts = append(acts, OwnChannel{Channel: d.citizen, Up: true, Caller: true})
 	return append(acts, d.call.Step(ev, d.now)...), true

@@ -209,3 +209,20 @@ func TestAgreed_DisplaySaysWhose(t *testing.T) {
 		t.Errorf("the substitute's phone shows %q, want whose callback it is", shown)
 	}
 }
+
+// A phone that holds the citizen before it transfers them: the hold is in
+// the record of the call the transfer makes (P4h).
+func TestSession_HoldThenTransfer(t *testing.T) {
+	anna := callcare.Clerk{ID: "anowak", Department: "200", Endpoint: "PJSIP/101", Extension: "101"}
+	set := sessionSet
+	set.Inbound = inboundSet
+	s, _ := policy.StartQueue("s", anna, set, t0)
+	stepSession(t, s, append(callbackTalking("join:s-cb3"), []sstep{
+		{18 * time.Second, policy.LegHeld{Leg: "s"}, ""},
+		{20 * time.Second, transferToPiotr("s", "L1", "L2"), unchecked},
+	}...))
+	r := s.Record()
+	if len(r.Holds) != 1 || r.Holds[0].Clerk != "anowak" || !r.Holds[0].From.Equal(at(18*time.Second)) || !r.Holds[0].To.Equal(at(20*time.Second)) {
+		t.Errorf("holds %+v: want Anna's, 18 s to the transfer at 20 s", r.Holds)
+	}
+}
