@@ -88,9 +88,9 @@ type desk struct {
 	seq         int  // for playback and leg ids
 	deadline    time.Time
 	timeouts    int
-	typed       string    // digits keyed in so far: the agreed time, or a transfer's (desk_keys.go)
-	keysDone    time.Time // the pause that ends a keyed transfer's number
-	key         string    // the menu key handed to the owner with turnMenuKey
+	typed       string      // digits of the agreed time keyed in so far
+	keyed       keyedNumber // a transfer keyed in during the conversation (desk_keys.go)
+	key         string      // the menu key handed to the owner with turnMenuKey
 
 	// intro is said before the task (an agreed callback says why it
 	// rings); menu is the choice said after it.
@@ -309,7 +309,7 @@ func (d *desk) timeout() ([]Action, turn) {
 		}
 		return d.outcomeKey("1") // no meeting given: the citizen was reached
 	case phTalking:
-		if !d.keysDone.IsZero() && !d.now.Before(d.keysDone) {
+		if d.keyed.paused(d.now) {
 			return d.keyedTransfer(), turnNone
 		}
 		if d.hold.on && !d.now.Before(d.hold.next) {
@@ -398,7 +398,7 @@ func (d *desk) citizenEnded(leg string, res callcare.AttemptResult) ([]Action, t
 // not finished; the next task's conversation starts afresh.
 func (d *desk) endTalk() {
 	d.hold = deskHold{n: d.hold.n}
-	d.typed, d.keysDone, d.deadline = "", time.Time{}, time.Time{}
+	d.keyed, d.deadline = keyedNumber{}, time.Time{}
 }
 
 func (d *desk) outcomeKey(k string) ([]Action, turn) {

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"strings"
 	"time"
 
 	"github.com/callcare/callcare"
@@ -16,24 +15,13 @@ import (
 // talkKey takes a key of the clerk's during the conversation.
 func (d *desk) talkKey(k string) []Action {
 	in := d.set.Inbound
-	if prefix := in.TransferPrefix; prefix != "" {
-		keys := d.typed + k
-		switch {
-		case len(keys) <= len(prefix):
-			if strings.HasPrefix(prefix, keys) {
-				d.typed = keys
-				return nil
-			}
-			d.typed = ""
-		case k == "#":
+	if in.TransferPrefix != "" {
+		taken, complete := d.keyed.add(k, in.TransferPrefix, d.now, d.set.KeyTimeout)
+		if complete {
 			return d.keyedTransfer()
-		case k >= "0" && k <= "9":
-			d.typed = keys
-			d.keysDone = d.now.Add(d.set.KeyTimeout)
+		}
+		if taken {
 			d.talkDeadline()
-			return nil
-		default:
-			d.typed = ""
 			return nil
 		}
 	}
@@ -51,8 +39,7 @@ func (d *desk) talkKey(k string) []Action {
 // keyedTransfer: the number is complete; the shell says what it reaches
 // (Transferred), and the desk hands the citizen over (desk_transfer.go).
 func (d *desk) keyedTransfer() []Action {
-	number := strings.TrimPrefix(d.typed, d.set.Inbound.TransferPrefix)
-	d.typed, d.keysDone = "", time.Time{}
+	number := d.keyed.number(d.set.Inbound.TransferPrefix)
 	d.talkDeadline()
 	if number == "" {
 		return nil
@@ -63,12 +50,9 @@ func (d *desk) keyedTransfer() []Action {
 // talkDeadline: while talking, the hold's next announcement and the pause
 // that ends a keyed number both wait; the earlier wakes the desk.
 func (d *desk) talkDeadline() {
-	var t time.Time
+	var next time.Time
 	if d.hold.on {
-		t = d.hold.next
+		next = d.hold.next
 	}
-	if k := d.keysDone; !k.IsZero() && (t.IsZero() || k.Before(t)) {
-		t = k
-	}
-	d.deadline = t
+	d.deadline = sooner(next, d.keyed.done)
 }

@@ -113,17 +113,14 @@ func (c *Inbound) legUnheld(id string, now time.Time) []Action {
 
 // talkDeadline: during a conversation two things wait for a moment, the
 // hold's next announcement and the pause that ends a transfer keyed in by
-// the clerk (transfer.go); the earlier wakes the call, and neither is
+// the clerk (keyedNumber); the earlier wakes the call, and neither is
 // lost to the other.
 func (c *Inbound) talkDeadline() {
-	var d time.Time
+	var next time.Time
 	if c.hold.on {
-		d = c.hold.next
+		next = c.hold.next
 	}
-	if k := c.xfer.keysDone; !k.IsZero() && (d.IsZero() || k.Before(d)) {
-		d = k
-	}
-	c.deadline = d
+	c.deadline = sooner(next, c.xfer.keyed.done)
 }
 
 // announceHold plays the patience announcement, or past the limit the

@@ -280,8 +280,8 @@ func (c *Inbound) Step(ev Event, now time.Time) []Action {
 		case phaseClosing:
 			return c.finish(callcare.PartyService, now, HangupCaller{Reason: "normal"})
 		case phaseConnected:
-			if !c.xfer.keysDone.IsZero() && !now.Before(c.xfer.keysDone) {
-				return c.keyedTransfer(now)
+			if c.xfer.keyed.paused(now) {
+				return c.keyedTransfer()
 			}
 			if c.hold.on && !now.Before(c.hold.next) {
 				return c.announceHold(now)

@@ -35,43 +35,30 @@ type transferState struct {
 	heldAt    time.Time // since when
 	whispered bool      // the whisper ended while the phone was on hold
 	n         int
-	said      string // the announcement playing to the caller now
-	keys      string // a clerk's keys of the DTMF fallback so far
-	keysDone  time.Time
+	said      string      // the announcement playing to the caller now
+	keyed     keyedNumber // a clerk's keys of the DTMF fallback so far
 }
 
-// clerkKeys collects the DTMF fallback: the prefix, the number, then # or
-// a pause of KeyTimeout. It tells whether the key was taken.
+// clerkKeys collects the DTMF fallback (keyedNumber). It tells whether
+// the key was taken.
 func (c *Inbound) clerkKeys(ev LegKeyPressed, now time.Time) ([]Action, bool) {
 	prefix := c.set.TransferPrefix
 	if prefix == "" || c.answered == nil || ev.Leg != c.answered.id || c.phase != phaseConnected {
 		return nil, false
 	}
-	keys := c.xfer.keys + ev.Digit
-	switch {
-	case len(keys) <= len(prefix):
-		if !strings.HasPrefix(prefix, keys) {
-			c.xfer.keys = ""
-			return nil, false
-		}
-		c.xfer.keys = keys
-		return nil, true
-	case ev.Digit == "#":
-		return c.keyedTransfer(now), true
-	case ev.Digit >= "0" && ev.Digit <= "9":
-		c.xfer.keys = keys
-		c.xfer.keysDone = now.Add(c.set.KeyTimeout)
-		c.talkDeadline()
-		return nil, true
+	taken, complete := c.xfer.keyed.add(ev.Digit, prefix, now, c.set.KeyTimeout)
+	if complete {
+		return c.keyedTransfer(), true
 	}
-	c.xfer.keys = ""
-	return nil, true
+	if taken {
+		c.talkDeadline()
+	}
+	return nil, taken
 }
 
 // keyedTransfer: the number is complete.
-func (c *Inbound) keyedTransfer(now time.Time) []Action {
-	number := strings.TrimPrefix(c.xfer.keys, c.set.TransferPrefix)
-	c.xfer.keys, c.xfer.keysDone = "", time.Time{}
+func (c *Inbound) keyedTransfer() []Action {
+	number := c.xfer.keyed.number(c.set.TransferPrefix)
 	c.talkDeadline()
 	if number == "" {
 		return nil
