@@ -3,8 +3,6 @@ package policy
 import (
 	"fmt"
 	"time"
-
-	"github.com/callcare/callcare"
 )
 
 // A clerk who called a citizen back may put them on hold, as during any
@@ -21,20 +19,9 @@ type deskHold struct {
 	since   time.Time // when the hold began
 }
 
-// musicClass is the class the citizen hears on the clerk's hold: the
-// clerk's department's, else the office's; "" for Asterisk's default,
-// which needs no request.
-func (d *desk) musicClass() string {
-	in := d.set.Inbound
-	class := in.Music[d.clerk.Department]
-	if class == "" {
-		class = in.Waiting.MusicClass
-	}
-	if class == callcare.DefaultMusicClass {
-		return ""
-	}
-	return class
-}
+// musicClass is the class the citizen hears on the clerk's hold (the
+// department's, else the office's); "" for Asterisk's default.
+func (d *desk) musicClass() string { return d.set.Inbound.holdClass(d.clerk.Department) }
 
 // holdStep takes the clerk's hold and resume, and the end of an
 // announcement; it tells whether the event was one of these.

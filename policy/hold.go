@@ -48,14 +48,7 @@ func (c *Inbound) musicFor(clerk callcare.ClerkID) string {
 			}
 		}
 	}
-	class := c.set.Music[dept]
-	if class == "" {
-		class = c.set.Waiting.MusicClass
-	}
-	if class == callcare.DefaultMusicClass {
-		return ""
-	}
-	return class
+	return c.set.holdClass(dept)
 }
 
 // setMusic makes the caller's hold music the class of the clerk who took

@@ -373,14 +373,27 @@ func (c *Inbound) clerkOf(l *leg) callcare.Clerk {
 }
 
 // musicOrDefault is a department's music class, the office's, or Asterisk's default.
-func (c *Inbound) musicOrDefault(dept string) string {
-	if class := c.set.Music[dept]; class != "" {
+func (c *Inbound) musicOrDefault(dept string) string { return c.set.musicOf(dept) }
+
+// musicOf is the music a department's callers wait on: its own class,
+// else the office's, else Asterisk's default.
+func (s InboundSettings) musicOf(dept string) string {
+	if class := s.Music[dept]; class != "" {
 		return class
 	}
-	if c.set.Waiting.MusicClass != "" {
-		return c.set.Waiting.MusicClass
+	if s.Waiting.MusicClass != "" {
+		return s.Waiting.MusicClass
 	}
 	return callcare.DefaultMusicClass
+}
+
+// holdClass is the class to set on a caller's channel for the hold of a
+// clerk of dept: "" when it is Asterisk's default, which needs no request.
+func (s InboundSettings) holdClass(dept string) string {
+	if class := s.musicOf(dept); class != callcare.DefaultMusicClass {
+		return class
+	}
+	return ""
 }
 
 // legReplaced: the clerk's phone transferred the call outside the service;
