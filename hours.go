@@ -170,6 +170,13 @@ func nextDay(y int, m time.Month, d int) (int, time.Month, int) {
 	return time.Date(y, m, d+1, 12, 0, 0, 0, time.UTC).Date()
 }
 
+// OpensOn reports whether the office opens at all on t's day (in
+// Location): not a weekend without hours, nor a holiday.
+func (h OfficeHours) OpensOn(t time.Time) bool {
+	y, m, d := t.In(h.loc()).Date()
+	return len(h.openings(y, m, d)) > 0
+}
+
 // IsOpen reports whether the office answers at t.
 func (h OfficeHours) IsOpen(t time.Time) bool {
 	t = t.In(h.loc())

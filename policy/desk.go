@@ -481,22 +481,11 @@ func agreedTime(hhmm string, now time.Time, hours callcare.OfficeHours) (time.Ti
 		first = 1
 	}
 	for days := first; days < first+15; days++ { // past two weeks of holidays, Christmas to Epiphany
-		if at := on(days); officeDay(hours, at) {
+		if at := on(days); hours.OpensOn(at) {
 			return at, true
 		}
 	}
 	return on(first), true // an office that never opens: the day as keyed
-}
-
-// officeDay tells whether the office opens at all on t's day.
-func officeDay(hours callcare.OfficeHours, t time.Time) bool {
-	y, mo, d := t.Date()
-	o := hours.NextOpening(time.Date(y, mo, d, 0, 0, 0, 0, t.Location()))
-	if o.IsZero() {
-		return false
-	}
-	oy, om, od := o.In(t.Location()).Date()
-	return oy == y && om == mo && od == d
 }
 
 func (d *desk) finishAttempt(res callcare.AttemptResult) Action {
