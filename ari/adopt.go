@@ -42,8 +42,7 @@ func (s *Service) adoptCall(ctx context.Context, caller *leftOver, legs []*leftO
 	// A caller of the voice menu: handed over to ringing (or still
 	// choosing, and then nobody rings).
 	found := policy.Found{Started: caller.info.created(), HandedOver: caller.info.args().kind == "menu"}
-	s.saver.flush(ctx)
-	rec, err := s.store.Calls.Call(ctx, id)
+	rec, err := s.store.Calls.Call(ctx, id) // the saver was flushed before the adoptions (finishLeftOvers)
 	switch {
 	case err == nil:
 		found.Record = rec

@@ -178,6 +178,7 @@ func (s *Service) finishLeftOvers(ctx context.Context, ids []string, inApp map[s
 	// A citizen's call is adopted with its legs and its bridge.
 	taken := map[string]bool{}
 	legsOf := s.legsByCall(ctx, found)
+	s.saver.flush(ctx) // the records read below are as the calls left them
 	for id, l := range found {
 		if k := l.info.args().kind; k == "inbound" || k == "menu" || s.handedOn(ctx, l) { // a caller in the menu too
 			for _, leg := range legsOf[id] {
@@ -226,7 +227,6 @@ func (s *Service) handedOn(ctx context.Context, l *leftOver) bool {
 	if k := l.info.args().kind; k != "callback-citizen" && k != "notice-citizen" {
 		return false
 	}
-	s.saver.flush(ctx)
 	rec, err := s.store.Calls.Call(ctx, l.info.ID)
 	return err == nil && rec.EndedAt.IsZero()
 }
