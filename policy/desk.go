@@ -231,12 +231,19 @@ func (d *desk) why() []string {
 		return nil
 	}
 	p := d.set.Prompts
-	sound := map[callcare.CallbackReason]string{
-		callcare.ReasonMissed: p.CallbackMissed, callcare.ReasonAbandoned: p.CallbackAbandoned,
-		callcare.ReasonAfterHours: p.CallbackAfterHours, callcare.ReasonRequested: p.CallbackRequested,
-		callcare.ReasonLongHold: p.CallbackLongHold,
-	}[d.task.Reason]
-	if sound == "" {
+	var sound string
+	switch d.task.Reason {
+	case callcare.ReasonMissed:
+		sound = p.CallbackMissed
+	case callcare.ReasonAbandoned:
+		sound = p.CallbackAbandoned
+	case callcare.ReasonAfterHours:
+		sound = p.CallbackAfterHours
+	case callcare.ReasonRequested:
+		sound = p.CallbackRequested
+	case callcare.ReasonLongHold:
+		sound = p.CallbackLongHold
+	default:
 		return nil
 	}
 	return []string{"sound:" + sound}
