@@ -650,6 +650,20 @@ func TestFault_TaskWriteRefused(t *testing.T) {
 	e.settled(t)
 }
 
+// fallbackNotSilence checks that the caller, whom Asterisk kept refusing
+// what their wait needs, was handed to the dialplan's fallback once, and
+// heard no long silence before; then that nothing is left.
+func fallbackNotSilence(t *testing.T, e *env, call *pbxsim.Call) {
+	t.Helper()
+	ended(t, call)
+	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
+		t.Errorf("%d continues, want the caller handed to the fallback", n)
+	}
+	heardNoSilence(t, call)
+	e.pbx.ClearFailures()
+	e.settled(t)
+}
+
 // TestFault_TransferTargetNotBridged: Asterisk refuses to add a keyed
 // transfer's target, who heard the whisper, to the caller's bridge. The
 // caller does not wait alone in the bridge with the music stopped: the
@@ -663,13 +677,7 @@ func TestFault_TransferTargetNotBridged(t *testing.T) {
 	e.advance(t, 8*time.Second) // Anna is connected
 	e.pbx.FailRequests("POST", "/bridges/"+call.ChannelID()+"-bridge/addChannel", 500, 1000)
 	e.advance(t, 2*time.Minute)
-	ended(t, call)
-	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
-		t.Errorf("%d continues, want the caller handed to the fallback", n)
-	}
-	heardNoSilence(t, call)
-	e.pbx.ClearFailures()
-	e.settled(t)
+	fallbackNotSilence(t, e, call)
 }
 
 // TestFault_MusicRefused: Asterisk refuses the music of a caller being
@@ -683,13 +691,7 @@ func TestFault_MusicRefused(t *testing.T) {
 	call := e.call(t, pbxsim.Caller{Number: "48600100200", Exten: "101"})
 	e.pbx.FailRequests("POST", "/channels/"+call.ChannelID()+"/moh", 500, 1000)
 	e.advance(t, 2*time.Minute)
-	ended(t, call)
-	if n := e.pbx.Stats().RequestsByPath["POST /channels/{channelId}/continue"]; n != 1 {
-		t.Errorf("%d continues, want the caller handed to the fallback", n)
-	}
-	heardNoSilence(t, call)
-	e.pbx.ClearFailures()
-	e.settled(t)
+	fallbackNotSilence(t, e, call)
 }
 
 // scheduleRefusingStore refuses the first agreed time written.

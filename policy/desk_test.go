@@ -106,6 +106,27 @@ func TestSession(t *testing.T) {
 			{60 * time.Second, policy.ClerkGone{}, "finish:reached/reached sayleg:s-cb3(sound:vm-goodbye)"},
 		}
 	}
+	// timeAfterCall: the task read out (as read), the citizen called and
+	// reached, then 4 and the time hhmm keyed in after the call; want is
+	// what the last digit does.
+	timeAfterCall := func(read, hhmm, want string) []sstep {
+		return []sstep{
+			{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
+			{0, claimed, read},
+			{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
+			{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
+			{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
+			{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
+			{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
+			{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
+			{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
+			{61 * time.Second, policy.KeyPressed{Digit: "4"}, "stop say(sound:entertime)"},
+			{62 * time.Second, policy.KeyPressed{Digit: hhmm[:1]}, "stop"},
+			{62 * time.Second, policy.KeyPressed{Digit: hhmm[1:2]}, ""},
+			{62 * time.Second, policy.KeyPressed{Digit: hhmm[2:3]}, ""},
+			{62 * time.Second, policy.KeyPressed{Digit: hhmm[3:]}, want},
+		}
+	}
 	// An office open Monday to Friday, 08:00-16:00, and a session on
 	// Friday 27 November at 15:00.
 	weekdays := allWeek("08:00-16:00")
@@ -159,40 +180,11 @@ func TestSession(t *testing.T) {
 			}},
 		{rule: "P4m", name: "a time keyed on a Friday afternoon for 08:30 is Monday's: the office is closed on Saturday",
 			office: &weekdays, from: friday,
-			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
-				{0, claimed, strings.Replace(menu, "sound:received,", "sound:received,sound:digits/day-2,", 1)}, // received on Tuesday
-				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
-				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
-				{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
-				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
-				{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
-				{61 * time.Second, policy.KeyPressed{Digit: "4"}, "stop say(sound:entertime)"},
-				{62 * time.Second, policy.KeyPressed{Digit: "0"}, "stop"},
-				{62 * time.Second, policy.KeyPressed{Digit: "8"}, ""},
-				{62 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
-				{62 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-30T08:30 finish:reached say(sound:agreedfor,sound:digits/day-1,sound:digits/8,sound:digits/30) claim[]"},
-			}},
+			steps: timeAfterCall(strings.Replace(menu, "sound:received,", "sound:received,sound:digits/day-2,", 1), // received on Tuesday
+				"0830", "schedule:2026-11-30T08:30 finish:reached say(sound:agreedfor,sound:digits/day-1,sound:digits/8,sound:digits/30) claim[]")},
 		{rule: "P4m", name: "a time after closing keyed on an office day is that day's: the clerk stays late",
 			office: &weekdays,
-			steps: []sstep{
-				{0, policy.QueueCounted{Own: 1}, "say(sound:waiting,sound:digits/1) claim[]"},
-				{0, claimed, menu},
-				{time.Second, policy.KeyPressed{Digit: "1"}, "stop stop journal:s-cb3"},
-				{time.Second, policy.AttemptStarted{Attempt: callcare.CallbackAttempt{TaskID: 7, Seq: 1}, OK: true}, "originate:PJSIP/48600100200@trunk/856822102 say(sound:hold,tone:ring;tonezone=pl)"},
-				{time.Second, policy.PlaybackDone{Playback: "s-p1"}, ""},
-				{time.Second, policy.PlaybackDone{Playback: "s-p2"}, ""},
-				{5 * time.Second, policy.LegAnswered{Leg: "s-cb3"}, "stop"},
-				{5 * time.Second, policy.PlaybackDone{Playback: "s-p4"}, "join:s-cb3"},
-				{60 * time.Second, policy.LegGone{Leg: "s-cb3"}, "say(sound:outcome)"},
-				{61 * time.Second, policy.KeyPressed{Digit: "4"}, "stop say(sound:entertime)"},
-				{62 * time.Second, policy.KeyPressed{Digit: "1"}, "stop"},
-				{62 * time.Second, policy.KeyPressed{Digit: "7"}, ""},
-				{62 * time.Second, policy.KeyPressed{Digit: "3"}, ""},
-				{62 * time.Second, policy.KeyPressed{Digit: "0"}, "schedule:2026-11-24T17:30 finish:reached say(sound:agreedfor,sound:digits/17,sound:digits/30) claim[]"},
-			}},
+			steps:  timeAfterCall(menu, "1730", "schedule:2026-11-24T17:30 finish:reached say(sound:agreedfor,sound:digits/17,sound:digits/30) claim[]")},
 		{rule: "P4c", name: "skip and done: the skipped task is not offered again this session",
 			steps: []sstep{
 				{0, policy.QueueCounted{Own: 2}, "say(sound:waiting,sound:digits/2) claim[]"},

@@ -104,6 +104,26 @@ func pbxsimServer(t *testing.T) *pbxsim.Server {
 	return pbx
 }
 
+// exampleHooks are the AGI hooks of the example Town Hall, on a store of
+// their own, on a Tuesday in office hours (the clock's).
+func exampleHooks(t *testing.T) (*hooks, *clock.Fake) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "callcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clk := clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local))
+	db.Now = clk.Now
+	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hooks{db: db, clock: clk, log: slog.New(slog.DiscardHandler)}
+	h.cfg.Store(c)
+	return h, clk
+}
+
 // TestMissedFromTheFallback: the shipped fallback's h extension reports
 // how each call it rang ended, over the real FastAGI wire. A call nobody
 // answered becomes a missed call with a callback task (it heard the
@@ -113,17 +133,8 @@ func pbxsimServer(t *testing.T) *pbxsim.Server {
 func TestMissedFromTheFallback(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "callcare.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	clk := clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local)) // a Tuesday, office hours
-	db.Now = clk.Now
-	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, clk := exampleHooks(t)
+	db := h.db
 	// Handed over by the service: one with the task it made, one without.
 	handed := callcare.CallRecord{ID: "1795478400.31", CallerID: "48600100300", Dialed: "111", StartedAt: clk.Now(),
 		EndedAt: clk.Now(), Outcome: callcare.OutcomeFallback, Target: callcare.Target{Kind: callcare.TargetClerk, ID: "anowak"}}
@@ -143,8 +154,6 @@ func TestMissedFromTheFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hooks{db: db, clock: clk, log: slog.New(slog.DiscardHandler)}
-	h.cfg.Store(c)
 	srvCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	srv := agi.NewServer(h, nil)
@@ -209,19 +218,8 @@ func TestMissedFromTheFallback(t *testing.T) {
 // the number is masked, as a citizen's may be.
 func TestMissed_NoOfficeNumberMasked(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "callcare.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := config.Parse("callcare.example.yaml", config.Example(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &hooks{db: db, clock: clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local)), log: slog.New(slog.DiscardHandler)}
-	h.cfg.Store(c)
-	err = h.Missed(ctx, agi.Missed{UniqueID: "1795478396.23", CallerID: "48600100200", Dialed: "600100200", Status: "NOANSWER"})
+	h, _ := exampleHooks(t)
+	err := h.Missed(context.Background(), agi.Missed{UniqueID: "1795478396.23", CallerID: "48600100200", Dialed: "600100200", Status: "NOANSWER"})
 	if err == nil || strings.Contains(err.Error(), "600100200") || !strings.Contains(err.Error(), "******200") {
 		t.Errorf("refused with %v: want the number masked", err)
 	}
