@@ -30,13 +30,7 @@ func (d *desk) handOverTransfer(ev Event) ([]Action, bool) {
 	}
 	if d.phase != phTalking || !d.joined || leg != d.own || d.own == "" {
 		if tr, ok := ev.(Transferred); ok && len(tr.Locals) > 0 {
-			// Not the conversation's: Asterisk never cleans its Local
-			// channels up.
-			var acts []Action
-			for _, l := range tr.Locals {
-				acts = append(acts, HangupLeg{Leg: l, Reason: "normal"})
-			}
-			return acts, true
+			return hangupLocals(tr.Locals), true // not the conversation's
 		}
 		return nil, false
 	}

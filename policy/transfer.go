@@ -68,10 +68,7 @@ func (c *Inbound) keyedTransfer() []Action {
 
 // transferred: the clerk transfers the call.
 func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
-	var acts []Action
-	for _, l := range ev.Locals {
-		acts = append(acts, HangupLeg{Leg: l, Reason: "normal"}) // Asterisk never cleans them up
-	}
+	acts := hangupLocals(ev.Locals)
 	if c.phase != phaseConnected || c.answered == nil || ev.Leg != c.answered.id {
 		return acts
 	}
@@ -110,6 +107,16 @@ func (c *Inbound) transferred(ev Transferred, now time.Time) []Action {
 		return append(acts, c.transferBack(now)...)
 	}
 	return append(acts, c.dialTransfer(now)...)
+}
+
+// hangupLocals hangs up Asterisk's Local channels of a transfer by the
+// phone's key: Asterisk never cleans them up.
+func hangupLocals(locals []string) []Action {
+	var acts []Action
+	for _, l := range locals {
+		acts = append(acts, HangupLeg{Leg: l, Reason: "normal"})
+	}
+	return acts
 }
 
 // dialTransfer rings the current step of a transfer, the record saved
