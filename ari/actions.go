@@ -98,8 +98,7 @@ func (f *flow) executeTask(ctx context.Context, a policy.Action) {
 		if err != nil {
 			// The caller may have been told already that they will be
 			// called back (P4c): the task is not given up.
-			f.log.Warn("record the callback task: refused; trying again until it is written", "number", a.Task.Number, "err", err)
-			f.svc.recordTaskLater(a.Task, err, f.log)
+			f.svc.recordTaskLater(a.Task, err, f.log.With("number", a.Task.Number))
 			return
 		}
 		f.svc.taskRecorded(ctx, a.Task, t, created, f.log)
@@ -232,7 +231,7 @@ func (f *flow) write(ctx context.Context, what string, w func(ctx context.Contex
 	switch {
 	case err == nil:
 	case callcare.ErrorCode(err) == callcare.EINTERNAL:
-		f.svc.storeLater(what, err, f.log, w)
+		f.svc.storeLater(what, err, f.log, w, nil)
 	default:
 		f.log.Warn(what, "err", err)
 	}

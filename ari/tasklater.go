@@ -22,31 +22,19 @@ func (s *Service) recordTaskLater(task callcare.CallbackTask, err error, log *sl
 	}
 	s.taskLater[task.Number] = false
 	s.mu.Unlock()
-	s.spawn(func() {
-		defer func() {
-			s.mu.Lock()
-			delete(s.taskLater, task.Number)
-			s.mu.Unlock()
-		}()
-		ctx := s.ctx
-		retry := clock.Backoff{Clock: s.sleeper, Min: time.Second, Max: time.Minute}
-		for retry.BackOff(ctx, err) == nil {
-			if s.gotThrough(task.Number) {
-				log.Info("callback task not written: the citizen got through meanwhile", "number", task.Number)
-				return
-			}
-			var t callcare.CallbackTask
-			var created bool
-			if t, created, err = s.store.Callbacks.MissedCall(ctx, task); err == nil {
-				log.Info("callback task recorded at last", "tries", retry.Failures()+1)
-				s.taskRecorded(ctx, task, t, created, log)
-				return
-			}
-			if retry.Failures() == 10 {
-				log.Error("callback task still refused; trying on", "number", task.Number, "err", err)
-			}
+	s.storeLater("record the callback task", err, log, func(ctx context.Context) error {
+		if s.gotThrough(task.Number) {
+			return callcare.Errorf(callcare.ECONFLICT, "the citizen got through meanwhile")
 		}
-		log.Error("callback task not recorded: the service stopped first", "number", task.Number, "err", err)
+		t, created, err := s.store.Callbacks.MissedCall(ctx, task)
+		if err == nil {
+			s.taskRecorded(ctx, task, t, created, log)
+		}
+		return err
+	}, func() {
+		s.mu.Lock()
+		delete(s.taskLater, task.Number)
+		s.mu.Unlock()
 	})
 }
 
@@ -82,10 +70,13 @@ func (s *Service) taskRecorded(ctx context.Context, asked, t callcare.CallbackTa
 // (what it is, for the log): the time agreed with a citizen, a task
 // closed or flagged. It stops when the write goes in, when the store says
 // it never will (the task is gone or closed: nothing left to do), or when
-// the service stops.
-func (s *Service) storeLater(what string, err error, log *slog.Logger, write func(ctx context.Context) error) {
+// the service stops; then done, if any.
+func (s *Service) storeLater(what string, err error, log *slog.Logger, write func(ctx context.Context) error, done func()) {
 	log.Warn(what+": refused; trying again until it is written", "err", err)
 	s.spawn(func() {
+		if done != nil {
+			defer done()
+		}
 		ctx := s.ctx
 		retry := clock.Backoff{Clock: s.sleeper, Min: time.Second, Max: time.Minute}
 		for retry.BackOff(ctx, err) == nil {
@@ -96,6 +87,9 @@ func (s *Service) storeLater(what string, err error, log *slog.Logger, write fun
 			if code := callcare.ErrorCode(err); code != callcare.EINTERNAL {
 				log.Info(what+": not needed any more", "why", err)
 				return
+			}
+			if retry.Failures() == 10 {
+				log.Error(what+": still refused; trying on", "err", err)
 			}
 		}
 		log.Error(what+": not written: the service stopped first", "err", err)
